@@ -1,0 +1,109 @@
+"""Who the virtual patient is: demographics, parameter overrides and their validation.
+
+A `Patient` is checked at the boundary, once: every invalid input raises `PatientError`
+with one line per problem naming the field, the value given and what is allowed, so a
+user editing a YAML file never sees a pydantic traceback.
+"""
+
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+Sex = Literal["male", "female"]
+
+# Adult model only: the anthropometric and physiological equations used downstream were
+# fitted on adults. Heights and weights span the extremes seen in adult clinical practice.
+ALLOWED_RANGES: dict[str, tuple[float, float, str]] = {
+    "age_years": (18.0, 100.0, "years"),
+    "height_cm": (120.0, 230.0, "cm"),
+    "weight_kg": (30.0, 300.0, "kg"),
+}
+
+
+class PatientError(ValueError):
+    """An invalid patient, patient file or population request.
+
+    `problems` holds one human-readable line per problem; the message joins them.
+    """
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("\n".join(problems))
+        self.problems: tuple[str, ...] = problems
+
+
+def _range_text(field: str) -> str:
+    low, high, unit = ALLOWED_RANGES[field]
+    return f"{low:g}–{high:g} {unit}"
+
+
+def _allowed_text(field: str) -> str | None:
+    if field in ALLOWED_RANGES:
+        return _range_text(field)
+    if field == "sex":
+        return ", ".join(get_args(Sex))
+    return None
+
+
+def _describe(error: Any) -> str:
+    """One line for one pydantic error: field, value given, what is allowed."""
+    field = ".".join(str(part) for part in error["loc"])
+    value = error.get("input")
+    kind = error["type"]
+    allowed = _allowed_text(field)
+    if kind == "missing":
+        return f"{field} is missing" + (f" (allowed: {allowed})" if allowed else "")
+    if kind == "extra_forbidden":
+        known = ", ".join(Patient.model_fields)
+        return f"unknown key {field} = {value!r} (allowed keys: {known})"
+    if kind == "literal_error":
+        return f"{field} = {value!r} is not one of: {allowed}"
+    if kind == "finite_number":
+        return f"{field} = {value!r} is not a finite number"
+    if kind.startswith("float_"):
+        return f"{field} = {value!r} is not a number"
+    if kind == "value_error":
+        return f"{field} = {value!r} {error['ctx']['error']}"
+    return f"{field} = {value!r}: {error['msg']}"
+
+
+class Patient(BaseModel):
+    """Demographics of one adult virtual patient, plus physiology parameter overrides.
+
+    `overrides` maps physiology parameter names to values; the engine checks the names,
+    this model only that the values are finite numbers. `source` cites where a named
+    patient's figures come from.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    name: str = Field(min_length=1)
+    sex: Sex
+    age_years: float
+    height_cm: float
+    weight_kg: float
+    overrides: dict[str, float] = {}
+    source: str | None = None
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise PatientError(*(_describe(e) for e in error.errors())) from None
+
+    @field_validator("age_years", "height_cm", "weight_kg")
+    @classmethod
+    def _within_allowed_range(cls, value: float, info: Any) -> float:
+        low, high, _ = ALLOWED_RANGES[info.field_name]
+        if not low <= value <= high:
+            raise ValueError(f"is outside the allowed range {_range_text(info.field_name)}")
+        return value
+
+    @property
+    def height_m(self) -> float:
+        """Height in metres, the unit several published equations use."""
+        return self.height_cm / 100.0
+
+    @property
+    def bmi(self) -> float:
+        """Body mass index in kg/m² (weight over height squared)."""
+        return self.weight_kg / self.height_m**2

@@ -1,0 +1,142 @@
+"""Pulsatile closed-loop circulation: pressures, flows and volume derivatives.
+
+Structure after Ursino 1998 (Am J Physiol 275:H1733): passive atria, left and right
+ventricles with a time-varying elastance blended with an exponential passive curve and
+a pressure-dependent viscous resistance, diode valves, an inertial aortic root feeding
+one arteriolar node, and inertial pulmonary arteries. The systemic periphery is split
+into six parallel beds (brain, heart, splanchnic, kidney, skeletal muscle, rest), each
+with its own resistance and venous pool, after Ursino & Magosso 2000 (Am J Physiol
+279:H149) who separate the extrasplanchnic bed the same way. A thoracic venous pool
+(venae cavae) and all cardiac and pulmonary compartments sit in the chest and feel
+pleural pressure (Albanese 2016).
+
+The flows are numbered links; `LINK_*` below names them. The integrator accumulates
+the volume carried by each link, which the gas-transport step uses.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from medtwin.physiology.layout import N_FAST, S
+from medtwin.physiology.parameters import P
+
+LINK_PV_LA = 0
+LINK_MITRAL = 1
+LINK_AORTIC = 2
+LINK_SA_SP = 3
+LINK_BED0 = 4  # arteriolar node -> tissue of bed j -> venous pool j: LINK_BED0 + j
+LINK_VEIN0 = 10  # venous pool j -> venae cavae: LINK_VEIN0 + j
+LINK_VC_RA = 16
+LINK_TRICUSPID = 17
+LINK_PULMONIC = 18
+LINK_PA_PC = 19
+LINK_PC_PV = 20
+
+CMH2O_PER_MMHG = 1.35951
+
+# Current effector values, refreshed by the reflexes at each slow step
+A_EMAX_LV = 0
+A_EMAX_RV = 1
+A_R_BED0 = 2
+A_VU_V0 = 8
+A_HEART_PERIOD = 14
+N_ACTUAL = 15
+
+
+@numba.njit(cache=True, inline="always")
+def activation(elapsed: float, period: float, systole: float) -> float:
+    """Ventricular activation phi in [0, 1]: sin^2 over systole (Ursino 1998, eq. 8)."""
+    u = elapsed
+    if u >= period:
+        u -= period
+    if u < systole:
+        s = np.sin(np.pi * u / systole)
+        return s * s
+    return 0.0
+
+
+@numba.njit(cache=True, inline="always")
+def ventricle_isometric(phi, volume, emax, v_unstressed, p0, ke):
+    """Transmural isometric ventricular pressure (Ursino 1998, eqs. 5-7)."""
+    active = emax * (volume - v_unstressed)
+    passive = p0 * (np.exp(ke * volume) - 1.0)
+    return phi * active + (1.0 - phi) * passive
+
+
+@numba.njit(cache=True, inline="always")
+def ejection(p_max, p_out, kr):
+    """Ejection through a valve into a compartment at p_out (both transmural)."""
+    if p_max > p_out:
+        return (p_max - p_out) / (kr * p_max)
+    return 0.0
+
+
+@numba.njit(cache=True)
+def circulation_rhs(y, p, act, phi, ppl_mmHg, dydt, q):
+    """Derivatives of the circulatory part of the fast state, and the link flows.
+
+    `y` is the fast state (see `layout.S`), `p` the patient's parameters, `act` the
+    effector values of the reflexes, `phi` the ventricular activation, `ppl_mmHg` the
+    pleural pressure. Flows `q` are in mL/s, pressures in mmHg.
+    """
+    p_la = p[P.E_LA] * (y[S.V_LA] - p[P.VU_LA])
+    pmax_lv = ventricle_isometric(
+        phi, y[S.V_LV], act[A_EMAX_LV], p[P.VU_LV], p[P.P0_LV], p[P.KE_LV]
+    )
+    p_sa = p[P.E_SA] * (y[S.V_SA] - p[P.VU_SA])
+    p_sp = p[P.E_SP] * (y[S.V_SP] - p[P.VU_SP])
+    p_vc = p[P.E_VC] * (y[S.V_VC] - p[P.VU_VC]) + ppl_mmHg
+    p_ra = p[P.E_RA] * (y[S.V_RA] - p[P.VU_RA])
+    pmax_rv = ventricle_isometric(
+        phi, y[S.V_RV], act[A_EMAX_RV], p[P.VU_RV], p[P.P0_RV], p[P.KE_RV]
+    )
+    p_pa = p[P.E_PA] * (y[S.V_PA] - p[P.VU_PA])
+    p_pc = p[P.E_PC] * (y[S.V_PC] - p[P.VU_PC])
+    p_pv = p[P.E_PV] * (y[S.V_PV] - p[P.VU_PV])
+
+    # intrathoracic pairs share the pleural pressure, so only transmural differences
+    q[LINK_PV_LA] = (p_pv - p_la) / p[P.R_PV]
+    q[LINK_MITRAL] = max(p_la - pmax_lv, 0.0) / p[P.R_MITRAL]
+    q[LINK_AORTIC] = ejection(pmax_lv, p_sa, p[P.KR_LV])
+    q[LINK_SA_SP] = y[S.Q_SA]
+    returned = 0.0
+    drained = 0.0
+    for j in range(6):
+        p_v = p[P.E_V_BRAIN + j] * (y[S.V_V_BRAIN + j] - act[A_VU_V0 + j])
+        q_bed = (p_sp - p_v) / act[A_R_BED0 + j]
+        q_vein = (p_v - p_vc) / p[P.R_V_BRAIN + j]
+        q[LINK_BED0 + j] = q_bed
+        q[LINK_VEIN0 + j] = q_vein
+        dydt[S.V_V_BRAIN + j] = q_bed - q_vein
+        drained += q_bed
+        returned += q_vein
+    q[LINK_VC_RA] = (p_vc - ppl_mmHg - p_ra) / p[P.R_VC]
+    q[LINK_TRICUSPID] = max(p_ra - pmax_rv, 0.0) / p[P.R_TRICUSPID]
+    q[LINK_PULMONIC] = ejection(pmax_rv, p_pa, p[P.KR_RV])
+    q[LINK_PA_PC] = y[S.Q_PA]
+    q[LINK_PC_PV] = (p_pc - p_pv) / p[P.R_PC]
+
+    dydt[S.V_LA] = q[LINK_PV_LA] - q[LINK_MITRAL]
+    dydt[S.V_LV] = q[LINK_MITRAL] - q[LINK_AORTIC]
+    dydt[S.V_SA] = q[LINK_AORTIC] - q[LINK_SA_SP]
+    dydt[S.Q_SA] = (p_sa + ppl_mmHg - p_sp - p[P.R_SA] * y[S.Q_SA]) / p[P.L_SA]
+    dydt[S.V_SP] = q[LINK_SA_SP] - drained
+    dydt[S.V_VC] = returned - q[LINK_VC_RA]
+    dydt[S.V_RA] = q[LINK_VC_RA] - q[LINK_TRICUSPID]
+    dydt[S.V_RV] = q[LINK_TRICUSPID] - q[LINK_PULMONIC]
+    dydt[S.V_PA] = q[LINK_PULMONIC] - q[LINK_PA_PC]
+    dydt[S.Q_PA] = (p_pa - p_pc - p[P.R_PA] * y[S.Q_PA]) / p[P.L_PA]
+    dydt[S.V_PC] = q[LINK_PA_PC] - q[LINK_PC_PV]
+    dydt[S.V_PV] = q[LINK_PC_PV] - q[LINK_PV_LA]
+
+
+@numba.njit(cache=True)
+def blood_volume(y) -> float:
+    """Total blood volume (mL): every circulatory volume state."""
+    total = 0.0
+    for k in range(N_FAST):
+        if k != S.Q_SA and k != S.Q_PA and k != S.V_LUNG:
+            total += y[k]
+    return total

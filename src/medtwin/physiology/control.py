@@ -1,0 +1,132 @@
+"""Nervous control: the carotid baroreflex and the chemoreflexes.
+
+Baroreflex after Ursino 1998 (Am J Physiol 275:H1733), eqs. 17-27 and Table 2:
+- afferent: a lead-lag filter (tau_p, tau_z) on carotid sinus pressure feeding a
+  sigmoid firing rate between f_min and f_max centred on the set point P_n;
+- efferent: sympathetic firing falls exponentially, vagal firing rises sigmoidally
+  with afferent firing;
+- effectors: each filters ln(f_es(t - D) - f_es,min + 1) (or f_ev(t - D) for the vagal
+  heart-period effect) with its own pure delay D and time constant tau, and changes
+  heart period, ventricular end-systolic elastance, bed resistances and venous
+  unstressed volumes.
+Effects are written relative to the patient's resting value at the reference
+activity (afferent firing at the sigmoid's centre), so a patient whose carotid
+pressure sits at P_n shows exactly its resting parameters.
+
+Chemoreflex: ventilation demand from central (slow, PaCO2) and peripheral (fast,
+PaCO2 and PaO2) chemoreceptors, with the gains and the hypoxic hyperbola given in
+`parameters.REFERENCE`; the peripheral demand also raises sympathetic outflow
+(Ursino & Magosso 2000).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from medtwin.physiology.circulation import (
+    A_EMAX_LV,
+    A_EMAX_RV,
+    A_HEART_PERIOD,
+    A_R_BED0,
+    A_VU_V0,
+)
+from medtwin.physiology.layout import DELAY_SLOTS, S
+from medtwin.physiology.parameters import P
+
+
+@numba.njit(cache=True, inline="always")
+def afferent_firing(p, pressure):
+    """Carotid baroreceptor firing (spikes/s) for a filtered sinus pressure."""
+    e = np.exp((pressure - p[P.P_N]) / p[P.K_A])
+    return (p[P.F_AB_MIN] + p[P.F_AB_MAX] * e) / (1.0 + e)
+
+
+@numba.njit(cache=True, inline="always")
+def sympathetic_firing(p, f_ab):
+    """Efferent sympathetic firing (spikes/s), Ursino 1998 eq. 20."""
+    return p[P.FES_INF] + (p[P.FES_0] - p[P.FES_INF]) * np.exp(-p[P.K_ES] * f_ab)
+
+
+@numba.njit(cache=True, inline="always")
+def vagal_firing(p, f_ab):
+    """Efferent vagal firing (spikes/s), Ursino 1998 eq. 21."""
+    e = np.exp((f_ab - p[P.F_AB_0]) / p[P.K_EV])
+    return (p[P.FEV_0] + p[P.FEV_INF] * e) / (1.0 + e)
+
+
+@numba.njit(cache=True, inline="always")
+def sympathetic_drive(p, f_es):
+    """ln(f_es - f_es,min + 1), the effector input of Ursino 1998 eq. 22."""
+    return np.log(max(f_es - p[P.FES_MIN], 0.0) + 1.0)
+
+
+@numba.njit(cache=True, inline="always")
+def _delayed(s, first, delay_s, dt_slow):
+    lag = int(delay_s / dt_slow + 0.5)
+    index = (int(s[S.DELAY_INDEX]) - lag) % DELAY_SLOTS
+    return s[first + index]
+
+
+@numba.njit(cache=True, inline="always")
+def _relax(s, index, target, tau, dt):
+    """First-order relaxation of state `index` towards `target` (explicit Euler)."""
+    s[index] += dt * (target - s[index]) / tau
+
+
+@numba.njit(cache=True)
+def ventilation_demand(p, paco2_central, paco2_peripheral, pao2_peripheral):
+    """Chemoreflex minute-ventilation demand (L/min) and its peripheral part."""
+    central = p[P.S_CO2_CENTRAL] * (paco2_central - p[P.PACO2_SET])
+    hypoxia = p[P.A_HYPOXIA] * (
+        1.0 / max(pao2_peripheral - 32.0, 4.0) - 1.0 / (p[P.PAO2_SET] - 32.0)
+    )
+    peripheral = p[P.S_CO2_PERIPHERAL] * (paco2_peripheral - p[P.PACO2_SET]) + hypoxia
+    demand = p[P.VENTILATORY_DRIVE] * (p[P.VE_REST] + central + peripheral)
+    return max(demand, 0.0), peripheral
+
+
+@numba.njit(cache=True)
+def reflex_step(s, p, act, sinus_pressure, peripheral_demand, dt_slow):
+    """Advance baroreflex and effectors by one slow step and refresh `act`."""
+    lead = p[P.TAU_Z] / p[P.TAU_P]
+    s[S.BARO_LAG] += dt_slow * (sinus_pressure * (1.0 - lead) - s[S.BARO_LAG]) / p[P.TAU_P]
+    f_ab = afferent_firing(p, s[S.BARO_LAG] + lead * sinus_pressure)
+    chemo = 1.0 + p[P.CHEMO_SYMPATHETIC_GAIN] * max(peripheral_demand, 0.0)
+    f_es = sympathetic_firing(p, f_ab) * chemo
+    f_ev = vagal_firing(p, f_ab)
+
+    index = (int(s[S.DELAY_INDEX]) + 1) % DELAY_SLOTS
+    s[S.DELAY_INDEX] = index
+    s[S.FES_HISTORY_0 + index] = f_es
+    s[S.FEV_HISTORY_0 + index] = f_ev
+
+    fes = S.FES_HISTORY_0
+    _relax(s, S.EFF_EMAX, sympathetic_drive(p, _delayed(s, fes, p[P.D_EMAX], dt_slow)),
+           p[P.TAU_EMAX], dt_slow)  # fmt: skip
+    _relax(s, S.EFF_R, sympathetic_drive(p, _delayed(s, fes, p[P.D_R], dt_slow)),
+           p[P.TAU_R], dt_slow)  # fmt: skip
+    _relax(s, S.EFF_VU, sympathetic_drive(p, _delayed(s, fes, p[P.D_VU], dt_slow)),
+           p[P.TAU_VU], dt_slow)  # fmt: skip
+    _relax(s, S.EFF_TS, sympathetic_drive(p, _delayed(s, fes, p[P.D_TS], dt_slow)),
+           p[P.TAU_TS], dt_slow)  # fmt: skip
+    _relax(s, S.EFF_TV, _delayed(s, S.FEV_HISTORY_0, p[P.D_TV], dt_slow), p[P.TAU_TV], dt_slow)
+    apply_effectors(s, p, act)
+
+
+@numba.njit(cache=True)
+def apply_effectors(s, p, act):
+    """Effector values from the effector states (Ursino 1998 eqs. 22-27)."""
+    ref = p[P.SIGMA_REF_S]
+    e_scale = max(1.0 + p[P.G_EMAX] * (s[S.EFF_EMAX] - ref), 0.1)
+    act[A_EMAX_LV] = p[P.EMAX_LV] * e_scale
+    act[A_EMAX_RV] = p[P.EMAX_RV] * e_scale
+    for j in range(6):
+        r_scale = max(1.0 + p[P.G_R_BRAIN + j] * (s[S.EFF_R] - ref), 0.1)
+        act[A_R_BED0 + j] = p[P.R_BRAIN + j] * r_scale
+        vu = p[P.VU_V_BRAIN + j] + p[P.G_VU_BRAIN + j] * (s[S.EFF_VU] - ref)
+        act[A_VU_V0 + j] = max(vu, 0.0)
+    period = (
+        p[P.T_REST] + p[P.G_TS] * (s[S.EFF_TS] - ref) + p[P.G_TV] * (s[S.EFF_TV] - p[P.FEV_REF])
+    )
+    act[A_HEART_PERIOD] = min(max(period, 0.25), 3.0)

@@ -1,0 +1,194 @@
+"""The compiled batch kernel: advances every patient of a batch by a number of steps.
+
+Multi-rate scheme (MODELS.md, numerical notes):
+- fast part, every step `dt`: circulation and lung mechanics, classic RK4, with the
+  ventricular activation and muscle pressure evaluated at each stage's own time (so a
+  beat or breath may start inside a step without losing its phase); the airway gas
+  moves with the exact volume the lungs took in or gave out;
+- slow part, every `SLOW_EVERY` steps: gas transport and exchange, metabolism, heat,
+  chemoreflexes and baroreflex (their time constants are seconds to hours).
+Patients are independent, so the batch is split across cores with `prange`.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from medtwin.physiology.bloodgas import partial_pressures
+from medtwin.physiology.circulation import (
+    A_HEART_PERIOD,
+    CMH2O_PER_MMHG,
+    LINK_AORTIC,
+    N_ACTUAL,
+    activation,
+    circulation_rhs,
+)
+from medtwin.physiology.control import apply_effectors, reflex_step, ventilation_demand
+from medtwin.physiology.exchange import heat_balance, lung_exchange, tissue_metabolism, transport
+from medtwin.physiology.layout import N_FAST, N_LINKS, S, W
+from medtwin.physiology.monitors import (
+    accumulate_beat,
+    accumulate_breath,
+    finish_beat,
+    finish_breath,
+    update_gas_monitors,
+)
+from medtwin.physiology.parameters import P
+from medtwin.physiology.respiration import (
+    lung_rhs,
+    move_airway_gas,
+    muscle_pressure,
+    pleural_pressure,
+    start_breath,
+)
+
+SLOW_EVERY = 10
+"""Fast steps per slow step (50 ms at the production step of 5 ms)."""
+MIN_SYSTOLE_S = 0.1
+
+
+@numba.njit(cache=True, inline="always")
+def _stage(y, p, act, phi, pmus, dydt, q):
+    """Right-hand side of the fast ODE at one RK stage."""
+    ppl = pleural_pressure(y[S.V_LUNG], p, pmus)
+    circulation_rhs(y, p, act, phi, ppl / CMH2O_PER_MMHG, dydt, q)
+    dydt[S.V_LUNG] = lung_rhs(y[S.V_LUNG], p, ppl)
+
+
+@numba.njit(cache=True)
+def _slow_step(s, p, act, dt_slow):
+    """Gas transport and exchange, metabolism, heat, and the reflexes."""
+    transport(s, p)
+    used = tissue_metabolism(s, p, dt_slow)
+    lung_exchange(s, p, dt_slow)
+    heat_balance(s, p, used, dt_slow)
+    v_sa = max(s[S.V_SA], 1.0)
+    pao2, paco2 = partial_pressures(
+        s[S.N_O2_SA] / v_sa, s[S.N_CO2_SA] / v_sa, p[P.HB], s[S.ART_PO2], s[S.ART_PCO2]
+    )
+    s[S.ART_PO2] = pao2
+    s[S.ART_PCO2] = paco2
+    s[S.CHEMO_CENTRAL_PCO2] += dt_slow * (paco2 - s[S.CHEMO_CENTRAL_PCO2]) / p[P.TAU_CHEMO_CENTRAL]
+    w = dt_slow / p[P.TAU_CHEMO_PERIPHERAL]
+    s[S.CHEMO_PERIPH_PCO2] += w * (paco2 - s[S.CHEMO_PERIPH_PCO2])
+    s[S.CHEMO_PERIPH_PO2] += w * (pao2 - s[S.CHEMO_PERIPH_PO2])
+    demand, peripheral = ventilation_demand(
+        p, s[S.CHEMO_CENTRAL_PCO2], s[S.CHEMO_PERIPH_PCO2], s[S.CHEMO_PERIPH_PO2]
+    )
+    s[S.VE_DEMAND] = demand
+    s[S.PERIPHERAL_DEMAND] = peripheral
+    sinus_pressure = s[S.SLOW_PSA_SUM] / SLOW_EVERY
+    s[S.SLOW_PSA_SUM] = 0.0
+    reflex_step(s, p, act, sinus_pressure, peripheral, dt_slow)
+
+
+@numba.njit(cache=True)
+def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
+    """Advance one patient by `n_steps` steps of `dt` seconds.
+
+    Writes the monitor row `m` to `history` whenever the absolute step count is a
+    multiple of `record_every`, and, if `waves` has rows, one waveform row per step.
+    """
+    act = np.empty(N_ACTUAL)
+    apply_effectors(s, p, act)
+    y = s[:N_FAST]
+    k1 = np.empty(N_FAST)
+    k2 = np.empty(N_FAST)
+    k3 = np.empty(N_FAST)
+    k4 = np.empty(N_FAST)
+    tmp = np.empty(N_FAST)
+    q1 = np.empty(N_LINKS)
+    q2 = np.empty(N_LINKS)
+    q3 = np.empty(N_LINKS)
+    q4 = np.empty(N_LINKS)
+    qw = np.empty(N_LINKS)
+    record_waves = waves.shape[0] > 0
+    n_recorded = 0
+    half = 0.5 * dt
+    tau_fraction = p[P.PMUS_EXP_TAU_FRACTION]
+    for step in range(n_steps):
+        be, bp, ts = s[S.BEAT_ELAPSED], s[S.BEAT_PERIOD], s[S.SYSTOLE_DURATION]
+        re, rp, ti, amp = (
+            s[S.BREATH_ELAPSED], s[S.BREATH_PERIOD], s[S.INSPIRATION_DURATION],
+            s[S.PMUS_AMPLITUDE],
+        )  # fmt: skip
+        phi0 = activation(be, bp, ts)
+        phi_h = activation(be + half, bp, ts)
+        phi1 = activation(be + dt, bp, ts)
+        pm0 = muscle_pressure(re, rp, ti, amp, tau_fraction)
+        pm_h = muscle_pressure(re + half, rp, ti, amp, tau_fraction)
+        pm1 = muscle_pressure(re + dt, rp, ti, amp, tau_fraction)
+        v_lung_before = y[S.V_LUNG]
+
+        _stage(y, p, act, phi0, pm0, k1, q1)
+        for i in range(N_FAST):
+            tmp[i] = y[i] + half * k1[i]
+        _stage(tmp, p, act, phi_h, pm_h, k2, q2)
+        for i in range(N_FAST):
+            tmp[i] = y[i] + half * k2[i]
+        _stage(tmp, p, act, phi_h, pm_h, k3, q3)
+        for i in range(N_FAST):
+            tmp[i] = y[i] + dt * k3[i]
+        _stage(tmp, p, act, phi1, pm1, k4, q4)
+        for i in range(N_FAST):
+            y[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
+        for k in range(N_LINKS):
+            qw[k] = (q1[k] + 2.0 * q2[k] + 2.0 * q3[k] + q4[k]) / 6.0
+            s[S.LINK_VOLUME_0 + k] += dt * qw[k]
+
+        delta_v = y[S.V_LUNG] - v_lung_before
+        mouth_co2 = move_airway_gas(s, p, delta_v)
+        ppl_cm = pleural_pressure(y[S.V_LUNG], p, pm1)
+        ppl_mmHg = ppl_cm / CMH2O_PER_MMHG
+        p_sa, p_sp = accumulate_beat(s, p, ppl_mmHg, qw, dt)
+        accumulate_breath(s, p, ppl_cm, mouth_co2, delta_v)
+        s[S.SLOW_PSA_SUM] += p_sa
+
+        if record_waves:
+            waves[step, W.beat_phase] = s[S.BEAT_COUNT] + (be + dt) / bp
+            waves[step, W.beat_period] = bp
+            waves[step, W.arterial_pressure] = p_sa
+            waves[step, W.central_venous_pressure] = p[P.E_RA] * (y[S.V_RA] - p[P.VU_RA]) + ppl_mmHg
+            waves[step, W.pleth_pressure] = p_sp
+            waves[step, W.co2] = mouth_co2
+            waves[step, W.airway_flow] = delta_v / dt * 1e-3
+
+        s[S.STEP_COUNT] += 1.0
+        s[S.BEAT_ELAPSED] = be + dt
+        if s[S.BEAT_ELAPSED] >= bp:
+            finish_beat(s, p, m, bp)
+            s[S.BEAT_ELAPSED] -= bp
+            s[S.BEAT_COUNT] += 1.0
+            period = act[A_HEART_PERIOD]
+            s[S.BEAT_PERIOD] = period
+            s[S.SYSTOLE_DURATION] = max(p[P.T_SYS0] - p[P.K_SYS] / period, MIN_SYSTOLE_S)
+        s[S.BREATH_ELAPSED] = re + dt
+        if s[S.BREATH_ELAPSED] >= rp:
+            finish_breath(s, p, m)
+            s[S.BREATH_ELAPSED] -= rp
+            start_breath(s, p)
+
+        s[S.STEP_IN_SLOW] += 1.0
+        if s[S.STEP_IN_SLOW] >= SLOW_EVERY:
+            s[S.STEP_IN_SLOW] = 0.0
+            _slow_step(s, p, act, dt * SLOW_EVERY)
+
+        if int(s[S.STEP_COUNT]) % record_every == 0:
+            update_gas_monitors(s, p, m)
+            history[n_recorded, :] = m
+            n_recorded += 1
+    update_gas_monitors(s, p, m)
+    return n_recorded
+
+
+@numba.njit(cache=True, parallel=True)
+def advance_batch(state, params, monitors, n_steps, dt, record_every, history, waves):
+    """Advance every patient (row) of the batch; see `advance_one`."""
+    for i in numba.prange(state.shape[0]):
+        advance_one(
+            state[i], params[i], monitors[i], n_steps, dt, record_every, history[i], waves[i]
+        )
+
+
+__all__ = ["LINK_AORTIC", "SLOW_EVERY", "advance_batch", "advance_one"]

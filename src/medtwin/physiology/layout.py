@@ -1,0 +1,134 @@
+"""Where each named quantity lives in the engine's float64 arrays.
+
+The engine keeps every patient's state, parameters and derived signals in rows of
+2-D arrays `(n_patients, n)`. This module is the one place that maps names to
+columns: each layout is an `IntEnum` generated from a list of names, so compiled
+kernels read `state[S.V_LV]` with the index folded in at compile time, and Python
+code can go from a name to a column and back.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+BEDS = ("brain", "heart", "splanchnic", "kidney", "muscle", "rest")
+"""Systemic vascular beds in parallel, in the order used by every per-bed array."""
+
+BLOOD_COMPARTMENTS = (
+    "pv", "la", "lv", "sa", "sp",
+    "v_brain", "v_heart", "v_splanchnic", "v_kidney", "v_muscle", "v_rest",
+    "vc", "ra", "rv", "pa", "pc",
+)  # fmt: skip
+"""Blood compartments whose O2 and CO2 contents are tracked, in link order."""
+
+
+def _expand(names: Iterable[str | tuple[str, int]]) -> list[str]:
+    """Expand `("DELAY", 3)` into `DELAY_0, DELAY_1, DELAY_2`; plain names pass through."""
+    out: list[str] = []
+    for entry in names:
+        if isinstance(entry, tuple):
+            stem, count = entry
+            out.extend(f"{stem}_{i}" for i in range(count))
+        else:
+            out.append(entry)
+    return out
+
+
+def make_layout(name: str, names: Iterable[str | tuple[str, int]]) -> type[enum.IntEnum]:
+    """Build an IntEnum whose members are consecutive column indices."""
+    expanded = _expand(names)
+    if len(set(expanded)) != len(expanded):
+        raise ValueError(f"duplicate names in layout {name}")
+    return enum.IntEnum(name, {n: i for i, n in enumerate(expanded)})
+
+
+_BED_UPPER = tuple(b.upper() for b in BEDS)
+_BLOOD_UPPER = tuple(c.upper() for c in BLOOD_COMPARTMENTS)
+
+# Fast states, integrated with RK4 at the production step. They come first so a
+# contiguous slice `state[:N_FAST]` is the ODE vector.
+_FAST = [
+    "V_LA", "V_LV", "V_SA", "Q_SA", "V_SP",
+    *(f"V_V_{b}" for b in _BED_UPPER),
+    "V_VC", "V_RA", "V_RV", "V_PA", "Q_PA", "V_PC", "V_PV",
+    "V_LUNG",
+]  # fmt: skip
+N_FAST = len(_FAST)
+
+DELAY_SLOTS = 128
+"""Ring-buffer length of the efferent firing histories (covers delays up to 6.4 s)."""
+
+N_LINKS = 21
+"""Blood-flow links between compartments (see `kernel.LINK_*`)."""
+
+S = make_layout(
+    "S",
+    [
+        *_FAST,
+        # clocks
+        "STEP_COUNT", "BEAT_COUNT", "BEAT_ELAPSED", "BEAT_PERIOD", "SYSTOLE_DURATION",
+        "BREATH_ELAPSED", "BREATH_PERIOD", "INSPIRATION_DURATION", "PMUS_AMPLITUDE",
+        "STEP_IN_SLOW",
+        # nervous control
+        "BARO_LAG", "EFF_EMAX", "EFF_R", "EFF_VU", "EFF_TS", "EFF_TV",
+        "CHEMO_CENTRAL_PCO2", "CHEMO_PERIPH_PCO2", "CHEMO_PERIPH_PO2",
+        "DELAY_INDEX", ("FES_HISTORY", DELAY_SLOTS), ("FEV_HISTORY", DELAY_SLOTS),
+        # gases: airway partial pressures (mmHg), alveolar amounts (mmHg*mL)
+        "D1_PO2", "D1_PCO2", "D2_PO2", "D2_PCO2", "ALV_O2", "ALV_CO2",
+        *(f"N_O2_{c}" for c in _BLOOD_UPPER),
+        *(f"N_CO2_{c}" for c in _BLOOD_UPPER),
+        *(f"T_O2_{b}" for b in _BED_UPPER),
+        *(f"T_CO2_{b}" for b in _BED_UPPER),
+        "ART_PO2", "ART_PCO2", "VE_DEMAND", "PERIPHERAL_DEMAND",
+        # temperature
+        "T_CORE",
+        # accumulators over one slow step
+        ("LINK_VOLUME", N_LINKS), "SLOW_PSA_SUM", "SLOW_VLUNG_DELTA",
+        # smoothed gas exchange at the lungs (mL/s STPD)
+        "VO2_LUNG", "VCO2_LUNG",
+        # beat accumulators
+        "B_PSA_MAX", "B_PSA_MIN", "B_PSA_SUM", "B_PPA_MAX", "B_PPA_MIN", "B_PPA_SUM",
+        "B_PRA_SUM", "B_PPV_SUM", "B_VLV_MAX", "B_VLV_MIN", "B_AORTIC_SUM",
+        "B_BRAIN_SUM", "B_KIDNEY_SUM", "B_PSP_MAX", "B_PSP_MIN", "B_PLV_EDP", "B_STEPS",
+        # breath accumulators
+        "BR_V_MAX", "BR_V_MIN", "BR_PPL_MAX", "BR_PPL_MIN", "BR_PTP_MAX", "BR_PTP_MIN",
+        "BR_CO2_MAX", "BR_EXP_VOLUME", "BR_EXP_CO2", "BR_INSP_TIME",
+    ],
+)  # fmt: skip
+N_STATE = len(S)
+
+# Derived signals, refreshed by the kernel at beat ends, breath ends and slow steps.
+# Names are those of the reference vocabulary (`medtwin/data/signals.csv`) except the
+# min/max statistics, which are suffixed.
+M = make_layout(
+    "M",
+    [
+        "heart_rate", "systolic_bp", "diastolic_bp", "mean_arterial_pressure",
+        "pulse_pressure", "central_venous_pressure", "cardiac_output", "cardiac_index",
+        "stroke_volume", "ejection_fraction", "systemic_vascular_resistance",
+        "pulmonary_vascular_resistance", "pulmonary_artery_pressure_systolic",
+        "pulmonary_artery_pressure_diastolic", "pulmonary_artery_pressure_mean",
+        "pulmonary_capillary_wedge_pressure", "cerebral_blood_flow", "renal_blood_flow",
+        "respiratory_rate", "tidal_volume", "minute_ventilation", "alveolar_ventilation",
+        "anatomic_dead_space", "dead_space_ratio", "ie_ratio", "etco2",
+        "alveolar_arterial_gradient", "pf_ratio",
+        "intrapleural_pressure_max", "intrapleural_pressure_min",
+        "transpulmonary_pressure_max", "transpulmonary_pressure_min",
+        "lung_compliance", "chest_wall_compliance", "respiratory_system_compliance",
+        "inspiratory_resistance", "expiratory_resistance",
+        "pao2", "paco2", "pvo2", "pvco2", "sao2", "spo2", "ph_arterial", "hco3_arterial",
+        "base_excess", "shunt_fraction", "hematocrit", "hemoglobin", "blood_volume",
+        "plasma_volume", "core_temperature", "oxygen_consumption", "co2_production",
+        "respiratory_exchange_ratio", "metabolic_rate",
+    ],
+)  # fmt: skip
+N_MONITOR = len(M)
+
+# Waveform channels recorded by the kernel (the ECG is drawn from beat phase).
+W = make_layout(
+    "W",
+    ["beat_phase", "beat_period", "arterial_pressure", "central_venous_pressure",
+     "pleth_pressure", "co2", "airway_flow"],
+)  # fmt: skip
+N_WAVE = len(W)

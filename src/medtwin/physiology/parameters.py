@@ -1,0 +1,237 @@
+"""The engine's parameters: names, units and the published values they start from.
+
+Every parameter is a column of the `(n_patients, N_PARAM)` float64 array that the
+kernel reads. `REFERENCE` holds the values for the reference adult that the sources
+describe, each with its unit and source; `medtwin.physiology.scaling` turns a patient's
+sex, age, height and weight into that patient's values. Resting values are the values
+at the reference autonomic activity (carotid sinus pressure at its set point), so a
+patient whose reflexes sit at their set point shows exactly these values.
+
+Main sources:
+- Ursino M. Interaction between carotid baroregulation and the pulsating heart: a
+  mathematical model. Am J Physiol 1998;275:H1733-H1747 (Ursino 1998), Tables 1-2.
+- Albanese A, Cheng L, Ursino M, Chbat NW. An integrated mathematical model of the
+  human cardiopulmonary system: model development. Am J Physiol Heart Circ Physiol
+  2016;310:H899-H921 (Albanese 2016).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from medtwin.physiology.layout import BEDS, make_layout
+
+_BED_UPPER = tuple(b.upper() for b in BEDS)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One reference value with its unit and where it comes from."""
+
+    value: float
+    unit: str
+    source: str
+
+
+URSINO = "Ursino 1998, Table 1"
+URSINO_REFLEX = "Ursino 1998, Table 2"
+
+REFERENCE: dict[str, Parameter] = {
+    # --- heart chambers (Ursino 1998: passive atria, time-varying-elastance ventricles)
+    "E_LA": Parameter(1 / 19.23, "mmHg/mL", URSINO + " (C_la = 19.23 mL/mmHg)"),
+    "VU_LA": Parameter(25.0, "mL", URSINO),
+    "E_RA": Parameter(1 / 31.25, "mmHg/mL", URSINO + " (C_ra = 31.25 mL/mmHg)"),
+    "VU_RA": Parameter(25.0, "mL", URSINO),
+    "P0_LV": Parameter(1.5, "mmHg", URSINO),
+    "KE_LV": Parameter(
+        0.0128, "1/mL", URSINO + " gives 0.014; lowered so that wedge pressure is 4-12 mmHg"
+    ),
+    "VU_LV": Parameter(16.77, "mL", URSINO),
+    "EMAX_LV": Parameter(
+        2.46, "mmHg/mL", URSINO + " gives 2.95; lowered for an ejection fraction of 0.55"
+    ),
+    "KR_LV": Parameter(3.75e-4, "s/mL", URSINO),
+    "P0_RV": Parameter(1.5, "mmHg", URSINO),
+    "KE_RV": Parameter(0.0123, "1/mL", URSINO + " gives 0.011; raised for a CVP of 2-6 mmHg"),
+    "VU_RV": Parameter(40.8, "mL", URSINO),
+    "EMAX_RV": Parameter(1.75, "mmHg/mL", URSINO),
+    "KR_RV": Parameter(1.4e-3, "s/mL", URSINO),
+    "R_MITRAL": Parameter(2.5e-3, "mmHg*s/mL", URSINO + " (R_la)"),
+    "R_TRICUSPID": Parameter(2.5e-3, "mmHg*s/mL", URSINO + " (R_ra)"),
+    "T_SYS0": Parameter(0.5, "s", URSINO + " (T_sys = T_sys0 - k_sys/T)"),
+    "K_SYS": Parameter(0.075, "s^2", URSINO),
+    # --- systemic arteries
+    "E_SA": Parameter(1 / 0.28, "mmHg/mL", URSINO + " (C_sa = 0.28 mL/mmHg)"),
+    "VU_SA": Parameter(0.0, "mL", URSINO),
+    "R_SA": Parameter(0.06, "mmHg*s/mL", URSINO),
+    "L_SA": Parameter(0.22e-3, "mmHg*s^2/mL", URSINO),
+    "E_SP": Parameter(1 / (2.05 + 1.67), "mmHg/mL", URSINO + " (C_sp + C_ep, one node)"),
+    "VU_SP": Parameter(274.4 + 336.6, "mL", URSINO + " (V_u,sp + V_u,ep)"),
+    # --- systemic veins (splanchnic and extrasplanchnic pools of Ursino 1998)
+    "C_SPLANCHNIC_VEINS": Parameter(61.11, "mL/mmHg", URSINO),
+    "VU_SPLANCHNIC_VEINS": Parameter(1121.0, "mL", URSINO),
+    "R_SPLANCHNIC_VEINS": Parameter(0.038, "mmHg*s/mL", URSINO),
+    "C_EXTRASPLANCHNIC_VEINS": Parameter(50.0, "mL/mmHg", URSINO),
+    "VU_EXTRASPLANCHNIC_VEINS": Parameter(1375.0, "mL", URSINO),
+    "R_EXTRASPLANCHNIC_VEINS": Parameter(0.016, "mmHg*s/mL", URSINO),
+    "THORACIC_VEIN_SHARE": Parameter(
+        0.1,
+        "1",
+        "model assumption: share of the extrasplanchnic venous pool (Ursino 1998) that "
+        "lies in the thorax as venae cavae and feels pleural pressure",
+    ),
+    "R_VC": Parameter(0.005, "mmHg*s/mL", "model assumption: venae cavae to right atrium"),
+    # --- pulmonary circulation
+    "E_PA": Parameter(1 / 0.76, "mmHg/mL", URSINO + " (C_pa = 0.76 mL/mmHg)"),
+    "VU_PA": Parameter(0.0, "mL", URSINO),
+    "R_PA": Parameter(0.023, "mmHg*s/mL", URSINO),
+    "L_PA": Parameter(0.18e-3, "mmHg*s^2/mL", URSINO),
+    "E_PC": Parameter(1 / 5.8, "mmHg/mL", URSINO + " (C_pp = 5.8 mL/mmHg)"),
+    "VU_PC": Parameter(123.0, "mL", URSINO),
+    "R_PC": Parameter(
+        0.107,
+        "mmHg*s/mL",
+        URSINO + " gives R_pp 0.0894; raised for a PVR of 0.14 mmHg*s/mL (Guyton p167)",
+    ),
+    "E_PV": Parameter(1 / 25.37, "mmHg/mL", URSINO + " (C_pv = 25.37 mL/mmHg)"),
+    "VU_PV": Parameter(120.0, "mL", URSINO),
+    "R_PV": Parameter(0.0056, "mmHg*s/mL", URSINO),
+    # --- carotid baroreflex (Ursino 1998, Table 2)
+    "P_N": Parameter(
+        84.0,
+        "mmHg",
+        URSINO_REFLEX + " gives 92; the lead-lag afferent rectifies the pulse, so the "
+        "closed loop settles above P_n: 84 gives a resting MAP of 93 (Leeuwen p93: 70-105)",
+    ),
+    "K_A": Parameter(11.758, "mmHg", URSINO_REFLEX),
+    "TAU_P": Parameter(2.076, "s", URSINO_REFLEX),
+    "TAU_Z": Parameter(6.37, "s", URSINO_REFLEX),
+    "F_AB_MIN": Parameter(2.52, "spikes/s", URSINO_REFLEX),
+    "F_AB_MAX": Parameter(47.78, "spikes/s", URSINO_REFLEX),
+    "FES_INF": Parameter(2.10, "spikes/s", URSINO_REFLEX),
+    "FES_0": Parameter(16.11, "spikes/s", URSINO_REFLEX),
+    "FES_MIN": Parameter(2.66, "spikes/s", URSINO_REFLEX),
+    "K_ES": Parameter(0.0675, "s", URSINO_REFLEX),
+    "FEV_0": Parameter(3.2, "spikes/s", URSINO_REFLEX),
+    "FEV_INF": Parameter(6.3, "spikes/s", URSINO_REFLEX),
+    "F_AB_0": Parameter(25.0, "spikes/s", URSINO_REFLEX),
+    "K_EV": Parameter(7.06, "spikes/s", URSINO_REFLEX),
+    "G_EMAX": Parameter(0.475 / 2.95, "1/(ln spikes/s)", URSINO_REFLEX + " (G_Emax,lv / E_max,lv)"),
+    "TAU_EMAX": Parameter(8.0, "s", URSINO_REFLEX),
+    "D_EMAX": Parameter(2.0, "s", URSINO_REFLEX),
+    "G_R_SPLANCHNIC_POOL": Parameter(
+        0.695 / 3.25, "1/(ln spikes/s)", URSINO_REFLEX + " (G_Rsp over resting R_sp)"
+    ),
+    "G_R_EXTRASPLANCHNIC_POOL": Parameter(
+        1.94 / 2.91, "1/(ln spikes/s)", URSINO_REFLEX + " (G_Rep over resting R_ep)"
+    ),
+    "TAU_R": Parameter(6.0, "s", URSINO_REFLEX),
+    "D_R": Parameter(2.0, "s", URSINO_REFLEX),
+    "G_VU_SPLANCHNIC_POOL": Parameter(-265.4, "mL/(ln spikes/s)", URSINO_REFLEX),
+    "G_VU_EXTRASPLANCHNIC_POOL": Parameter(-132.5, "mL/(ln spikes/s)", URSINO_REFLEX),
+    "TAU_VU": Parameter(20.0, "s", URSINO_REFLEX),
+    "D_VU": Parameter(5.0, "s", URSINO_REFLEX),
+    "G_TS": Parameter(-0.13, "s/(ln spikes/s)", URSINO_REFLEX),
+    "TAU_TS": Parameter(2.0, "s", URSINO_REFLEX),
+    "D_TS": Parameter(2.0, "s", URSINO_REFLEX),
+    "G_TV": Parameter(0.09, "s/(spikes/s)", URSINO_REFLEX),
+    "TAU_TV": Parameter(1.5, "s", URSINO_REFLEX),
+    "D_TV": Parameter(0.2, "s", URSINO_REFLEX),
+    # --- respiratory mechanics
+    "R_AW": Parameter(
+        1.5e-3, "cmH2O*s/mL", "kacmarek2016egan p233 (normal 0.5-2.5 cmH2O*s/L; mid-range)"
+    ),
+    "C_LUNG": Parameter(200.0, "mL/cmH2O", "Levitzky 2013 p25 (lung compliance 0.2 L/cmH2O)"),
+    "C_CHEST_WALL": Parameter(200.0, "mL/cmH2O", "Levitzky 2013 p25 (0.2 L/cmH2O)"),
+    "PPL_FRC": Parameter(-5.0, "cmH2O", "Levitzky 2013 p13 (intrapleural -5 cmH2O at FRC)"),
+    "TI_FRACTION": Parameter(
+        0.3, "1", "Levitzky 2013 p19 (I:E 1:2 to 1:3; Ti/Ttot 0.3 gives I:E 0.43)"
+    ),
+    "PMUS_EXP_TAU_FRACTION": Parameter(
+        0.2, "1", "Albanese 2016 (expiratory muscle-pressure decay, tau = Te/5)"
+    ),
+    "TIDAL_VOLUME_PER_KG_IBW": Parameter(
+        6.7, "mL/kg", "Levitzky 2013 App IV (about 7 mL/kg ideal body weight at rest)"
+    ),
+    "DEAD_SPACE_PER_KG_IBW": Parameter(2.0, "mL/kg", "Levitzky 2013 p71 (1 mL/lb IBW)"),
+    "SHUNT": Parameter(0.03, "1", "Levitzky 2013 p127 (normal shunt 2-5 % of output)"),
+    "FIO2": Parameter(0.21, "1", "room air"),
+    "FICO2": Parameter(0.0, "1", "room air (0.04 % CO2 neglected)"),
+    "PB": Parameter(760.0, "mmHg", "sea level"),
+    # --- ventilatory control
+    "PACO2_SET": Parameter(40.0, "mmHg", "guyton2006medical p504 (normal PaCO2)"),
+    "PAO2_SET": Parameter(95.0, "mmHg", "guyton2006medical p503 (normal PaO2)"),
+    "S_CO2_CENTRAL": Parameter(
+        1.4,
+        "L/min/mmHg",
+        "Read DJC 1967, Australas Ann Med 16:20 (CO2 response ~2 L/min/mmHg); central "
+        "share about two thirds, Duffin J 2005, J Appl Physiol 99:2255",
+    ),
+    "S_CO2_PERIPHERAL": Parameter(
+        0.6, "L/min/mmHg", "Duffin 2005 (peripheral share about one third of the response)"
+    ),
+    "A_HYPOXIA": Parameter(
+        150.0,
+        "L/min*mmHg",
+        "Weil JV et al. 1970, J Clin Invest 49:1061 (dVE = A/(PaO2 - 32))",
+    ),
+    "TAU_CHEMO_CENTRAL": Parameter(
+        60.0, "s", "Albanese 2016 (slow central chemoreflex; time constant about 1 min)"
+    ),
+    "TAU_CHEMO_PERIPHERAL": Parameter(
+        2.0, "s", "Albanese 2016 (fast peripheral chemoreflex; seconds)"
+    ),
+    "VT_DRIVE_EXPONENT": Parameter(
+        0.7,
+        "1",
+        "Hey EN et al. 1966, Respir Physiol 1:193 (tidal volume carries most of a rise "
+        "in ventilation until about half the vital capacity)",
+    ),
+    "VENTILATORY_DRIVE": Parameter(1.0, "1", "scale on central drive (1 = normal)"),
+    "RESPIRATORY_MUSCLE_STRENGTH": Parameter(1.0, "1", "1 = normal neuromuscular function"),
+    "CHEMO_SYMPATHETIC_GAIN": Parameter(
+        0.02,
+        "1/(L/min)",
+        "Ursino & Magosso 2000 (chemoreceptor drive raises sympathetic outflow); "
+        "model gain per L/min of chemoreflex ventilatory demand",
+    ),
+    # --- blood and tissues
+    "RQ": Parameter(0.85, "1", "gropper2013nutrition p291 (respiratory exchange ratio)"),
+    "BASE_EXCESS": Parameter(0.0, "mmol/L", "fischbach2009manual (normal -2 to 2)"),
+    "TISSUE_CO2_CAPACITY": Parameter(
+        0.2,
+        "mL blood-equivalent per g tissue",
+        "Eger EI, Severinghaus JW 1961, Anesthesiology 22:419 (PaCO2 rises about 3 "
+        "mmHg/min in apnoea, which fixes the effective CO2 store)",
+    ),
+    "TISSUE_O2_CAPACITY": Parameter(
+        0.02, "mL blood-equivalent per g tissue", "capillary blood and myoglobin O2 store"
+    ),
+    # --- temperature
+    "SPECIFIC_HEAT": Parameter(
+        3.47, "J/g/K", "Herman IP 2007, Physics of the Human Body (herman2007physics)"
+    ),
+    "T_CORE_SET": Parameter(37.0, "degC", "herman2007physics (normal core temperature)"),
+    "T_AMBIENT": Parameter(22.0, "degC", "room temperature"),
+}
+
+# Per-patient values computed by `scaling.derive_parameters` (see its docstring for the
+# rule and source of each).
+DERIVED = [
+    "HB", "BLOOD_VOLUME", "BSA", "IBW", "HEAT_CAPACITY", "HEAT_CONDUCTANCE", "T_REST",
+    "VU_VC", "E_VC",
+    *(f"R_{b}" for b in _BED_UPPER),
+    *(f"G_R_{b}" for b in _BED_UPPER),
+    *(f"E_V_{b}" for b in _BED_UPPER),
+    *(f"VU_V_{b}" for b in _BED_UPPER),
+    *(f"R_V_{b}" for b in _BED_UPPER),
+    *(f"G_VU_{b}" for b in _BED_UPPER),
+    *(f"VO2_{b}" for b in _BED_UPPER),
+    *(f"CAP_O2_{b}" for b in _BED_UPPER),
+    *(f"CAP_CO2_{b}" for b in _BED_UPPER),
+    "FRC", "V_LUNG0", "V_CW0", "VD1", "VD2", "RR_REST", "PMUS_REST", "VE_REST",
+    "SIGMA_REF_S", "FEV_REF",
+]  # fmt: skip
+
+P = make_layout("P", [*REFERENCE, *DERIVED])
+N_PARAM = len(P)

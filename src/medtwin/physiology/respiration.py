@@ -1,0 +1,116 @@
+"""Breathing: respiratory muscle pressure, lung and chest-wall mechanics, airway gas.
+
+Mechanics after Albanese 2016 (Am J Physiol Heart Circ Physiol 310:H899), reduced to
+one airway resistance and the lung and chest-wall compliances in series:
+    P_pl  = (V - V_cw0) / C_cw + P_mus          (pleural pressure)
+    P_alv = P_pl + (V - V_L0) / C_L            (alveolar pressure)
+    dV/dt = (P_ao - P_alv) / R_aw               (airway flow, mouth at P_ao = 0)
+V is the lung gas volume including the anatomic dead space. The muscle pressure
+generator is Albanese 2016's: a parabola over inspiration reaching -A at its end, then
+an exponential relaxation over expiration with time constant T_E/5.
+
+Airway gas: two well-mixed dead-space compartments in series (upper and lower airway)
+and the alveolar compartment; gas moves with the volume that flows (upwind), which
+draws the capnogram's phases. Partial pressures are in mmHg, alveolar amounts in
+mmHg*mL (partial pressure times volume, proportional to moles at body temperature).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from medtwin.physiology.layout import S
+from medtwin.physiology.parameters import P
+
+
+@numba.njit(cache=True, inline="always")
+def muscle_pressure(elapsed, period, t_insp, amplitude, tau_fraction):
+    """Respiratory muscle pressure (cmH2O, negative draws air in)."""
+    if amplitude <= 0.0:
+        return 0.0
+    u = elapsed
+    if u >= period:
+        u -= period
+    t_exp = period - t_insp
+    if u <= t_insp:
+        return -amplitude * u * (period - u) / (t_insp * t_exp)
+    tau = tau_fraction * t_exp
+    floor = np.exp(-t_exp / tau)
+    return -amplitude * (np.exp(-(u - t_insp) / tau) - floor) / (1.0 - floor)
+
+
+@numba.njit(cache=True, inline="always")
+def pleural_pressure(volume, p, pmus):
+    """Pleural pressure (cmH2O) from lung volume and muscle pressure."""
+    return (volume - p[P.V_CW0]) / p[P.C_CHEST_WALL] + pmus
+
+
+@numba.njit(cache=True, inline="always")
+def lung_rhs(volume, p, ppl):
+    """Airway flow (mL/s, positive into the lungs) at the given pleural pressure."""
+    p_alv = ppl + (volume - p[P.V_LUNG0]) / p[P.C_LUNG]
+    return -p_alv / p[P.R_AW]
+
+
+@numba.njit(cache=True)
+def move_airway_gas(s, p, delta_volume):
+    """Carry gas through mouth, dead spaces and alveoli for a lung volume change (mL).
+
+    Returns the CO2 partial pressure seen at the airway opening (capnograph).
+    """
+    vd1 = p[P.VD1]
+    vd2 = p[P.VD2]
+    pi_o2 = p[P.FIO2] * (p[P.PB] - 47.0)
+    pi_co2 = p[P.FICO2] * (p[P.PB] - 47.0)
+    if delta_volume >= 0.0:
+        # inspiration: air -> D1 -> D2 -> alveoli (updating downstream first)
+        f2 = delta_volume / vd2
+        f1 = delta_volume / vd1
+        s[S.ALV_O2] += delta_volume * s[S.D2_PO2]
+        s[S.ALV_CO2] += delta_volume * s[S.D2_PCO2]
+        s[S.D2_PO2] += f2 * (s[S.D1_PO2] - s[S.D2_PO2])
+        s[S.D2_PCO2] += f2 * (s[S.D1_PCO2] - s[S.D2_PCO2])
+        s[S.D1_PO2] += f1 * (pi_o2 - s[S.D1_PO2])
+        s[S.D1_PCO2] += f1 * (pi_co2 - s[S.D1_PCO2])
+        return pi_co2
+    out = -delta_volume
+    alveolar_volume = s[S.V_LUNG] - vd1 - vd2 + out  # before this outflow
+    pa_o2 = s[S.ALV_O2] / alveolar_volume
+    pa_co2 = s[S.ALV_CO2] / alveolar_volume
+    s[S.ALV_O2] -= out * pa_o2
+    s[S.ALV_CO2] -= out * pa_co2
+    f1 = out / vd1
+    f2 = out / vd2
+    s[S.D1_PO2] += f1 * (s[S.D2_PO2] - s[S.D1_PO2])
+    s[S.D1_PCO2] += f1 * (s[S.D2_PCO2] - s[S.D1_PCO2])
+    s[S.D2_PO2] += f2 * (pa_o2 - s[S.D2_PO2])
+    s[S.D2_PCO2] += f2 * (pa_co2 - s[S.D2_PCO2])
+    return s[S.D1_PCO2]
+
+
+APNOEA_DEMAND_FRACTION = 0.05
+"""Below this share of resting ventilation demand no breath is drawn (apnoea)."""
+APNOEA_RECHECK_S = 1.0
+
+
+@numba.njit(cache=True)
+def start_breath(s, p):
+    """Set rate, inspiratory time and muscle-pressure amplitude of the next breath.
+
+    The chemoreflex demand is shared between frequency and depth: tidal volume scales
+    with demand^VT_DRIVE_EXPONENT and rate with the rest (see parameters). Weak muscles
+    (neuromuscular block) lower the amplitude but not the drive.
+    """
+    ratio = s[S.VE_DEMAND] / p[P.VE_REST]
+    if ratio < APNOEA_DEMAND_FRACTION or p[P.RESPIRATORY_MUSCLE_STRENGTH] <= 0.0:
+        s[S.BREATH_PERIOD] = APNOEA_RECHECK_S
+        s[S.INSPIRATION_DURATION] = p[P.TI_FRACTION] * APNOEA_RECHECK_S
+        s[S.PMUS_AMPLITUDE] = 0.0
+        return
+    exponent = p[P.VT_DRIVE_EXPONENT]
+    rate = min(max(p[P.RR_REST] * ratio ** (1.0 - exponent), 2.0), 60.0)
+    period = 60.0 / rate
+    s[S.BREATH_PERIOD] = period
+    s[S.INSPIRATION_DURATION] = p[P.TI_FRACTION] * period
+    s[S.PMUS_AMPLITUDE] = p[P.PMUS_REST] * ratio**exponent * p[P.RESPIRATORY_MUSCLE_STRENGTH]

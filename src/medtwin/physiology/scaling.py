@@ -1,0 +1,216 @@
+"""From a patient's demographics to the engine's parameter vector.
+
+Rules, each with its source:
+- Vascular size: every compliance and unstressed volume scales with the patient's
+  blood volume (Nadler 1962) over the 5300 mL of Ursino 1998's reference subject;
+  elastances scale inversely. Venous reflex gains (mL) scale the same way.
+- Resting cardiac output: cardiac index 2.9 L/min/m2 times Du Bois body surface area
+  (Guyton & Hall 2006 p232 give 3.0 L/min/m2 and 5.6 L/min for the standard male, whose
+  BSA gives 2.85; 2.9 sits between them). Its split between beds is ICRP Publication
+  89 (2002; valentin2002icrp), reference blood flows as % of cardiac output:
+  brain 12, heart 4, splanchnic (liver total) 25, kidneys 19, skeletal muscle 17, rest
+  23. Each bed's resting resistance carries its flow from the arteriolar node at its
+  design pressure to the venous pool.
+- Metabolism: resting energy by Mifflin-St Jeor (1990), converted to O2 by Weir (1949)
+  at the respiratory quotient; split between organs after Elia M. Organ and tissue
+  contribution to metabolic rate (in Kinney & Tucker, Energy Metabolism, 1992): liver
+  21 %, brain 20 %, heart 9 %, kidneys 8 %, skeletal muscle 22 %, rest 20 %.
+- Lungs: compliances scale with FRC (Quanjer 1993) over the standard male's, so
+  specific compliance is constant; FRC sits where chest wall and lung recoil balance
+  at -5 cmH2O pleural pressure; dead space 2 mL/kg ideal body weight (Levitzky p71);
+  resting alveolar ventilation is what keeps PaCO2 at 40 mmHg for the patient's CO2
+  production (alveolar ventilation equation, VA = 0.863 VCO2 / PaCO2).
+- Heat: capacity = specific heat x body mass; the loss conductance balances resting
+  heat production at the set core temperature.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from medtwin.patients import (
+    Patient,
+    blood_volume_mL,
+    body_surface_area_m2,
+    functional_residual_capacity_L,
+    hemoglobin_g_per_dL,
+    ideal_body_weight_kg,
+    resting_energy_kcal_per_day,
+)
+from medtwin.physiology.layout import BEDS
+from medtwin.physiology.parameters import N_PARAM, REFERENCE, P
+
+URSINO_BLOOD_VOLUME_ML = 5300.0
+CARDIAC_INDEX_L_PER_MIN_M2 = 2.9
+BED_FLOW_FRACTION = {"brain": 0.12, "heart": 0.04, "splanchnic": 0.25, "kidney": 0.19,
+                     "muscle": 0.17, "rest": 0.23}  # fmt: skip
+BED_VO2_FRACTION = {"brain": 0.20, "heart": 0.09, "splanchnic": 0.21, "kidney": 0.08,
+                    "muscle": 0.22, "rest": 0.20}  # fmt: skip
+# ICRP 89 reference adult male organ masses (g); rest = body mass - the others
+BED_MASS_G_REFERENCE = {"brain": 1450.0, "heart": 330.0, "splanchnic": 3260.0,
+                        "kidney": 310.0, "muscle": 29000.0}  # fmt: skip
+REFERENCE_BODY_MASS_KG = 73.0
+REFERENCE_FRC_ML = 3520.0
+"""Quanjer 1993 FRC of the standard male (44 y, 180 cm)."""
+DESIGN_ARTERIOLAR_PRESSURE = 86.0
+"""mmHg at the arteriolar node when mean aortic pressure sits at the set point."""
+DESIGN_VENOUS_PRESSURE = 6.0
+"""mmHg in the extrathoracic venous pools at rest (Ursino 1998 steady state)."""
+ALVEOLAR_VENTILATION_FACTOR = 0.863
+"""VA (L/min BTPS) = 0.863 VCO2 (mL/min STPD) / PaCO2 (mmHg)."""
+KCAL_PER_L_O2 = (3.941, 1.106)
+"""Weir 1949: kcal per L O2 = 3.941 + 1.106 RQ."""
+WATTS_PER_KCAL_PER_DAY = 4184.0 / 86400.0
+
+
+def reference_autonomic_activity(values: np.ndarray) -> tuple[float, float]:
+    """Sympathetic effector input and vagal firing at the baroreflex set point."""
+    f_ab = 0.5 * (values[P.F_AB_MIN] + values[P.F_AB_MAX])
+    f_es = values[P.FES_INF] + (values[P.FES_0] - values[P.FES_INF]) * math.exp(
+        -values[P.K_ES] * f_ab
+    )
+    e = math.exp((f_ab - values[P.F_AB_0]) / values[P.K_EV])
+    f_ev = (values[P.FEV_0] + values[P.FEV_INF] * e) / (1.0 + e)
+    return math.log(f_es - values[P.FES_MIN] + 1.0), f_ev
+
+
+def resting_vo2_mL_per_s(patient: Patient, rq: float) -> float:  # noqa: N802
+    """Whole-body resting O2 consumption (mL/s STPD) from Mifflin-St Jeor and Weir."""
+    kcal_per_day = resting_energy_kcal_per_day(patient)
+    litres_per_day = kcal_per_day / (KCAL_PER_L_O2[0] + KCAL_PER_L_O2[1] * rq)
+    return litres_per_day * 1000.0 / 86400.0
+
+
+def derive_parameters(patient: Patient) -> np.ndarray:
+    """The full parameter vector of one patient (overrides not yet applied)."""
+    v = np.full(N_PARAM, np.nan)
+    for name, parameter in REFERENCE.items():
+        v[P[name]] = parameter.value
+    _scale_circulation(v, patient)
+    _set_reflex_reference(v)
+    _set_metabolism(v, patient)
+    _set_lungs(v, patient)
+    return v
+
+
+def _scale_circulation(v: np.ndarray, patient: Patient) -> None:
+    blood_volume = blood_volume_mL(patient)
+    size = blood_volume / URSINO_BLOOD_VOLUME_ML
+    v[P.BLOOD_VOLUME] = blood_volume
+    v[P.HB] = hemoglobin_g_per_dL(patient)
+    v[P.BSA] = body_surface_area_m2(patient)
+    v[P.IBW] = ideal_body_weight_kg(patient)
+    for name in ("E_LA", "E_RA", "E_SA", "E_SP", "E_PA", "E_PC", "E_PV", "EMAX_LV", "EMAX_RV"):
+        v[P[name]] /= size
+    for name in ("VU_LA", "VU_RA", "VU_LV", "VU_RV", "VU_SA", "VU_SP", "VU_PA", "VU_PC",
+                 "VU_PV"):  # fmt: skip
+        v[P[name]] *= size
+    # passive ventricular curves: same pressure at the same relative filling
+    v[P.KE_LV] /= size
+    v[P.KE_RV] /= size
+
+    cardiac_output = CARDIAC_INDEX_L_PER_MIN_M2 * v[P.BSA] * 1000.0 / 60.0  # mL/s
+    extrasplanchnic = [b for b in BEDS if b != "splanchnic"]
+    ext_flow = sum(BED_FLOW_FRACTION[b] for b in extrasplanchnic)
+    thoracic = v[P.THORACIC_VEIN_SHARE]
+    c_ext = v[P.C_EXTRASPLANCHNIC_VEINS] * size
+    vu_ext = v[P.VU_EXTRASPLANCHNIC_VEINS] * size
+    v[P.E_VC] = 1.0 / (thoracic * c_ext)
+    v[P.VU_VC] = thoracic * vu_ext
+    for j, bed in enumerate(BEDS):
+        flow = BED_FLOW_FRACTION[bed] * cardiac_output
+        v[P.R_BRAIN + j] = (DESIGN_ARTERIOLAR_PRESSURE - DESIGN_VENOUS_PRESSURE) / flow
+        if bed == "splanchnic":
+            compliance = v[P.C_SPLANCHNIC_VEINS] * size
+            v[P.VU_V_BRAIN + j] = v[P.VU_SPLANCHNIC_VEINS] * size
+            v[P.R_V_BRAIN + j] = v[P.R_SPLANCHNIC_VEINS] / size
+            v[P.G_VU_BRAIN + j] = v[P.G_VU_SPLANCHNIC_POOL] * size
+            v[P.G_R_BRAIN + j] = v[P.G_R_SPLANCHNIC_POOL]
+        else:
+            share = BED_FLOW_FRACTION[bed] / ext_flow
+            compliance = (1.0 - thoracic) * c_ext * share
+            v[P.VU_V_BRAIN + j] = (1.0 - thoracic) * vu_ext * share
+            v[P.R_V_BRAIN + j] = v[P.R_EXTRASPLANCHNIC_VEINS] / size / share
+            v[P.G_VU_BRAIN + j] = v[P.G_VU_EXTRASPLANCHNIC_POOL] * size * share
+            # Ursino & Magosso 2000: no sympathetic control of cerebral and coronary beds
+            sympathetic = bed not in ("brain", "heart")
+            gain = v[P.G_R_SPLANCHNIC_POOL] if bed == "kidney" else v[P.G_R_EXTRASPLANCHNIC_POOL]
+            v[P.G_R_BRAIN + j] = gain if sympathetic else 0.0
+        v[P.E_V_BRAIN + j] = 1.0 / compliance
+
+
+def _set_reflex_reference(v: np.ndarray) -> None:
+    sigma_ref, f_ev_ref = reference_autonomic_activity(v)
+    v[P.SIGMA_REF_S] = sigma_ref
+    v[P.FEV_REF] = f_ev_ref
+    ursino_t0 = 0.58  # s, heart period without autonomic input (Ursino 1998, Table 2)
+    v[P.T_REST] = ursino_t0 + v[P.G_TS] * sigma_ref + v[P.G_TV] * f_ev_ref
+
+
+def _set_metabolism(v: np.ndarray, patient: Patient) -> None:
+    vo2 = resting_vo2_mL_per_s(patient, v[P.RQ])
+    mass_scale = patient.weight_kg / REFERENCE_BODY_MASS_KG
+    masses = {bed: grams * (1.0 if bed == "brain" else mass_scale)
+              for bed, grams in BED_MASS_G_REFERENCE.items()}  # fmt: skip
+    masses["rest"] = max(patient.weight_kg * 1000.0 - sum(masses.values()), 5000.0)
+    for j, bed in enumerate(BEDS):
+        v[P.VO2_BRAIN + j] = BED_VO2_FRACTION[bed] * vo2
+        v[P.CAP_O2_BRAIN + j] = max(v[P.TISSUE_O2_CAPACITY] * masses[bed], 5.0)
+        v[P.CAP_CO2_BRAIN + j] = v[P.TISSUE_CO2_CAPACITY] * masses[bed]
+    v[P.HEAT_CAPACITY] = v[P.SPECIFIC_HEAT] * patient.weight_kg * 1000.0
+    kcal_per_day = resting_energy_kcal_per_day(patient)
+    v[P.HEAT_CONDUCTANCE] = (
+        kcal_per_day * WATTS_PER_KCAL_PER_DAY / (v[P.T_CORE_SET] - v[P.T_AMBIENT])
+    )
+
+
+def _set_lungs(v: np.ndarray, patient: Patient) -> None:
+    frc = functional_residual_capacity_L(patient) * 1000.0
+    ratio = frc / REFERENCE_FRC_ML
+    v[P.FRC] = frc
+    v[P.C_LUNG] *= ratio
+    v[P.C_CHEST_WALL] *= ratio
+    v[P.V_LUNG0] = frc + v[P.PPL_FRC] * v[P.C_LUNG]
+    v[P.V_CW0] = frc - v[P.PPL_FRC] * v[P.C_CHEST_WALL]
+    dead_space = v[P.DEAD_SPACE_PER_KG_IBW] * v[P.IBW]
+    v[P.VD1] = v[P.VD2] = 0.5 * dead_space
+    tidal = v[P.TIDAL_VOLUME_PER_KG_IBW] * v[P.IBW]
+    vco2_mL_per_min = resting_vo2_mL_per_s(patient, v[P.RQ]) * 60.0 * v[P.RQ]
+    alveolar = ALVEOLAR_VENTILATION_FACTOR * vco2_mL_per_min / v[P.PACO2_SET] * 1000.0
+    rate = alveolar / (tidal - dead_space)
+    v[P.RR_REST] = rate
+    v[P.VE_REST] = tidal * rate * 1e-3
+    v[P.PMUS_REST] = tidal / _tidal_volume_per_unit_pmus(v, 60.0 / rate)
+
+
+def _tidal_volume_per_unit_pmus(v: np.ndarray, period: float) -> float:
+    """Tidal volume (mL) that 1 cmH2O of muscle-pressure amplitude draws.
+
+    The passive respiratory system is linear, so one periodic breath of the
+    Albanese 2016 muscle-pressure waveform, integrated exactly step by step for a
+    first-order system, gives the proportionality constant.
+    """
+    compliance = 1.0 / (1.0 / v[P.C_LUNG] + 1.0 / v[P.C_CHEST_WALL])
+    tau = v[P.R_AW] * compliance
+    t_insp = v[P.TI_FRACTION] * period
+    dt = 1e-3
+    times = np.arange(0.0, 3.0 * period, dt)
+    phase = np.mod(times, period)
+    t_exp = period - t_insp
+    tau_exp = v[P.PMUS_EXP_TAU_FRACTION] * t_exp
+    floor = math.exp(-t_exp / tau_exp)
+    pmus = np.where(
+        phase <= t_insp,
+        -phase * (period - phase) / (t_insp * t_exp),
+        -(np.exp(-(phase - t_insp) / tau_exp) - floor) / (1.0 - floor),
+    )
+    decay = math.exp(-dt / tau)
+    x = 0.0
+    volumes = np.empty_like(times)
+    for i, drive in enumerate(-pmus * compliance):
+        x = drive + (x - drive) * decay
+        volumes[i] = x
+    last = volumes[times >= 2.0 * period]
+    return float(last.max() - last.min())
