@@ -1,0 +1,60 @@
+"""The signal vocabulary matches the shared reference table and the waveform list."""
+
+import csv
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from medtwin import signals
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "signals.csv"
+
+
+def test_every_reference_signal_is_present_unchanged():
+    if not REFERENCE.is_file():
+        pytest.skip(f"shared reference table not found at {REFERENCE}")
+    with REFERENCE.open(encoding="utf-8") as f:
+        reference = list(csv.DictReader(f))
+    assert [s.name for s in signals.SIGNALS] == [row["name"] for row in reference]
+    for row in reference:
+        assert dataclasses.asdict(signals.signal(row["name"])) == row
+
+
+def test_names_are_unique_and_units_given():
+    names = [s.name for s in signals.SIGNALS]
+    assert len(names) == len(set(names))
+    assert all(s.unit and s.ucum for s in signals.SIGNALS)
+
+
+def test_unit_of_reads_the_table():
+    assert signals.unit_of("etco2") == "mmHg"
+    assert signals.unit_of("core_temperature") == "degC"
+    assert signals.unit_of("tidal_volume") == "mL"
+
+
+def test_unknown_name_is_a_key_error_naming_close_matches():
+    with pytest.raises(KeyError) as caught:
+        signals.signal("heartrate")
+    assert str(caught.value) == "unknown signal 'heartrate'; did you mean heart_rate?"
+
+
+def test_table_is_immutable():
+    assert isinstance(signals.SIGNALS, tuple)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        signals.SIGNALS[0].unit = "furlongs"
+
+
+def test_waveform_channels():
+    channels = {w.name: w.unit for w in signals.WAVEFORMS}
+    assert channels == {
+        "ecg_ii": "mV",
+        "arterial_pressure": "mmHg",
+        "central_venous_pressure": "mmHg",
+        "pleth": "1",
+        "co2": "mmHg",
+        "airway_flow": "L/s",
+    }
+    assert "inspiration" in signals.waveform("airway_flow").description
+    with pytest.raises(KeyError, match="ecg_ii"):
+        signals.waveform("ecg")
