@@ -14,8 +14,9 @@ All contents are in mL gas (STPD) per mL blood; pressures in mmHg.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from medtwin.physiology.jit import jit
 
 # Spencer 1979 constants (as tabulated in Ursino & Magosso 2000, Appendix)
 _A1 = 0.3836
@@ -34,7 +35,7 @@ _CO2_SOLUBILITY_HH = 0.0307  # mmol/L/mmHg, Henderson-Hasselbalch
 _PK = 6.1
 
 
-@numba.njit(cache=True, inline="always")
+@jit
 def o2_saturation(po2: float, pco2: float) -> float:
     """Haemoglobin O2 saturation (0-1), Spencer 1979."""
     p = max(po2, 1e-6)
@@ -43,13 +44,13 @@ def o2_saturation(po2: float, pco2: float) -> float:
     return xn / (1.0 + xn)
 
 
-@numba.njit(cache=True, inline="always")
+@jit
 def o2_content(po2: float, pco2: float, hb: float) -> float:
     """Total O2 content (mL/mL): bound to haemoglobin (g/dL) plus dissolved."""
     return _HUFNER * hb * 0.01 * o2_saturation(po2, pco2) + _O2_SOLUBILITY * max(po2, 0.0)
 
 
-@numba.njit(cache=True, inline="always")
+@jit
 def co2_content(po2: float, pco2: float) -> float:
     """Total CO2 content (mL/mL), Spencer 1979 (includes the Haldane effect)."""
     p = max(pco2, 1e-6)
@@ -58,7 +59,7 @@ def co2_content(po2: float, pco2: float) -> float:
     return _C2_MMOL * _MMOL_TO_ML * xn / (1.0 + xn)
 
 
-@numba.njit(cache=True)
+@jit
 def partial_pressures(c_o2: float, c_co2: float, hb: float, po2: float, pco2: float):
     """Invert the contents to (PO2, PCO2), starting from a guess.
 
@@ -82,7 +83,7 @@ def partial_pressures(c_o2: float, c_co2: float, hb: float, po2: float, pco2: fl
     return po2, pco2
 
 
-@numba.njit(cache=True)
+@jit
 def acid_base(pco2: float, base_excess: float, hb: float):
     """Arterial (pH, HCO3- mmol/L) from PCO2 and base excess (Van Slyke equation).
 

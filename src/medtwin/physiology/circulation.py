@@ -16,9 +16,9 @@ the volume carried by each link, which the gas-transport step uses.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from medtwin.physiology.jit import jit, jit_inline
 from medtwin.physiology.layout import N_FAST, S
 from medtwin.physiology.parameters import P
 
@@ -45,7 +45,7 @@ A_HEART_PERIOD = 14
 N_ACTUAL = 15
 
 
-@numba.njit(cache=True, inline="always")
+@jit_inline
 def activation(elapsed: float, period: float, systole: float) -> float:
     """Ventricular activation phi in [0, 1]: sin^2 over systole (Ursino 1998, eq. 8)."""
     u = elapsed
@@ -57,7 +57,7 @@ def activation(elapsed: float, period: float, systole: float) -> float:
     return 0.0
 
 
-@numba.njit(cache=True, inline="always")
+@jit_inline
 def ventricle_isometric(phi, volume, emax, v_unstressed, p0, ke):
     """Transmural isometric ventricular pressure (Ursino 1998, eqs. 5-7)."""
     active = emax * (volume - v_unstressed)
@@ -65,7 +65,7 @@ def ventricle_isometric(phi, volume, emax, v_unstressed, p0, ke):
     return phi * active + (1.0 - phi) * passive
 
 
-@numba.njit(cache=True, inline="always")
+@jit_inline
 def ejection(p_max, p_out, kr):
     """Ejection through a valve into a compartment at p_out (both transmural)."""
     if p_max > p_out:
@@ -73,7 +73,7 @@ def ejection(p_max, p_out, kr):
     return 0.0
 
 
-@numba.njit(cache=True)
+@jit
 def circulation_rhs(y, p, act, phi, ppl_mmHg, dydt, q):
     """Derivatives of the circulatory part of the fast state, and the link flows.
 
@@ -132,7 +132,7 @@ def circulation_rhs(y, p, act, phi, ppl_mmHg, dydt, q):
     dydt[S.V_PV] = q[LINK_PC_PV] - q[LINK_PV_LA]
 
 
-@numba.njit(cache=True)
+@jit
 def blood_volume(y) -> float:
     """Total blood volume (mL): every circulatory volume state."""
     total = 0.0

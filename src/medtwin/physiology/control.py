@@ -21,7 +21,6 @@ PaCO2 and PaO2) chemoreceptors, with the gains and the hypoxic hyperbola given i
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from medtwin.physiology.circulation import (
@@ -31,50 +30,51 @@ from medtwin.physiology.circulation import (
     A_R_BED0,
     A_VU_V0,
 )
+from medtwin.physiology.jit import jit
 from medtwin.physiology.layout import DELAY_SLOTS, S
 from medtwin.physiology.parameters import P
 
 
-@numba.njit(cache=True, inline="always")
+@jit
 def afferent_firing(p, pressure):
     """Carotid baroreceptor firing (spikes/s) for a filtered sinus pressure."""
     e = np.exp((pressure - p[P.P_N]) / p[P.K_A])
     return (p[P.F_AB_MIN] + p[P.F_AB_MAX] * e) / (1.0 + e)
 
 
-@numba.njit(cache=True, inline="always")
+@jit
 def sympathetic_firing(p, f_ab):
     """Efferent sympathetic firing (spikes/s), Ursino 1998 eq. 20."""
     return p[P.FES_INF] + (p[P.FES_0] - p[P.FES_INF]) * np.exp(-p[P.K_ES] * f_ab)
 
 
-@numba.njit(cache=True, inline="always")
+@jit
 def vagal_firing(p, f_ab):
     """Efferent vagal firing (spikes/s), Ursino 1998 eq. 21."""
     e = np.exp((f_ab - p[P.F_AB_0]) / p[P.K_EV])
     return (p[P.FEV_0] + p[P.FEV_INF] * e) / (1.0 + e)
 
 
-@numba.njit(cache=True, inline="always")
+@jit
 def sympathetic_drive(p, f_es):
     """ln(f_es - f_es,min + 1), the effector input of Ursino 1998 eq. 22."""
     return np.log(max(f_es - p[P.FES_MIN], 0.0) + 1.0)
 
 
-@numba.njit(cache=True, inline="always")
+@jit
 def _delayed(s, first, delay_s, dt_slow):
     lag = int(delay_s / dt_slow + 0.5)
     index = (int(s[S.DELAY_INDEX]) - lag) % DELAY_SLOTS
     return s[first + index]
 
 
-@numba.njit(cache=True, inline="always")
+@jit
 def _relax(s, index, target, tau, dt):
     """First-order relaxation of state `index` towards `target` (explicit Euler)."""
     s[index] += dt * (target - s[index]) / tau
 
 
-@numba.njit(cache=True)
+@jit
 def ventilation_demand(p, paco2_central, paco2_peripheral, pao2_peripheral):
     """Chemoreflex minute-ventilation demand (L/min) and its peripheral part."""
     central = p[P.S_CO2_CENTRAL] * (paco2_central - p[P.PACO2_SET])
@@ -86,7 +86,7 @@ def ventilation_demand(p, paco2_central, paco2_peripheral, pao2_peripheral):
     return max(demand, 0.0), peripheral
 
 
-@numba.njit(cache=True)
+@jit
 def reflex_step(s, p, act, sinus_pressure, peripheral_demand, dt_slow):
     """Advance baroreflex and effectors by one slow step and refresh `act`."""
     lead = p[P.TAU_Z] / p[P.TAU_P]
@@ -114,7 +114,7 @@ def reflex_step(s, p, act, sinus_pressure, peripheral_demand, dt_slow):
     apply_effectors(s, p, act)
 
 
-@numba.njit(cache=True)
+@jit
 def apply_effectors(s, p, act):
     """Effector values from the effector states (Ursino 1998 eqs. 22-27)."""
     ref = p[P.SIGMA_REF_S]

@@ -7,25 +7,24 @@ Multi-rate scheme (MODELS.md, numerical notes):
   moves with the exact volume the lungs took in or gave out;
 - slow part, every `SLOW_EVERY` steps: gas transport and exchange, metabolism, heat,
   chemoreflexes and baroreflex (their time constants are seconds to hours).
-Patients are independent, so the batch is split across cores with `prange`.
+Patients are independent, so a batch can be split across cores (see `batch.Batch`).
 """
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from medtwin.physiology.bloodgas import partial_pressures
 from medtwin.physiology.circulation import (
     A_HEART_PERIOD,
     CMH2O_PER_MMHG,
-    LINK_AORTIC,
     N_ACTUAL,
     activation,
     circulation_rhs,
 )
 from medtwin.physiology.control import apply_effectors, reflex_step, ventilation_demand
 from medtwin.physiology.exchange import heat_balance, lung_exchange, tissue_metabolism, transport
+from medtwin.physiology.jit import jit, jit_inline, jit_nogil
 from medtwin.physiology.layout import N_FAST, N_LINKS, S, W
 from medtwin.physiology.monitors import (
     accumulate_beat,
@@ -42,13 +41,20 @@ from medtwin.physiology.respiration import (
     pleural_pressure,
     start_breath,
 )
+from medtwin.physiology.variability import STREAM_BEAT, STREAM_BREATH, standard_normal
 
 SLOW_EVERY = 10
 """Fast steps per slow step (50 ms at the production step of 5 ms)."""
 MIN_SYSTOLE_S = 0.1
 
 
-@numba.njit(cache=True, inline="always")
+@jit_inline
+def _clip3(x):
+    """Keep a standard normal deviate within three standard deviations."""
+    return min(max(x, -3.0), 3.0)
+
+
+@jit_inline
 def _stage(y, p, act, phi, pmus, dydt, q):
     """Right-hand side of the fast ODE at one RK stage."""
     ppl = pleural_pressure(y[S.V_LUNG], p, pmus)
@@ -56,7 +62,7 @@ def _stage(y, p, act, phi, pmus, dydt, q):
     dydt[S.V_LUNG] = lung_rhs(y[S.V_LUNG], p, ppl)
 
 
-@numba.njit(cache=True)
+@jit
 def _slow_step(s, p, act, dt_slow):
     """Gas transport and exchange, metabolism, heat, and the reflexes."""
     transport(s, p)
@@ -83,7 +89,7 @@ def _slow_step(s, p, act, dt_slow):
     reflex_step(s, p, act, sinus_pressure, peripheral, dt_slow)
 
 
-@numba.njit(cache=True)
+@jit
 def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
     """Advance one patient by `n_steps` steps of `dt` seconds.
 
@@ -160,14 +166,17 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
             finish_beat(s, p, m, bp)
             s[S.BEAT_ELAPSED] -= bp
             s[S.BEAT_COUNT] += 1.0
-            period = act[A_HEART_PERIOD]
+            noise = standard_normal(p[P.SEED], s[S.BEAT_COUNT], STREAM_BEAT)
+            period = act[A_HEART_PERIOD] * (1.0 + p[P.HEART_PERIOD_CV] * _clip3(noise))
             s[S.BEAT_PERIOD] = period
             s[S.SYSTOLE_DURATION] = max(p[P.T_SYS0] - p[P.K_SYS] / period, MIN_SYSTOLE_S)
         s[S.BREATH_ELAPSED] = re + dt
         if s[S.BREATH_ELAPSED] >= rp:
             finish_breath(s, p, m)
             s[S.BREATH_ELAPSED] -= rp
-            start_breath(s, p)
+            s[S.BREATH_COUNT] += 1.0
+            noise = standard_normal(p[P.SEED], s[S.BREATH_COUNT], STREAM_BREATH)
+            start_breath(s, p, 1.0 + p[P.BREATH_PERIOD_CV] * _clip3(noise))
 
         s[S.STEP_IN_SLOW] += 1.0
         if s[S.STEP_IN_SLOW] >= SLOW_EVERY:
@@ -182,13 +191,13 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
     return n_recorded
 
 
-@numba.njit(cache=True, parallel=True)
+@jit_nogil
 def advance_batch(state, params, monitors, n_steps, dt, record_every, history, waves):
-    """Advance every patient (row) of the batch; see `advance_one`."""
-    for i in numba.prange(state.shape[0]):
+    """Advance every patient (row) of the batch; see `advance_one`.
+
+    Releases the GIL, so `Batch` runs slices of a large batch on several threads.
+    """
+    for i in range(state.shape[0]):
         advance_one(
             state[i], params[i], monitors[i], n_steps, dt, record_every, history[i], waves[i]
         )
-
-
-__all__ = ["LINK_AORTIC", "SLOW_EVERY", "advance_batch", "advance_one"]

@@ -68,7 +68,7 @@ S = make_layout(
         *_FAST,
         # clocks
         "STEP_COUNT", "BEAT_COUNT", "BEAT_ELAPSED", "BEAT_PERIOD", "SYSTOLE_DURATION",
-        "BREATH_ELAPSED", "BREATH_PERIOD", "INSPIRATION_DURATION", "PMUS_AMPLITUDE",
+        "BREATH_COUNT", "BREATH_ELAPSED", "BREATH_PERIOD", "INSPIRATION_DURATION", "PMUS_AMPLITUDE",
         "STEP_IN_SLOW",
         # nervous control
         "BARO_LAG", "EFF_EMAX", "EFF_R", "EFF_VU", "EFF_TS", "EFF_TV",
@@ -113,6 +113,7 @@ M = make_layout(
         "respiratory_rate", "tidal_volume", "minute_ventilation", "alveolar_ventilation",
         "anatomic_dead_space", "dead_space_ratio", "ie_ratio", "etco2",
         "alveolar_arterial_gradient", "pf_ratio",
+        "intrapleural_pressure", "transpulmonary_pressure",
         "intrapleural_pressure_max", "intrapleural_pressure_min",
         "transpulmonary_pressure_max", "transpulmonary_pressure_min",
         "lung_compliance", "chest_wall_compliance", "respiratory_system_compliance",

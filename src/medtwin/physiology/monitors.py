@@ -7,12 +7,12 @@ Names and units are those of `medtwin/data/signals.csv`.
 
 from __future__ import annotations
 
-import numba
-
 from medtwin.physiology.bloodgas import acid_base, o2_saturation, partial_pressures
 from medtwin.physiology.circulation import LINK_BED0, blood_volume
+from medtwin.physiology.jit import jit
 from medtwin.physiology.layout import BEDS, M, S
 from medtwin.physiology.parameters import P
+from medtwin.physiology.respiration import muscle_pressure, pleural_pressure
 
 _BRAIN = BEDS.index("brain")
 _KIDNEY = BEDS.index("kidney")
@@ -20,7 +20,7 @@ MCHC_G_PER_DL = 34.0
 """Mean corpuscular haemoglobin concentration, Guyton & Hall 2006 ch. 32."""
 
 
-@numba.njit(cache=True)
+@jit
 def reset_beat(s):
     for k in (S.B_PSA_MAX, S.B_PPA_MAX, S.B_VLV_MAX, S.B_PSP_MAX):
         s[k] = -1e9
@@ -31,7 +31,7 @@ def reset_beat(s):
         s[k] = 0.0
 
 
-@numba.njit(cache=True)
+@jit
 def accumulate_beat(s, p, ppl_mmHg, q, dt):
     """Add this step's pressures, volumes and flows to the running beat."""
     p_sa = p[P.E_SA] * (s[S.V_SA] - p[P.VU_SA]) + ppl_mmHg
@@ -56,7 +56,7 @@ def accumulate_beat(s, p, ppl_mmHg, q, dt):
     return p_sa, p_sp
 
 
-@numba.njit(cache=True)
+@jit
 def finish_beat(s, p, m, period):
     """Publish the haemodynamic numbers of the beat that just ended."""
     n = s[S.B_STEPS]
@@ -90,7 +90,7 @@ def finish_beat(s, p, m, period):
     reset_beat(s)
 
 
-@numba.njit(cache=True)
+@jit
 def reset_breath(s):
     for k in (S.BR_V_MAX, S.BR_PPL_MAX, S.BR_PTP_MAX, S.BR_CO2_MAX):
         s[k] = -1e9
@@ -100,7 +100,7 @@ def reset_breath(s):
     s[S.BR_EXP_CO2] = 0.0
 
 
-@numba.njit(cache=True)
+@jit
 def accumulate_breath(s, p, ppl_cmH2O, mouth_co2, delta_volume):
     """Add this step's lung volume, pressures and expired CO2 to the running breath."""
     v = s[S.V_LUNG]
@@ -117,7 +117,7 @@ def accumulate_breath(s, p, ppl_cmH2O, mouth_co2, delta_volume):
         s[S.BR_EXP_CO2] -= delta_volume * mouth_co2
 
 
-@numba.njit(cache=True)
+@jit
 def finish_breath(s, p, m):
     """Publish the respiratory numbers of the breath that just ended."""
     period = s[S.BREATH_PERIOD]
@@ -143,7 +143,7 @@ def finish_breath(s, p, m):
     reset_breath(s)
 
 
-@numba.njit(cache=True)
+@jit
 def update_gas_monitors(s, p, m):
     """Blood gases, acid-base, blood and metabolic numbers from the current state."""
     hb = p[P.HB]
@@ -169,6 +169,12 @@ def update_gas_monitors(s, p, m):
     m[M.shunt_fraction] = p[P.SHUNT]
     m[M.alveolar_arterial_gradient] = pi_o2 - paco2 / max(rer, 0.5) - pao2
     m[M.pf_ratio] = pao2 / p[P.FIO2]
+    pmus = muscle_pressure(
+        s[S.BREATH_ELAPSED], s[S.BREATH_PERIOD], s[S.INSPIRATION_DURATION],
+        s[S.PMUS_AMPLITUDE], p[P.PMUS_EXP_TAU_FRACTION],
+    )  # fmt: skip
+    m[M.intrapleural_pressure] = pleural_pressure(s[S.V_LUNG], p, pmus)
+    m[M.transpulmonary_pressure] = (s[S.V_LUNG] - p[P.V_LUNG0]) / p[P.C_LUNG]
     m[M.lung_compliance] = p[P.C_LUNG] * 1e-3
     m[M.chest_wall_compliance] = p[P.C_CHEST_WALL] * 1e-3
     m[M.respiratory_system_compliance] = 1e-3 / (1.0 / p[P.C_LUNG] + 1.0 / p[P.C_CHEST_WALL])

@@ -207,6 +207,19 @@ REFERENCE: dict[str, Parameter] = {
     "TISSUE_O2_CAPACITY": Parameter(
         0.02, "mL blood-equivalent per g tissue", "capillary blood and myoglobin O2 store"
     ),
+    # --- variability
+    "HEART_PERIOD_CV": Parameter(
+        0.03,
+        "1",
+        "Task Force ESC/NASPE 1996, Circulation 93:1043 (short-term RR-interval variation "
+        "of a few per cent at rest); random part only, the reflexes add the rest",
+    ),
+    "BREATH_PERIOD_CV": Parameter(
+        0.1,
+        "1",
+        "Tobin MJ et al. 1983, Chest 84:202 (breath timing varies by tens of per cent "
+        "in healthy adults)",
+    ),
     # --- temperature
     "SPECIFIC_HEAT": Parameter(
         3.47, "J/g/K", "Herman IP 2007, Physics of the Human Body (herman2007physics)"
@@ -230,7 +243,7 @@ DERIVED = [
     *(f"CAP_O2_{b}" for b in _BED_UPPER),
     *(f"CAP_CO2_{b}" for b in _BED_UPPER),
     "FRC", "V_LUNG0", "V_CW0", "VD1", "VD2", "RR_REST", "PMUS_REST", "VE_REST",
-    "SIGMA_REF_S", "FEV_REF",
+    "SIGMA_REF_S", "FEV_REF", "SEED",
 ]  # fmt: skip
 
 P = make_layout("P", [*REFERENCE, *DERIVED])

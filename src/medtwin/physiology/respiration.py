@@ -17,14 +17,14 @@ mmHg*mL (partial pressure times volume, proportional to moles at body temperatur
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from medtwin.physiology.jit import jit, jit_inline
 from medtwin.physiology.layout import S
 from medtwin.physiology.parameters import P
 
 
-@numba.njit(cache=True, inline="always")
+@jit_inline
 def muscle_pressure(elapsed, period, t_insp, amplitude, tau_fraction):
     """Respiratory muscle pressure (cmH2O, negative draws air in)."""
     if amplitude <= 0.0:
@@ -40,20 +40,20 @@ def muscle_pressure(elapsed, period, t_insp, amplitude, tau_fraction):
     return -amplitude * (np.exp(-(u - t_insp) / tau) - floor) / (1.0 - floor)
 
 
-@numba.njit(cache=True, inline="always")
+@jit_inline
 def pleural_pressure(volume, p, pmus):
     """Pleural pressure (cmH2O) from lung volume and muscle pressure."""
     return (volume - p[P.V_CW0]) / p[P.C_CHEST_WALL] + pmus
 
 
-@numba.njit(cache=True, inline="always")
+@jit_inline
 def lung_rhs(volume, p, ppl):
     """Airway flow (mL/s, positive into the lungs) at the given pleural pressure."""
     p_alv = ppl + (volume - p[P.V_LUNG0]) / p[P.C_LUNG]
     return -p_alv / p[P.R_AW]
 
 
-@numba.njit(cache=True)
+@jit
 def move_airway_gas(s, p, delta_volume):
     """Carry gas through mouth, dead spaces and alveoli for a lung volume change (mL).
 
@@ -94,9 +94,11 @@ APNOEA_DEMAND_FRACTION = 0.05
 APNOEA_RECHECK_S = 1.0
 
 
-@numba.njit(cache=True)
-def start_breath(s, p):
+@jit
+def start_breath(s, p, period_factor):
     """Set rate, inspiratory time and muscle-pressure amplitude of the next breath.
+
+    `period_factor` is this breath's random variation of its duration (1 = none).
 
     The chemoreflex demand is shared between frequency and depth: tidal volume scales
     with demand^VT_DRIVE_EXPONENT and rate with the rest (see parameters). Weak muscles
@@ -110,7 +112,7 @@ def start_breath(s, p):
         return
     exponent = p[P.VT_DRIVE_EXPONENT]
     rate = min(max(p[P.RR_REST] * ratio ** (1.0 - exponent), 2.0), 60.0)
-    period = 60.0 / rate
+    period = 60.0 / rate * period_factor
     s[S.BREATH_PERIOD] = period
     s[S.INSPIRATION_DURATION] = p[P.TI_FRACTION] * period
     s[S.PMUS_AMPLITUDE] = p[P.PMUS_REST] * ratio**exponent * p[P.RESPIRATORY_MUSCLE_STRENGTH]

@@ -26,12 +26,14 @@ Rules, each with its source:
 
 from __future__ import annotations
 
+import difflib
 import math
 
 import numpy as np
 
 from medtwin.patients import (
     Patient,
+    PatientError,
     blood_volume_mL,
     body_surface_area_m2,
     functional_residual_capacity_L,
@@ -92,6 +94,7 @@ def derive_parameters(patient: Patient) -> np.ndarray:
     _set_reflex_reference(v)
     _set_metabolism(v, patient)
     _set_lungs(v, patient)
+    v[P.SEED] = 0.0
     return v
 
 
@@ -214,3 +217,26 @@ def _tidal_volume_per_unit_pmus(v: np.ndarray, period: float) -> float:
         volumes[i] = x
     last = volumes[times >= 2.0 * period]
     return float(last.max() - last.min())
+
+
+def parameters_for(patient: Patient, seed: int = 0) -> np.ndarray:
+    """The patient's parameter vector: derived, then the patient's own overrides.
+
+    An override names an engine parameter (see `parameters.P`); an unknown name is
+    refused with the closest known names.
+    """
+    values = derive_parameters(patient)
+    for name, value in patient.overrides.items():
+        if name not in P.__members__:
+            close = difflib.get_close_matches(name, P.__members__, n=3)
+            hint = f"did you mean {', '.join(close)}?" if close else "see medtwin parameters"
+            raise PatientError(f"overrides.{name} is not an engine parameter; {hint}")
+        values[P[name]] = value
+    values[P.SEED] = _check_seed(seed)
+    return values
+
+
+def _check_seed(seed: int) -> float:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**53:
+        raise ValueError(f"seed = {seed!r} must be a whole number from 0 to 2**53 - 1")
+    return float(seed)
