@@ -25,7 +25,10 @@ Targets are made patient-specific before grading:
   index of Guyton & Hall p232); cerebral and renal blood flow with cardiac output (ICRP
   Publication 89 gives them as fractions of it); O2 consumption, CO2 production and
   metabolic rate with Mifflin-St Jeor resting energy expenditure (Am J Clin Nutr
-  1990;51:241).
+  1990;51:241). Size-dependent point values published without a patient (vascular
+  resistances, lung and chest-wall compliance) are read as the standard male's too:
+  resistances scale with 1 / BSA (resistance index), compliances with FRC (specific
+  compliance; Quanjer PhH et al., Eur Respir J 1993;6 Suppl 16:5).
 """
 
 from __future__ import annotations
@@ -174,6 +177,7 @@ class _Body:
     blood_volume_mL: float  # noqa: N815 (unit in the name, as in anthropometry)
     resting_energy_kcal_per_day: float
     hematocrit_fraction: float
+    functional_residual_capacity_L: float  # noqa: N815 (unit in the name)
 
 
 def _body(patient: Any) -> _Body:
@@ -186,6 +190,7 @@ def _body(patient: Any) -> _Body:
         blood_volume_mL=anthropometry.blood_volume_mL(patient),
         resting_energy_kcal_per_day=anthropometry.resting_energy_kcal_per_day(patient),
         hematocrit_fraction=anthropometry.hematocrit_fraction(patient),
+        functional_residual_capacity_L=anthropometry.functional_residual_capacity_L(patient),
     )
 
 
@@ -209,7 +214,21 @@ _BY_CARDIAC_OUTPUT = _Scaling(
 _BY_RESTING_ENERGY = _Scaling(
     "Mifflin-St Jeor resting energy expenditure", lambda b: b.resting_energy_kcal_per_day
 )
+_BY_VASCULAR_CONDUCTANCE = _Scaling(
+    "1 / Du Bois body surface area (resistance index = resistance × BSA is the "
+    "size-free measure; cardiac output is proportional to BSA)",
+    lambda b: 1.0 / b.body_surface_area_m2,
+)
+_BY_LUNG_VOLUME = _Scaling(
+    "Quanjer 1993 functional residual capacity (specific compliance, compliance / FRC, "
+    "is the size-free measure; Levitzky 2013 ch. 2)",
+    lambda b: b.functional_residual_capacity_L,
+)
 _STANDARD_MALE_SCALING: dict[str, _Scaling] = {
+    "systemic_vascular_resistance": _BY_VASCULAR_CONDUCTANCE,
+    "pulmonary_vascular_resistance": _BY_VASCULAR_CONDUCTANCE,
+    "lung_compliance": _BY_LUNG_VOLUME,
+    "chest_wall_compliance": _BY_LUNG_VOLUME,
     "blood_volume": _Scaling("Nadler blood volume", lambda b: b.blood_volume_mL),
     "plasma_volume": _Scaling(
         "Nadler blood volume × (1 - haematocrit)",

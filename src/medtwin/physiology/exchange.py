@@ -41,7 +41,7 @@ STPD_TO_PV = 760.0 * 310.15 / 273.15
 JOULES_PER_ML_O2_PER_RQ = (3.941 * 4.184, 1.106 * 4.184)
 """Weir JB de V. J Physiol 1949;109:1-9: heat per mL O2 = 3.941 + 1.106 RQ (cal)."""
 VO2_SMOOTHING_S = 20.0
-MICHAELIS_O2_CONTENT = 0.001
+MICHAELIS_O2_CONTENT = 2e-4
 """Tissue O2 content (mL/mL) at which consumption halves; keeps stores non-negative."""
 
 

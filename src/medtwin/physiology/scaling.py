@@ -1,9 +1,15 @@
 """From a patient's demographics to the engine's parameter vector.
 
 Rules, each with its source:
-- Vascular size: every compliance and unstressed volume scales with the patient's
-  blood volume (Nadler 1962) over the 5300 mL of Ursino 1998's reference subject;
-  elastances scale inversely. Venous reflex gains (mL) scale the same way.
+- Vascular size: every vascular compliance and unstressed volume scales with the
+  patient's blood volume (Nadler 1962) over the 5300 mL of Ursino 1998's reference
+  subject; elastances scale inversely. Venous reflex gains (mL) scale the same way.
+- Heart size: chamber volumes (unstressed volumes, passive and active elastances)
+  scale with body surface area, as chamber volumes are indexed to BSA in adults
+  (Lang RM et al. Recommendations for cardiac chamber quantification by
+  echocardiography in adults. J Am Soc Echocardiogr 2015;28:1-39); since resting flow
+  is proportional to BSA too, the series resistances of heart, aorta and lungs scale
+  inversely with it.
 - Resting cardiac output: cardiac index 2.9 L/min/m2 times Du Bois body surface area
   (Guyton & Hall 2006 p232 give 3.0 L/min/m2 and 5.6 L/min for the standard male, whose
   BSA gives 2.85; 2.9 sits between them). Its split between beds is ICRP Publication
@@ -45,6 +51,8 @@ from medtwin.physiology.layout import BEDS
 from medtwin.physiology.parameters import N_PARAM, REFERENCE, P
 
 URSINO_BLOOD_VOLUME_ML = 5300.0
+REFERENCE_BSA_M2 = 2.0
+"""Body surface area that Ursino 1998's heart chambers are taken to describe."""
 CARDIAC_INDEX_L_PER_MIN_M2 = 2.9
 BED_FLOW_FRACTION = {"brain": 0.12, "heart": 0.04, "splanchnic": 0.25, "kidney": 0.19,
                      "muscle": 0.17, "rest": 0.23}  # fmt: skip
@@ -105,14 +113,18 @@ def _scale_circulation(v: np.ndarray, patient: Patient) -> None:
     v[P.HB] = hemoglobin_g_per_dL(patient)
     v[P.BSA] = body_surface_area_m2(patient)
     v[P.IBW] = ideal_body_weight_kg(patient)
-    for name in ("E_LA", "E_RA", "E_SA", "E_SP", "E_PA", "E_PC", "E_PV", "EMAX_LV", "EMAX_RV"):
+    for name in ("E_SA", "E_SP", "E_PA", "E_PC", "E_PV"):
         v[P[name]] /= size
-    for name in ("VU_LA", "VU_RA", "VU_LV", "VU_RV", "VU_SA", "VU_SP", "VU_PA", "VU_PC",
-                 "VU_PV"):  # fmt: skip
+    for name in ("VU_SA", "VU_SP", "VU_PA", "VU_PC", "VU_PV"):
         v[P[name]] *= size
-    # passive ventricular curves: same pressure at the same relative filling
-    v[P.KE_LV] /= size
-    v[P.KE_RV] /= size
+    heart = v[P.BSA] / REFERENCE_BSA_M2
+    for name in ("E_LA", "E_RA", "EMAX_LV", "EMAX_RV", "KE_LV", "KE_RV"):
+        v[P[name]] /= heart
+    for name in ("VU_LA", "VU_RA", "VU_LV", "VU_RV"):
+        v[P[name]] *= heart
+    # resting flow scales with BSA, so series resistances scale inversely
+    for name in ("R_SA", "R_MITRAL", "R_TRICUSPID", "R_VC", "R_PA", "R_PC", "R_PV"):
+        v[P[name]] /= heart
 
     cardiac_output = CARDIAC_INDEX_L_PER_MIN_M2 * v[P.BSA] * 1000.0 / 60.0  # mL/s
     extrasplanchnic = [b for b in BEDS if b != "splanchnic"]

@@ -1,0 +1,180 @@
+"""The `medtwin` command line: simulate a patient, validate the engine, list patients.
+
+Errors a user can cause (an unknown patient, a bad duration, an unwritable file) are
+printed as one line naming what was wrong, with exit code 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from medtwin.patients import PatientError, load_patient, named_patients
+
+app = typer.Typer(
+    help="medtwin: virtual patients from published physiology.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+PatientOption = Annotated[
+    str, typer.Option("--patient", "-p", help="A named patient or a path to a patient YAML file.")
+]
+SeedOption = Annotated[int, typer.Option(help="Seed of the patient's random variability.")]
+CHUNK_S = 60.0
+
+
+def fail(message: str) -> typer.Exit:
+    """Print a one-line error and return the exit to raise."""
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code=2)
+
+
+def _check_output(path: Path | None, option: str) -> None:
+    if path is not None and not path.parent.resolve().is_dir():
+        raise fail(f"{option} {path}: folder {path.parent} does not exist")
+
+
+@app.command()
+def simulate(
+    patient: PatientOption = "standard-male",
+    duration: Annotated[float, typer.Option(help="Simulated seconds.")] = 3600.0,
+    out: Annotated[Path, typer.Option(help="Trend CSV: time_s then one column per signal.")] = (
+        Path("run.csv")
+    ),
+    plot: Annotated[Path | None, typer.Option(help="Trend figure (PNG).")] = None,
+    waveforms: Annotated[
+        Path | None, typer.Option(help="Waveform CSV at --waveform-rate (whole run).")
+    ] = None,
+    waveform_rate: Annotated[float, typer.Option(help="Waveform sampling rate (Hz).")] = 125.0,
+    seed: SeedOption = 0,
+) -> None:
+    """Simulate a patient at rest and write the 1 Hz trends (and optionally a plot)."""
+    from medtwin.twin import Twin
+
+    if not math.isfinite(duration) or duration <= 0:
+        raise fail(f"--duration {duration!r} must be a number of seconds above 0")
+    for path, option in ((out, "--out"), (plot, "--plot"), (waveforms, "--waveforms")):
+        _check_output(path, option)
+    try:
+        twin = Twin(patient, seed=seed, waveform_seconds=duration if waveforms else 0.0)
+        if waveforms:
+            twin.waveforms(waveform_rate)  # validates the rate before the run
+    except (PatientError, ValueError) as error:
+        raise fail(str(error)) from None
+
+    with Progress(
+        TextColumn("[bold]simulating {task.fields[name]}"),
+        BarColumn(),
+        TextColumn("{task.completed:.0f}/{task.total:.0f} s"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("run", total=duration, name=twin.patient.name)
+        while twin.time_s < duration - 1e-9:
+            step = min(CHUNK_S, duration - twin.time_s)
+            twin.advance(step)
+            progress.update(task, completed=twin.time_s)
+
+    history = twin.history()
+    history.to_csv(out, index=False, float_format="%.6g")
+    written = [str(out)]
+    if plot:
+        from medtwin.plotting import plot_trends
+
+        plot_trends(history, plot, title=f"{twin.patient.name}: {duration:g} s at rest")
+        written.append(str(plot))
+    if waveforms:
+        twin.waveforms(waveform_rate).to_csv(waveforms, index=False, float_format="%.6g")
+        written.append(str(waveforms))
+    vitals = twin.vitals()
+    console.print(
+        f"{twin.patient.name}: HR {vitals['heart_rate']:.0f}/min, "
+        f"BP {vitals['systolic_bp']:.0f}/{vitals['diastolic_bp']:.0f} mmHg, "
+        f"SpO2 {vitals['spo2']:.0f} %, RR {vitals['respiratory_rate']:.0f}/min, "
+        f"EtCO2 {vitals['etco2']:.0f} mmHg"
+    )
+    console.print(f"wrote {', '.join(written)}")
+
+
+@app.command()
+def validate(
+    patient: Annotated[
+        list[str] | None,
+        typer.Option("--patient", "-p", help="Patient(s) to check; default: both standard."),
+    ] = None,
+    report: Annotated[Path | None, typer.Option(help="HTML report (one patient).")] = None,
+    seed: SeedOption = 0,
+) -> None:
+    """Grade the resting twin against the published targets; exit 1 if any is not good."""
+    from medtwin.resting import validate_at_rest
+    from medtwin.validation import write_report_html
+
+    names = patient or ["standard-male", "standard-female"]
+    if report and len(names) > 1:
+        raise fail("--report writes one patient's report: give one --patient")
+    _check_output(report, "--report")
+    all_good = True
+    for name in names:
+        try:
+            twin, result = validate_at_rest(name, seed=seed)
+        except (PatientError, ValueError) as error:
+            raise fail(str(error)) from None
+        console.print(_result_table(twin.patient.name, result))
+        all_good &= result.all_good
+        if report:
+            write_report_html(result, report, twin.patient)
+            console.print(f"wrote {report}")
+    if not all_good:
+        raise typer.Exit(code=1)
+
+
+def _result_table(name: str, result) -> Table:
+    table = Table(title=f"{name}: resting values against the reference", title_justify="left")
+    for column in ("quantity", "model", "reference", "unit", "error %", "grade", "source"):
+        table.add_column(column, justify="right" if column in ("model", "error %") else "left")
+    colour = {"good": "green", "fair": "yellow", "poor": "red"}
+    for row in result.rows:
+        target = row.target
+        if target.has_range:
+            reference = f"{target.range_min:g}–{target.range_max:g}"
+        else:
+            reference = f"{target.reference_value:.4g}"
+        table.add_row(
+            target.quantity + ("" if target.statistic == "mean" else f" ({target.statistic})"),
+            f"{row.value:.4g}",
+            reference,
+            target.unit,
+            f"{row.grade.error_percent:.1f}",
+            f"[{colour[row.grade.verdict]}]{row.grade.verdict}[/]",
+            f"{target.source} {target.page}".strip(),
+        )
+    return table
+
+
+@app.command()
+def patients() -> None:
+    """List the named patients."""
+    table = Table(title="Named patients", title_justify="left")
+    for column in ("name", "sex", "age (y)", "height (cm)", "weight (kg)", "source"):
+        table.add_column(column)
+    for name in named_patients():
+        p = load_patient(name)
+        table.add_row(
+            p.name, p.sex, f"{p.age_years:g}", f"{p.height_cm:g}", f"{p.weight_kg:g}",
+            (p.source or "").split(" (")[0],
+        )  # fmt: skip
+    console.print(table)
+
+
+if __name__ == "__main__":
+    app()
