@@ -46,7 +46,10 @@ class Recording:
 
 
 class Batch:
-    """Parameters, state and monitors of n patients, advanced in steps of `step_s`."""
+    """Parameters, state and monitors of n patients, advanced in steps of `step_s`.
+
+    `threads` caps the threads a large batch is split over (default: every core).
+    """
 
     def __init__(
         self,
@@ -54,6 +57,7 @@ class Batch:
         state: np.ndarray,
         monitors: np.ndarray,
         step_s: float = STEP_S,
+        threads: int | None = None,
     ) -> None:
         self.params = np.ascontiguousarray(params, dtype=np.float64).reshape(-1, N_PARAM)
         self.state = np.ascontiguousarray(state, dtype=np.float64).reshape(-1, N_STATE)
@@ -61,6 +65,7 @@ class Batch:
         if not (len(self.params) == len(self.state) == len(self.monitors)):
             raise ValueError("params, state and monitors must have one row per patient")
         self.step_s = float(step_s)
+        self.threads = threads
         self.record_every = round(RECORD_INTERVAL_S / self.step_s)
 
     @property
@@ -109,7 +114,8 @@ class Batch:
         Patients are independent and the kernel releases the GIL, so slices of the
         batch run in parallel with results identical to a single-thread run.
         """
-        threads = min(available_cores(), self.n // MIN_PATIENTS_PER_THREAD) or 1
+        cores = self.threads or available_cores()
+        threads = min(cores, self.n // MIN_PATIENTS_PER_THREAD) or 1
         bounds = np.linspace(0, self.n, threads + 1).astype(int)
 
         def run_slice(a: int, b: int) -> None:
@@ -126,4 +132,6 @@ class Batch:
                 future.result()
 
     def copy(self) -> Batch:
-        return Batch(self.params.copy(), self.state.copy(), self.monitors.copy(), self.step_s)
+        return Batch(
+            self.params.copy(), self.state.copy(), self.monitors.copy(), self.step_s, self.threads
+        )
