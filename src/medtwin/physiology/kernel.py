@@ -185,7 +185,8 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
 
         if int(s[S.STEP_COUNT]) % record_every == 0:
             update_gas_monitors(s, p, m)
-            history[n_recorded, :] = m
+            for k in range(m.shape[0]):  # element-wise: a slice copy compiles slowly
+                history[n_recorded, k] = m[k]
             n_recorded += 1
     update_gas_monitors(s, p, m)
     return n_recorded

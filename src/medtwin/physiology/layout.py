@@ -84,16 +84,16 @@ S = make_layout(
         # temperature
         "T_CORE",
         # accumulators over one slow step
-        ("LINK_VOLUME", N_LINKS), "SLOW_PSA_SUM", "SLOW_VLUNG_DELTA",
+        ("LINK_VOLUME", N_LINKS), "SLOW_PSA_SUM",
         # smoothed gas exchange at the lungs (mL/s STPD)
         "VO2_LUNG", "VCO2_LUNG",
         # beat accumulators
         "B_PSA_MAX", "B_PSA_MIN", "B_PSA_SUM", "B_PPA_MAX", "B_PPA_MIN", "B_PPA_SUM",
         "B_PRA_SUM", "B_PPV_SUM", "B_VLV_MAX", "B_VLV_MIN", "B_AORTIC_SUM",
-        "B_BRAIN_SUM", "B_KIDNEY_SUM", "B_PSP_MAX", "B_PSP_MIN", "B_PLV_EDP", "B_STEPS",
+        "B_BRAIN_SUM", "B_KIDNEY_SUM", "B_STEPS",
         # breath accumulators
         "BR_V_MAX", "BR_V_MIN", "BR_PPL_MAX", "BR_PPL_MIN", "BR_PTP_MAX", "BR_PTP_MIN",
-        "BR_CO2_MAX", "BR_EXP_VOLUME", "BR_EXP_CO2", "BR_INSP_TIME",
+        "BR_CO2_MAX", "BR_EXP_VOLUME", "BR_EXP_CO2",
     ],
 )  # fmt: skip
 N_STATE = len(S)

@@ -8,8 +8,8 @@ Names and units are those of `medtwin/data/signals.csv`.
 from __future__ import annotations
 
 from medtwin.physiology.bloodgas import acid_base, o2_saturation, partial_pressures
-from medtwin.physiology.circulation import LINK_BED0, blood_volume
-from medtwin.physiology.jit import jit
+from medtwin.physiology.circulation import LINK_AORTIC, LINK_BED0, blood_volume
+from medtwin.physiology.jit import jit, jit_inline
 from medtwin.physiology.layout import BEDS, M, S
 from medtwin.physiology.parameters import P
 from medtwin.physiology.respiration import muscle_pressure, pleural_pressure
@@ -22,13 +22,20 @@ MCHC_G_PER_DL = 34.0
 
 @jit
 def reset_beat(s):
-    for k in (S.B_PSA_MAX, S.B_PPA_MAX, S.B_VLV_MAX, S.B_PSP_MAX):
+    for k in (S.B_PSA_MAX, S.B_PPA_MAX, S.B_VLV_MAX):
         s[k] = -1e9
-    for k in (S.B_PSA_MIN, S.B_PPA_MIN, S.B_VLV_MIN, S.B_PSP_MIN):
+    for k in (S.B_PSA_MIN, S.B_PPA_MIN, S.B_VLV_MIN):
         s[k] = 1e9
     for k in (S.B_PSA_SUM, S.B_PPA_SUM, S.B_PRA_SUM, S.B_PPV_SUM, S.B_AORTIC_SUM,
               S.B_BRAIN_SUM, S.B_KIDNEY_SUM, S.B_STEPS):  # fmt: skip
         s[k] = 0.0
+
+
+@jit_inline
+def _track(s, index_max, index_min, value):
+    """Keep the running maximum and minimum of a value over a beat or breath."""
+    s[index_max] = max(s[index_max], value)
+    s[index_min] = min(s[index_min], value)
 
 
 @jit
@@ -37,19 +44,14 @@ def accumulate_beat(s, p, ppl_mmHg, q, dt):
     p_sa = p[P.E_SA] * (s[S.V_SA] - p[P.VU_SA]) + ppl_mmHg
     p_pa = p[P.E_PA] * (s[S.V_PA] - p[P.VU_PA]) + ppl_mmHg
     p_sp = p[P.E_SP] * (s[S.V_SP] - p[P.VU_SP])
-    s[S.B_PSA_MAX] = max(s[S.B_PSA_MAX], p_sa)
-    s[S.B_PSA_MIN] = min(s[S.B_PSA_MIN], p_sa)
-    s[S.B_PPA_MAX] = max(s[S.B_PPA_MAX], p_pa)
-    s[S.B_PPA_MIN] = min(s[S.B_PPA_MIN], p_pa)
-    s[S.B_PSP_MAX] = max(s[S.B_PSP_MAX], p_sp)
-    s[S.B_PSP_MIN] = min(s[S.B_PSP_MIN], p_sp)
-    s[S.B_VLV_MAX] = max(s[S.B_VLV_MAX], s[S.V_LV])
-    s[S.B_VLV_MIN] = min(s[S.B_VLV_MIN], s[S.V_LV])
+    _track(s, S.B_PSA_MAX, S.B_PSA_MIN, p_sa)
+    _track(s, S.B_PPA_MAX, S.B_PPA_MIN, p_pa)
+    _track(s, S.B_VLV_MAX, S.B_VLV_MIN, s[S.V_LV])
     s[S.B_PSA_SUM] += p_sa
     s[S.B_PPA_SUM] += p_pa
     s[S.B_PRA_SUM] += p[P.E_RA] * (s[S.V_RA] - p[P.VU_RA]) + ppl_mmHg
     s[S.B_PPV_SUM] += p[P.E_PV] * (s[S.V_PV] - p[P.VU_PV]) + ppl_mmHg
-    s[S.B_AORTIC_SUM] += q[2] * dt
+    s[S.B_AORTIC_SUM] += q[LINK_AORTIC] * dt
     s[S.B_BRAIN_SUM] += q[LINK_BED0 + _BRAIN]
     s[S.B_KIDNEY_SUM] += q[LINK_BED0 + _KIDNEY]
     s[S.B_STEPS] += 1.0
@@ -105,12 +107,9 @@ def accumulate_breath(s, p, ppl_cmH2O, mouth_co2, delta_volume):
     """Add this step's lung volume, pressures and expired CO2 to the running breath."""
     v = s[S.V_LUNG]
     ptp = (v - p[P.V_LUNG0]) / p[P.C_LUNG]
-    s[S.BR_V_MAX] = max(s[S.BR_V_MAX], v)
-    s[S.BR_V_MIN] = min(s[S.BR_V_MIN], v)
-    s[S.BR_PPL_MAX] = max(s[S.BR_PPL_MAX], ppl_cmH2O)
-    s[S.BR_PPL_MIN] = min(s[S.BR_PPL_MIN], ppl_cmH2O)
-    s[S.BR_PTP_MAX] = max(s[S.BR_PTP_MAX], ptp)
-    s[S.BR_PTP_MIN] = min(s[S.BR_PTP_MIN], ptp)
+    _track(s, S.BR_V_MAX, S.BR_V_MIN, v)
+    _track(s, S.BR_PPL_MAX, S.BR_PPL_MIN, ppl_cmH2O)
+    _track(s, S.BR_PTP_MAX, S.BR_PTP_MIN, ptp)
     if delta_volume < 0.0:
         s[S.BR_CO2_MAX] = max(s[S.BR_CO2_MAX], mouth_co2)
         s[S.BR_EXP_VOLUME] -= delta_volume
@@ -136,6 +135,8 @@ def finish_breath(s, p, m):
         m[M.etco2] = s[S.BR_CO2_MAX]
         mixed_expired = s[S.BR_EXP_CO2] / s[S.BR_EXP_VOLUME]
         m[M.dead_space_ratio] = 1.0 - mixed_expired / max(s[S.ART_PCO2], 1.0)
+    elif not breathing:
+        m[M.etco2] = 0.0  # no exhaled gas: the capnogram is flat
     m[M.intrapleural_pressure_max] = s[S.BR_PPL_MAX]
     m[M.intrapleural_pressure_min] = s[S.BR_PPL_MIN]
     m[M.transpulmonary_pressure_max] = s[S.BR_PTP_MAX]
