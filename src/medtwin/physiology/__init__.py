@@ -1,15 +1,16 @@
 """The physiology engine: body systems as compiled functions over batched arrays.
 
 Importing this package points Numba's on-disk cache at a folder named after a hash of
-the engine's source files. Numba checks only the timestamp of the file that holds a
-compiled function, not the modules it uses (layouts, parameters), so without this a
-changed layout could meet a stale compiled kernel.
+the engine's source files (and removes the folders of earlier versions). Numba checks
+only the timestamp of the file that holds a compiled function, not the modules it uses
+(layouts, parameters), so without this a changed layout could meet a stale kernel.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from functools import cache
 from pathlib import Path
 
@@ -35,5 +36,20 @@ def medtwin_cache_root() -> Path:
     return Path(override) if override else Path(platformdirs.user_cache_dir("medtwin"))
 
 
+def versioned_cache_dir(kind: str) -> Path:
+    """`<cache root>/<kind>/<engine fingerprint>`, removing other engine versions' folders.
+
+    Every change to the engine's sources starts a new folder, so without pruning the
+    cache would grow by one compiled engine and one set of settled states per change.
+    """
+    current = engine_fingerprint()[:16]
+    parent = medtwin_cache_root() / kind
+    if parent.is_dir():
+        for old in parent.iterdir():
+            if old.name != current and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+    return parent / current
+
+
 if "NUMBA_CACHE_DIR" not in os.environ:
-    numba.config.CACHE_DIR = str(medtwin_cache_root() / "numba" / engine_fingerprint()[:16])
+    numba.config.CACHE_DIR = str(versioned_cache_dir("numba"))

@@ -45,10 +45,16 @@ class Recording:
     waves: np.ndarray
 
 
+def _owned_rows(values: np.ndarray, width: int) -> np.ndarray:
+    """A C-contiguous float64 copy of `values` as rows of `width` columns."""
+    return np.array(values, dtype=np.float64, order="C", copy=True).reshape(-1, width)
+
+
 class Batch:
     """Parameters, state and monitors of n patients, advanced in steps of `step_s`.
 
-    `threads` caps the threads a large batch is split over (default: every core).
+    The batch works on its own copies of the arrays it is given. `threads` caps the
+    threads a large batch is split over (default: every core).
     """
 
     def __init__(
@@ -59,9 +65,9 @@ class Batch:
         step_s: float = STEP_S,
         threads: int | None = None,
     ) -> None:
-        self.params = np.ascontiguousarray(params, dtype=np.float64).reshape(-1, N_PARAM)
-        self.state = np.ascontiguousarray(state, dtype=np.float64).reshape(-1, N_STATE)
-        self.monitors = np.ascontiguousarray(monitors, dtype=np.float64).reshape(-1, N_MONITOR)
+        self.params = _owned_rows(params, N_PARAM)
+        self.state = _owned_rows(state, N_STATE)
+        self.monitors = _owned_rows(monitors, N_MONITOR)
         if not (len(self.params) == len(self.state) == len(self.monitors)):
             raise ValueError("params, state and monitors must have one row per patient")
         self.step_s = float(step_s)

@@ -8,7 +8,8 @@ fraction of a second, and a whole cohort settles in one parallel kernel call.
 
 The settled state is stored under a key made of the parameter vector, the step and
 the engine's source code, so a changed model never serves a stale state. The cache
-lives in the user's cache directory, or in `$MEDTWIN_CACHE_DIR` if that is set.
+lives in the user's cache directory, or in `$MEDTWIN_CACHE_DIR` if that is set, in a
+folder per engine version.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from medtwin.physiology import engine_fingerprint, medtwin_cache_root
+from medtwin.physiology import engine_fingerprint, versioned_cache_dir
 from medtwin.physiology.batch import STEP_S, Batch
 from medtwin.physiology.initial import initial_state
 from medtwin.physiology.layout import N_MONITOR, N_STATE, S
@@ -30,8 +31,8 @@ _COUNTERS = (S.STEP_COUNT, S.BEAT_COUNT, S.BREATH_COUNT)
 
 
 def cache_dir() -> Path:
-    """Where settled states are kept."""
-    return medtwin_cache_root() / "steady-state"
+    """Where settled states are kept (one folder per engine version)."""
+    return versioned_cache_dir("steady-state")
 
 
 def _key(params_row: np.ndarray, step_s: float) -> str:
