@@ -144,12 +144,11 @@ def test_package_copy_keeps_every_column():
     ]  # fmt: skip
 
 
-# --- patient-specific targets (need medtwin.patients) ------------------------------------
+# --- patient-specific targets ------------------------------------
 
 
 @pytest.fixture
 def make_patient():
-    pytest.importorskip("medtwin.patients.anthropometry")
     from medtwin.patients import Patient
 
     def make(**fields):

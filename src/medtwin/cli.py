@@ -165,8 +165,9 @@ def _result_table(name: str, result) -> Table:
 def patients() -> None:
     """List the named patients."""
     table = Table(title="Named patients", title_justify="left")
-    for column in ("name", "sex", "age (y)", "height (cm)", "weight (kg)", "source"):
-        table.add_column(column)
+    for column in ("name", "sex", "age (y)", "height (cm)", "weight (kg)"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("source")
     for name in named_patients():
         p = load_patient(name)
         table.add_row(

@@ -1,7 +1,7 @@
 """The physiology engine: body systems as compiled functions over batched arrays.
 
 Importing this package points Numba's on-disk cache at a folder named after a hash of
-the engine's source files (and removes the folders of earlier versions). Numba checks
+the engine's source files (and prunes stale folders of other versions). Numba checks
 only the timestamp of the file that holds a compiled function, not the modules it uses
 (layouts, parameters), so without this a changed layout could meet a stale kernel.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 from functools import cache
 from pathlib import Path
 
@@ -36,17 +37,23 @@ def medtwin_cache_root() -> Path:
     return Path(override) if override else Path(platformdirs.user_cache_dir("medtwin"))
 
 
-def versioned_cache_dir(kind: str) -> Path:
-    """`<cache root>/<kind>/<engine fingerprint>`, removing other engine versions' folders.
+STALE_CACHE_S = 7 * 86400.0
+"""Other engine versions' cache folders untouched this long are removed."""
 
-    Every change to the engine's sources starts a new folder, so without pruning the
-    cache would grow by one compiled engine and one set of settled states per change.
+
+def versioned_cache_dir(kind: str) -> Path:
+    """`<cache root>/<kind>/<engine fingerprint>`, pruning stale engine versions.
+
+    Every change to the engine's sources starts a new folder. Folders of other versions
+    not modified for a week are removed, so the cache does not grow without bound while
+    two versions in use at once (two checkouts) keep theirs.
     """
     current = engine_fingerprint()[:16]
     parent = medtwin_cache_root() / kind
     if parent.is_dir():
+        now = time.time()
         for old in parent.iterdir():
-            if old.name != current and old.is_dir():
+            if old.name != current and old.is_dir() and now - old.stat().st_mtime > STALE_CACHE_S:
                 shutil.rmtree(old, ignore_errors=True)
     return parent / current
 

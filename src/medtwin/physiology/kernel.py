@@ -5,7 +5,8 @@ Multi-rate scheme (MODELS.md, numerical notes):
   ventricular activation and muscle pressure evaluated at each stage's own time (so a
   beat or breath may start inside a step without losing its phase); the airway gas
   moves with the exact volume the lungs took in or gave out;
-- slow part, every `SLOW_EVERY` steps: gas transport and exchange, metabolism, heat,
+- slow part, every `SLOW_STEP_S` (whole fast steps): gas transport and exchange,
+  metabolism, heat,
   chemoreflexes and baroreflex (their time constants are seconds to hours).
 Patients are independent, so a batch can be split across cores (see `batch.Batch`).
 """
@@ -43,8 +44,9 @@ from medtwin.physiology.respiration import (
 )
 from medtwin.physiology.variability import STREAM_BEAT, STREAM_BREATH, standard_normal
 
-SLOW_EVERY = 10
-"""Fast steps per slow step (50 ms at the production step of 5 ms)."""
+SLOW_STEP_S = 0.05
+"""Slow-part step. Fixed in seconds, so a finer fast step changes only the fast part
+(the reflex delays and the carotid pressure averaging stay the same)."""
 MIN_SYSTOLE_S = 0.1
 
 
@@ -84,7 +86,7 @@ def _slow_step(s, p, act, dt_slow):
     )
     s[S.VE_DEMAND] = demand
     s[S.PERIPHERAL_DEMAND] = peripheral
-    sinus_pressure = s[S.SLOW_PSA_SUM] / SLOW_EVERY
+    sinus_pressure = s[S.SLOW_PSA_SUM] / s[S.STEP_IN_SLOW]
     s[S.SLOW_PSA_SUM] = 0.0
     reflex_step(s, p, act, sinus_pressure, peripheral, dt_slow)
 
@@ -110,6 +112,7 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
     q4 = np.empty(N_LINKS)
     qw = np.empty(N_LINKS)
     record_waves = waves.shape[0] > 0
+    slow_every = max(round(SLOW_STEP_S / dt), 1)
     n_recorded = 0
     half = 0.5 * dt
     tau_fraction = p[P.PMUS_EXP_TAU_FRACTION]
@@ -179,9 +182,9 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
             start_breath(s, p, 1.0 + p[P.BREATH_PERIOD_CV] * _clip3(noise))
 
         s[S.STEP_IN_SLOW] += 1.0
-        if s[S.STEP_IN_SLOW] >= SLOW_EVERY:
+        if s[S.STEP_IN_SLOW] >= slow_every:
+            _slow_step(s, p, act, dt * slow_every)
             s[S.STEP_IN_SLOW] = 0.0
-            _slow_step(s, p, act, dt * SLOW_EVERY)
 
         if int(s[S.STEP_COUNT]) % record_every == 0:
             update_gas_monitors(s, p, m)

@@ -57,7 +57,7 @@ _FAST = [
 N_FAST = len(_FAST)
 
 DELAY_SLOTS = 128
-"""Ring-buffer length of the efferent firing histories (covers delays up to 6.4 s)."""
+"""Ring-buffer length of the efferent firing histories, in slow steps (6.4 s)."""
 
 N_LINKS = 21
 """Blood-flow links between compartments (see `kernel.LINK_*`)."""

@@ -153,6 +153,9 @@ REFERENCE: dict[str, Parameter] = {
     "TIDAL_VOLUME_PER_KG_IBW": Parameter(
         6.7, "mL/kg", "Levitzky 2013 App IV (about 7 mL/kg ideal body weight at rest)"
     ),
+    "RR_REFERENCE": Parameter(
+        12.5, "breaths/min", "silverthorn2013human p591 Tab 17.3 (normal 12-20/min)"
+    ),
     "DEAD_SPACE_PER_KG_IBW": Parameter(2.0, "mL/kg", "Levitzky 2013 p71 (1 mL/lb IBW)"),
     "SHUNT": Parameter(0.03, "1", "Levitzky 2013 p127 (normal shunt 2-5 % of output)"),
     "FIO2": Parameter(0.21, "1", "room air"),

@@ -25,7 +25,9 @@ Rules, each with its source:
   specific compliance is constant; FRC sits where chest wall and lung recoil balance
   at -5 cmH2O pleural pressure; dead space 2 mL/kg ideal body weight (Levitzky p71);
   resting alveolar ventilation is what keeps PaCO2 at 40 mmHg for the patient's CO2
-  production (alveolar ventilation equation, VA = 0.863 VCO2 / PaCO2).
+  production (alveolar ventilation equation, VA = 0.863 VCO2 / PaCO2), reached from
+  the reference pattern (6.7 mL/kg IBW at 12.5/min) by changing depth and rate as the
+  chemoreflex would.
 - Heat: capacity = specific heat x body mass; the loss conductance balances resting
   heat production at the set core temperature.
 """
@@ -191,10 +193,16 @@ def _set_lungs(v: np.ndarray, patient: Patient) -> None:
     v[P.V_CW0] = frc - v[P.PPL_FRC] * v[P.C_CHEST_WALL]
     dead_space = v[P.DEAD_SPACE_PER_KG_IBW] * v[P.IBW]
     v[P.VD1] = v[P.VD2] = 0.5 * dead_space
-    tidal = v[P.TIDAL_VOLUME_PER_KG_IBW] * v[P.IBW]
+    reference_tidal = v[P.TIDAL_VOLUME_PER_KG_IBW] * v[P.IBW]
+    reference_rate = v[P.RR_REFERENCE]
     vco2_mL_per_min = resting_vo2_mL_per_s(patient, v[P.RQ]) * 60.0 * v[P.RQ]
     alveolar = ALVEOLAR_VENTILATION_FACTOR * vco2_mL_per_min / v[P.PACO2_SET] * 1000.0
-    rate = alveolar / (tidal - dead_space)
+    # share the departure from the reference pattern between depth and rate, as the
+    # chemoreflex does (see respiration.start_breath)
+    demand = alveolar / ((reference_tidal - dead_space) * reference_rate)
+    exponent = v[P.VT_DRIVE_EXPONENT]
+    rate = reference_rate * demand ** (1.0 - exponent)
+    tidal = dead_space + (reference_tidal - dead_space) * demand**exponent
     v[P.RR_REST] = rate
     v[P.VE_REST] = tidal * rate * 1e-3
     v[P.PMUS_REST] = tidal / _tidal_volume_per_unit_pmus(v, 60.0 / rate)

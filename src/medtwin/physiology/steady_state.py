@@ -59,7 +59,6 @@ def resting_states(params: np.ndarray, step_s: float = STEP_S) -> tuple[np.ndarr
     if missing:
         settled = _settle(params[missing], step_s)
         state[missing], monitors[missing] = settled.state, settled.monitors
-        directory.mkdir(parents=True, exist_ok=True)
         for i in missing:
             _write(directory / f"{_key(params[i], step_s)}.npy", state[i], monitors[i])
     return state, monitors
@@ -82,8 +81,16 @@ def _read(path: Path) -> np.ndarray | None:
 
 
 def _write(path: Path, state: np.ndarray, monitors: np.ndarray) -> None:
-    """Write atomically, so a concurrent reader never sees half a file."""
+    """Write atomically, so a concurrent reader never sees half a file.
+
+    The cache only saves time: if it cannot be written the state is settled again
+    next time, so a failure here is not an error for the user.
+    """
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        np.save(handle, np.concatenate([state, monitors]))
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as handle:
+            np.save(handle, np.concatenate([state, monitors]))
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
