@@ -1,7 +1,9 @@
 """Pulsatile closed-loop circulation: pressures, flows and volume derivatives.
 
-Structure after Ursino 1998 (Am J Physiol 275:H1733): passive atria, left and right
-ventricles with a time-varying elastance blended with an exponential passive curve and
+Structure after Ursino 1998 (Am J Physiol 275:H1733): atria with a passive compliance
+to which atrial systole adds an elastance (Ursino's atria are passive; contracting
+atria as in Heldt 2002 and Smith 2004), left and right ventricles with a time-varying
+elastance blended with an exponential passive curve and
 a pressure-dependent viscous resistance, diode valves, an inertial aortic root feeding
 one arteriolar node, and inertial pulmonary arteries. The systemic periphery is split
 into six parallel beds (brain, heart, splanchnic, kidney, skeletal muscle, rest), each
@@ -58,6 +60,27 @@ def activation(elapsed: float, period: float, systole: float) -> float:
 
 
 @jit_inline
+def atrial_activation(elapsed: float, period: float, pr_interval: float, systole: float) -> float:
+    """Atrial activation in [0, 1]: sin^2 over atrial systole, which starts one P-R
+    interval before the ventricles' (the P wave precedes the QRS), within this beat."""
+    u = elapsed
+    if u >= period:
+        u -= period
+    start = period - min(pr_interval, 0.35 * period)
+    if start <= u < start + systole:
+        s = np.sin(np.pi * (u - start) / systole)
+        return s * s
+    return 0.0
+
+
+@jit_inline
+def right_atrial_pressure(y, p, phi_atria) -> float:
+    """Transmural right atrial pressure (mmHg): passive plus contracting elastance."""
+    elastance = p[P.E_RA] + phi_atria * p[P.E_RA_ACTIVE]
+    return elastance * (y[S.V_RA] - p[P.VU_RA])
+
+
+@jit_inline
 def ventricle_isometric(phi, volume, emax, v_unstressed, p0, ke):
     """Transmural isometric ventricular pressure (Ursino 1998, eqs. 5-7)."""
     active = emax * (volume - v_unstressed)
@@ -74,21 +97,22 @@ def ejection(p_max, p_out, kr):
 
 
 @jit
-def circulation_rhs(y, p, act, phi, ppl_mmHg, dydt, q):
+def circulation_rhs(y, p, act, phi, phi_atria, ppl_mmHg, dydt, q):
     """Derivatives of the circulatory part of the fast state, and the link flows.
 
     `y` is the fast state (see `layout.S`), `p` the patient's parameters, `act` the
-    effector values of the reflexes, `phi` the ventricular activation, `ppl_mmHg` the
-    pleural pressure. Flows `q` are in mL/s, pressures in mmHg.
+    effector values of the reflexes, `phi` and `phi_atria` the ventricular and atrial
+    activations, `ppl_mmHg` the pleural pressure. Flows `q` are in mL/s, pressures in
+    mmHg.
     """
-    p_la = p[P.E_LA] * (y[S.V_LA] - p[P.VU_LA])
+    p_la = (p[P.E_LA] + phi_atria * p[P.E_LA_ACTIVE]) * (y[S.V_LA] - p[P.VU_LA])
     pmax_lv = ventricle_isometric(
         phi, y[S.V_LV], act[A_EMAX_LV], p[P.VU_LV], p[P.P0_LV], p[P.KE_LV]
     )
     p_sa = p[P.E_SA] * (y[S.V_SA] - p[P.VU_SA])
     p_sp = p[P.E_SP] * (y[S.V_SP] - p[P.VU_SP])
     p_vc = p[P.E_VC] * (y[S.V_VC] - p[P.VU_VC]) + ppl_mmHg
-    p_ra = p[P.E_RA] * (y[S.V_RA] - p[P.VU_RA])
+    p_ra = right_atrial_pressure(y, p, phi_atria)
     pmax_rv = ventricle_isometric(
         phi, y[S.V_RV], act[A_EMAX_RV], p[P.VU_RV], p[P.P0_RV], p[P.KE_RV]
     )

@@ -21,7 +21,9 @@ from medtwin.physiology.circulation import (
     CMH2O_PER_MMHG,
     N_ACTUAL,
     activation,
+    atrial_activation,
     circulation_rhs,
+    right_atrial_pressure,
 )
 from medtwin.physiology.control import apply_effectors, reflex_step, ventilation_demand
 from medtwin.physiology.exchange import heat_balance, lung_exchange, tissue_metabolism, transport
@@ -57,10 +59,10 @@ def _clip3(x):
 
 
 @jit_inline
-def _stage(y, p, act, phi, pmus, dydt, q):
+def _stage(y, p, act, phi, phi_atria, pmus, dydt, q):
     """Right-hand side of the fast ODE at one RK stage."""
     ppl = pleural_pressure(y[S.V_LUNG], p, pmus)
-    circulation_rhs(y, p, act, phi, ppl / CMH2O_PER_MMHG, dydt, q)
+    circulation_rhs(y, p, act, phi, phi_atria, ppl / CMH2O_PER_MMHG, dydt, q)
     dydt[S.V_LUNG] = lung_rhs(y[S.V_LUNG], p, ppl)
 
 
@@ -125,21 +127,25 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
         phi0 = activation(be, bp, ts)
         phi_h = activation(be + half, bp, ts)
         phi1 = activation(be + dt, bp, ts)
+        pr, a_sys = p[P.PR_INTERVAL], p[P.ATRIAL_SYSTOLE]
+        phia0 = atrial_activation(be, bp, pr, a_sys)
+        phia_h = atrial_activation(be + half, bp, pr, a_sys)
+        phia1 = atrial_activation(be + dt, bp, pr, a_sys)
         pm0 = muscle_pressure(re, rp, ti, amp, tau_fraction)
         pm_h = muscle_pressure(re + half, rp, ti, amp, tau_fraction)
         pm1 = muscle_pressure(re + dt, rp, ti, amp, tau_fraction)
         v_lung_before = y[S.V_LUNG]
 
-        _stage(y, p, act, phi0, pm0, k1, q1)
+        _stage(y, p, act, phi0, phia0, pm0, k1, q1)
         for i in range(N_FAST):
             tmp[i] = y[i] + half * k1[i]
-        _stage(tmp, p, act, phi_h, pm_h, k2, q2)
+        _stage(tmp, p, act, phi_h, phia_h, pm_h, k2, q2)
         for i in range(N_FAST):
             tmp[i] = y[i] + half * k2[i]
-        _stage(tmp, p, act, phi_h, pm_h, k3, q3)
+        _stage(tmp, p, act, phi_h, phia_h, pm_h, k3, q3)
         for i in range(N_FAST):
             tmp[i] = y[i] + dt * k3[i]
-        _stage(tmp, p, act, phi1, pm1, k4, q4)
+        _stage(tmp, p, act, phi1, phia1, pm1, k4, q4)
         for i in range(N_FAST):
             y[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
         for k in range(N_LINKS):
@@ -150,7 +156,8 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
         mouth_co2 = move_airway_gas(s, p, delta_v)
         ppl_cm = pleural_pressure(y[S.V_LUNG], p, pm1)
         ppl_mmHg = ppl_cm / CMH2O_PER_MMHG
-        p_sa, p_sp = accumulate_beat(s, p, ppl_mmHg, qw, dt)
+        p_ra = right_atrial_pressure(y, p, phia1) + ppl_mmHg
+        p_sa, p_sp = accumulate_beat(s, p, ppl_mmHg, p_ra, qw, dt)
         accumulate_breath(s, p, ppl_cm, mouth_co2, delta_v)
         s[S.SLOW_PSA_SUM] += p_sa
 

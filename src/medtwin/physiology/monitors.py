@@ -39,7 +39,7 @@ def _track(s, index_max, index_min, value):
 
 
 @jit
-def accumulate_beat(s, p, ppl_mmHg, q, dt):
+def accumulate_beat(s, p, ppl_mmHg, p_ra, q, dt):
     """Add this step's pressures, volumes and flows to the running beat."""
     p_sa = p[P.E_SA] * (s[S.V_SA] - p[P.VU_SA]) + ppl_mmHg
     p_pa = p[P.E_PA] * (s[S.V_PA] - p[P.VU_PA]) + ppl_mmHg
@@ -49,7 +49,7 @@ def accumulate_beat(s, p, ppl_mmHg, q, dt):
     _track(s, S.B_VLV_MAX, S.B_VLV_MIN, s[S.V_LV])
     s[S.B_PSA_SUM] += p_sa
     s[S.B_PPA_SUM] += p_pa
-    s[S.B_PRA_SUM] += p[P.E_RA] * (s[S.V_RA] - p[P.VU_RA]) + ppl_mmHg
+    s[S.B_PRA_SUM] += p_ra
     s[S.B_PPV_SUM] += p[P.E_PV] * (s[S.V_PV] - p[P.VU_PV]) + ppl_mmHg
     s[S.B_AORTIC_SUM] += q[LINK_AORTIC] * dt
     s[S.B_BRAIN_SUM] += q[LINK_BED0 + _BRAIN]

@@ -42,9 +42,26 @@ REFERENCE: dict[str, Parameter] = {
     "VU_LA": Parameter(25.0, "mL", URSINO),
     "E_RA": Parameter(1 / 31.25, "mmHg/mL", URSINO + " (C_ra = 31.25 mL/mmHg)"),
     "VU_RA": Parameter(25.0, "mL", URSINO),
+    "E_LA_ACTIVE": Parameter(
+        0.034,
+        "mmHg/mL",
+        "elastance atrial systole adds to the passive left atrium; set so that the atrial "
+        "kick gives about 20 % of ventricular filling (guyton2006medical ch. 9: the atria "
+        "raise ventricular pumping effectiveness by up to 20 %)",
+    ),
+    "E_RA_ACTIVE": Parameter(
+        0.02, "mmHg/mL", "as E_LA_ACTIVE, for the right atrium (about 20 % of filling)"
+    ),
+    "PR_INTERVAL": Parameter(0.16, "s", "guyton2006medical ch. 11 (P-R interval 0.16 s)"),
+    "ATRIAL_SYSTOLE": Parameter(
+        0.1, "s", "guyton2006medical ch. 9 (atrial contraction, about 0.1 s)"
+    ),
     "P0_LV": Parameter(1.5, "mmHg", URSINO),
     "KE_LV": Parameter(
-        0.0128, "1/mL", URSINO + " gives 0.014; lowered so that wedge pressure is 4-12 mmHg"
+        0.0145,
+        "1/mL",
+        URSINO + " gives 0.014 for passive atria; with atrial systole added, set so that "
+        "wedge pressure is 4-12 mmHg and cardiac output 5.6 L/min",
     ),
     "VU_LV": Parameter(16.77, "mL", URSINO),
     "EMAX_LV": Parameter(
@@ -52,7 +69,12 @@ REFERENCE: dict[str, Parameter] = {
     ),
     "KR_LV": Parameter(3.75e-4, "s/mL", URSINO),
     "P0_RV": Parameter(1.5, "mmHg", URSINO),
-    "KE_RV": Parameter(0.0123, "1/mL", URSINO + " gives 0.011; raised for a CVP of 2-6 mmHg"),
+    "KE_RV": Parameter(
+        0.0143,
+        "1/mL",
+        URSINO + " gives 0.011 for passive atria; with atrial systole added, set for a "
+        "CVP of 2-6 mmHg",
+    ),
     "VU_RV": Parameter(40.8, "mL", URSINO),
     "EMAX_RV": Parameter(1.75, "mmHg/mL", URSINO),
     "KR_RV": Parameter(1.4e-3, "s/mL", URSINO),

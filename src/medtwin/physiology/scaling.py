@@ -120,7 +120,8 @@ def _scale_circulation(v: np.ndarray, patient: Patient) -> None:
     for name in ("VU_SA", "VU_SP", "VU_PA", "VU_PC", "VU_PV"):
         v[P[name]] *= size
     heart = v[P.BSA] / REFERENCE_BSA_M2
-    for name in ("E_LA", "E_RA", "EMAX_LV", "EMAX_RV", "KE_LV", "KE_RV"):
+    for name in ("E_LA", "E_RA", "E_LA_ACTIVE", "E_RA_ACTIVE", "EMAX_LV", "EMAX_RV", "KE_LV",
+                 "KE_RV"):  # fmt: skip
         v[P[name]] /= heart
     for name in ("VU_LA", "VU_RA", "VU_LV", "VU_RV"):
         v[P[name]] *= heart
