@@ -30,25 +30,25 @@ from medtwin.physiology.circulation import (
     A_R_BED0,
     A_VU_V0,
 )
-from medtwin.physiology.jit import jit
+from medtwin.physiology.jit import jit, jit_inline
 from medtwin.physiology.layout import DELAY_SLOTS, S
 from medtwin.physiology.parameters import P
 
 
-@jit
+@jit_inline
 def afferent_firing(p, pressure):
     """Carotid baroreceptor firing (spikes/s) for a filtered sinus pressure."""
     e = np.exp((pressure - p[P.P_N]) / p[P.K_A])
     return (p[P.F_AB_MIN] + p[P.F_AB_MAX] * e) / (1.0 + e)
 
 
-@jit
+@jit_inline
 def sympathetic_firing(p, f_ab):
     """Efferent sympathetic firing (spikes/s), Ursino 1998 eq. 20."""
     return p[P.FES_INF] + (p[P.FES_0] - p[P.FES_INF]) * np.exp(-p[P.K_ES] * f_ab)
 
 
-@jit
+@jit_inline
 def vagal_firing(p, f_ab):
     """Efferent vagal firing (spikes/s), Ursino 1998 eq. 21."""
     e = np.exp((f_ab - p[P.F_AB_0]) / p[P.K_EV])
@@ -74,7 +74,7 @@ def _relax(s, index, target, tau, dt):
     s[index] += dt * (target - s[index]) / tau
 
 
-@jit
+@jit_inline
 def ventilation_demand(p, paco2_central, paco2_peripheral, pao2_peripheral):
     """Chemoreflex minute-ventilation demand (L/min) and its peripheral part."""
     central = p[P.S_CO2_CENTRAL] * (paco2_central - p[P.PACO2_SET])
@@ -86,7 +86,7 @@ def ventilation_demand(p, paco2_central, paco2_peripheral, pao2_peripheral):
     return max(demand, 0.0), peripheral
 
 
-@jit
+@jit_inline
 def reflex_step(s, p, act, sinus_pressure, peripheral_demand, dt_slow):
     """Advance baroreflex and effectors by one slow step and refresh `act`."""
     lead = p[P.TAU_Z] / p[P.TAU_P]

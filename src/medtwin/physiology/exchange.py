@@ -20,7 +20,7 @@ import numpy as np
 
 from medtwin.physiology.bloodgas import co2_content, o2_content
 from medtwin.physiology.circulation import LINK_BED0
-from medtwin.physiology.jit import jit
+from medtwin.physiology.jit import jit_inline
 from medtwin.physiology.layout import BLOOD_COMPARTMENTS, N_LINKS, S
 from medtwin.physiology.parameters import P
 
@@ -45,7 +45,7 @@ MICHAELIS_O2_CONTENT = 2e-4
 """Tissue O2 content (mL/mL) at which consumption halves; keeps stores non-negative."""
 
 
-@jit
+@jit_inline
 def transport(s, p):
     """Move blood O2 and CO2 along the links with the volumes they carried."""
     net = np.zeros(N_BLOOD)
@@ -84,7 +84,7 @@ def transport(s, p):
         s[S.LINK_VOLUME_0 + k] = 0.0
 
 
-@jit
+@jit_inline
 def tissue_metabolism(s, p, dt):
     """Consume O2 and produce CO2 in every bed; returns the O2 used (mL STPD)."""
     used_total = 0.0
@@ -97,7 +97,7 @@ def tissue_metabolism(s, p, dt):
     return used_total
 
 
-@jit
+@jit_inline
 def lung_exchange(s, p, dt):
     """Equilibrate pulmonary capillary blood with alveolar gas (shunt excepted)."""
     alveolar_volume = s[S.V_LUNG] - p[P.VD1] - p[P.VD2]
@@ -120,7 +120,7 @@ def lung_exchange(s, p, dt):
     s[S.VCO2_LUNG] += w * (-uptake_co2 / dt - s[S.VCO2_LUNG])
 
 
-@jit
+@jit_inline
 def heat_balance(s, p, o2_used, dt):
     """Advance core temperature by one slow step."""
     heat = o2_used * (JOULES_PER_ML_O2_PER_RQ[0] + JOULES_PER_ML_O2_PER_RQ[1] * p[P.RQ])

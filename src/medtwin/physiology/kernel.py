@@ -66,7 +66,7 @@ def _stage(y, p, act, phi, phi_atria, pmus, dydt, q):
     dydt[S.V_LUNG] = lung_rhs(y[S.V_LUNG], p, ppl)
 
 
-@jit
+@jit_inline
 def _slow_step(s, p, act, dt_slow):
     """Gas transport and exchange, metabolism, heat, and the reflexes."""
     transport(s, p)
@@ -94,6 +94,25 @@ def _slow_step(s, p, act, dt_slow):
 
 
 @jit
+def _drives(s, p, dt, drives):
+    """Ventricular and atrial activation and muscle pressure at t, t + dt/2 and t + dt.
+
+    Evaluated at each stage's own time, so a beat or breath that starts inside a step
+    keeps its phase.
+    """
+    be, bp, ts = s[S.BEAT_ELAPSED], s[S.BEAT_PERIOD], s[S.SYSTOLE_DURATION]
+    pr, a_sys = p[P.PR_INTERVAL], p[P.ATRIAL_SYSTOLE]
+    for i in range(3):
+        offset = 0.5 * dt * i
+        drives[i, 0] = activation(be + offset, bp, ts)
+        drives[i, 1] = atrial_activation(be + offset, bp, pr, a_sys)
+        drives[i, 2] = muscle_pressure(
+            s[S.BREATH_ELAPSED] + offset, s[S.BREATH_PERIOD], s[S.INSPIRATION_DURATION],
+            s[S.PMUS_AMPLITUDE], p[P.PMUS_EXP_TAU_FRACTION],
+        )  # fmt: skip
+
+
+@jit
 def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
     """Advance one patient by `n_steps` steps of `dt` seconds.
 
@@ -113,27 +132,18 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
     q3 = np.empty(N_LINKS)
     q4 = np.empty(N_LINKS)
     qw = np.empty(N_LINKS)
+    drives = np.empty((3, 3))
     record_waves = waves.shape[0] > 0
     slow_every = max(round(SLOW_STEP_S / dt), 1)
     n_recorded = 0
     half = 0.5 * dt
-    tau_fraction = p[P.PMUS_EXP_TAU_FRACTION]
     for step in range(n_steps):
-        be, bp, ts = s[S.BEAT_ELAPSED], s[S.BEAT_PERIOD], s[S.SYSTOLE_DURATION]
-        re, rp, ti, amp = (
-            s[S.BREATH_ELAPSED], s[S.BREATH_PERIOD], s[S.INSPIRATION_DURATION],
-            s[S.PMUS_AMPLITUDE],
-        )  # fmt: skip
-        phi0 = activation(be, bp, ts)
-        phi_h = activation(be + half, bp, ts)
-        phi1 = activation(be + dt, bp, ts)
-        pr, a_sys = p[P.PR_INTERVAL], p[P.ATRIAL_SYSTOLE]
-        phia0 = atrial_activation(be, bp, pr, a_sys)
-        phia_h = atrial_activation(be + half, bp, pr, a_sys)
-        phia1 = atrial_activation(be + dt, bp, pr, a_sys)
-        pm0 = muscle_pressure(re, rp, ti, amp, tau_fraction)
-        pm_h = muscle_pressure(re + half, rp, ti, amp, tau_fraction)
-        pm1 = muscle_pressure(re + dt, rp, ti, amp, tau_fraction)
+        be, bp = s[S.BEAT_ELAPSED], s[S.BEAT_PERIOD]
+        re, rp = s[S.BREATH_ELAPSED], s[S.BREATH_PERIOD]
+        _drives(s, p, dt, drives)
+        phi0, phia0, pm0 = drives[0, 0], drives[0, 1], drives[0, 2]
+        phi_h, phia_h, pm_h = drives[1, 0], drives[1, 1], drives[1, 2]
+        phi1, phia1, pm1 = drives[2, 0], drives[2, 1], drives[2, 2]
         v_lung_before = y[S.V_LUNG]
 
         _stage(y, p, act, phi0, phia0, pm0, k1, q1)
@@ -165,7 +175,7 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
             waves[step, W.beat_phase] = s[S.BEAT_COUNT] + (be + dt) / bp
             waves[step, W.beat_period] = bp
             waves[step, W.arterial_pressure] = p_sa
-            waves[step, W.central_venous_pressure] = p[P.E_RA] * (y[S.V_RA] - p[P.VU_RA]) + ppl_mmHg
+            waves[step, W.central_venous_pressure] = p_ra
             waves[step, W.pleth_pressure] = p_sp
             waves[step, W.co2] = mouth_co2
             waves[step, W.airway_flow] = delta_v / dt * 1e-3

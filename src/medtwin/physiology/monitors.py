@@ -38,7 +38,7 @@ def _track(s, index_max, index_min, value):
     s[index_min] = min(s[index_min], value)
 
 
-@jit
+@jit_inline
 def accumulate_beat(s, p, ppl_mmHg, p_ra, q, dt):
     """Add this step's pressures, volumes and flows to the running beat."""
     p_sa = p[P.E_SA] * (s[S.V_SA] - p[P.VU_SA]) + ppl_mmHg
@@ -58,7 +58,7 @@ def accumulate_beat(s, p, ppl_mmHg, p_ra, q, dt):
     return p_sa, p_sp
 
 
-@jit
+@jit_inline
 def finish_beat(s, p, m, period):
     """Publish the haemodynamic numbers of the beat that just ended."""
     n = s[S.B_STEPS]
@@ -102,7 +102,7 @@ def reset_breath(s):
     s[S.BR_EXP_CO2] = 0.0
 
 
-@jit
+@jit_inline
 def accumulate_breath(s, p, ppl_cmH2O, mouth_co2, delta_volume):
     """Add this step's lung volume, pressures and expired CO2 to the running breath."""
     v = s[S.V_LUNG]
@@ -116,7 +116,7 @@ def accumulate_breath(s, p, ppl_cmH2O, mouth_co2, delta_volume):
         s[S.BR_EXP_CO2] -= delta_volume * mouth_co2
 
 
-@jit
+@jit_inline
 def finish_breath(s, p, m):
     """Publish the respiratory numbers of the breath that just ended."""
     period = s[S.BREATH_PERIOD]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from medtwin.physiology.jit import jit, jit_inline
+from medtwin.physiology.jit import jit_inline
 from medtwin.physiology.layout import S
 from medtwin.physiology.parameters import P
 
@@ -53,7 +53,7 @@ def lung_rhs(volume, p, ppl):
     return -p_alv / p[P.R_AW]
 
 
-@jit
+@jit_inline
 def move_airway_gas(s, p, delta_volume):
     """Carry gas through mouth, dead spaces and alveoli for a lung volume change (mL).
 
@@ -94,7 +94,7 @@ APNOEA_DEMAND_FRACTION = 0.05
 APNOEA_RECHECK_S = 1.0
 
 
-@jit
+@jit_inline
 def start_breath(s, p, period_factor):
     """Set rate, inspiratory time and muscle-pressure amplitude of the next breath.
 

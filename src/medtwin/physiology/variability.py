@@ -18,8 +18,8 @@ from medtwin.physiology.jit import jit
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
-STREAM_BEAT = 1
-STREAM_BREATH = 2
+STREAM_BEAT = 1.0
+STREAM_BREATH = 2.0
 
 
 @jit
@@ -31,7 +31,7 @@ def _splitmix64(x):
 
 
 @jit
-def standard_normal(seed: float, counter: float, stream: int) -> float:
+def standard_normal(seed: float, counter: float, stream: float) -> float:
     """A standard normal deviate that depends only on (seed, counter, stream)."""
     key = _splitmix64(np.uint64(seed) * _MIX2 + np.uint64(stream))
     a = _splitmix64(key ^ np.uint64(counter))
