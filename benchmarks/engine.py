@@ -129,8 +129,7 @@ def single_twin_table(settings: Settings) -> Table:
 def resting_batch_arrays(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parameters, resting state and monitors of a seeded population of `n`."""
     params = np.array([parameters_for(patient) for patient in generate_population(n, seed=0)])
-    state, monitors = resting_states(params)
-    return params, state, monitors
+    return resting_states(params)
 
 
 def machine_cpu_s() -> float:

@@ -70,8 +70,8 @@ def histories(cohort) -> tuple[np.ndarray, np.ndarray]:
     quiet[:, P.HEART_PERIOD_CV] = 0.0
     quiet[:, P.BREATH_PERIOD_CV] = 0.0
     params = np.vstack([varying, quiet])
-    state, monitors = resting_states(params)
-    recording = Batch(params, state, monitors).advance(RUN_S)
+    settled, state, monitors = resting_states(params)
+    recording = Batch(settled, state, monitors).advance(RUN_S)
     assert recording.history.shape == (2 * N_PATIENTS, int(RUN_S), len(M))
     return recording.history[:N_PATIENTS], recording.history[N_PATIENTS:]
 

@@ -34,7 +34,7 @@ def _files(folder: Path) -> set[Path]:
 
 
 def test_one_file_per_new_parameter_row(cache, params):
-    state, monitors = resting_states(params)
+    _, state, monitors = resting_states(params)
     assert state.shape == (2, N_STATE) and monitors.shape == (2, N_MONITOR)
     assert len(_files(cache)) == 2
     assert not list(cache.glob("*.tmp"))  # written atomically, nothing left behind
@@ -42,9 +42,9 @@ def test_one_file_per_new_parameter_row(cache, params):
 
 def test_second_call_reads_the_cache(cache, params):
     """Same arrays bit for bit, no new file, and the values really come from the file."""
-    state, monitors = resting_states(params)
+    _, state, monitors = resting_states(params)
     written = {path: path.read_bytes() for path in _files(cache)}
-    again_state, again_monitors = resting_states(params)
+    _, again_state, again_monitors = resting_states(params)
     assert np.array_equal(again_state, state) and np.array_equal(again_monitors, monitors)
     assert {path: path.read_bytes() for path in _files(cache)} == written
 
@@ -52,7 +52,7 @@ def test_second_call_reads_the_cache(cache, params):
     path = next(iter(written))
     planted = np.arange(N_STATE + N_MONITOR, dtype=np.float64)
     np.save(path, planted)
-    served_state, served_monitors = resting_states(params)
+    _, served_state, served_monitors = resting_states(params)
     served = np.concatenate([served_state, served_monitors], axis=1)
     assert sum(np.array_equal(row, planted) for row in served) == 1
 
@@ -62,10 +62,10 @@ def test_changed_parameter_gives_a_new_file(cache, params):
     before = _files(cache)
     changed = params.copy()
     changed[0, P.SHUNT] = 0.04
-    state, _ = resting_states(changed)
+    _, state, _ = resting_states(changed)
     after = _files(cache)
     assert len(after) == 3 and before < after
-    original, _ = resting_states(params[:1])
+    _, original, _ = resting_states(params[:1])
     assert not np.array_equal(state[0], original[0])
 
 
@@ -75,13 +75,13 @@ def test_changed_parameter_gives_a_new_file(cache, params):
     ids=["garbage", "wrong-shape"],
 )
 def test_corrupt_cache_file_is_ignored_and_rewritten(cache, params, content):
-    state, monitors = resting_states(params[:1])
+    _, state, monitors = resting_states(params[:1])
     (path,) = _files(cache)
     if content is None:
         np.save(path, np.zeros(7))
     else:
         path.write_bytes(content)
-    again_state, again_monitors = resting_states(params[:1])
+    _, again_state, again_monitors = resting_states(params[:1])
     assert np.array_equal(again_state, state) and np.array_equal(again_monitors, monitors)
     assert _files(cache) == {path}
     assert np.array_equal(np.load(path), np.concatenate([state[0], monitors[0]]))
@@ -89,7 +89,7 @@ def test_corrupt_cache_file_is_ignored_and_rewritten(cache, params, content):
 
 def test_settled_state_is_time_zero(cache, params):
     """A new twin starts its clock at zero: no steps, beats or breaths counted yet."""
-    state, _ = resting_states(params)
+    _, state, _ = resting_states(params)
     for counter in (S.STEP_COUNT, S.BEAT_COUNT, S.BREATH_COUNT):
         assert np.all(state[:, counter] == 0.0), counter.name
     assert np.all(state[:, S.BEAT_PERIOD] > 0.0)

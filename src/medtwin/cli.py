@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from medtwin.patients import PatientError, load_patient, named_patients
+from medtwin.pharmacology.commands import drugs_command, pk_command
 
 app = typer.Typer(
     help="medtwin: virtual patients from published physiology.",
@@ -55,22 +56,68 @@ def simulate(
         Path | None, typer.Option(help="Waveform CSV at --waveform-rate (whole run).")
     ] = None,
     waveform_rate: Annotated[float, typer.Option(help="Waveform sampling rate (Hz).")] = 125.0,
+    action: Annotated[
+        list[str] | None,
+        typer.Option("--action", "-a", help='Timed order, e.g. "60s: haemorrhage 100 mL/min".'),
+    ] = None,
+    actions: Annotated[Path | None, typer.Option(help="YAML file: a list of timed orders.")] = None,
+    events: Annotated[Path | None, typer.Option(help="Event log of the run (JSON lines).")] = None,
     seed: SeedOption = 0,
 ) -> None:
-    """Simulate a patient at rest and write the 1 Hz trends (and optionally a plot)."""
+    """Simulate a patient, giving timed orders, and write the 1 Hz trends."""
+    from medtwin.actions import ActionError, load_actions_file, parse_timed_order, resolve
     from medtwin.twin import Twin
 
     if not math.isfinite(duration) or duration <= 0:
         raise fail(f"--duration {duration!r} must be a number of seconds above 0")
-    for path, option in ((out, "--out"), (plot, "--plot"), (waveforms, "--waveforms")):
+    for path, option in ((out, "--out"), (plot, "--plot"), (waveforms, "--waveforms"),
+                         (events, "--events")):  # fmt: skip
         _check_output(path, option)
     try:
         twin = Twin(patient, seed=seed, waveform_seconds=duration if waveforms else 0.0)
         if waveforms:
             twin.waveforms(waveform_rate)  # validates the rate before the run
+        orders = [parse_timed_order(text) for text in action or []]
+        if actions:
+            orders += load_actions_file(actions)
+        orders.sort(key=lambda order: order[0])
+        for at, order in orders:
+            if at > duration:
+                raise ActionError(f"order at {at:g} s ({order.order()}) is after the end of "
+                                  f"the run (--duration {duration:g})")  # fmt: skip
+            resolve(order, twin.patient)  # refuses doses over the limits before the run
     except (PatientError, ValueError) as error:
         raise fail(str(error)) from None
 
+    _run(twin, duration, orders)
+    history = twin.history()
+    history.to_csv(out, index=False, float_format="%.6g")
+    written = [str(out)]
+    if plot:
+        from medtwin.plotting import plot_trends
+
+        plot_trends(history, plot, title=f"{twin.patient.name}: {duration:g} s")
+        written.append(str(plot))
+    if waveforms:
+        twin.waveforms(waveform_rate).to_csv(waveforms, index=False, float_format="%.6g")
+        written.append(str(waveforms))
+    if events:
+        events.write_text(twin.events.to_json_lines(), encoding="utf-8")
+        written.append(str(events))
+    for event in twin.events:
+        console.print(f"  {event.time_s:7.0f} s  {event.order()}  [dim]({event.source})[/]")
+    vitals = twin.vitals()
+    console.print(
+        f"{twin.patient.name} at {twin.time_s:g} s: HR {vitals['heart_rate']:.0f}/min, "
+        f"BP {vitals['systolic_bp']:.0f}/{vitals['diastolic_bp']:.0f} mmHg, "
+        f"SpO2 {vitals['spo2']:.0f} %, RR {vitals['respiratory_rate']:.0f}/min, "
+        f"EtCO2 {vitals['etco2']:.0f} mmHg"
+    )
+    console.print(f"wrote {', '.join(written)}")
+
+
+def _run(twin, duration: float, orders: list) -> None:
+    """Advance `twin` to `duration`, giving each timed order at its time."""
     with Progress(
         TextColumn("[bold]simulating {task.fields[name]}"),
         BarColumn(),
@@ -80,30 +127,15 @@ def simulate(
         transient=True,
     ) as progress:
         task = progress.add_task("run", total=duration, name=twin.patient.name)
+        pending = list(orders)
         while twin.time_s < duration - 1e-9:
-            step = min(CHUNK_S, duration - twin.time_s)
-            twin.advance(step)
+            while pending and pending[0][0] <= twin.time_s + 1e-9:
+                twin.apply(pending.pop(0)[1], source="command line")
+            until = min(duration, pending[0][0]) if pending else duration
+            twin.advance(min(CHUNK_S, until - twin.time_s))
             progress.update(task, completed=twin.time_s)
-
-    history = twin.history()
-    history.to_csv(out, index=False, float_format="%.6g")
-    written = [str(out)]
-    if plot:
-        from medtwin.plotting import plot_trends
-
-        plot_trends(history, plot, title=f"{twin.patient.name}: {duration:g} s at rest")
-        written.append(str(plot))
-    if waveforms:
-        twin.waveforms(waveform_rate).to_csv(waveforms, index=False, float_format="%.6g")
-        written.append(str(waveforms))
-    vitals = twin.vitals()
-    console.print(
-        f"{twin.patient.name}: HR {vitals['heart_rate']:.0f}/min, "
-        f"BP {vitals['systolic_bp']:.0f}/{vitals['diastolic_bp']:.0f} mmHg, "
-        f"SpO2 {vitals['spo2']:.0f} %, RR {vitals['respiratory_rate']:.0f}/min, "
-        f"EtCO2 {vitals['etco2']:.0f} mmHg"
-    )
-    console.print(f"wrote {', '.join(written)}")
+        for _, order in pending:
+            twin.apply(order, source="command line")
 
 
 @app.command()
@@ -176,6 +208,9 @@ def patients() -> None:
         )  # fmt: skip
     console.print(table)
 
+
+app.command("drugs")(drugs_command)
+app.command("pk")(pk_command)
 
 if __name__ == "__main__":
     app()

@@ -174,10 +174,10 @@ class _Body:
     sex: str
     ideal_body_weight_kg: float
     body_surface_area_m2: float
-    blood_volume_mL: float  # noqa: N815 (unit in the name, as in anthropometry)
+    blood_volume_mL: float
     resting_energy_kcal_per_day: float
     hematocrit_fraction: float
-    functional_residual_capacity_L: float  # noqa: N815 (unit in the name)
+    functional_residual_capacity_L: float
 
 
 def _body(patient: Any) -> _Body:

@@ -25,7 +25,7 @@ _HEMOGLOBIN_G_PER_DL = {"male": 15.0, "female": 14.0}
 _MCHC_G_PER_DL = 34.0
 
 
-def blood_volume_mL(p: Patient) -> float:  # noqa: N802 (unit suffix mL)
+def blood_volume_mL(p: Patient) -> float:
     """Total blood volume [mL] by Nadler, Hidalgo & Bloch (Surgery 1962;51:224–232).
 
     Men BV = 0.3669·H³ + 0.03219·W + 0.6041; women BV = 0.3561·H³ + 0.03308·W + 0.1833;
@@ -91,7 +91,7 @@ def resting_energy_kcal_per_day(p: Patient) -> float:
     )
 
 
-def functional_residual_capacity_L(p: Patient) -> float:  # noqa: N802 (unit suffix L)
+def functional_residual_capacity_L(p: Patient) -> float:
     """Predicted functional residual capacity [L], ECSC 1993 reference equations.
 
     Quanjer PhH, Tammeling GJ, Cotes JE, Pedersen OF, Peslin R, Yernault JC. Lung volumes
@@ -104,7 +104,7 @@ def functional_residual_capacity_L(p: Patient) -> float:  # noqa: N802 (unit suf
     return a * p.height_m + b * p.age_years + c
 
 
-def hemoglobin_g_per_dL(p: Patient) -> float:  # noqa: N802 (unit suffix dL)
+def hemoglobin_g_per_dL(p: Patient) -> float:
     """Reference blood haemoglobin concentration [g/dL] for a healthy adult of this sex.
 
     Guyton & Hall, Textbook of Medical Physiology, 11th ed., 2006, ch. 32 ("Quantity of

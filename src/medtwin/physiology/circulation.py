@@ -35,8 +35,20 @@ LINK_TRICUSPID = 17
 LINK_PULMONIC = 18
 LINK_PA_PC = 19
 LINK_PC_PV = 20
+# links to and from outside the circulation (volumes only leave or enter)
+LINK_HAEMORRHAGE = 21  # bleeding site -> outside
+LINK_INFUSION = 22  # outside -> venae cavae (IV line)
+LINK_FILTRATION = 23  # arteriolar/capillary node -> interstitium
+LINK_LYMPH = 24  # interstitium -> venae cavae (thoracic duct)
+LINK_URINE = 25  # renal veins -> outside
+LINK_INTAKE = 26  # drinking and metabolic water -> venae cavae
 
 CMH2O_PER_MMHG = 1.35951
+HAEMORRHAGE_COMPARTMENT = np.array([S.V_SP, S.V_V_REST, S.V_V_SPLANCHNIC, S.V_V_MUSCLE])
+"""Compartment each site of `layout.HAEMORRHAGE_SITES` bleeds from: systemic arteries,
+limb veins, splanchnic (liver, spleen) and skeletal-muscle (fracture) venous pools."""
+MIN_BLEEDING_VOLUME_ML = 20.0
+"""A bleeding compartment stops losing blood when it is this close to empty."""
 
 # Current effector values, refreshed by the reflexes at each slow step
 A_EMAX_LV = 0
@@ -44,7 +56,13 @@ A_EMAX_RV = 1
 A_R_BED0 = 2
 A_VU_V0 = 8
 A_HEART_PERIOD = 14
-N_ACTUAL = 15
+A_FILTRATION = 15
+A_LYMPH = 16
+A_URINE = 17
+A_RESPIRATORY_RATE = 18
+A_VENTILATORY_DRIVE = 19
+A_MUSCLE_STRENGTH = 20
+N_ACTUAL = 21
 
 
 @jit_inline
@@ -154,6 +172,28 @@ def circulation_rhs(y, p, act, phi, phi_atria, ppl_mmHg, dydt, q):
     dydt[S.Q_PA] = (p_pa - p_pc - p[P.R_PA] * y[S.Q_PA]) / p[P.L_PA]
     dydt[S.V_PC] = q[LINK_PA_PC] - q[LINK_PC_PV]
     dydt[S.V_PV] = q[LINK_PC_PV] - q[LINK_PV_LA]
+    external_flows(y, p, act, dydt, q)
+
+
+@jit_inline
+def external_flows(y, p, act, dydt, q):
+    """Flows that add volume to or take it from the circulation (mL/s)."""
+    bleeding = 0.0
+    for site in range(HAEMORRHAGE_COMPARTMENT.shape[0]):
+        rate = p[P.HAEMORRHAGE_RATE_0 + site]
+        compartment = HAEMORRHAGE_COMPARTMENT[site]
+        if rate > 0.0 and y[compartment] > MIN_BLEEDING_VOLUME_ML:
+            dydt[compartment] -= rate
+            bleeding += rate
+    q[LINK_HAEMORRHAGE] = bleeding
+    q[LINK_INFUSION] = p[P.INFUSION_RATE]
+    q[LINK_FILTRATION] = act[A_FILTRATION]
+    q[LINK_LYMPH] = act[A_LYMPH]
+    q[LINK_URINE] = act[A_URINE]
+    q[LINK_INTAKE] = p[P.FLUID_INTAKE]
+    dydt[S.V_VC] += q[LINK_INFUSION] + q[LINK_LYMPH] + q[LINK_INTAKE]
+    dydt[S.V_SP] -= q[LINK_FILTRATION]
+    dydt[S.V_V_KIDNEY] -= q[LINK_URINE]
 
 
 @jit

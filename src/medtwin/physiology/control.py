@@ -26,13 +26,34 @@ import numpy as np
 from medtwin.physiology.circulation import (
     A_EMAX_LV,
     A_EMAX_RV,
+    A_FILTRATION,
     A_HEART_PERIOD,
+    A_LYMPH,
+    A_MUSCLE_STRENGTH,
     A_R_BED0,
+    A_RESPIRATORY_RATE,
+    A_URINE,
+    A_VENTILATORY_DRIVE,
     A_VU_V0,
 )
 from medtwin.physiology.jit import jit, jit_inline
-from medtwin.physiology.layout import DELAY_SLOTS, S
+from medtwin.physiology.layout import DELAY_SLOTS, EFFECT_TARGETS, S
 from medtwin.physiology.parameters import P
+
+RESTING_AVERAGE_S = 300.0
+"""Averaging time of the slow means that become the resting references at settling
+(so that the linear reflexes around them are unbiased by breathing and variability)."""
+MIN_CARDIOPULMONARY = 0.5
+"""Floor of the cardiopulmonary factor when filling is high."""
+_SYMPATHETIC = EFFECT_TARGETS.index("sympathetic_outflow")
+_CONSCIOUSNESS = EFFECT_TARGETS.index("consciousness")
+_RESISTANCE = EFFECT_TARGETS.index("arteriolar_resistance")
+_VENOUS = EFFECT_TARGETS.index("venous_unstressed_volume")
+_CONTRACTILITY = EFFECT_TARGETS.index("contractility")
+_HEART_RATE = EFFECT_TARGETS.index("heart_rate")
+_DRIVE = EFFECT_TARGETS.index("ventilatory_drive")
+_RATE = EFFECT_TARGETS.index("respiratory_rate")
+_NEUROMUSCULAR = EFFECT_TARGETS.index("neuromuscular_transmission")
 
 
 @jit_inline
@@ -75,25 +96,51 @@ def _relax(s, index, target, tau, dt):
 
 
 @jit_inline
-def ventilation_demand(p, paco2_central, paco2_peripheral, pao2_peripheral):
-    """Chemoreflex minute-ventilation demand (L/min) and its peripheral part."""
+def ventilation_demand(
+    p, drive, wakefulness, paco2_central, paco2_peripheral, pao2_peripheral, lactate
+):
+    """Chemoreflex minute-ventilation demand (L/min) and its peripheral part.
+
+    `drive` scales the whole demand (sedatives, opioids). The resting ventilation is
+    the wakefulness drive (Fink BR. Influence of cerebral activity in wakefulness on
+    regulation of breathing. J Appl Physiol 1961;16:15-20): it fades with
+    consciousness (`wakefulness` 1 awake, 0 unconscious), leaving breathing to CO2, so
+    an anaesthetised patient stops breathing until PaCO2 rises. Lactic acidosis
+    stimulates the peripheral chemoreceptors.
+    """
     central = p[P.S_CO2_CENTRAL] * (paco2_central - p[P.PACO2_SET])
     hypoxia = p[P.A_HYPOXIA] * (
         1.0 / max(pao2_peripheral - 32.0, 4.0) - 1.0 / (p[P.PAO2_SET] - 32.0)
     )
+    acidosis = p[P.LACTATE_VENTILATION_GAIN] * max(lactate - p[P.LACTATE_REST], 0.0)
     peripheral = p[P.S_CO2_PERIPHERAL] * (paco2_peripheral - p[P.PACO2_SET]) + hypoxia
-    demand = p[P.VENTILATORY_DRIVE] * (p[P.VE_REST] + central + peripheral)
+    peripheral += acidosis
+    demand = drive * (p[P.VE_REST] * wakefulness + central + peripheral)
     return max(demand, 0.0), peripheral
 
 
 @jit_inline
-def reflex_step(s, p, act, sinus_pressure, peripheral_demand, dt_slow):
-    """Advance baroreflex and effectors by one slow step and refresh `act`."""
+def reflex_step(s, p, act, sinus_pressure, cvp, peripheral_demand, dt_slow):
+    """Advance the reflexes and effectors by one slow step and refresh `act`.
+
+    Sympathetic outflow is the arterial baroreflex's, raised by the chemoreflex and by
+    unloading of the cardiopulmonary (low-pressure) receptors when central venous
+    pressure falls below its resting value (Heldt T et al. 2002, J Appl Physiol
+    92:1239, cardiopulmonary reflex).
+    """
     lead = p[P.TAU_Z] / p[P.TAU_P]
     s[S.BARO_LAG] += dt_slow * (sinus_pressure * (1.0 - lead) - s[S.BARO_LAG]) / p[P.TAU_P]
     f_ab = afferent_firing(p, s[S.BARO_LAG] + lead * sinus_pressure)
     chemo = 1.0 + p[P.CHEMO_SYMPATHETIC_GAIN] * max(peripheral_demand, 0.0)
-    f_es = sympathetic_firing(p, f_ab) * chemo
+    s[S.CARDIOPULMONARY_CVP] += (
+        dt_slow * (cvp - s[S.CARDIOPULMONARY_CVP]) / p[P.TAU_CARDIOPULMONARY]
+    )
+    unloading = p[P.CVP_REST] - s[S.CARDIOPULMONARY_CVP]
+    cardiopulmonary = max(1.0 + p[P.G_CARDIOPULMONARY] * unloading, MIN_CARDIOPULMONARY)
+    _relax(s, S.CVP_SLOW, s[S.CARDIOPULMONARY_CVP], RESTING_AVERAGE_S, dt_slow)
+    _relax(s, S.SYMPATHETIC_SLOW, s[S.EFF_R], RESTING_AVERAGE_S, dt_slow)
+    drugs = max(1.0 + s[S.EFFECT_0 + _SYMPATHETIC], 0.0)
+    f_es = sympathetic_firing(p, f_ab) * chemo * cardiopulmonary * drugs
     f_ev = vagal_firing(p, f_ab)
 
     index = (int(s[S.DELAY_INDEX]) + 1) % DELAY_SLOTS
@@ -114,19 +161,51 @@ def reflex_step(s, p, act, sinus_pressure, peripheral_demand, dt_slow):
     apply_effectors(s, p, act)
 
 
+@jit_inline
+def wakefulness(s):
+    """Share of the waking drive to breathe left by the drugs on board (0-1)."""
+    return min(max(1.0 + s[S.EFFECT_0 + _CONSCIOUSNESS], 0.0), 1.0)
+
+
 @jit
 def apply_effectors(s, p, act):
-    """Effector values from the effector states (Ursino 1998 eqs. 22-27)."""
+    """Effector values from the reflex states (Ursino 1998 eqs. 22-27) and drug effects.
+
+    Drug effects (`drugs.summed_effects`) are fractional changes applied on top of the
+    reflexes: resistances, venous unstressed volumes and ventricular contractility are
+    scaled, heart rate is scaled (the period divided), and the breathing controller's
+    drive, rate and muscle strength are scaled.
+    """
     ref = p[P.SIGMA_REF_S]
-    e_scale = max(1.0 + p[P.G_EMAX] * (s[S.EFF_EMAX] - ref), 0.1)
+    contractility = 1.0 + s[S.EFFECT_0 + _CONTRACTILITY]
+    e_scale = max((1.0 + p[P.G_EMAX] * (s[S.EFF_EMAX] - ref)) * contractility, 0.1)
     act[A_EMAX_LV] = p[P.EMAX_LV] * e_scale
     act[A_EMAX_RV] = p[P.EMAX_RV] * e_scale
+    resistance = 1.0 + s[S.EFFECT_0 + _RESISTANCE]
+    venous = 1.0 + s[S.EFFECT_0 + _VENOUS]
     for j in range(6):
-        r_scale = max(1.0 + p[P.G_R_BRAIN + j] * (s[S.EFF_R] - ref), 0.1)
+        r_scale = max((1.0 + p[P.G_R_BRAIN + j] * (s[S.EFF_R] - ref)) * resistance, 0.05)
         act[A_R_BED0 + j] = p[P.R_BRAIN + j] * r_scale
         vu = p[P.VU_V_BRAIN + j] + p[P.G_VU_BRAIN + j] * (s[S.EFF_VU] - ref)
-        act[A_VU_V0 + j] = max(vu, 0.0)
-    period = (
-        p[P.T_REST] + p[P.G_TS] * (s[S.EFF_TS] - ref) + p[P.G_TV] * (s[S.EFF_TV] - p[P.FEV_REF])
+        act[A_VU_V0 + j] = max(vu * venous, 0.0)
+    sympathetic = p[P.TACHYCARDIA_SCALE] * p[P.G_TS] * (s[S.EFF_TS] - ref)
+    period = p[P.T_REST] + sympathetic + p[P.G_TV] * (s[S.EFF_TV] - p[P.FEV_REF])
+    period /= max(1.0 + s[S.EFFECT_0 + _HEART_RATE], 0.1)
+    act[A_HEART_PERIOD] = min(max(period, p[P.MIN_HEART_PERIOD]), 3.0)
+    sympathetic_rise = max(s[S.EFF_R] - p[P.SYMPATHETIC_REST], 0.0)
+    act[A_RESPIRATORY_RATE] = max(1.0 + s[S.EFFECT_0 + _RATE], 0.0) * (
+        1.0 + p[P.TACHYPNOEA_GAIN] * sympathetic_rise
     )
-    act[A_HEART_PERIOD] = min(max(period, 0.25), 3.0)
+    act[A_VENTILATORY_DRIVE] = p[P.VENTILATORY_DRIVE] * max(1.0 + s[S.EFFECT_0 + _DRIVE], 0.0)
+    act[A_MUSCLE_STRENGTH] = p[P.RESPIRATORY_MUSCLE_STRENGTH] * max(
+        1.0 + s[S.EFFECT_0 + _NEUROMUSCULAR], 0.0
+    )
+    copy_fluid_rates(s, act)
+
+
+@jit_inline
+def copy_fluid_rates(s, act):
+    """Put the state's current fluid flows where the circulation reads them."""
+    act[A_FILTRATION] = s[S.FILTRATION_RATE]
+    act[A_LYMPH] = s[S.LYMPH_RATE]
+    act[A_URINE] = s[S.URINE_RATE]

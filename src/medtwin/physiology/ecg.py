@@ -40,7 +40,7 @@ class Rhythm(Protocol):
 
     name: str
 
-    def lead_ii_mV(self, beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.ndarray:  # noqa: N802
+    def lead_ii_mV(self, beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.ndarray:
         """Lead II in mV for each sample; the two arrays broadcast against each other."""
         ...
 
@@ -89,7 +89,7 @@ class SinusRhythm:
 
     name: str = "sinus"
 
-    def lead_ii_mV(self, beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.ndarray:  # noqa: N802
+    def lead_ii_mV(self, beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.ndarray:
         """Lead II in mV; ``beat_phase`` is taken modulo 1, ``beat_period_s`` must be > 0."""
         phase, period = np.broadcast_arrays(
             np.asarray(beat_phase, dtype=float), np.asarray(beat_period_s, dtype=float)

@@ -19,9 +19,14 @@ from __future__ import annotations
 import numpy as np
 
 from medtwin.physiology.bloodgas import co2_content, o2_content
-from medtwin.physiology.circulation import LINK_BED0
+from medtwin.physiology.circulation import (
+    HAEMORRHAGE_COMPARTMENT,
+    LINK_BED0,
+    LINK_HAEMORRHAGE,
+    LINK_INFUSION,
+)
 from medtwin.physiology.jit import jit_inline
-from medtwin.physiology.layout import BLOOD_COMPARTMENTS, N_LINKS, S
+from medtwin.physiology.layout import BLOOD_COMPARTMENTS, HAEMORRHAGE_SITES, N_LINKS, S
 from medtwin.physiology.parameters import P
 
 N_BLOOD = len(BLOOD_COMPARTMENTS)
@@ -31,38 +36,81 @@ BLOOD_VOLUME_STATE = np.array(
      S.V_VC, S.V_RA, S.V_RV, S.V_PA, S.V_PC],
     dtype=np.int64,
 )  # fmt: skip
-B_PV, B_SA, B_SP, B_V0, B_PA, B_PC = 0, 3, 4, 5, 14, 15
-# (from, to) blood compartments of each flow link; bed links pass through a tissue
-LINK_FROM = np.array([0, 1, 2, 3, 4, 4, 4, 4, 4, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15])
-LINK_TO = np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 11, 11, 11, 11, 11, 12, 13, 14, 15, 0])
+OUTSIDE = -1
+"""Pseudo-compartment for links that leave or enter the circulation."""
+_B_SP, _B_VC, _B_KIDNEY_VEIN = 4, 11, 8
+# (from, to) blood compartments of each flow link; bed links pass through a tissue;
+# the bleeding link's volume is shared between the bleeding sites
+LINK_FROM = np.array([0, 1, 2, 3, 4, 4, 4, 4, 4, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+                      OUTSIDE, OUTSIDE, _B_SP, OUTSIDE, _B_KIDNEY_VEIN, OUTSIDE])  # fmt: skip
+LINK_TO = np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 11, 11, 11, 11, 11, 12, 13, 14, 15, 0,
+                    OUTSIDE, _B_VC, OUTSIDE, _B_VC, OUTSIDE, _B_VC])  # fmt: skip
 
 STPD_TO_PV = 760.0 * 310.15 / 273.15
 """mmHg*mL of alveolar gas (37 degC) per mL of gas at STPD."""
 JOULES_PER_ML_O2_PER_RQ = (3.941 * 4.184, 1.106 * 4.184)
 """Weir JB de V. J Physiol 1949;109:1-9: heat per mL O2 = 3.941 + 1.106 RQ (cal)."""
 VO2_SMOOTHING_S = 20.0
-MICHAELIS_O2_CONTENT = 2e-4
-"""Tissue O2 content (mL/mL) at which consumption halves; keeps stores non-negative."""
+ML_O2_PER_MMOL = 22.414
+O2_USE_HILL = 4.0
+"""Steepness of the fall of O2 use below the critical tissue content."""
+
+
+@jit_inline
+def _bleeding_share(p, site):
+    """Share of the bleeding link's volume that comes from `site` (rates are constant
+    over a slow step)."""
+    total = 0.0
+    for k in range(len(HAEMORRHAGE_SITES)):
+        total += p[P.HAEMORRHAGE_RATE_0 + k]
+    return p[P.HAEMORRHAGE_RATE_0 + site] / total if total > 0.0 else 0.0
+
+
+@jit_inline
+def _compartment_of(state_index):
+    for c in range(N_BLOOD):
+        if BLOOD_VOLUME_STATE[c] == state_index:
+            return c
+    return OUTSIDE
 
 
 @jit_inline
 def transport(s, p):
-    """Move blood O2 and CO2 along the links with the volumes they carried."""
+    """Move blood O2 and CO2 along the links with the volumes they carried.
+
+    Blood leaves at its compartment's content. Infused fluid brings the O2 its
+    haemoglobin carries (crystalloids none); fluid entering from outside brings CO2 at
+    the receiving blood's content (bicarbonate buffering is not modelled), so it
+    dilutes O2 with haemoglobin but does not fake a change of PCO2.
+    """
     net = np.zeros(N_BLOOD)
+    bled = s[S.LINK_VOLUME_0 + LINK_HAEMORRHAGE]
+    for site in range(len(HAEMORRHAGE_SITES)):
+        c = _compartment_of(HAEMORRHAGE_COMPARTMENT[site])
+        net[c] -= bled * _bleeding_share(p, site)
     for k in range(N_LINKS):
         d = s[S.LINK_VOLUME_0 + k]
-        net[LINK_FROM[k]] -= d
-        net[LINK_TO[k]] += d
+        a, b = LINK_FROM[k], LINK_TO[k]
+        if a != OUTSIDE:
+            net[a] -= d
+        if b != OUTSIDE:
+            net[b] += d
     c_o2 = np.empty(N_BLOOD)
     c_co2 = np.empty(N_BLOOD)
     for c in range(N_BLOOD):
         v_start = max(s[BLOOD_VOLUME_STATE[c]] - net[c], 1.0)
         c_o2[c] = s[S.N_O2_PV + c] / v_start
         c_co2[c] = s[S.N_CO2_PV + c] / v_start
+    for site in range(len(HAEMORRHAGE_SITES)):
+        c = _compartment_of(HAEMORRHAGE_COMPARTMENT[site])
+        d = bled * _bleeding_share(p, site)
+        s[S.N_O2_PV + c] -= d * c_o2[c]
+        s[S.N_CO2_PV + c] -= d * c_co2[c]
     for k in range(N_LINKS):
         d = s[S.LINK_VOLUME_0 + k]
-        a = LINK_FROM[k]
-        b = LINK_TO[k]
+        if d == 0.0 or k == LINK_HAEMORRHAGE:
+            continue
+        a, b = LINK_FROM[k], LINK_TO[k]
         if LINK_BED0 <= k < LINK_BED0 + 6:
             j = k - LINK_BED0
             t_o2 = s[S.T_O2_BRAIN + j] / p[P.CAP_O2_BRAIN + j]
@@ -73,28 +121,64 @@ def transport(s, p):
                 in_o2, in_co2, out_o2, out_co2 = d * t_o2, d * t_co2, d * c_o2[b], d * c_co2[b]
             s[S.T_O2_BRAIN + j] += in_o2 - out_o2
             s[S.T_CO2_BRAIN + j] += in_co2 - out_co2
+        elif a == OUTSIDE:
+            in_o2 = 0.0
+            in_co2 = 0.0
+            out_o2 = d * (p[P.INFUSION_O2] if k == LINK_INFUSION else c_o2[b])
+            out_co2 = d * c_co2[b]
         else:
-            src = a if d >= 0.0 else b
+            src = a if (d >= 0.0 or b == OUTSIDE) else b
             in_o2 = out_o2 = d * c_o2[src]
             in_co2 = out_co2 = d * c_co2[src]
-        s[S.N_O2_PV + a] -= in_o2
-        s[S.N_CO2_PV + a] -= in_co2
-        s[S.N_O2_PV + b] += out_o2
-        s[S.N_CO2_PV + b] += out_co2
-        s[S.LINK_VOLUME_0 + k] = 0.0
+        if a != OUTSIDE:
+            s[S.N_O2_PV + a] -= in_o2
+            s[S.N_CO2_PV + a] -= in_co2
+        if b != OUTSIDE:
+            s[S.N_O2_PV + b] += out_o2
+            s[S.N_CO2_PV + b] += out_co2
+
+
+@jit_inline
+def _o2_use_fraction(content, critical):
+    c = max(content, 0.0) / critical
+    x = c**O2_USE_HILL
+    return x / (1.0 + x)
 
 
 @jit_inline
 def tissue_metabolism(s, p, dt):
-    """Consume O2 and produce CO2 in every bed; returns the O2 used (mL STPD)."""
+    """Consume O2 and produce CO2 in every bed.
+
+    Use is independent of supply until the tissue's O2 content nears the critical
+    level, then falls (a Hill curve normalised to 1 at the resting content). Returns
+    (O2 used, O2 demand not met) in mL STPD; the shortfall is met anaerobically.
+    """
     used_total = 0.0
+    shortfall = 0.0
+    critical = p[P.CRITICAL_TISSUE_O2]
     for j in range(6):
         c_o2 = s[S.T_O2_BRAIN + j] / p[P.CAP_O2_BRAIN + j]
-        used = p[P.VO2_BRAIN + j] * dt * max(c_o2, 0.0) / (max(c_o2, 0.0) + MICHAELIS_O2_CONTENT)
+        fraction = _o2_use_fraction(c_o2, critical) / _o2_use_fraction(
+            p[P.TISSUE_O2_REST_BRAIN + j], critical
+        )
+        demand = p[P.VO2_BRAIN + j] * dt
+        used = min(demand * fraction, max(s[S.T_O2_BRAIN + j], 0.0))
         s[S.T_O2_BRAIN + j] -= used
         s[S.T_CO2_BRAIN + j] += p[P.RQ] * used
         used_total += used
-    return used_total
+        shortfall += max(demand - used, 0.0)
+    return used_total, shortfall
+
+
+@jit_inline
+def lactate_step(s, p, o2_shortfall_mL, dt):
+    """Lactate: basal turnover, anaerobic production, hepatic and renal clearance."""
+    volume_L = p[P.LACTATE_VOLUME]
+    clearance = p[P.LACTATE_CLEARANCE]
+    basal = clearance * p[P.LACTATE_REST] * volume_L * dt
+    anaerobic = p[P.LACTATE_PER_O2_DEFICIT] * o2_shortfall_mL / ML_O2_PER_MMOL
+    cleared = clearance * s[S.LACTATE] * volume_L * dt
+    s[S.LACTATE] += (basal + anaerobic - cleared) / volume_L
 
 
 @jit_inline
@@ -103,7 +187,7 @@ def lung_exchange(s, p, dt):
     alveolar_volume = s[S.V_LUNG] - p[P.VD1] - p[P.VD2]
     pa_o2 = s[S.ALV_O2] / alveolar_volume
     pa_co2 = s[S.ALV_CO2] / alveolar_volume
-    hb = p[P.HB]
+    hb = s[S.HB]
     shunt = p[P.SHUNT]
     v_pa = max(s[S.V_PA], 1.0)
     v_pc = max(s[S.V_PC], 1.0)

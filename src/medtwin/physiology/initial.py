@@ -12,6 +12,7 @@ import numpy as np
 
 from medtwin.physiology.bloodgas import co2_content, o2_content
 from medtwin.physiology.exchange import BLOOD_VOLUME_STATE
+from medtwin.physiology.fluids import MCHC_G_PER_DL
 from medtwin.physiology.layout import BEDS, BLOOD_COMPARTMENTS, DELAY_SLOTS, N_STATE, S
 from medtwin.physiology.monitors import reset_beat, reset_breath
 from medtwin.physiology.parameters import P
@@ -22,6 +23,7 @@ _GUESS_PRESSURE = {"LA": 8.0, "SA": 95.0, "SP": 86.0, "V": 6.0, "VC": 7.5, "RA":
 _GUESS_LV_ML = 120.0
 _GUESS_RV_ML = 140.0
 _ARTERIAL = (95.0, 40.0)
+INITIAL_CVP_MMHG = 3.0
 _MIXED_VENOUS = (40.0, 46.0)
 
 
@@ -47,11 +49,26 @@ def initial_state(p: np.ndarray) -> np.ndarray:
     s[S.Q_SA] = s[S.Q_PA] = cardiac_output
     s[S.V_LUNG] = p[P.FRC]
 
+    _initial_fluids(s, p)
     _initial_gases(s, p)
     _initial_control(s, p)
     reset_beat(s)
     reset_breath(s)
     return s
+
+
+def _initial_fluids(s: np.ndarray, p: np.ndarray) -> None:
+    """Blood composition and body fluids at their resting values."""
+    hematocrit = p[P.HB] / MCHC_G_PER_DL
+    s[S.HB] = p[P.HB]
+    s[S.RBC_VOLUME] = hematocrit * p[P.BLOOD_VOLUME]
+    s[S.PLASMA_PROTEIN] = p[P.PLASMA_PROTEIN_REST] * (1.0 - hematocrit) * p[P.BLOOD_VOLUME]
+    s[S.V_ISF] = p[P.V_ISF_REST]
+    s[S.LACTATE] = p[P.LACTATE_REST]
+    s[S.FILTRATION_RATE] = s[S.LYMPH_RATE] = p[P.LYMPH_FLOW_REST]
+    s[S.URINE_RATE] = p[P.FLUID_INTAKE]
+    s[S.RENAL_PRESSURE] = p[P.RENAL_PRESSURE_REF]
+    s[S.CAPILLARY_PRESSURE] = p[P.CAPILLARY_PRESSURE_REF]
 
 
 def _parallel(resistances: np.ndarray) -> float:
@@ -92,6 +109,8 @@ def _initial_control(s: np.ndarray, p: np.ndarray) -> None:
     for k in (S.EFF_EMAX, S.EFF_R, S.EFF_VU, S.EFF_TS):
         s[k] = sigma
     s[S.EFF_TV] = p[P.FEV_REF]
+    s[S.CARDIOPULMONARY_CVP] = s[S.CVP_SLOW] = INITIAL_CVP_MMHG
+    s[S.SYMPATHETIC_SLOW] = sigma
     lead = p[P.TAU_Z] / p[P.TAU_P]
     s[S.BARO_LAG] = p[P.P_N] * (1.0 - lead)
     f_es_ref = p[P.FES_MIN] - 1.0 + np.exp(sigma)

@@ -18,6 +18,7 @@ import numpy as np
 from medtwin.physiology.bloodgas import partial_pressures
 from medtwin.physiology.circulation import (
     A_HEART_PERIOD,
+    A_VENTILATORY_DRIVE,
     CMH2O_PER_MMHG,
     N_ACTUAL,
     activation,
@@ -25,8 +26,21 @@ from medtwin.physiology.circulation import (
     circulation_rhs,
     right_atrial_pressure,
 )
-from medtwin.physiology.control import apply_effectors, reflex_step, ventilation_demand
-from medtwin.physiology.exchange import heat_balance, lung_exchange, tissue_metabolism, transport
+from medtwin.physiology.control import (
+    apply_effectors,
+    reflex_step,
+    ventilation_demand,
+    wakefulness,
+)
+from medtwin.physiology.drugs import drug_step
+from medtwin.physiology.exchange import (
+    heat_balance,
+    lactate_step,
+    lung_exchange,
+    tissue_metabolism,
+    transport,
+)
+from medtwin.physiology.fluids import account_blood, fluid_rates
 from medtwin.physiology.jit import jit, jit_inline, jit_nogil
 from medtwin.physiology.layout import N_FAST, N_LINKS, S, W
 from medtwin.physiology.monitors import (
@@ -68,14 +82,19 @@ def _stage(y, p, act, phi, phi_atria, pmus, dydt, q):
 
 @jit_inline
 def _slow_step(s, p, act, dt_slow):
-    """Gas transport and exchange, metabolism, heat, and the reflexes."""
+    """Fluids and blood, gas transport and exchange, metabolism, heat, drugs, reflexes."""
+    account_blood(s, p)
     transport(s, p)
-    used = tissue_metabolism(s, p, dt_slow)
+    for k in range(N_LINKS):
+        s[S.LINK_VOLUME_0 + k] = 0.0
+    used, shortfall = tissue_metabolism(s, p, dt_slow)
+    lactate_step(s, p, shortfall, dt_slow)
     lung_exchange(s, p, dt_slow)
     heat_balance(s, p, used, dt_slow)
+    drug_step(s, p)
     v_sa = max(s[S.V_SA], 1.0)
     pao2, paco2 = partial_pressures(
-        s[S.N_O2_SA] / v_sa, s[S.N_CO2_SA] / v_sa, p[P.HB], s[S.ART_PO2], s[S.ART_PCO2]
+        s[S.N_O2_SA] / v_sa, s[S.N_CO2_SA] / v_sa, s[S.HB], s[S.ART_PO2], s[S.ART_PCO2]
     )
     s[S.ART_PO2] = pao2
     s[S.ART_PCO2] = paco2
@@ -84,13 +103,18 @@ def _slow_step(s, p, act, dt_slow):
     s[S.CHEMO_PERIPH_PCO2] += w * (paco2 - s[S.CHEMO_PERIPH_PCO2])
     s[S.CHEMO_PERIPH_PO2] += w * (pao2 - s[S.CHEMO_PERIPH_PO2])
     demand, peripheral = ventilation_demand(
-        p, s[S.CHEMO_CENTRAL_PCO2], s[S.CHEMO_PERIPH_PCO2], s[S.CHEMO_PERIPH_PO2]
-    )
+        p, act[A_VENTILATORY_DRIVE], wakefulness(s), s[S.CHEMO_CENTRAL_PCO2],
+        s[S.CHEMO_PERIPH_PCO2],
+        s[S.CHEMO_PERIPH_PO2], s[S.LACTATE],
+    )  # fmt: skip
     s[S.VE_DEMAND] = demand
     s[S.PERIPHERAL_DEMAND] = peripheral
     sinus_pressure = s[S.SLOW_PSA_SUM] / s[S.STEP_IN_SLOW]
+    cvp = s[S.SLOW_PRA_SUM] / s[S.STEP_IN_SLOW]
     s[S.SLOW_PSA_SUM] = 0.0
-    reflex_step(s, p, act, sinus_pressure, peripheral, dt_slow)
+    s[S.SLOW_PRA_SUM] = 0.0
+    reflex_step(s, p, act, sinus_pressure, cvp, peripheral, dt_slow)
+    fluid_rates(s, p, act, sinus_pressure, dt_slow)
 
 
 @jit
@@ -170,6 +194,7 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
         p_sa, p_sp = accumulate_beat(s, p, ppl_mmHg, p_ra, qw, dt)
         accumulate_breath(s, p, ppl_cm, mouth_co2, delta_v)
         s[S.SLOW_PSA_SUM] += p_sa
+        s[S.SLOW_PRA_SUM] += p_ra
 
         if record_waves:
             waves[step, W.beat_phase] = s[S.BEAT_COUNT] + (be + dt) / bp
@@ -196,7 +221,7 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
             s[S.BREATH_ELAPSED] -= rp
             s[S.BREATH_COUNT] += 1.0
             noise = standard_normal(p[P.SEED], s[S.BREATH_COUNT], STREAM_BREATH)
-            start_breath(s, p, 1.0 + p[P.BREATH_PERIOD_CV] * _clip3(noise))
+            start_breath(s, p, act, 1.0 + p[P.BREATH_PERIOD_CV] * _clip3(noise))
 
         s[S.STEP_IN_SLOW] += 1.0
         if s[S.STEP_IN_SLOW] >= slow_every:

@@ -59,8 +59,33 @@ N_FAST = len(_FAST)
 DELAY_SLOTS = 128
 """Ring-buffer length of the efferent firing histories, in slow steps (6.4 s)."""
 
-N_LINKS = 21
-"""Blood-flow links between compartments (see `kernel.LINK_*`)."""
+N_LINKS = 27
+"""Blood-flow links: 21 between compartments, 6 to or from outside the circulation
+(see `circulation.LINK_*`)."""
+
+HAEMORRHAGE_SITES = ("arterial", "venous", "splanchnic", "muscle")
+"""Where a patient can bleed from; `circulation.HAEMORRHAGE_COMPARTMENT` maps them."""
+
+DRUG_SLOTS = 6
+"""Drugs one patient can have on board at once; a slot is given to a drug on first use."""
+DRUG_STATES = 4
+"""Per drug: amounts in the central and two peripheral compartments, effect-site level."""
+EFFECT_TARGET_DESCRIPTIONS: dict[str, str] = {
+    "arteriolar_resistance": "systemic arteriolar resistance (fractional change)",
+    "venous_unstressed_volume": "venous unstressed volume, i.e. venous tone (fractional change)",
+    "contractility": "ventricular end-systolic elastance (fractional change)",
+    "heart_rate": "sinus heart rate (fractional change)",
+    "ventilatory_drive": "central ventilatory drive (−1 = apnoea)",
+    "respiratory_rate": "respiratory rate (fractional change)",
+    "neuromuscular_transmission": "neuromuscular transmission (−1 = full block)",
+    "consciousness": "BIS-like index, awake 97.4 (Bouillon 2004) (fractional change)",
+    "opioid_receptor_block": "fraction of opioid effects removed (1 = all)",
+    "sympathetic_outflow": "efferent sympathetic nerve activity (fractional change)",
+}
+"""What a drug can act on: the vocabulary of the drug files' `effects`; the engine
+implements each (see `control.apply_effectors` and `drugs`)."""
+EFFECT_TARGETS = tuple(EFFECT_TARGET_DESCRIPTIONS)
+N_EFFECTS = len(EFFECT_TARGETS)
 
 S = make_layout(
     "S",
@@ -71,7 +96,8 @@ S = make_layout(
         "BREATH_COUNT", "BREATH_ELAPSED", "BREATH_PERIOD", "INSPIRATION_DURATION", "PMUS_AMPLITUDE",
         "STEP_IN_SLOW",
         # nervous control
-        "BARO_LAG", "EFF_EMAX", "EFF_R", "EFF_VU", "EFF_TS", "EFF_TV",
+        "BARO_LAG", "CARDIOPULMONARY_CVP", "CVP_SLOW", "SYMPATHETIC_SLOW",
+        "EFF_EMAX", "EFF_R", "EFF_VU", "EFF_TS", "EFF_TV",
         "CHEMO_CENTRAL_PCO2", "CHEMO_PERIPH_PCO2", "CHEMO_PERIPH_PO2",
         "DELAY_INDEX", ("FES_HISTORY", DELAY_SLOTS), ("FEV_HISTORY", DELAY_SLOTS),
         # gases: airway partial pressures (mmHg), alveolar amounts (mmHg*mL)
@@ -83,8 +109,14 @@ S = make_layout(
         "ART_PO2", "ART_PCO2", "VE_DEMAND", "PERIPHERAL_DEMAND",
         # temperature
         "T_CORE",
+        # fluids, blood and acid-base
+        "V_ISF", "RBC_VOLUME", "PLASMA_PROTEIN", "HB", "LACTATE",
+        "FILTRATION_RATE", "LYMPH_RATE", "URINE_RATE", "RENAL_PRESSURE", "CAPILLARY_PRESSURE",
+        "BLOOD_LOST", "URINE_PASSED", "FLUID_GIVEN",
+        # drugs: per slot amounts and effect-site level; summed effects per target
+        ("DRUG_X", DRUG_SLOTS * DRUG_STATES), ("EFFECT", N_EFFECTS),
         # accumulators over one slow step
-        ("LINK_VOLUME", N_LINKS), "SLOW_PSA_SUM",
+        ("LINK_VOLUME", N_LINKS), "SLOW_PSA_SUM", "SLOW_PRA_SUM",
         # smoothed gas exchange at the lungs (mL/s STPD)
         "VO2_LUNG", "VCO2_LUNG",
         # beat accumulators
@@ -122,6 +154,9 @@ M = make_layout(
         "base_excess", "shunt_fraction", "hematocrit", "hemoglobin", "blood_volume",
         "plasma_volume", "core_temperature", "oxygen_consumption", "co2_production",
         "respiratory_exchange_ratio", "metabolic_rate",
+        "urine_output", "lactate", "consciousness_index", "train_of_four_ratio",
+        "interstitial_fluid_volume",
+        ("drug_plasma", DRUG_SLOTS), ("drug_effect_site", DRUG_SLOTS),
     ],
 )  # fmt: skip
 N_MONITOR = len(M)

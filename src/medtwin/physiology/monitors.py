@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from medtwin.physiology.bloodgas import acid_base, o2_saturation, partial_pressures
 from medtwin.physiology.circulation import LINK_AORTIC, LINK_BED0, blood_volume
+from medtwin.physiology.drugs import effect_site_concentration, plasma_concentration
 from medtwin.physiology.jit import jit, jit_inline
-from medtwin.physiology.layout import BEDS, M, S
+from medtwin.physiology.layout import BEDS, DRUG_SLOTS, EFFECT_TARGETS, M, S
 from medtwin.physiology.parameters import P
 from medtwin.physiology.respiration import muscle_pressure, pleural_pressure
 
+_CONSCIOUSNESS = EFFECT_TARGETS.index("consciousness")
+_NEUROMUSCULAR = EFFECT_TARGETS.index("neuromuscular_transmission")
 _BRAIN = BEDS.index("brain")
 _KIDNEY = BEDS.index("kidney")
-MCHC_G_PER_DL = 34.0
-"""Mean corpuscular haemoglobin concentration, Guyton & Hall 2006 ch. 32."""
+BIS_AWAKE = 97.4
+"""Awake value of the BIS-like consciousness index (Bouillon TW et al. Anesthesiology
+2004;100:1353, baseline E0)."""
 
 
 @jit
@@ -147,13 +151,14 @@ def finish_breath(s, p, m):
 @jit
 def update_gas_monitors(s, p, m):
     """Blood gases, acid-base, blood and metabolic numbers from the current state."""
-    hb = p[P.HB]
+    hb = s[S.HB]
     pao2, paco2 = s[S.ART_PO2], s[S.ART_PCO2]
     v_pa = max(s[S.V_PA], 1.0)
     pvo2, pvco2 = partial_pressures(s[S.N_O2_PA] / v_pa, s[S.N_CO2_PA] / v_pa, hb, 40.0, 46.0)
     v_sp = max(s[S.V_SP], 1.0)
     spo2_p, spco2 = partial_pressures(s[S.N_O2_SP] / v_sp, s[S.N_CO2_SP] / v_sp, hb, pao2, paco2)
-    ph, hco3 = acid_base(paco2, p[P.BASE_EXCESS], hb)
+    base_excess = p[P.BASE_EXCESS] - (s[S.LACTATE] - p[P.LACTATE_REST])
+    ph, hco3 = acid_base(paco2, base_excess, hb)
     vo2 = s[S.VO2_LUNG] * 60.0
     vco2 = s[S.VCO2_LUNG] * 60.0
     rer = vco2 / vo2 if vo2 > 1e-6 else p[P.RQ]
@@ -166,7 +171,7 @@ def update_gas_monitors(s, p, m):
     m[M.spo2] = 100.0 * o2_saturation(spo2_p, spco2)
     m[M.ph_arterial] = ph
     m[M.hco3_arterial] = hco3
-    m[M.base_excess] = p[P.BASE_EXCESS]
+    m[M.base_excess] = base_excess
     m[M.shunt_fraction] = p[P.SHUNT]
     m[M.alveolar_arterial_gradient] = pi_o2 - paco2 / max(rer, 0.5) - pao2
     m[M.pf_ratio] = pao2 / p[P.FIO2]
@@ -181,12 +186,21 @@ def update_gas_monitors(s, p, m):
     m[M.respiratory_system_compliance] = 1e-3 / (1.0 / p[P.C_LUNG] + 1.0 / p[P.C_CHEST_WALL])
     m[M.inspiratory_resistance] = p[P.R_AW] * 1e3
     m[M.expiratory_resistance] = p[P.R_AW] * 1e3
-    hct = hb / MCHC_G_PER_DL
+    total = blood_volume(s)
+    hct = s[S.RBC_VOLUME] / total
     m[M.hemoglobin] = hb
     m[M.hematocrit] = hct
-    total = blood_volume(s)
     m[M.blood_volume] = total
-    m[M.plasma_volume] = total * (1.0 - hct)
+    m[M.plasma_volume] = total - s[S.RBC_VOLUME]
+    m[M.urine_output] = s[S.URINE_RATE] * 3600.0
+    m[M.lactate] = s[S.LACTATE]
+    m[M.interstitial_fluid_volume] = s[S.V_ISF]
+    consciousness = 1.0 + s[S.EFFECT_0 + _CONSCIOUSNESS]
+    m[M.consciousness_index] = min(max(BIS_AWAKE * consciousness, 0.0), 100.0)
+    m[M.train_of_four_ratio] = min(max(1.0 + s[S.EFFECT_0 + _NEUROMUSCULAR], 0.0), 1.0)
+    for slot in range(DRUG_SLOTS):
+        m[M.drug_plasma_0 + slot] = plasma_concentration(s, p, slot)
+        m[M.drug_effect_site_0 + slot] = effect_site_concentration(s, p, slot)
     m[M.core_temperature] = s[S.T_CORE]
     m[M.oxygen_consumption] = vo2
     m[M.co2_production] = vco2

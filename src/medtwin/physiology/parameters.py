@@ -19,7 +19,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from medtwin.physiology.layout import BEDS, make_layout
+from medtwin.physiology.layout import (
+    BEDS,
+    DRUG_SLOTS,
+    DRUG_STATES,
+    HAEMORRHAGE_SITES,
+    N_EFFECTS,
+    make_layout,
+)
 
 _BED_UPPER = tuple(b.upper() for b in BEDS)
 
@@ -138,6 +145,14 @@ REFERENCE: dict[str, Parameter] = {
     "FEV_INF": Parameter(6.3, "spikes/s", URSINO_REFLEX),
     "F_AB_0": Parameter(25.0, "spikes/s", URSINO_REFLEX),
     "K_EV": Parameter(7.06, "spikes/s", URSINO_REFLEX),
+    "G_CARDIOPULMONARY": Parameter(
+        0.3,
+        "1/mmHg",
+        "cardiopulmonary reflex (Heldt 2002): fractional rise of sympathetic outflow per "
+        "mmHg fall of central venous pressure; set to reproduce the heart rates of the "
+        "ATLS 10th ed. haemorrhage classes",
+    ),
+    "TAU_CARDIOPULMONARY": Parameter(5.0, "s", "Heldt 2002 (cardiopulmonary reflex, seconds)"),
     "G_EMAX": Parameter(0.475 / 2.95, "1/(ln spikes/s)", URSINO_REFLEX + " (G_Emax,lv / E_max,lv)"),
     "TAU_EMAX": Parameter(8.0, "s", URSINO_REFLEX),
     "D_EMAX": Parameter(2.0, "s", URSINO_REFLEX),
@@ -154,6 +169,13 @@ REFERENCE: dict[str, Parameter] = {
     "TAU_VU": Parameter(20.0, "s", URSINO_REFLEX),
     "D_VU": Parameter(5.0, "s", URSINO_REFLEX),
     "G_TS": Parameter(-0.13, "s/(ln spikes/s)", URSINO_REFLEX),
+    "TACHYCARDIA_SCALE": Parameter(
+        2.3,
+        "1",
+        "scale on Ursino's sympathetic heart-period gain for departures from rest: "
+        "with his gain the baroreflex cannot raise heart rate above about 110/min; set "
+        "to reproduce the heart rates of the ATLS 10th ed. haemorrhage classes",
+    ),
     "TAU_TS": Parameter(2.0, "s", URSINO_REFLEX),
     "D_TS": Parameter(2.0, "s", URSINO_REFLEX),
     "G_TV": Parameter(0.09, "s/(spikes/s)", URSINO_REFLEX),
@@ -245,6 +267,107 @@ REFERENCE: dict[str, Parameter] = {
         "Tobin MJ et al. 1983, Chest 84:202 (breath timing varies by tens of per cent "
         "in healthy adults)",
     ),
+    # --- body fluids (Guyton & Hall 2006, ch. 16 and 25)
+    "FILTRATION_COEFFICIENT": Parameter(
+        6.67 / 60.0,
+        "mL/s/mmHg",
+        "guyton2006medical ch. 16 (whole-body capillary filtration coefficient 6.67 mL/min/mmHg)",
+    ),
+    "CAPILLARY_PRESSURE_FRACTION": Parameter(
+        0.14,
+        "1",
+        "capillary pressure = venous + 0.14 (arteriolar - venous): the post/pre-capillary "
+        "resistance ratio that gives Guyton's mean functional capillary pressure of 17 "
+        "mmHg (ch. 16)",
+    ),
+    "REFLECTION_COEFFICIENT": Parameter(
+        0.9, "1", "Michel CC, Curry FE 1999, Physiol Rev 79:703 (plasma proteins ~0.9)"
+    ),
+    "LYMPH_FLOW_REST": Parameter(
+        2.0 / 60.0, "mL/s", "guyton2006medical ch. 16 (total lymph flow about 120 mL/h)"
+    ),
+    "LYMPH_GAIN": Parameter(
+        5.0 / 60.0,
+        "mL/s/mmHg",
+        "guyton2006medical ch. 16, Fig. 16-12 (lymph flow rises about tenfold as "
+        "interstitial pressure rises 2 mmHg above its normal -2 mmHg)",
+    ),
+    "INTERSTITIAL_COMPLIANCE_PER_KG": Parameter(
+        5.0,
+        "mL/mmHg/kg",
+        "guyton2006medical ch. 25 (interstitial compliance is low while interstitial "
+        "pressure is negative: about 2 L of oedema raise it to 0 mmHg in a 70 kg adult)",
+    ),
+    "INTERSTITIAL_PRESSURE_REST": Parameter(-3.0, "mmHg", "guyton2006medical ch. 16"),
+    "INTERSTITIAL_VOLUME_PER_KG": Parameter(
+        11000.0 / 70.0, "mL/kg", "guyton2006medical ch. 25 (11 L of interstitial fluid)"
+    ),
+    "PLASMA_PROTEIN_REST": Parameter(
+        0.073, "g/mL", "guyton2006medical ch. 16 (plasma proteins 7.3 g/dL)"
+    ),
+    "URINE_FLOW_REST": Parameter(
+        1.5e3 / 86400.0, "mL/s", "guyton2006medical p315 (urine 1.5 L/day)"
+    ),
+    "URINE_PRESSURE_THRESHOLD": Parameter(
+        50.0,
+        "mmHg",
+        "guyton2006medical ch. 19 (renal output curve: urine output nearly stops below "
+        "an arterial pressure of about 50 mmHg)",
+    ),
+    "URINE_PRESSURE_EXPONENT": Parameter(
+        2.0,
+        "1",
+        "guyton2006medical ch. 19 (output about 3-4 times normal at 150 mmHg: "
+        "((150-50)/(100-50))^2 = 4)",
+    ),
+    "URINE_VOLUME_EXPONENT": Parameter(
+        3.0,
+        "1",
+        "ATLS 10th ed. (urine output per haemorrhage class); vasopressin and "
+        "aldosterone cut urine output with blood volume at normal pressure",
+    ),
+    "RENAL_PRESSURE_TAU": Parameter(
+        300.0,
+        "s",
+        "guyton2006medical ch. 19 (pressure natriuresis acts over minutes to hours; "
+        "averaging over 5 minutes also keeps beat-to-beat variability out of it)",
+    ),
+    # --- lactate
+    "LACTATE_REST": Parameter(1.0, "mmol/L", "Kratz2004Case p1555 (0.6-1.7 mmol/L)"),
+    "LACTATE_CLEARANCE": Parameter(
+        1.0 / 600.0,
+        "1/s",
+        "Levraut J et al. 1998, Am J Respir Crit Care Med 157:1021 (lactate clearance "
+        "about 800 mL/min, a half-life of a few minutes in a 16 L distribution volume)",
+    ),
+    "LACTATE_VOLUME_PER_KG": Parameter(
+        0.2, "L/kg", "lactate distributes in the extracellular water (about 20 % of mass)"
+    ),
+    "LACTATE_PER_O2_DEFICIT": Parameter(
+        6.0,
+        "mmol lactate/mmol O2",
+        "anaerobic glycolysis yields 1 ATP per lactate against 6 ATP per O2 aerobically "
+        "(Berg JM et al., Biochemistry, 2002)",
+    ),
+    "CRITICAL_TISSUE_O2": Parameter(
+        0.04,
+        "mL/mL",
+        "O2 use falls once extraction passes about 70 % (Cain SM 1977, J Appl Physiol "
+        "42:228; critical O2 delivery): tissue content at which use halves",
+    ),
+    "TACHYPNOEA_GAIN": Parameter(
+        1.7,
+        "1/(ln spikes/s)",
+        "breathing rate rises with sympathetic activation in haemorrhage (baroreceptor "
+        "unloading, carotid body hypoperfusion); gain set to reproduce the respiratory "
+        "rates of the ATLS 10th ed. haemorrhage classes",
+    ),
+    "LACTATE_VENTILATION_GAIN": Parameter(
+        0.25,
+        "L/min per mmol/L",
+        "Winter's formula (expected PaCO2 = 1.5 HCO3 + 8: each mmol/L of lactic acid "
+        "lowers PaCO2 by about 1.5 mmHg, which at rest takes about 0.25 L/min more)",
+    ),
     # --- temperature
     "SPECIFIC_HEAT": Parameter(
         3.47, "J/g/K", "Herman IP 2007, Physics of the Human Body (herman2007physics)"
@@ -256,7 +379,8 @@ REFERENCE: dict[str, Parameter] = {
 # Per-patient values computed by `scaling.derive_parameters` (see its docstring for the
 # rule and source of each).
 DERIVED = [
-    "HB", "BLOOD_VOLUME", "BSA", "IBW", "HEAT_CAPACITY", "HEAT_CONDUCTANCE", "T_REST",
+    "HB", "BLOOD_VOLUME", "BSA", "IBW", "MIN_HEART_PERIOD", "HEAT_CAPACITY",
+    "HEAT_CONDUCTANCE", "T_REST",
     "VU_VC", "E_VC",
     *(f"R_{b}" for b in _BED_UPPER),
     *(f"G_R_{b}" for b in _BED_UPPER),
@@ -269,6 +393,19 @@ DERIVED = [
     *(f"CAP_CO2_{b}" for b in _BED_UPPER),
     "FRC", "V_LUNG0", "V_CW0", "VD1", "VD2", "RR_REST", "PMUS_REST", "VE_REST",
     "SIGMA_REF_S", "FEV_REF", "SEED",
+    # body fluids and blood, referenced to the settled resting state
+    "SYMPATHETIC_REST", "CVP_REST", "V_ISF_REST", "INTERSTITIAL_COMPLIANCE",
+    "CAPILLARY_PRESSURE_REF", "ONCOTIC_PRESSURE_REF",
+    "RENAL_PRESSURE_REF", "BLOOD_VOLUME_REF", "FLUID_INTAKE", "LACTATE_VOLUME",
+    *(f"TISSUE_O2_REST_{b}" for b in _BED_UPPER),
+    # interventions, set by actions
+    ("HAEMORRHAGE_RATE", len(HAEMORRHAGE_SITES)), "INFUSION_RATE", "INFUSION_HCT",
+    "INFUSION_PROTEIN", "INFUSION_O2",
+    # drug slots: PK transition over one slow step, effects; see physiology.drugs
+    ("DRUG_PHI", DRUG_SLOTS * DRUG_STATES * DRUG_STATES), ("DRUG_GAMMA", DRUG_SLOTS * DRUG_STATES),
+    ("DRUG_V1", DRUG_SLOTS), ("DRUG_CONC_FACTOR", DRUG_SLOTS), ("DRUG_RATE", DRUG_SLOTS),
+    ("DRUG_OPIOID", DRUG_SLOTS), ("DRUG_EMAX", DRUG_SLOTS * N_EFFECTS),
+    ("DRUG_EC50", DRUG_SLOTS * N_EFFECTS), ("DRUG_HILL", DRUG_SLOTS * N_EFFECTS),
 ]  # fmt: skip
 
 P = make_layout("P", [*REFERENCE, *DERIVED])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from medtwin.physiology.circulation import A_MUSCLE_STRENGTH, A_RESPIRATORY_RATE
 from medtwin.physiology.jit import jit_inline
 from medtwin.physiology.layout import S
 from medtwin.physiology.parameters import P
@@ -92,27 +93,35 @@ def move_airway_gas(s, p, delta_volume):
 APNOEA_DEMAND_FRACTION = 0.05
 """Below this share of resting ventilation demand no breath is drawn (apnoea)."""
 APNOEA_RECHECK_S = 1.0
+MIN_EFFORT = 0.03
+"""Muscle effort (share of a resting breath's) below which no breath moves gas past the
+dead space: a paralysed patient with full drive does not breathe."""
+MIN_RATE = 1.0
+"""Breaths/min below which the drive no longer produces breaths (apnoea)."""
+MAX_RATE = 60.0
 
 
 @jit_inline
-def start_breath(s, p, period_factor):
+def start_breath(s, p, act, period_factor):
     """Set rate, inspiratory time and muscle-pressure amplitude of the next breath.
 
-    `period_factor` is this breath's random variation of its duration (1 = none).
-
     The chemoreflex demand is shared between frequency and depth: tidal volume scales
-    with demand^VT_DRIVE_EXPONENT and rate with the rest (see parameters). Weak muscles
-    (neuromuscular block) lower the amplitude but not the drive.
+    with demand^VT_DRIVE_EXPONENT and rate with the rest (see parameters). Drugs and
+    shock change the rate on top (`act[A_RESPIRATORY_RATE]`); weak muscles
+    (neuromuscular block) lower the amplitude but not the drive. `period_factor` is
+    this breath's random variation of its duration (1 = none).
     """
     ratio = s[S.VE_DEMAND] / p[P.VE_REST]
-    if ratio < APNOEA_DEMAND_FRACTION or p[P.RESPIRATORY_MUSCLE_STRENGTH] <= 0.0:
+    exponent = p[P.VT_DRIVE_EXPONENT]
+    rate = p[P.RR_REST] * ratio ** (1.0 - exponent) * act[A_RESPIRATORY_RATE]
+    strength = act[A_MUSCLE_STRENGTH]
+    effort = ratio**exponent * strength
+    if ratio < APNOEA_DEMAND_FRACTION or rate < MIN_RATE or effort < MIN_EFFORT:
         s[S.BREATH_PERIOD] = APNOEA_RECHECK_S
         s[S.INSPIRATION_DURATION] = p[P.TI_FRACTION] * APNOEA_RECHECK_S
         s[S.PMUS_AMPLITUDE] = 0.0
         return
-    exponent = p[P.VT_DRIVE_EXPONENT]
-    rate = min(max(p[P.RR_REST] * ratio ** (1.0 - exponent), 2.0), 60.0)
-    period = 60.0 / rate * period_factor
+    period = 60.0 / min(rate, MAX_RATE) * period_factor
     s[S.BREATH_PERIOD] = period
     s[S.INSPIRATION_DURATION] = p[P.TI_FRACTION] * period
-    s[S.PMUS_AMPLITUDE] = p[P.PMUS_REST] * ratio**exponent * p[P.RESPIRATORY_MUSCLE_STRENGTH]
+    s[S.PMUS_AMPLITUDE] = p[P.PMUS_REST] * effort

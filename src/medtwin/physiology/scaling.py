@@ -49,7 +49,9 @@ from medtwin.patients import (
     ideal_body_weight_kg,
     resting_energy_kcal_per_day,
 )
-from medtwin.physiology.layout import BEDS
+from medtwin.physiology.bloodgas import o2_content
+from medtwin.physiology.initial import INITIAL_CVP_MMHG
+from medtwin.physiology.layout import BEDS, DRUG_SLOTS, HAEMORRHAGE_SITES, N_EFFECTS
 from medtwin.physiology.parameters import N_PARAM, REFERENCE, P
 
 URSINO_BLOOD_VOLUME_ML = 5300.0
@@ -88,7 +90,7 @@ def reference_autonomic_activity(values: np.ndarray) -> tuple[float, float]:
     return math.log(f_es - values[P.FES_MIN] + 1.0), f_ev
 
 
-def resting_vo2_mL_per_s(patient: Patient, rq: float) -> float:  # noqa: N802
+def resting_vo2_mL_per_s(patient: Patient, rq: float) -> float:
     """Whole-body resting O2 consumption (mL/s STPD) from Mifflin-St Jeor and Weir."""
     kcal_per_day = resting_energy_kcal_per_day(patient)
     litres_per_day = kcal_per_day / (KCAL_PER_L_O2[0] + KCAL_PER_L_O2[1] * rq)
@@ -102,10 +104,49 @@ def derive_parameters(patient: Patient) -> np.ndarray:
         v[P[name]] = parameter.value
     _scale_circulation(v, patient)
     _set_reflex_reference(v)
+    _set_heart_rate_limit(v, patient)
     _set_metabolism(v, patient)
     _set_lungs(v, patient)
+    _set_fluids(v, patient)
+    _set_no_interventions(v)
     v[P.SEED] = 0.0
     return v
+
+
+def _set_fluids(v: np.ndarray, patient: Patient) -> None:
+    """Interstitium, urine and the provisional references of the fluid balance.
+
+    The references (capillary and oncotic pressure, renal perfusion pressure, blood
+    volume) are replaced by the settled resting state's (`fluids.fluid_references`);
+    until then fluid exchange is held at its resting balance.
+    """
+    v[P.V_ISF_REST] = v[P.INTERSTITIAL_VOLUME_PER_KG] * patient.weight_kg
+    v[P.INTERSTITIAL_COMPLIANCE] = v[P.INTERSTITIAL_COMPLIANCE_PER_KG] * patient.weight_kg
+    v[P.LACTATE_VOLUME] = v[P.LACTATE_VOLUME_PER_KG] * patient.weight_kg
+    v[P.CAPILLARY_PRESSURE_REF] = 17.0
+    v[P.ONCOTIC_PRESSURE_REF] = 28.0
+    v[P.RENAL_PRESSURE_REF] = v[P.P_N]
+    v[P.BLOOD_VOLUME_REF] = v[P.BLOOD_VOLUME]
+    v[P.FLUID_INTAKE] = v[P.URINE_FLOW_REST]
+    v[P.SYMPATHETIC_REST] = v[P.SIGMA_REF_S]
+    v[P.CVP_REST] = INITIAL_CVP_MMHG  # until the settled CVP is known
+    hb = v[P.HB]
+    arterial = o2_content(95.0, 40.0, hb)
+    flows = (DESIGN_ARTERIOLAR_PRESSURE - DESIGN_VENOUS_PRESSURE) / v[P.R_BRAIN : P.R_BRAIN + 6]
+    v[P.TISSUE_O2_REST_BRAIN : P.TISSUE_O2_REST_BRAIN + 6] = (
+        arterial - v[P.VO2_BRAIN : P.VO2_BRAIN + 6] / flows
+    )
+
+
+def _set_no_interventions(v: np.ndarray) -> None:
+    """No bleeding, no infusion, empty drug slots."""
+    v[P.HAEMORRHAGE_RATE_0 : P.HAEMORRHAGE_RATE_0 + len(HAEMORRHAGE_SITES)] = 0.0
+    for name in ("INFUSION_RATE", "INFUSION_HCT", "INFUSION_PROTEIN", "INFUSION_O2"):
+        v[P[name]] = 0.0
+    first = P.DRUG_PHI_0
+    last = P.DRUG_HILL_0 + DRUG_SLOTS * N_EFFECTS
+    v[first:last] = 0.0
+    v[P.DRUG_EC50_0 : P.DRUG_EC50_0 + DRUG_SLOTS * N_EFFECTS] = 1.0
 
 
 def _scale_circulation(v: np.ndarray, patient: Patient) -> None:
@@ -157,6 +198,13 @@ def _scale_circulation(v: np.ndarray, patient: Patient) -> None:
             gain = v[P.G_R_SPLANCHNIC_POOL] if bed == "kidney" else v[P.G_R_EXTRASPLANCHNIC_POOL]
             v[P.G_R_BRAIN + j] = gain if sympathetic else 0.0
         v[P.E_V_BRAIN + j] = 1.0 / compliance
+
+
+def _set_heart_rate_limit(v: np.ndarray, patient: Patient) -> None:
+    """Shortest heart period: maximal heart rate 220 - age (Fox SM, Naughton JP,
+    Haskell WL. Physical activity and the prevention of coronary heart disease. Ann
+    Clin Res 1971;3:404-432)."""
+    v[P.MIN_HEART_PERIOD] = 60.0 / (220.0 - patient.age_years)
 
 
 def _set_reflex_reference(v: np.ndarray) -> None:

@@ -1,7 +1,7 @@
 """Resting steady states: computed once per patient definition, then read from a cache.
 
 A patient starts from the first guess of `initial.initial_state` and is simulated at
-rest for `SETTLE_S` seconds, long enough for the reflexes, the chemoreflex loop and
+rest for 30 minutes and two passes of 15, long enough for the reflexes, the chemoreflex loop and
 the tissue CO2 stores to settle (the slowest store, skeletal muscle, has a time
 constant of about 6 minutes). At several thousand times real time that costs a
 fraction of a second, and a whole cohort settles in one parallel kernel call.
@@ -22,11 +22,13 @@ import numpy as np
 
 from medtwin.physiology import engine_fingerprint, versioned_cache_dir
 from medtwin.physiology.batch import STEP_S, Batch
+from medtwin.physiology.fluids import fluid_references
 from medtwin.physiology.initial import initial_state
 from medtwin.physiology.layout import N_MONITOR, N_STATE, S
+from medtwin.physiology.parameters import P
 
-SETTLE_S = 1800.0
-"""Simulated seconds of rest before a state counts as steady."""
+SETTLE_PASSES_S = (1800.0, 900.0, 900.0)
+"""Simulated seconds of rest, between which the resting references are renewed."""
 _COUNTERS = (S.STEP_COUNT, S.BEAT_COUNT, S.BREATH_COUNT)
 
 
@@ -42,16 +44,21 @@ def _key(params_row: np.ndarray, step_s: float) -> str:
     return digest.hexdigest()[:32]
 
 
-def resting_states(params: np.ndarray, step_s: float = STEP_S) -> tuple[np.ndarray, np.ndarray]:
-    """Settled (state, monitors) arrays for each parameter row, from cache or computed."""
+def resting_states(
+    params: np.ndarray, step_s: float = STEP_S
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Settled (params, state, monitors) for each parameter row, from cache or computed.
+
+    The returned parameters are the given ones with the resting references that the
+    settled state defines (`reference_to_rest`).
+    """
     params = np.atleast_2d(params)
     state = np.empty((len(params), N_STATE))
     monitors = np.empty((len(params), N_MONITOR))
     directory = cache_dir()
     missing = []
     for i, row in enumerate(params):
-        path = directory / f"{_key(row, step_s)}.npy"
-        cached = _read(path)
+        cached = _read(directory / f"{_key(row, step_s)}.npy")
         if cached is None:
             missing.append(i)
         else:
@@ -61,13 +68,44 @@ def resting_states(params: np.ndarray, step_s: float = STEP_S) -> tuple[np.ndarr
         state[missing], monitors[missing] = settled.state, settled.monitors
         for i in missing:
             _write(directory / f"{_key(params[i], step_s)}.npy", state[i], monitors[i])
-    return state, monitors
+    referenced = params.copy()
+    for row, settled_state in zip(referenced, state, strict=True):
+        reference_to_rest(row, settled_state)
+    return referenced, state, monitors
+
+
+def reference_to_rest(params_row: np.ndarray, state_row: np.ndarray) -> None:
+    """Make a settled state the reference of the slow balances (in place).
+
+    Fluid balance (filtration = lymph, intake = urine), resting sympathetic activity
+    (for the breathing rate's response to shock), resting central venous pressure (for
+    the cardiopulmonary reflex) and each tissue's resting O2 content are referenced to
+    the settled state, so a patient at rest stays there.
+    """
+    fluid_references(params_row, state_row)
+    params_row[P.SYMPATHETIC_REST] = state_row[S.SYMPATHETIC_SLOW]
+    params_row[P.CVP_REST] = state_row[S.CVP_SLOW]
+    tissue = state_row[S.T_O2_BRAIN : S.T_O2_BRAIN + 6]
+    capacity = params_row[P.CAP_O2_BRAIN : P.CAP_O2_BRAIN + 6]
+    params_row[P.TISSUE_O2_REST_BRAIN : P.TISSUE_O2_REST_BRAIN + 6] = tissue / capacity
 
 
 def _settle(params: np.ndarray, step_s: float) -> Batch:
-    start = np.array([initial_state(row) for row in params])
-    batch = Batch(params, start, np.zeros((len(params), N_MONITOR)), step_s)
-    batch.advance(SETTLE_S)
+    """Simulate rest with the fluid balance held, from the first guess.
+
+    The resting references feed back on the state they are taken from (a reflex
+    referenced to a resting value moves the rest a little), so settling alternates
+    simulation and referencing until they agree.
+    """
+    held = params.copy()
+    for name in ("FILTRATION_COEFFICIENT", "LYMPH_GAIN", "URINE_FLOW_REST", "FLUID_INTAKE"):
+        held[:, P[name]] = 0.0
+    start = np.array([initial_state(row) for row in held])
+    batch = Batch(held, start, np.zeros((len(params), N_MONITOR)), step_s)
+    for seconds in SETTLE_PASSES_S:
+        batch.advance(seconds)
+        for row, state in zip(batch.params, batch.state, strict=True):
+            reference_to_rest(row, state)
     batch.state[:, _COUNTERS] = 0.0  # the settled state is time zero of the new twin
     return batch
 

@@ -1,0 +1,121 @@
+"""Body fluids: blood composition, transcapillary exchange, lymph and urine.
+
+Blood is tracked as volume (the circulation's compartments), red-cell volume and
+plasma protein mass; haemoglobin follows from the red-cell volume (mean corpuscular
+haemoglobin concentration 34 g/dL). Bleeding removes whole blood, infusions add their
+own haematocrit and protein, filtration and urine remove plasma water.
+
+Fluid leaves the capillaries by Starling's law and returns by lymph (Guyton & Hall 2006,
+ch. 16): filtration = K_f ((P_c - P_i) - sigma (pi_c - pi_i)), written as a departure
+from the resting balance where it equals lymph flow; the interstitium has a compliance,
+and lymph flow rises with interstitial pressure. Plasma colloid osmotic pressure comes
+from protein concentration by Landis & Pappenheimer (Handbook of Physiology, 1963):
+pi = 2.1 C + 0.16 C^2 + 0.009 C^3 (C in g/dL). Urine output follows the renal output
+curve (pressure natriuresis, Guyton ch. 19) and falls with blood volume (vasopressin,
+aldosterone). At rest the references are the settled resting state, so a patient at
+rest is in fluid balance: intake equals urine, filtration equals lymph.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from medtwin.physiology.circulation import (
+    A_VU_V0,
+    LINK_FILTRATION,
+    LINK_HAEMORRHAGE,
+    LINK_INFUSION,
+    LINK_LYMPH,
+    LINK_URINE,
+    blood_volume,
+)
+from medtwin.physiology.control import copy_fluid_rates
+from medtwin.physiology.jit import jit, jit_inline
+from medtwin.physiology.layout import S
+from medtwin.physiology.parameters import P
+
+MCHC_G_PER_DL = 34.0
+"""Mean corpuscular haemoglobin concentration, Guyton & Hall 2006 ch. 32."""
+INTERSTITIAL_ONCOTIC_MMHG = 8.0
+"""Interstitial colloid osmotic pressure, Guyton & Hall 2006 ch. 16 (held constant)."""
+_MUSCLE = 4  # index of the muscle venous pool among the beds
+CAPILLARY_PRESSURE_TAU_S = 300.0
+"""Capillary pressure is averaged over minutes before it drives filtration (the
+interstitium fills and drains over tens of minutes), so neither the pulse, breathing
+nor beat-to-beat variability biases the resting balance."""
+
+
+@jit
+def oncotic_pressure(protein_g_per_mL: float) -> float:
+    """Plasma colloid osmotic pressure (mmHg), Landis & Pappenheimer 1963."""
+    c = 100.0 * protein_g_per_mL
+    return 2.1 * c + 0.16 * c * c + 0.009 * c * c * c
+
+
+@jit
+def capillary_pressure(s, p, act) -> float:
+    """Mean systemic capillary pressure (mmHg) between arteriolar node and veins."""
+    p_sp = p[P.E_SP] * (s[S.V_SP] - p[P.VU_SP])
+    j = _MUSCLE
+    p_v = p[P.E_V_BRAIN + j] * (s[S.V_V_BRAIN + j] - act[A_VU_V0 + j])
+    return p_v + p[P.CAPILLARY_PRESSURE_FRACTION] * (p_sp - p_v)
+
+
+@jit
+def plasma_protein_concentration(s) -> float:
+    """Plasma protein (g/mL)."""
+    return s[S.PLASMA_PROTEIN] / max(blood_volume(s) - s[S.RBC_VOLUME], 1.0)
+
+
+@jit_inline
+def account_blood(s, p):
+    """Update red cells, protein, interstitium and totals from this slow step's links."""
+    total = blood_volume(s)
+    hct = s[S.RBC_VOLUME] / total
+    protein = plasma_protein_concentration(s)
+    bled = s[S.LINK_VOLUME_0 + LINK_HAEMORRHAGE]
+    infused = s[S.LINK_VOLUME_0 + LINK_INFUSION]
+    s[S.RBC_VOLUME] += infused * p[P.INFUSION_HCT] - bled * hct
+    s[S.PLASMA_PROTEIN] += infused * p[P.INFUSION_PROTEIN] - bled * (1.0 - hct) * protein
+    s[S.V_ISF] += s[S.LINK_VOLUME_0 + LINK_FILTRATION] - s[S.LINK_VOLUME_0 + LINK_LYMPH]
+    s[S.BLOOD_LOST] += bled
+    s[S.FLUID_GIVEN] += infused
+    s[S.URINE_PASSED] += s[S.LINK_VOLUME_0 + LINK_URINE]
+    s[S.HB] = MCHC_G_PER_DL * s[S.RBC_VOLUME] / total
+
+
+@jit_inline
+def fluid_rates(s, p, act, arterial_pressure, dt):
+    """Filtration, lymph and urine flows for the next slow step (mL/s), into `act`."""
+    p_i_rise = (s[S.V_ISF] - p[P.V_ISF_REST]) / p[P.INTERSTITIAL_COMPLIANCE]
+    oncotic_rise = oncotic_pressure(plasma_protein_concentration(s)) - p[P.ONCOTIC_PRESSURE_REF]
+    s[S.CAPILLARY_PRESSURE] += (
+        dt * (capillary_pressure(s, p, act) - s[S.CAPILLARY_PRESSURE]) / (CAPILLARY_PRESSURE_TAU_S)
+    )
+    hydrostatic_rise = s[S.CAPILLARY_PRESSURE] - p[P.CAPILLARY_PRESSURE_REF]
+    s[S.FILTRATION_RATE] = p[P.LYMPH_FLOW_REST] + p[P.FILTRATION_COEFFICIENT] * (
+        hydrostatic_rise - p_i_rise - p[P.REFLECTION_COEFFICIENT] * oncotic_rise
+    )
+    s[S.LYMPH_RATE] = max(p[P.LYMPH_FLOW_REST] + p[P.LYMPH_GAIN] * p_i_rise, 0.0)
+
+    s[S.RENAL_PRESSURE] += dt * (arterial_pressure - s[S.RENAL_PRESSURE]) / p[P.RENAL_PRESSURE_TAU]
+    threshold = p[P.URINE_PRESSURE_THRESHOLD]
+    pressure_term = max(s[S.RENAL_PRESSURE] - threshold, 0.0) / (
+        p[P.RENAL_PRESSURE_REF] - threshold
+    )
+    volume_term = max(blood_volume(s) / p[P.BLOOD_VOLUME_REF], 0.0)
+    s[S.URINE_RATE] = (
+        p[P.URINE_FLOW_REST]
+        * pressure_term ** p[P.URINE_PRESSURE_EXPONENT]
+        * volume_term ** p[P.URINE_VOLUME_EXPONENT]
+    )
+    copy_fluid_rates(s, act)
+
+
+def fluid_references(params: np.ndarray, state: np.ndarray) -> None:
+    """Make the settled resting state the fluid balance's reference (in place)."""
+    params[P.CAPILLARY_PRESSURE_REF] = state[S.CAPILLARY_PRESSURE]
+    params[P.ONCOTIC_PRESSURE_REF] = oncotic_pressure(plasma_protein_concentration(state))
+    params[P.RENAL_PRESSURE_REF] = state[S.RENAL_PRESSURE]
+    params[P.BLOOD_VOLUME_REF] = blood_volume(state)
+    params[P.FLUID_INTAKE] = params[P.URINE_FLOW_REST]

@@ -1,0 +1,175 @@
+"""Haemorrhage, fluids and blood against the ATLS classes of haemorrhagic shock.
+
+Source: American College of Surgeons, Advanced Trauma Life Support, 10th ed., 2018
+(shared/reference/hemorrhage_classes.csv): losing <15 %, 15-30 %, 30-40 % and >40 % of
+blood volume gives the heart rate, systolic pressure, pulse pressure, respiratory rate
+and urine output of classes I-IV. Each class is checked at a loss inside its band
+(10, 25, 35 and 45 %), bled at 100 mL/min from an artery and read over the last two
+minutes of a five-minute wait. Numeric bands are graded by the reference README's rule
+(good: within 10 % of the band); the words of the table ("normal", "decreased") are
+read against the patient's own resting value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from medtwin import Twin
+from medtwin.actions import parse_order, resolve
+from medtwin.interventions import Interventions
+from medtwin.physiology.batch import Batch
+from medtwin.physiology.layout import M
+from medtwin.physiology.scaling import parameters_for
+from medtwin.physiology.steady_state import resting_states
+
+BLEED_RATE_ML_PER_MIN = 100.0
+WAIT_S = 300.0
+READ_S = 120.0
+GOOD = 0.10  # reference README: under 10 % from the band is good
+
+CLASS_LOSS = {"I": 0.10, "II": 0.25, "III": 0.35, "IV": 0.45}
+# ATLS numeric bands (min, max); None = open
+HEART_RATE = {"I": (None, 100), "II": (100, 120), "III": (120, 140), "IV": (140, None)}
+RESPIRATORY_RATE = {"I": (14, 20), "II": (20, 30), "III": (30, 40), "IV": (35, None)}
+URINE_ML_PER_H = {"I": (30, None), "II": (20, 30), "III": (5, 15), "IV": (None, 5)}
+
+
+def _within(value: float, band: tuple[float | None, float | None]) -> bool:
+    low, high = band
+    return (low is None or value >= low * (1 - GOOD)) and (
+        high is None or value <= high * (1 + GOOD)
+    )
+
+
+def _bleed(loss: float) -> tuple[dict, dict, Twin]:
+    twin = Twin("standard-male", waveform_seconds=0)
+    twin.advance(60)
+    rest = twin.history().iloc[-60:].mean()
+    volume = loss * rest["blood_volume"]
+    minutes = volume / BLEED_RATE_ML_PER_MIN
+    twin.apply(f"haemorrhage {volume:.0f} mL over {minutes:.3f} min")
+    twin.advance(minutes * 60.0 + WAIT_S)
+    history = twin.history()
+    after = history[history["time_s"] > twin.time_s - READ_S].mean()
+    return rest.to_dict(), after.to_dict(), twin
+
+
+@pytest.fixture(scope="module", params=list(CLASS_LOSS))
+def bled(request):
+    name = request.param
+    rest, after, twin = _bleed(CLASS_LOSS[name])
+    return name, rest, after, twin
+
+
+def test_the_bleed_removed_the_ordered_volume(bled):
+    name, rest, _, twin = bled
+    lost = CLASS_LOSS[name] * rest["blood_volume"]
+    assert twin.blood_lost_mL == pytest.approx(lost, rel=0.01)
+
+
+def test_heart_rate_matches_the_class(bled):
+    name, _, after, _ = bled
+    assert _within(after["heart_rate"], HEART_RATE[name]), after["heart_rate"]
+
+
+def test_respiratory_rate_matches_the_class(bled):
+    name, _, after, _ = bled
+    assert _within(after["respiratory_rate"], RESPIRATORY_RATE[name]), after["respiratory_rate"]
+
+
+def test_urine_output_matches_the_class(bled):
+    name, _, after, _ = bled
+    assert _within(after["urine_output"], URINE_ML_PER_H[name]), after["urine_output"]
+
+
+def test_systolic_pressure_matches_the_class(bled):
+    """I normal, II normal or slightly lowered, III decreased, IV greatly decreased."""
+    name, rest, after, _ = bled
+    fall = 1.0 - after["systolic_bp"] / rest["systolic_bp"]
+    expected = {"I": (-0.05, 0.05), "II": (0.0, 0.15), "III": (0.15, 0.35), "IV": (0.30, 1.0)}
+    low, high = expected[name]
+    assert low <= fall <= high, f"systolic fell {fall:.0%}"
+
+
+def test_pulse_pressure_matches_the_class(bled):
+    """I normal; II-IV decreased."""
+    name, rest, after, _ = bled
+    ratio = after["pulse_pressure"] / rest["pulse_pressure"]
+    if name == "I":
+        assert ratio > 0.85
+    else:
+        assert ratio < 0.8
+
+
+def test_a_litre_of_crystalloid_after_a_class_ii_bleed_partly_restores_map_and_raises_cvp():
+    """ATLS 10th ed.: class II responds to crystalloid; 1 L partly restores pressure."""
+    rest, bled, twin = _bleed(CLASS_LOSS["II"])
+    twin.apply("lactated Ringer's 1000 mL over 15 min")
+    twin.advance(15 * 60 + 120)
+    after = twin.history().iloc[-60:].mean()
+    assert after["mean_arterial_pressure"] > bled["mean_arterial_pressure"]
+    assert after["central_venous_pressure"] > bled["central_venous_pressure"] + 0.5
+    assert after["blood_volume"] < rest["blood_volume"]  # only partly: some leaves the vessels
+
+
+def test_crystalloid_leaves_the_circulation_over_tens_of_minutes():
+    """About a quarter to a third of infused crystalloid stays intravascular once it has
+    distributed (Guyton & Hall 2006 ch. 25: it spreads over the extracellular fluid)."""
+    twin = Twin("standard-male", waveform_seconds=0)
+    twin.advance(30)
+    start = twin.vitals()["blood_volume"]
+    twin.apply("normal saline 1000 mL over 10 min")
+    twin.advance(10 * 60)
+    end_of_infusion = twin.vitals()["blood_volume"] - start
+    twin.advance(60 * 60)
+    an_hour_later = twin.vitals()["blood_volume"] - start
+    assert end_of_infusion > 500
+    assert an_hour_later < 0.6 * end_of_infusion
+
+
+def test_packed_red_cells_raise_haemoglobin_and_crystalloid_dilutes_it():
+    """Transfused red cells (haematocrit about 0.6) raise Hb; crystalloid lowers it."""
+    cells = Twin("standard-male", waveform_seconds=0)
+    saline = cells.fork()
+    hb = cells.vitals()["hemoglobin"]
+    cells.apply("packed red cells 300 mL over 10 min")
+    saline.apply("normal saline 300 mL over 10 min")
+    cells.advance(900)
+    saline.advance(900)
+    assert cells.vitals()["hemoglobin"] > hb + 0.3
+    assert saline.vitals()["hemoglobin"] < hb - 0.1
+
+
+def test_blood_volume_accounting_is_exact_during_bleeding_and_infusion():
+    """Every mL is accounted for: the change of blood volume equals what was infused and
+    drunk, less what was bled and passed as urine, less what moved into the
+    interstitium (filtration minus lymph)."""
+    twin = Twin("standard-male", waveform_seconds=0)
+    start = twin.fluid_balance()
+    twin.apply("haemorrhage 100 mL/min")
+    twin.apply("lactated Ringer's 2000 mL over 20 min")
+    twin.advance(600)
+    end = twin.fluid_balance()
+    change = {key: end[key] - start[key] for key in end}
+    assert change["blood_lost_mL"] == pytest.approx(1000.0, rel=1e-6)
+    assert change["fluid_given_mL"] == pytest.approx(1000.0, rel=1e-6)
+    expected = (
+        change["fluid_given_mL"] + change["intake_mL"] - change["blood_lost_mL"]
+        - change["urine_passed_mL"] - change["interstitial_fluid_volume_mL"]
+    )  # fmt: skip
+    assert change["blood_volume_mL"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_a_patient_in_a_batch_is_treated_alone():
+    """Actions on one row of a batch leave the other rows exactly as untreated."""
+    patient = Twin("standard-male").patient
+    params, state, monitors = resting_states(np.array([parameters_for(patient)] * 3))
+    batch = Batch(params, state, monitors)
+    Interventions(patient).apply(
+        resolve(parse_order("haemorrhage 200 mL/min"), patient), batch, 1, 0.0
+    )
+    recording = batch.advance(120)
+    volume = recording.history[:, -1, M.blood_volume]
+    assert np.array_equal(recording.history[0], recording.history[2])
+    assert volume[1] == pytest.approx(volume[0] - 400.0, abs=20.0)
