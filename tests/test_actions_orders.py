@@ -19,6 +19,7 @@ from medtwin.actions import (
     parse_order,
 )
 from medtwin.actions.units import BOLUS_UNITS, INFUSION_UNITS
+from medtwin.pharmacology import drugs
 
 EXAMPLES = {
     "propofol 2 mg/kg IV bolus": DrugBolus(drug="propofol", dose=2, unit="mg/kg"),
@@ -124,7 +125,7 @@ def test_orders_not_understood_say_why_and_show_the_accepted_forms(text, reason)
     assert "lactated Ringer's 1000 mL over 15 min" in str(error)
 
 
-DRUGS = ("propofol", "fentanyl", "norepinephrine")
+DRUGS = tuple(found.name for found in drugs())
 positive = st.floats(min_value=0.0, exclude_min=True, allow_nan=False, allow_infinity=False)
 
 

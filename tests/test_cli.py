@@ -133,3 +133,64 @@ def test_validate_writes_the_report_and_exit_code_reflects_grading(tmp_path):
     expected = [t.key for t in targets_for(load_patient("standard-male"))]
     assert list(verdicts) == expected
     assert verdicts["alveolar_ventilation"] == "fair"
+
+
+# --- timed orders -------------------------------------------------------------------
+
+
+def test_simulate_gives_timed_orders_and_writes_the_event_log(tmp_path):
+    """--action gives orders at their times; the event log lists them, in order."""
+    result = simulate(
+        tmp_path,
+        "--action", "30s: haemorrhage 200 mL/min",
+        "--action", "90s: stop haemorrhage",
+        "--events", str(tmp_path / "events.jsonl"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "events.jsonl").read_text().splitlines()
+    assert [line.split('"order": ')[1].split('"')[1] for line in lines] == [
+        "haemorrhage 200 mL/min",
+        "stop haemorrhage",
+    ]
+    trend = pd.read_csv(tmp_path / "a.csv")
+    lost = trend["blood_volume"].iloc[25] - trend["blood_volume"].iloc[95]
+    assert lost == pytest.approx(200.0, abs=25.0)  # 60 s at 200 mL/min, less refill
+
+
+def test_simulate_reads_an_actions_file(tmp_path):
+    """An actions file is a YAML list of timed orders."""
+    actions = tmp_path / "actions.yaml"
+    actions.write_text(
+        '- "10s: propofol 2 mg/kg IV bolus"\n- {at: 60, order: "stop haemorrhage"}\n'
+    )
+    result = simulate(tmp_path, "--actions", str(actions))
+    assert result.exit_code == 0, result.output
+    assert "propofol 2 mg/kg IV bolus" in result.output
+    trend = pd.read_csv(tmp_path / "a.csv")
+    assert trend["consciousness_index"].min() < 60
+
+
+@pytest.mark.parametrize(
+    ("order", "named"),
+    [
+        ("30s: fentanyl 50 g IV bolus", "fentanyl"),
+        ("30s: unobtainium 1 mg IV bolus", "unobtainium"),
+        ("30s: propofol -2 mg/kg IV bolus", "dose"),
+        ("500s: stop haemorrhage", "after the end of the run"),
+    ],
+)
+def test_bad_orders_are_refused_before_the_run(tmp_path, order, named):
+    """A bad order exits with code 2 and a one-line message naming it; nothing is run."""
+    result = simulate(tmp_path, "--action", order)
+    assert result.exit_code == 2
+    assert named in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "a.csv").exists()
+
+
+def test_drugs_lists_the_library_with_sources():
+    result = invoke("drugs")
+    assert result.exit_code == 0, result.output
+    for name in ("propofol", "remifentanil", "rocuronium", "naloxone", "cefazolin"):
+        assert name in result.output
+    assert "Schnider" in result.output

@@ -41,21 +41,22 @@ def _short_source(text: str) -> str:
 
 
 def drugs_command() -> None:
-    """List the drug library: models, default model, units and sources."""
+    """List the drug library: models (default starred), units and sources."""
     table = Table(title="Drug library", title_justify="left")
-    for column in ("name", "class", "models", "default", "units"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("sources")
-    for found in drugs():
-        table.add_row(
-            found.name,
-            found.drug_class,
-            ", ".join(found.models),
-            found.default_model,
-            f"{found.amount_unit}; {found.concentration_unit}",
-            "; ".join(_short_source(s) for s in found.sources),
-        )
+    table.add_column("name", no_wrap=True, min_width=15)
+    table.add_column("class")
+    table.add_column("models (* default)")
+    table.add_column("units")
+    library = drugs()
+    for found in library:
+        models = ", ".join(m + ("*" if m == found.default_model else "") for m in found.models)
+        units = f"{found.amount_unit}; {found.concentration_unit}"
+        table.add_row(found.name, found.drug_class, models, units)
     console.print(table)
+    console.print("[bold]Sources[/]")
+    for found in library:
+        sources = "; ".join(_short_source(s) for s in found.sources)
+        console.print(f"  [bold]{found.name}[/]: {sources}", highlight=False)
 
 
 def _bolus_list(found: Drug, texts: list[str], weight_kg: float) -> list[tuple[float, float]]:
