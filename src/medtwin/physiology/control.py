@@ -95,7 +95,7 @@ def _relax(s, index, target, tau, dt):
     s[index] += dt * (target - s[index]) / tau
 
 
-@jit_inline
+@jit
 def ventilation_demand(
     p, drive, wakefulness, paco2_central, paco2_peripheral, pao2_peripheral, lactate
 ):
@@ -119,7 +119,7 @@ def ventilation_demand(
     return max(demand, 0.0), peripheral
 
 
-@jit_inline
+@jit
 def reflex_step(s, p, act, sinus_pressure, cvp, peripheral_demand, dt_slow):
     """Advance the reflexes and effectors by one slow step and refresh `act`.
 

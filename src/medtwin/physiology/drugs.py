@@ -13,7 +13,7 @@ prod(1 + e_d) - 1. Opioid effects are scaled down by opioid receptor block
 
 from __future__ import annotations
 
-from medtwin.physiology.jit import jit_inline
+from medtwin.physiology.jit import jit, jit_inline
 from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES, EFFECT_TARGETS, N_EFFECTS, S
 from medtwin.physiology.parameters import P
 
@@ -28,7 +28,7 @@ def _hill(concentration, emax, ec50, hill):
     return emax * x / (1.0 + x)
 
 
-@jit_inline
+@jit
 def drug_step(s, p):
     """Advance every occupied slot by one slow step and refresh the summed effects."""
     x = s[S.DRUG_X_0 : S.DRUG_X_0 + DRUG_SLOTS * DRUG_STATES]
@@ -63,7 +63,7 @@ def plasma_concentration(s, p, slot):
     return s[S.DRUG_X_0 + slot * DRUG_STATES] / v1 * p[P.DRUG_CONC_FACTOR_0 + slot]
 
 
-@jit_inline
+@jit
 def summed_effects(s, p):
     """Fractional change of every target from all drugs on board."""
     unblocked = 1.0

@@ -25,7 +25,7 @@ from medtwin.physiology.circulation import (
     LINK_HAEMORRHAGE,
     LINK_INFUSION,
 )
-from medtwin.physiology.jit import jit_inline
+from medtwin.physiology.jit import jit, jit_inline
 from medtwin.physiology.layout import BLOOD_COMPARTMENTS, HAEMORRHAGE_SITES, N_LINKS, S
 from medtwin.physiology.parameters import P
 
@@ -74,7 +74,7 @@ def _compartment_of(state_index):
     return OUTSIDE
 
 
-@jit_inline
+@jit
 def transport(s, p):
     """Move blood O2 and CO2 along the links with the volumes they carried.
 
@@ -145,7 +145,7 @@ def _o2_use_fraction(content, critical):
     return x / (1.0 + x)
 
 
-@jit_inline
+@jit
 def tissue_metabolism(s, p, dt):
     """Consume O2 and produce CO2 in every bed.
 
@@ -170,7 +170,7 @@ def tissue_metabolism(s, p, dt):
     return used_total, shortfall
 
 
-@jit_inline
+@jit
 def lactate_step(s, p, o2_shortfall_mL, dt):
     """Lactate: basal turnover, anaerobic production, hepatic and renal clearance."""
     volume_L = p[P.LACTATE_VOLUME]
@@ -181,7 +181,7 @@ def lactate_step(s, p, o2_shortfall_mL, dt):
     s[S.LACTATE] += (basal + anaerobic - cleared) / volume_L
 
 
-@jit_inline
+@jit
 def lung_exchange(s, p, dt):
     """Equilibrate pulmonary capillary blood with alveolar gas (shunt excepted)."""
     alveolar_volume = s[S.V_LUNG] - p[P.VD1] - p[P.VD2]
@@ -204,7 +204,7 @@ def lung_exchange(s, p, dt):
     s[S.VCO2_LUNG] += w * (-uptake_co2 / dt - s[S.VCO2_LUNG])
 
 
-@jit_inline
+@jit
 def heat_balance(s, p, o2_used, dt):
     """Advance core temperature by one slow step."""
     heat = o2_used * (JOULES_PER_ML_O2_PER_RQ[0] + JOULES_PER_ML_O2_PER_RQ[1] * p[P.RQ])

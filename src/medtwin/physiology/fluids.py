@@ -30,7 +30,7 @@ from medtwin.physiology.circulation import (
     blood_volume,
 )
 from medtwin.physiology.control import copy_fluid_rates
-from medtwin.physiology.jit import jit, jit_inline
+from medtwin.physiology.jit import jit
 from medtwin.physiology.layout import S
 from medtwin.physiology.parameters import P
 
@@ -67,7 +67,7 @@ def plasma_protein_concentration(s) -> float:
     return s[S.PLASMA_PROTEIN] / max(blood_volume(s) - s[S.RBC_VOLUME], 1.0)
 
 
-@jit_inline
+@jit
 def account_blood(s, p):
     """Update red cells, protein, interstitium and totals from this slow step's links."""
     total = blood_volume(s)
@@ -84,7 +84,7 @@ def account_blood(s, p):
     s[S.HB] = MCHC_G_PER_DL * s[S.RBC_VOLUME] / total
 
 
-@jit_inline
+@jit
 def fluid_rates(s, p, act, arterial_pressure, dt):
     """Filtration, lymph and urine flows for the next slow step (mL/s), into `act`."""
     p_i_rise = (s[S.V_ISF] - p[P.V_ISF_REST]) / p[P.INTERSTITIAL_COMPLIANCE]

@@ -80,7 +80,7 @@ def _stage(y, p, act, phi, phi_atria, pmus, dydt, q):
     dydt[S.V_LUNG] = lung_rhs(y[S.V_LUNG], p, ppl)
 
 
-@jit_inline
+@jit
 def _slow_step(s, p, act, dt_slow):
     """Fluids and blood, gas transport and exchange, metabolism, heat, drugs, reflexes."""
     account_blood(s, p)

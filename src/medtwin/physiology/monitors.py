@@ -62,7 +62,7 @@ def accumulate_beat(s, p, ppl_mmHg, p_ra, q, dt):
     return p_sa, p_sp
 
 
-@jit_inline
+@jit
 def finish_beat(s, p, m, period):
     """Publish the haemodynamic numbers of the beat that just ended."""
     n = s[S.B_STEPS]
@@ -120,7 +120,7 @@ def accumulate_breath(s, p, ppl_cmH2O, mouth_co2, delta_volume):
         s[S.BR_EXP_CO2] -= delta_volume * mouth_co2
 
 
-@jit_inline
+@jit
 def finish_breath(s, p, m):
     """Publish the respiratory numbers of the breath that just ended."""
     period = s[S.BREATH_PERIOD]
