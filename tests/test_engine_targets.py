@@ -127,3 +127,17 @@ def test_alveolar_ventilation_matches_levitzky_worked_figure(rest, patient):
     assert abs(model - expected) / expected < 0.10, (
         f"{patient}: alveolar ventilation {model:.3f} L/min, Levitzky {expected:.3f} L/min"
     )
+
+
+@pytest.mark.parametrize("name", ["standard-male", "standard-female"])
+def test_resting_urine_output_is_graded_good(name):
+    """Urine production 1.5 L/day (guyton2006medical p315; the table's `drugs` row),
+    read from the twin's urine output in mL/h."""
+    from medtwin import Twin
+    from medtwin.resting import resting_values
+    from medtwin.validation import validate
+
+    twin = Twin(name, waveform_seconds=0)
+    result = validate(twin.patient, resting_values(twin), required_by=("drugs",))
+    assert [row.target.key for row in result.rows] == ["urine_output"]
+    assert result.all_good, result.to_frame()[["model_value", "error_percent"]]

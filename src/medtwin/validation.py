@@ -340,11 +340,35 @@ def validate(
                 raise TypeError(
                     f"model value for {target.key!r} is {given!r}, not a number"
                 ) from None
+            value *= _unit_factor(target)
             rows.append(ValidationRow(target, value, grade(target, value)))
         else:
             missing = Grade(math.nan, "poor", f"no model value for {target.key!r}")
             rows.append(ValidationRow(target, math.nan, missing))
     return ValidationResult(tuple(rows))
+
+
+_UNIT_FACTORS: dict[tuple[str, str], float] = {("mL/h", "L/day"): 24.0 / 1000.0}
+"""Model unit -> target unit, where the reference table publishes a signal in another
+unit than signals.csv (urine output: mL/h on monitors, L/day in Guyton)."""
+
+
+def _unit_factor(target: Target) -> float:
+    """Factor from the signal's unit (signals.csv) to the target's unit."""
+    from medtwin.signals import unit_of
+
+    try:
+        model_unit = unit_of(target.signal)
+    except KeyError:
+        return 1.0
+    if model_unit == target.unit:
+        return 1.0
+    if (model_unit, target.unit) not in _UNIT_FACTORS:
+        raise ValueError(
+            f"{target.key}: no conversion from the signal's {model_unit} to the target's "
+            f"{target.unit}"
+        )
+    return _UNIT_FACTORS[(model_unit, target.unit)]
 
 
 def _fmt(x: float | None) -> str:
