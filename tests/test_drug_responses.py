@@ -234,3 +234,22 @@ def test_more_drugs_than_slots_are_refused_by_name():
         twin.apply(f"{name} {dose} IV bolus")
     with pytest.raises(ActionError, match="at most 6 different drugs"):
         twin.apply("ketamine 1 mg/kg IV bolus")
+
+
+def test_the_marsh_model_can_be_chosen_for_propofol():
+    """Propofol's PK model is selectable: Marsh (Br J Anaesth 1991;67:41, V1 0.228 L/kg)
+    gives a different plasma level than Schnider (V1 4.27 L) for the same bolus."""
+    dose_mg = 2.0 * 77.0
+    levels = {}
+    for model in ("schnider", "marsh"):
+        twin = Twin("standard-male", waveform_seconds=0, drug_models={"propofol": model})
+        twin.apply("propofol 2 mg/kg IV bolus")
+        twin.advance(1.0)  # one second of distribution and elimination: under 3 %
+        levels[model] = twin.vitals()["propofol_plasma_concentration_ug_per_mL"]
+    assert levels["schnider"] == pytest.approx(dose_mg / 4.27, rel=0.03)
+    assert levels["marsh"] == pytest.approx(dose_mg / (0.228 * 77.0), rel=0.03)
+
+
+def test_an_unknown_pk_model_is_refused_when_the_twin_is_made():
+    with pytest.raises(ValueError, match="bogus"):
+        Twin("standard-male", drug_models={"propofol": "bogus"})
