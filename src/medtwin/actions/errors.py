@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from medtwin.problems import problem_line
+
 
 class ActionError(ValueError):
     """A refused action, order, timed order, actions file or event.
@@ -29,32 +31,7 @@ def _describe(error: Any, model: type[BaseModel]) -> list[str]:
     cause = error.get("ctx", {}).get("error")
     if isinstance(cause, ActionError):  # a nested action, refused in its own words
         return [f"{field}: {problem}" for problem in cause.problems]
-    return [_line(error, field, model)]
-
-
-def _line(error: Any, field: str, model: type[BaseModel]) -> str:
-    value = error.get("input")
-    kind = error["type"]
-    if not field:  # a whole-model rule: its message names the fields itself
-        return str(error["ctx"]["error"]) if kind == "value_error" else error["msg"]
-    if kind == "missing":
-        return f"{field} is missing ({model.__name__} needs: {', '.join(model.model_fields)})"
-    if kind == "extra_forbidden":
-        known = ", ".join(model.model_fields)
-        return f"unknown field {field} = {value!r} (allowed fields: {known})"
-    if kind == "literal_error":
-        return f"{field} = {value!r} is not one of: {error['ctx']['expected']}"
-    if kind == "finite_number":
-        return f"{field} = {value!r} is not a finite number"
-    if kind.startswith(("float_", "int_")):
-        return f"{field} = {value!r} is not a number"
-    if kind == "string_too_short":
-        return f"{field} = {value!r} must not be empty"
-    if kind.startswith("string_"):
-        return f"{field} = {value!r} is not text"
-    if kind == "value_error":
-        return f"{field} = {value!r} {error['ctx']['error']}"
-    return f"{field} = {value!r}: {error['msg']}"
+    return [problem_line(error, model.model_fields)]
 
 
 def action_error(error: ValidationError, model: type[BaseModel]) -> ActionError:

@@ -9,6 +9,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from medtwin.problems import problem_line
+
 Sex = Literal["male", "female"]
 
 # Adult model only: the anthropometric and physiological equations used downstream were
@@ -47,23 +49,7 @@ def _allowed_text(field: str) -> str | None:
 def _describe(error: Any) -> str:
     """One line for one pydantic error: field, value given, what is allowed."""
     field = ".".join(str(part) for part in error["loc"])
-    value = error.get("input")
-    kind = error["type"]
-    allowed = _allowed_text(field)
-    if kind == "missing":
-        return f"{field} is missing" + (f" (allowed: {allowed})" if allowed else "")
-    if kind == "extra_forbidden":
-        known = ", ".join(Patient.model_fields)
-        return f"unknown key {field} = {value!r} (allowed keys: {known})"
-    if kind == "literal_error":
-        return f"{field} = {value!r} is not one of: {allowed}"
-    if kind == "finite_number":
-        return f"{field} = {value!r} is not a finite number"
-    if kind.startswith("float_"):
-        return f"{field} = {value!r} is not a number"
-    if kind == "value_error":
-        return f"{field} = {value!r} {error['ctx']['error']}"
-    return f"{field} = {value!r}: {error['msg']}"
+    return problem_line(error, Patient.model_fields, _allowed_text(field), noun="key")
 
 
 class Patient(BaseModel):
