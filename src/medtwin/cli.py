@@ -17,6 +17,7 @@ from rich.table import Table
 
 from medtwin.patients import PatientError, load_patient, named_patients
 from medtwin.pharmacology.commands import drugs_command, pk_command
+from medtwin.service.commands import serve_command
 
 app = typer.Typer(
     help="medtwin: virtual patients from published physiology.",
@@ -210,6 +211,7 @@ def patients() -> None:
 
 
 app.command("drugs")(drugs_command)
+app.command("serve")(serve_command)
 app.command("pk")(pk_command)
 
 if __name__ == "__main__":

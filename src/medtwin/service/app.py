@@ -1,0 +1,57 @@
+"""`create_app(database_url, demo)`: the FastAPI app of the live-session service."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from medtwin.service.auth import server_secret
+from medtwin.service.db import DEFAULT_DATABASE_URL, make_engine, make_sessionmaker
+from medtwin.service.demo import ensure_demo
+from medtwin.service.errors import install_error_handlers
+from medtwin.service.runtime import RuntimeSettings, SessionManager
+from medtwin.service.views import sessions, stream, users
+
+log = logging.getLogger("medtwin.service")
+STATIC_DIR = Path(str(files("medtwin.service") / "static"))
+
+
+def create_app(
+    database_url: str = DEFAULT_DATABASE_URL,
+    demo: bool = False,
+    *,
+    settings: RuntimeSettings | None = None,
+) -> FastAPI:
+    """The service on `database_url`; `demo` adds the demo user and session if absent."""
+    engine = make_engine(database_url)
+    make_db = make_sessionmaker(engine)
+    manager = SessionManager(make_db, settings or RuntimeSettings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if demo:
+            ensure_demo(make_db)
+        await manager.start()
+        try:
+            yield
+        finally:
+            await manager.stop()
+            engine.dispose()
+
+    app = FastAPI(title="medtwin", lifespan=lifespan)
+    app.state.sessionmaker = make_db
+    app.state.manager = manager
+    with make_db() as db:
+        app.state.secret = server_secret(db)
+    install_error_handlers(app)
+    app.include_router(users.router)
+    app.include_router(sessions.router)
+    app.include_router(stream.router)
+    if STATIC_DIR.is_dir():
+        app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="static")
+    return app

@@ -1,0 +1,112 @@
+"""Passwords and tokens: scrypt hashes with a per-user salt, HMAC-SHA256 bearer tokens.
+
+A token is `base64url(username|expiry) . base64url(hmac)`, signed with a secret that is
+created on first start and kept in the database, so tokens survive restarts. The
+dependency `current_user` accepts `Authorization: Bearer <token>` and gives the
+username.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from medtwin.service.db import Setting, User
+from medtwin.service.errors import UnauthorizedError
+
+TOKEN_LIFETIME_S = 12 * 3600
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+_SECRET_KEY = "token_secret"
+
+
+def hash_password(password: str) -> str:
+    """`scrypt$<salt hex>$<hash hex>` of `password` with a fresh random salt."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether `password` matches `stored`, compared in constant time."""
+    try:
+        scheme, salt_hex, digest_hex = stored.split("$")
+        salt, expected = bytes.fromhex(salt_hex), bytes.fromhex(digest_hex)
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+    return hmac.compare_digest(digest, expected)
+
+
+def server_secret(db: Session) -> bytes:
+    """The token secret, created and stored on first use."""
+    setting = db.get(Setting, _SECRET_KEY)
+    if setting is None:
+        setting = Setting(key=_SECRET_KEY, value=secrets.token_hex(32))
+        db.add(setting)
+        db.commit()
+    return bytes.fromhex(setting.value)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def make_token(username: str, secret: bytes, lifetime_s: float = TOKEN_LIFETIME_S) -> str:
+    """A bearer token for `username`, valid for `lifetime_s`."""
+    payload = f"{username}|{int(time.time() + lifetime_s)}".encode()
+    signature = hmac.new(secret, payload, hashlib.sha256).digest()
+    return f"{_b64(payload)}.{_b64(signature)}"
+
+
+def read_token(token: str, secret: bytes, now: float | None = None) -> str:
+    """The username a valid token names; `UnauthorizedError` if forged, malformed or expired."""
+    try:
+        payload_text, signature_text = token.split(".")
+        payload, signature = _unb64(payload_text), _unb64(signature_text)
+    except ValueError:
+        raise UnauthorizedError("token: malformed; log in again to get a new one") from None
+    expected = hmac.new(secret, payload, hashlib.sha256).digest()
+    if not hmac.compare_digest(signature, expected):
+        raise UnauthorizedError("token: invalid signature; log in again to get a new one")
+    username, _, expiry = payload.decode(errors="replace").rpartition("|")
+    if not expiry.isdigit() or int(expiry) < (time.time() if now is None else now):
+        raise UnauthorizedError("token: expired; log in again to get a new one")
+    return username
+
+
+def get_db(request: Request):
+    """A database session for one request."""
+    with request.app.state.sessionmaker() as db:
+        yield db
+
+
+def authenticate(token: str | None, db: Session, secret: bytes) -> str:
+    """The existing user `token` names."""
+    if not token:
+        raise UnauthorizedError("Authorization: missing; send 'Authorization: Bearer <token>'")
+    username = read_token(token, secret)
+    if db.scalar(select(User.id).where(User.username == username)) is None:
+        raise UnauthorizedError(f"token: user {username!r} no longer exists")
+    return username
+
+
+def current_user(request: Request, db: Session = Depends(get_db)) -> str:  # noqa: B008
+    """FastAPI dependency: the username of the request's bearer token."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if header and scheme.lower() != "bearer":
+        raise UnauthorizedError("Authorization: must be 'Bearer <token>'")
+    return authenticate(token.strip() or None, db, request.app.state.secret)

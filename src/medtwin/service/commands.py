@@ -1,0 +1,42 @@
+"""`medtwin serve`: run the live-session service and say where to open it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from medtwin.service import DEFAULT_DATABASE_URL
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    database: Annotated[
+        str, typer.Option(help="SQLAlchemy database URL (SQLite file by default).")
+    ] = DEFAULT_DATABASE_URL,
+    demo: Annotated[
+        bool, typer.Option(help="Create the demo instructor and a running demo session.")
+    ] = True,
+) -> None:
+    """Serve live simulation sessions: the web app, the API and the WebSocket stream."""
+    import uvicorn
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from medtwin.service.app import create_app
+    from medtwin.service.db import make_engine, make_sessionmaker
+    from medtwin.service.demo import DEMO_PASSWORD, DEMO_USERNAME, ensure_demo
+
+    try:
+        engine = make_engine(database)
+        code = ensure_demo(make_sessionmaker(engine)) if demo else None
+        engine.dispose()
+        app = create_app(database, demo=demo)
+    except (SQLAlchemyError, ValueError) as error:
+        typer.echo(f"error: --database {database}: {' '.join(str(error).split())[:300]}", err=True)
+        raise typer.Exit(code=2) from None
+    shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
+    typer.echo(f"medtwin: open http://{shown_host}:{port}/")
+    if code:
+        typer.echo(f"  demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}; join code {code}")
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,0 +1,153 @@
+"""The service's tables (SQLAlchemy 2) and the engine for a database URL.
+
+SQLite by default (`sqlite:///medtwin.db`), any SQLAlchemy URL otherwise (PostgreSQL).
+Sessions, events, 1 Hz vitals, snapshots and notes are enough to restore every live
+session after a restart.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+from medtwin.service import DEFAULT_DATABASE_URL
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(32), unique=True, index=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    created: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class SessionRow(Base):
+    """A live session: who runs it, which patient, and where its clock stands."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(6), unique=True, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    patient: Mapped[dict] = mapped_column(JSON)
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    speed: Mapped[float] = mapped_column(Float, default=1.0)
+    time_s: Mapped[float] = mapped_column(Float, default=0.0)
+    created: Mapped[datetime] = mapped_column(default=utc_now)
+    instructor: Mapped[str] = mapped_column(String(32))
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("session_id", "username"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    username: Mapped[str] = mapped_column(String(32), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class EventRow(Base):
+    """One event of a session's log: the readable order and the action's fields."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    time_s: Mapped[float] = mapped_column(Float)
+    order: Mapped[str] = mapped_column(Text)
+    action: Mapped[dict] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    wall_time: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class VitalsRow(Base):
+    """The main numerics at one whole second of simulated time."""
+
+    __tablename__ = "vitals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    time_s: Mapped[float] = mapped_column(Float, index=True)
+    values: Mapped[dict] = mapped_column(JSON)
+
+
+class SnapshotRow(Base):
+    """A pickled `medtwin.twin.Snapshot` (see `codec`); only the latest few are kept."""
+
+    __tablename__ = "snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    time_s: Mapped[float] = mapped_column(Float)
+    events_count: Mapped[int] = mapped_column(Integer)
+    blob: Mapped[bytes] = mapped_column(LargeBinary)
+    wall_time: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Note(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    time_s: Mapped[float] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(32))
+    wall_time: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Setting(Base):
+    """Server settings that must survive restarts (the token secret)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+def make_engine(database_url: str = DEFAULT_DATABASE_URL) -> Engine:
+    """The engine for `database_url`, with every table created."""
+    is_sqlite = database_url.startswith("sqlite")
+    connect_args = {"check_same_thread": False, "timeout": 30} if is_sqlite else {}
+    engine = create_engine(database_url, connect_args=connect_args)
+    if is_sqlite:
+        event.listen(engine, "connect", _sqlite_pragmas)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    # WAL lets the live sessions' writers and the request handlers' readers overlap.
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker:
+    return sessionmaker(engine, expire_on_commit=False)

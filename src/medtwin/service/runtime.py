@@ -1,0 +1,410 @@
+"""Live sessions: a twin, its wall clock, its subscribers, and its writes to the store.
+
+Each `LiveSession` runs one asyncio task that ticks every `tick_s` of wall time: it
+advances the twin by the wall time elapsed × speed, sends the main numerics at every
+whole simulated second, a binary frame of the new waveform samples, and every new event;
+every `flush_s` it writes the new vitals, every `snapshot_s` a snapshot of the twin. A
+failing tick marks only its own session `errored`. `SessionManager` owns the live
+sessions and, on start-up, restores every running or paused one from its latest
+snapshot and the events after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import sessionmaker
+
+from medtwin.actions import Event
+from medtwin.patients import patient_from_dict
+from medtwin.service import store
+from medtwin.service.codec import (
+    FRAME_CHANNELS,
+    WAVEFORM_RATE_HZ,
+    main_numerics,
+    snapshot_from_bytes,
+    snapshot_to_bytes,
+    waveform_frame,
+)
+from medtwin.service.db import SessionRow
+from medtwin.service.errors import ConflictError
+from medtwin.service.outbox import DEFAULT_OUTBOX_SIZE, Outbox
+from medtwin.twin import Twin
+
+log = logging.getLogger("medtwin.service")
+
+SPEED_RANGE = (1.0, 60.0)
+TREND_WINDOW_S = 600.0
+_HALF_STEP_S = 0.0025  # half the engine's 5 ms step: less than this cannot be advanced
+_HALF_SAMPLE_S = 0.5 / WAVEFORM_RATE_HZ
+
+
+@dataclass(frozen=True)
+class RuntimeSettings:
+    """How often a live session ticks, writes and snapshots, and how much it buffers."""
+
+    tick_s: float = 0.125
+    max_tick_wall_s: float = 0.5  # a stalled loop catches up at most this much per tick
+    flush_s: float = 2.0
+    snapshot_s: float = 5.0
+    waveform_seconds: float = 10.0
+    outbox_size: int = DEFAULT_OUTBOX_SIZE
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One connected client: its role (notes go to instructors only) and its outbox."""
+
+    role: str
+    outbox: Outbox
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    """An event as the contract shows it: time_s, order, source, kind."""
+    return {"time_s": event.time_s, "order": event.order(), "source": event.source,
+            "kind": event.action.kind}  # fmt: skip
+
+
+def trend_table(rows: list[tuple[float, dict]]) -> dict[str, Any]:
+    """`{"time_s": [...], "signals": {name: [...]}}` of 1 Hz vitals rows."""
+    names: dict[str, None] = {}
+    for _, values in rows:
+        names.update(dict.fromkeys(values))
+    signals = {name: [values.get(name) for _, values in rows] for name in names}
+    return {"time_s": [t for t, _ in rows], "signals": signals}
+
+
+def snapshot_message(
+    session: dict,
+    vitals: dict,
+    events: list[dict],
+    trend: list[tuple[float, dict]],
+    notes: list[dict] | None,
+) -> str:
+    """The first message of a stream; `notes` is None for anyone but instructors."""
+    message = {"type": "snapshot", "session": session, "vitals": vitals, "events": events,
+               "history": trend_table(trend)}  # fmt: skip
+    if notes is not None:
+        message["notes"] = notes
+    return json.dumps(message)
+
+
+class LiveSession:
+    """One running simulation; every method runs on the event loop's thread."""
+
+    def __init__(
+        self,
+        row: SessionRow,
+        twin: Twin,
+        make_db: sessionmaker,
+        settings: RuntimeSettings,
+        trend: list[tuple[float, dict]] | None = None,
+        persisted_events: int = 0,
+    ) -> None:
+        self.id, self.code, self.title = row.id, row.code, row.title
+        self.patient, self.seed, self.instructor = row.patient, row.seed, row.instructor
+        self.status, self.speed = row.status, float(row.speed)
+        self.twin = twin
+        self.settings = settings
+        self.subscribers: list[Subscriber] = []
+        self.trend = list(trend or [])
+        self._make_db = make_db
+        self._persisted_events = persisted_events
+        self._pending_vitals: list[tuple[float, dict]] = []
+        self._sim_target_s = twin.time_s
+        self._next_vitals_s = (
+            self.trend[-1][0] + 1.0 if self.trend else float(math.ceil(twin.time_s))
+        )
+        self._wave_sent_s = twin.time_s
+        self._task: asyncio.Task | None = None
+
+    # --- what clients see ------------------------------------------------------------
+    @property
+    def time_s(self) -> float:
+        return self.twin.time_s
+
+    def info(self) -> dict[str, Any]:
+        return {"id": self.id, "code": self.code, "title": self.title,
+                "patient": self.patient, "status": self.status, "speed": self.speed,
+                "time_s": self.time_s}  # fmt: skip
+
+    def events(self) -> list[dict[str, Any]]:
+        return [event_record(event) for event in self.twin.events]
+
+    def history(self, since_s: float = -math.inf) -> dict[str, Any]:
+        return trend_table([row for row in self.trend if row[0] > since_s])
+
+    def clock_message(self) -> dict[str, Any]:
+        return {"type": "clock", "status": self.status, "speed": self.speed,
+                "time_s": self.time_s}  # fmt: skip
+
+    # --- subscribers -----------------------------------------------------------------
+    def subscribe(self, role: str, session: dict, notes: list[dict] | None) -> Subscriber:
+        """A new subscriber whose outbox starts with the snapshot message.
+
+        Nothing awaits between building the snapshot and joining the subscribers, so
+        the client misses no message in between.
+        """
+        subscriber = Subscriber(role, Outbox(self.settings.outbox_size))
+        recent = [row for row in self.trend if row[0] > self.time_s - TREND_WINDOW_S]
+        vitals = main_numerics(self.twin.vitals())
+        session = {**session, **self.info()}
+        subscriber.outbox.put_message(
+            snapshot_message(session, vitals, self.events(), recent, notes)
+        )
+        self.subscribers.append(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        subscriber.outbox.close()
+        if subscriber in self.subscribers:
+            self.subscribers.remove(subscriber)
+
+    def broadcast(self, message: dict, only: Callable[[Subscriber], bool] | None = None) -> None:
+        text = json.dumps(message)
+        for subscriber in list(self.subscribers):
+            if only is None or only(subscriber):
+                subscriber.outbox.put_message(text)
+            if subscriber.outbox.overflowed:
+                log.warning("session %s: a client could not keep up and was closed", self.id)
+                self.subscribers.remove(subscriber)
+
+    def _broadcast_frame(self, frame: bytes) -> None:
+        for subscriber in self.subscribers:
+            subscriber.outbox.put_frame(frame)
+
+    # --- commands --------------------------------------------------------------------
+    def _require_live(self, doing: str) -> None:
+        if self.status not in store.ACTIVE:
+            raise ConflictError(f"session {self.id} is {self.status}: cannot {doing}")
+
+    def apply(self, order: str, source: str) -> Event:
+        """Give a readable order now; the event is written, then sent to every client."""
+        self._require_live("give orders")
+        event = self.twin.apply(order, source=source)
+        self._publish_events()
+        return event
+
+    def set_clock(self, action: str | None = None, speed: float | None = None) -> None:
+        """Pause, resume or change speed; written at once and sent to every client."""
+        self._require_live("change the clock")
+        if action is not None:
+            self.status = "paused" if action == "pause" else "running"
+        if speed is not None:
+            low, high = SPEED_RANGE
+            if not low <= speed <= high:
+                raise ValueError(f"speed = {speed!r} must be {low:g}–{high:g}")
+            self.speed = float(speed)
+        self._sim_target_s = self.twin.time_s
+        self._write_clock()
+        self.broadcast(self.clock_message())
+
+    def add_note(self, text: str, author: str) -> dict[str, Any]:
+        with self._make_db() as db:
+            store.add_note(db, self.id, self.time_s, text, author)
+        message = {"type": "note", "text": text, "time_s": self.time_s}
+        self.broadcast(message, only=lambda s: s.role == "instructor")
+        return {"text": text, "time_s": self.time_s}
+
+    async def end(self) -> None:
+        """Stop the clock for good, write what is pending and tell every client."""
+        self._require_live("end it")
+        self.status = "ended"
+        await self.stop()
+        self._write_clock()
+        self.broadcast(self.clock_message())
+
+    # --- the clock -------------------------------------------------------------------
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"medtwin session {self.id}")
+
+    async def stop(self) -> None:
+        """Cancel the tick task and write everything not yet written."""
+        if self._task is not None and self._task is not asyncio.current_task():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        self._task = None
+        if self.status != "errored":
+            await self._flush(snapshot=True)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        last_tick = last_flush = last_snapshot = loop.time()
+        while self.status in store.ACTIVE:
+            await asyncio.sleep(self.settings.tick_s)
+            now = loop.time()
+            try:
+                self.tick(now - last_tick)
+                if now - last_flush >= self.settings.flush_s:
+                    due = now - last_snapshot >= self.settings.snapshot_s
+                    await self._flush(snapshot=due)
+                    last_flush = now
+                    last_snapshot = now if due else last_snapshot
+            except Exception:
+                log.exception("session %s: tick failed; the session is marked errored", self.id)
+                self._fail()
+                return
+            last_tick = now
+
+    def _fail(self) -> None:
+        self.status = "errored"
+        try:
+            self._publish_events()
+            self._write_clock()
+        except Exception:
+            log.exception("session %s: could not write its errored state", self.id)
+        self.broadcast(self.clock_message())
+
+    def tick(self, wall_dt_s: float) -> None:
+        """Advance by `wall_dt_s` × speed; send vitals, a waveform frame and new events."""
+        if self.status != "running":
+            return
+        self._sim_target_s += min(wall_dt_s, self.settings.max_tick_wall_s) * self.speed
+        twin = self.twin
+        while True:
+            if twin.time_s >= self._next_vitals_s - _HALF_STEP_S:
+                self._record_vitals()
+                continue
+            end_s = min(self._sim_target_s, self._next_vitals_s)
+            if end_s - twin.time_s < _HALF_STEP_S:
+                break
+            before = twin.time_s
+            twin.advance(end_s - twin.time_s)
+            if twin.time_s == before:
+                break
+        self._send_waveforms()
+        self._publish_events()
+
+    def _record_vitals(self) -> None:
+        time_s = round(self._next_vitals_s, 6)
+        values = main_numerics(self.twin.vitals())
+        self.trend.append((time_s, values))
+        self._pending_vitals.append((time_s, values))
+        self._next_vitals_s += 1.0
+        self.broadcast({"type": "vitals", "time_s": time_s, "vitals": values})
+
+    def _send_waveforms(self) -> None:
+        if self.twin.time_s <= self._wave_sent_s + _HALF_SAMPLE_S:
+            return
+        waves = self.twin.waveforms(WAVEFORM_RATE_HZ)
+        times = waves["time_s"].to_numpy()
+        new = times > self._wave_sent_s + _HALF_SAMPLE_S
+        if not new.any():
+            return
+        channels = {name: waves[name].to_numpy()[new] for name in FRAME_CHANNELS}
+        self._wave_sent_s = float(times[new][-1])
+        if self.subscribers:
+            self._broadcast_frame(waveform_frame(float(times[new][0]), channels))
+
+    # --- writing ---------------------------------------------------------------------
+    def _publish_events(self) -> None:
+        """Write the events not yet written, then send them: never dropped."""
+        new = list(self.twin.events)[self._persisted_events :]
+        if not new:
+            return
+        with self._make_db() as db:
+            store.add_events(db, self.id, new)
+        self._persisted_events += len(new)
+        for event in new:
+            self.broadcast({"type": "event", "event": event_record(event)})
+
+    def _write_clock(self) -> None:
+        with self._make_db() as db:
+            store.update_clock(db, self.id, self.status, self.speed, self.time_s)
+
+    async def _flush(self, snapshot: bool) -> None:
+        vitals, self._pending_vitals = self._pending_vitals, []
+        state = (self.status, self.speed, self.time_s)
+        twin_snapshot = self.twin.snapshot() if snapshot else None
+        events_count = len(self.twin.events)
+        await asyncio.to_thread(self._write, vitals, state, twin_snapshot, events_count)
+
+    def _write(self, vitals, state, twin_snapshot, events_count) -> None:
+        with self._make_db() as db:
+            if vitals:
+                store.add_vitals(db, self.id, vitals)
+            store.update_clock(db, self.id, *state)
+            if twin_snapshot is not None:
+                blob = snapshot_to_bytes(twin_snapshot)
+                store.save_snapshot(db, self.id, state[2], events_count, blob)
+
+
+@dataclass
+class SessionManager:
+    """Every live session of the service, by id."""
+
+    make_db: sessionmaker
+    settings: RuntimeSettings = field(default_factory=RuntimeSettings)
+    sessions: dict[int, LiveSession] = field(default_factory=dict)
+
+    def get(self, session_id: int) -> LiveSession | None:
+        return self.sessions.get(session_id)
+
+    def new_twin(self, patient: dict, seed: int) -> Twin:
+        """A resting twin (slow: build it in a worker thread)."""
+        return Twin(patient_from_dict(patient), seed=seed,
+                    waveform_seconds=self.settings.waveform_seconds)  # fmt: skip
+
+    def launch(self, row: SessionRow, twin: Twin, **restored: Any) -> LiveSession:
+        live = LiveSession(row, twin, self.make_db, self.settings, **restored)
+        self.sessions[row.id] = live
+        if live.status in store.ACTIVE:
+            live.start()
+        return live
+
+    async def start(self) -> None:
+        """Restore every running or paused session from the store."""
+        with self.make_db() as db:
+            rows = list(store.active_sessions(db))
+        for row in rows:
+            try:
+                twin, restored = await asyncio.to_thread(self._restore, row)
+            except Exception:
+                log.exception("session %s: could not be restored; marked errored", row.id)
+                with self.make_db() as db:
+                    store.update_clock(db, row.id, "errored", row.speed, row.time_s)
+                continue
+            self.launch(row, twin, **restored)
+            log.info("session %s restored at %.1f s", row.id, twin.time_s)
+
+    async def stop(self) -> None:
+        for live in list(self.sessions.values()):
+            try:
+                await live.stop()
+            except Exception:
+                log.exception("session %s: could not be stopped cleanly", live.id)
+
+    def _restore(self, row: SessionRow) -> tuple[Twin, dict[str, Any]]:
+        """The twin at its latest snapshot, then the orders given after it."""
+        with self.make_db() as db:
+            snapshot_row = store.latest_snapshot(db, row.id)
+            events = store.events_of(db, row.id)
+            trend = store.vitals_since(db, row.id, -math.inf)
+        twin = self.new_twin(row.patient, row.seed)
+        replay_from = 0
+        if snapshot_row is not None:
+            twin.restore(snapshot_from_bytes(snapshot_row.blob))
+            replay_from = snapshot_row.events_count
+        _replay(twin, events[replay_from:])
+        if trend and trend[-1][0] > twin.time_s:
+            twin.advance(trend[-1][0] - twin.time_s)
+        persisted = max(len(twin.events), len(events))
+        return twin, {"trend": trend, "persisted_events": persisted}
+
+
+def _replay(twin: Twin, events: list[Event]) -> None:
+    """Give `events` again at their times; scheduled stops repeat by themselves."""
+    for event in events:
+        if event.source == "schedule":
+            continue
+        if event.time_s > twin.time_s:
+            twin.advance(event.time_s - twin.time_s)
+        twin.apply(event.action, source=event.source, note=event.note)

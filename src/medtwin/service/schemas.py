@@ -1,0 +1,91 @@
+"""Request and response bodies of the HTTP API (docs/service-api.md)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{3,32}$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Credentials(Strict):
+    username: str = Field(pattern=USERNAME_PATTERN, description="3–32 of [A-Za-z0-9_.-]")
+    password: str = Field(min_length=8, max_length=128)
+
+
+class UserOut(BaseModel):
+    username: str
+
+
+class TokenOut(BaseModel):
+    token: str
+    username: str
+
+
+class SessionCreate(Strict):
+    title: str = Field(min_length=1, max_length=200)
+    patient: str | dict[str, Any] = "standard-male"
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
+
+
+class JoinRequest(Strict):
+    code: str = Field(min_length=6, max_length=6)
+    role: Literal["trainee", "observer"]
+
+
+class Participant(BaseModel):
+    username: str
+    role: str
+
+
+class SessionOut(BaseModel):
+    id: int
+    code: str
+    title: str
+    patient: dict[str, Any]
+    status: str
+    speed: float
+    time_s: float
+    role: str
+    participants: list[Participant] | None = None
+
+
+class OrderIn(Strict):
+    order: str = Field(min_length=1, max_length=500)
+
+
+class EventOut(BaseModel):
+    time_s: float
+    order: str
+    source: str
+    kind: str | None = None
+
+
+class ClockIn(Strict):
+    action: Literal["pause", "resume"] | None = None
+    speed: float | None = Field(default=None, ge=1.0, le=60.0)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ClockIn:
+        if (self.action is None) == (self.speed is None):
+            raise ValueError("give exactly one of 'action' (pause, resume) or 'speed' (1–60)")
+        return self
+
+
+class NoteIn(Strict):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class NoteOut(BaseModel):
+    text: str
+    time_s: float
+
+
+class History(BaseModel):
+    time_s: list[float]
+    signals: dict[str, list[float | None]]

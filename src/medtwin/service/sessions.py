@@ -1,0 +1,200 @@
+"""What users do to sessions: create, join, look, order, control the clock, end, note.
+
+Every function checks the caller's role (`roles`) and then hands over to the live
+session (`runtime`) or the store; the HTTP and WebSocket views only translate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from medtwin.patients import PatientError, load_patient, named_patients, patient_from_dict
+from medtwin.service import roles, store
+from medtwin.service.client_messages import OrderMessage, parse_client_message
+from medtwin.service.db import SessionRow
+from medtwin.service.errors import ConflictError, InvalidError, NotFoundError
+from medtwin.service.outbox import Outbox
+from medtwin.service.runtime import (
+    TREND_WINDOW_S,
+    LiveSession,
+    SessionManager,
+    Subscriber,
+    event_record,
+    snapshot_message,
+    trend_table,
+)
+
+CUSTOM_PATIENT_NAME = "custom patient"
+
+
+def resolve_patient(spec: str | dict) -> dict[str, Any]:
+    """The patient's fields for a library name or a mapping of patient fields.
+
+    Only library names are accepted as text: a client never names a file on the server.
+    """
+    if isinstance(spec, str):
+        if spec not in named_patients():
+            raise PatientError(
+                f"unknown patient {spec!r}; named patients: {', '.join(named_patients())}"
+            )
+        patient = load_patient(spec)
+    else:
+        patient = patient_from_dict({"name": CUSTOM_PATIENT_NAME, **spec})
+    return patient.model_dump(mode="json")
+
+
+def describe(row: SessionRow, live: LiveSession | None, role: str) -> dict[str, Any]:
+    """The session as the contract shows it, with the caller's role."""
+    if live is not None:
+        return {**live.info(), "role": role}
+    return {"id": row.id, "code": row.code, "title": row.title, "patient": row.patient,
+            "status": row.status, "speed": row.speed, "time_s": row.time_s,
+            "role": role}  # fmt: skip
+
+
+async def create(
+    db: Session, manager: SessionManager, username: str, title: str, patient: str | dict, seed: int
+) -> dict[str, Any]:
+    fields = resolve_patient(patient)
+    try:
+        twin = await asyncio.to_thread(manager.new_twin, fields, seed)
+    except ValueError as error:
+        raise InvalidError(f"patient: {error}") from None
+    row = store.add_session(db, title, fields, seed, username)
+    live = manager.launch(row, twin)
+    return describe(row, live, "instructor")
+
+
+def join(db: Session, manager: SessionManager, username: str, code: str, role: str) -> dict:
+    """Join by code; a participant keeps the role they already have."""
+    row = store.find_session_by_code(db, code.strip().upper())
+    if row is None:
+        raise NotFoundError(f"code {code!r}: no session has this join code")
+    existing = store.role_of(db, row.id, username)
+    if existing is None:
+        store.add_participant(db, row.id, username, role)
+    return describe(row, manager.get(row.id), existing or role)
+
+
+def list_for(db: Session, manager: SessionManager, username: str) -> list[dict[str, Any]]:
+    rows = store.sessions_of(db, username)
+    return [describe(row, manager.get(row.id), role) for row, role in rows]
+
+
+def access(db: Session, session_id: int, username: str, permission: str) -> tuple[SessionRow, str]:
+    """The session and the caller's role, if the role grants `permission`."""
+    row = store.get_session(db, session_id)
+    if row is None:
+        raise NotFoundError(f"session {session_id}: no such session")
+    role = roles.require(store.role_of(db, session_id, username), permission, session_id)
+    return row, role
+
+
+def detail(db: Session, manager: SessionManager, session_id: int, username: str) -> dict:
+    row, role = access(db, session_id, username, "view")
+    participants = store.participants(db, session_id)
+    return {**describe(row, manager.get(session_id), role), "participants": participants}
+
+
+def live_session(manager: SessionManager, row: SessionRow) -> LiveSession:
+    live = manager.get(row.id)
+    if live is None:
+        raise ConflictError(f"session {row.id} is {row.status}: it is not running on this server")
+    return live
+
+
+def give_order(
+    db: Session, manager: SessionManager, session_id: int, username: str, order: str
+) -> dict[str, Any]:
+    row, _ = access(db, session_id, username, "order")
+    event = live_session(manager, row).apply(order, source=username)
+    return event_record(event)
+
+
+def set_clock(
+    db: Session,
+    manager: SessionManager,
+    session_id: int,
+    username: str,
+    action: str | None = None,
+    speed: float | None = None,
+) -> dict[str, Any]:
+    row, role = access(db, session_id, username, "control")
+    live = live_session(manager, row)
+    live.set_clock(action=action, speed=speed)
+    return describe(row, live, role)
+
+
+async def end(db: Session, manager: SessionManager, session_id: int, username: str) -> dict:
+    row, role = access(db, session_id, username, "control")
+    live = live_session(manager, row)
+    await live.end()
+    return describe(row, live, role)
+
+
+def add_note(
+    db: Session, manager: SessionManager, session_id: int, username: str, text: str
+) -> dict[str, Any]:
+    row, _ = access(db, session_id, username, "notes")
+    live = manager.get(session_id)
+    if live is not None:
+        return live.add_note(text, username)
+    store.add_note(db, session_id, row.time_s, text, username)
+    return {"text": text, "time_s": row.time_s}
+
+
+def events(db: Session, manager: SessionManager, session_id: int, username: str) -> list[dict]:
+    access(db, session_id, username, "view")
+    live = manager.get(session_id)
+    if live is not None:
+        return live.events()
+    return [event_record(event) for event in store.events_of(db, session_id)]
+
+
+def history(
+    db: Session, manager: SessionManager, session_id: int, username: str, since_s: float
+) -> dict[str, Any]:
+    access(db, session_id, username, "view")
+    if not math.isfinite(since_s):
+        since_s = -math.inf
+    live = manager.get(session_id)
+    if live is not None:
+        return live.history(since_s)
+    return trend_table(store.vitals_since(db, session_id, since_s))
+
+
+def subscribe(
+    db: Session, manager: SessionManager, session_id: int, username: str
+) -> tuple[LiveSession | None, Subscriber]:
+    """The caller's subscription to a session's stream, starting with its snapshot.
+
+    A session that is not live (ended before a restart) gets a snapshot from the store
+    and nothing after it.
+    """
+    row, role = access(db, session_id, username, "view")
+    live = manager.get(session_id)
+    session = {**describe(row, live, role), "participants": store.participants(db, session_id)}
+    notes = store.notes_of(db, session_id) if roles.allowed(role, "notes") else None
+    if live is not None:
+        return live, live.subscribe(role, session, notes)
+    trend = store.vitals_since(db, session_id, row.time_s - TREND_WINDOW_S)
+    records = [event_record(event) for event in store.events_of(db, session_id)]
+    subscriber = Subscriber(role, Outbox(manager.settings.outbox_size))
+    vitals = trend[-1][1] if trend else {}
+    subscriber.outbox.put_message(snapshot_message(session, vitals, records, trend, notes))
+    return None, subscriber
+
+
+def handle_message(
+    db: Session, manager: SessionManager, session_id: int, username: str, frame: dict
+) -> None:
+    """Carry out one stream message from a client (the same rules as the REST routes)."""
+    message = parse_client_message(frame.get("text"))
+    if isinstance(message, OrderMessage):
+        give_order(db, manager, session_id, username, message.order)
+    else:
+        set_clock(db, manager, session_id, username, message.action, message.speed)

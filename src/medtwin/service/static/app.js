@@ -1,0 +1,248 @@
+// Wiring: which view is shown, and the live session that ties monitor, orders and console.
+
+import { api, auth } from "./api.js";
+import { SessionStream } from "./stream.js";
+import { Monitor } from "./monitor.js";
+import { OrderPanel, EventLog } from "./orders.js";
+import { InstructorConsole } from "./console.js";
+import { el, describePatient } from "./format.js";
+
+const $ = (id) => document.getElementById(id);
+const CURRENT_KEY = "medtwin.session";
+
+function showView(name) {
+  for (const view of ["login", "lobby", "session"]) $(`view-${view}`).hidden = view !== name;
+  const loggedIn = Boolean(auth.token);
+  $("whoami").textContent = loggedIn ? auth.username : "";
+  $("logout").hidden = !loggedIn;
+  $("leave-session").hidden = name !== "session";
+  if (name !== "session") $("session-title").textContent = "";
+  document.body.dataset.view = name;
+}
+
+function say(id, kind, text) {
+  $(id).className = `message ${kind}`;
+  $(id).textContent = text;
+}
+
+// ---- log in / register ------------------------------------------------------------
+
+async function logIn() {
+  const username = $("login-username").value.trim();
+  const password = $("login-password").value;
+  try {
+    await api.login(username, password);
+    say("login-message", "", "");
+    enterLobby();
+  } catch (error) {
+    say("login-message", "error", error.status === 401 ? "Wrong username or password." : error.detail);
+  }
+}
+
+async function register() {
+  const form = $("login-form");
+  if (!form.reportValidity()) return;
+  const username = $("login-username").value.trim();
+  const password = $("login-password").value;
+  try {
+    await api.register(username, password);
+    await api.login(username, password);
+    enterLobby();
+  } catch (error) {
+    say("login-message", "error", error.status === 409 ? `The name “${username}” is taken.` : error.detail);
+  }
+}
+
+// ---- lobby ------------------------------------------------------------------------
+
+function patientFromForm() {
+  const choice = $("create-patient").value;
+  if (choice !== "custom") return choice;
+  return {
+    name: "custom",
+    sex: $("custom-sex").value,
+    age_years: Number($("custom-age").value),
+    height_cm: Number($("custom-height").value),
+    weight_kg: Number($("custom-weight").value),
+  };
+}
+
+async function createSession() {
+  try {
+    const session = await api.createSession($("create-title").value.trim(), patientFromForm());
+    say("create-message", "", "");
+    enterSession(session);
+  } catch (error) {
+    say("create-message", "error", error.detail);
+  }
+}
+
+async function joinSession() {
+  const code = $("join-code").value.trim().toUpperCase();
+  try {
+    const session = await api.joinSession(code, $("join-role").value);
+    say("join-message", "", "");
+    enterSession(session);
+  } catch (error) {
+    say("join-message", "error", error.status === 404 ? `No session has the code ${code}.` : error.detail);
+  }
+}
+
+async function enterLobby() {
+  leaveSession();
+  sessionStorage.removeItem(CURRENT_KEY);
+  showView("lobby");
+  try {
+    const sessions = await api.mySessions();
+    const list = $("my-sessions");
+    if (!sessions?.length) { list.replaceChildren(el("li", "muted", "None yet.")); return; }
+    list.replaceChildren(...sessions.slice().reverse().map((session) => {
+      const item = el("li", "session-item");
+      const open = el("button", "btn tiny", "Open");
+      open.addEventListener("click", () => enterSession(session));
+      item.append(
+        el("span", "session-name", session.title),
+        el("span", "muted small", `${session.code} · ${session.role ?? ""} · ${session.status}`),
+        open,
+      );
+      return item;
+    }));
+  } catch (error) {
+    if (error.status === 401) { auth.clear(); showView("login"); }
+  }
+}
+
+// ---- live session -----------------------------------------------------------------
+
+let live = null;
+
+function leaveSession() {
+  if (!live) return;
+  live.stream.close();
+  live.monitor.destroy();
+  live.orders?.destroy();
+  live.console?.destroy();
+  live = null;
+}
+
+function enterSession(session) {
+  leaveSession();
+  sessionStorage.setItem(CURRENT_KEY, JSON.stringify({ id: session.id, role: session.role, code: session.code }));
+  showView("session");
+  const role = session.role ?? "observer";
+  document.body.dataset.role = role;
+  $("session-title").textContent = session.title ?? "";
+  $("monitor-patient").textContent = describePatient(session.patient);
+  $("orders-panel").hidden = role === "observer";
+  $("console-panel").hidden = role !== "instructor";
+  $("view-session").dataset.role = role;
+
+  $("numerics").replaceChildren();
+  $("sound-toggle").setAttribute("aria-pressed", "false");
+  $("sound-toggle").textContent = "Sound on";
+  const monitor = new Monitor({
+    wavesEl: $("waves"), numericsEl: $("numerics"),
+    clockEl: $("sim-clock"), clockStatusEl: $("clock-status"),
+    bannerEl: $("alarm-banner"), monitorEl: $("monitor"),
+  });
+  monitor.setClock(session);
+  const log = new EventLog($("event-log"));
+  const orders = role === "observer" ? null : new OrderPanel({
+    formEl: $("order-form"), inputEl: $("order-input"), datalistEl: $("order-examples"),
+    chipsEl: $("order-chips"), messageEl: $("order-message"),
+  }, session.id);
+  const onEnded = () => {
+    orders?.disable("The session has ended; no more orders.");
+  };
+  const instructor = role === "instructor" ? new InstructorConsole({
+    joinCodeEl: $("join-code-display"), pauseEl: $("clock-pause"), resumeEl: $("clock-resume"),
+    speedEl: $("speed-range"), speedOutEl: $("speed-output"), presetsEl: $("speed-presets"),
+    endEl: $("session-end"), messageEl: $("console-message"), trendEl: $("trend"),
+    participantsEl: $("participants"), noteFormEl: $("note-form"), noteInputEl: $("note-input"),
+    notesEl: $("notes"),
+  }, { ...session }, { onEnded }) : null;
+
+  const handlers = {
+    snapshot(message) {
+      const s = message.session ?? {};
+      if (s.title) $("session-title").textContent = s.title;
+      if (s.patient) $("monitor-patient").textContent = describePatient(s.patient);
+      monitor.setClock(s);
+      monitor.setVitals(message.vitals ?? {}, s.time_s);
+      log.reset(message.events ?? []);
+      instructor?.trend.reset(message.history);
+      instructor?.resetNotes(message.notes);
+      if (s.participants) instructor?.showParticipants(s.participants);
+      instructor?.showClock(s);
+      if (s.status === "ended") onEnded();
+    },
+    vitals(message) {
+      monitor.setVitals(message.vitals, message.time_s);
+      instructor?.trend.add(message.time_s, message.vitals);
+    },
+    event(message) { log.add(message.event); },
+    clock(message) {
+      monitor.setClock(message);
+      instructor?.showClock(message);
+      if (message.status === "ended") onEnded();
+    },
+    note(message) { instructor?.showNote(message); },
+    error(message) { say("order-message", "error", message.detail); },
+  };
+  const stream = new SessionStream(session.id, auth.token, {
+    onMessage: (message) => handlers[message.type]?.(message),
+    onWaves: (frame) => monitor.pushWaves(frame),
+    onState: (state) => {
+      $("conn-state").textContent = state === "live" ? "● live" : state;
+      $("conn-state").dataset.state = state;
+    },
+  });
+  live = { stream, monitor, orders, console: instructor, session };
+}
+
+// ---- start ------------------------------------------------------------------------
+
+function wire() {
+  $("login-form").addEventListener("submit", (event) => { event.preventDefault(); logIn(); });
+  $("register-submit").addEventListener("click", register);
+  $("create-form").addEventListener("submit", (event) => { event.preventDefault(); createSession(); });
+  $("join-form").addEventListener("submit", (event) => { event.preventDefault(); joinSession(); });
+  $("create-patient").addEventListener("change", () => {
+    $("custom-patient").hidden = $("create-patient").value !== "custom";
+  });
+  $("join-code").addEventListener("input", () => {
+    $("join-code").value = $("join-code").value.toUpperCase().replace(/[^A-Z0-9]/g, "");
+  });
+  $("logout").addEventListener("click", () => {
+    leaveSession();
+    auth.clear();
+    sessionStorage.removeItem(CURRENT_KEY);
+    showView("login");
+  });
+  $("leave-session").addEventListener("click", enterLobby);
+  $("sound-toggle").addEventListener("click", () => {
+    if (!live) return;
+    const on = !live.monitor.soundOn;
+    live.monitor.enableSound(on);
+    $("sound-toggle").setAttribute("aria-pressed", String(on));
+    $("sound-toggle").textContent = on ? "Sound off" : "Sound on";
+  });
+}
+
+async function start() {
+  wire();
+  if (!auth.token) { showView("login"); return; }
+  const current = JSON.parse(sessionStorage.getItem(CURRENT_KEY) ?? "null");
+  if (current) {
+    try {
+      const session = await api.session(current.id);
+      enterSession({ ...current, ...session, role: session.role ?? current.role });
+      return;
+    } catch (error) {
+      if (error.status === 401) { auth.clear(); showView("login"); return; }
+    }
+  }
+  enterLobby();
+}
+
+start();

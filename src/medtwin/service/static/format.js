@@ -1,0 +1,26 @@
+// Small display helpers shared by the views.
+
+/** Simulated seconds as h:mm:ss (hours grow past 24 rather than wrap). */
+export function formatClock(seconds) {
+  const total = Math.max(0, Math.floor(seconds ?? 0));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+}
+
+/** Create an element with a class and text, without ever parsing HTML from the server. */
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+export function describePatient(patient) {
+  if (typeof patient === "string") return patient;
+  if (!patient) return "";
+  const parts = [patient.name, patient.sex, patient.age_years && `${patient.age_years} y`,
+    patient.height_cm && `${patient.height_cm} cm`, patient.weight_kg && `${patient.weight_kg} kg`];
+  return parts.filter(Boolean).join(" · ");
+}

@@ -1,0 +1,382 @@
+// The bedside monitor: sweeping waveforms on canvas and the numerics with alarm limits.
+//
+// Binary frames arrive ~8 times a second; drawing them as they come would jerk. Samples
+// go into a ring buffer indexed by absolute sample number, and a playhead that trails the
+// newest sample by a few frames advances every animation frame at the simulation's
+// speed, so the trace sweeps smoothly. At speeds above 1x the sweep covers `speed` times
+// more simulated time (each pixel column draws the min-max of its samples), so the
+// sweep keeps a readable wall-clock pace.
+
+import { formatClock, el } from "./format.js";
+
+const SWEEP_WALL_S = 6; // seconds of wall time for one sweep across the screen
+const TARGET_LAG_WALL_S = 0.35; // how far the playhead trails the newest sample
+const RING_SIZE = 1 << 17; // samples per channel kept (~17 min at 125 Hz)
+const ERASE_GAP_CSS_PX = 14;
+
+export const WAVES = [
+  { name: "ecg_ii", label: "II", unit: "mV", color: "#39ff6a", scales: [[-0.6, 1.6]] },
+  { name: "arterial_pressure", label: "ART", unit: "mmHg", color: "#ff4d4d",
+    scales: [[0, 160], [0, 200], [0, 260]] },
+  { name: "pleth", label: "Pleth", unit: "", color: "#2fe3f0", scales: [[-0.05, 1.05]] },
+  { name: "co2", label: "CO₂", unit: "mmHg", color: "#ffd23f", scales: [[0, 50], [0, 80]] },
+];
+
+// Alarm limits: [low, high] (null: no limit on that side).
+export const NUMERICS = [
+  { id: "hr", label: "HR", unit: "bpm", color: "#39ff6a", signal: "heart_rate", limits: [50, 120], digits: 0 },
+  { id: "abp", label: "ART", unit: "mmHg", color: "#ff4d4d", signal: "systolic_bp", limits: [90, 180] },
+  { id: "spo2", label: "SpO₂", unit: "%", color: "#2fe3f0", signal: "spo2", limits: [90, null], digits: 0 },
+  { id: "temp", label: "Temp", unit: "°C", color: "#d9d9d9", signal: "core_temperature", limits: [35, 38.5], digits: 1 },
+  { id: "etco2", label: "EtCO₂", unit: "mmHg", color: "#ffd23f", signal: "etco2", limits: [30, 50], digits: 0 },
+  { id: "rr", label: "RR", unit: "/min", color: "#f2f2f2", signal: "respiratory_rate", limits: [8, 30], digits: 0 },
+];
+
+function alarmState(value, [low, high]) {
+  if (value === undefined || value === null || !Number.isFinite(value)) return null;
+  if (low !== null && value < low) return "LOW";
+  if (high !== null && value > high) return "HIGH";
+  return null;
+}
+
+function fmt(value, digits = 0) {
+  return Number.isFinite(value) ? value.toFixed(digits) : "--";
+}
+
+class WaveRing {
+  constructor() {
+    this.rateHz = 125;
+    this.data = Object.fromEntries(WAVES.map((w) => [w.name, new Float32Array(RING_SIZE).fill(NaN)]));
+    this.latest = null; // absolute index one past the newest sample
+  }
+
+  push(frame) {
+    this.rateHz = frame.rateHz || this.rateHz;
+    const start = Math.round(frame.startTimeS * this.rateHz);
+    const end = start + frame.sampleCount;
+    if (this.latest !== null && (start > this.latest + RING_SIZE || end < this.latest - RING_SIZE)) this.clear();
+    // A gap (dropped frames) becomes NaN so the trace breaks instead of drawing stale data.
+    if (this.latest !== null && start > this.latest) {
+      for (const w of WAVES) for (let i = this.latest; i < start; i++) this.data[w.name][i & (RING_SIZE - 1)] = NaN;
+    }
+    for (const w of WAVES) {
+      const src = frame.channels[w.name];
+      if (!src) continue;
+      const dst = this.data[w.name];
+      for (let i = 0; i < src.length; i++) dst[(start + i) & (RING_SIZE - 1)] = src[i];
+    }
+    this.latest = this.latest === null ? end : Math.max(this.latest, end);
+  }
+
+  clear() {
+    for (const w of WAVES) this.data[w.name].fill(NaN);
+    this.latest = null;
+  }
+
+  at(name, index) { return this.data[name][index & (RING_SIZE - 1)]; }
+}
+
+export class Monitor {
+  /** root: element with .waves and .numerics children; clockEl, bannerEl: text targets. */
+  constructor({ wavesEl, numericsEl, clockEl, clockStatusEl, bannerEl, monitorEl }) {
+    this.wavesEl = wavesEl;
+    this.clockEl = clockEl;
+    this.clockStatusEl = clockStatusEl;
+    this.bannerEl = bannerEl;
+    this.monitorEl = monitorEl;
+    this.ring = new WaveRing();
+    this.speed = 1;
+    this.status = "running";
+    this.timeS = 0;
+    this.vitals = {};
+    this.alarms = [];
+    this.soundOn = false;
+    this.audio = null;
+    this.playIdx = null;
+    this.drawnIdx = null;
+    this.sweepStart = 0;
+    this.sweepLen = 0;
+    this.lastFrameMs = null;
+    this.buildWaves();
+    this.buildNumerics(numericsEl);
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(wavesEl);
+    this.resize();
+    this.raf = requestAnimationFrame((t) => this.tick(t));
+    this.beepTimer = setInterval(() => this.beep(), 1600);
+  }
+
+  buildWaves() {
+    this.traces = WAVES.map((wave) => {
+      const row = el("div", "wave-row");
+      row.dataset.wave = wave.name;
+      const canvas = el("canvas", "wave-canvas");
+      canvas.id = `wave-${wave.name}`;
+      const label = el("div", "wave-label", wave.label);
+      label.style.color = wave.color;
+      const scale = el("div", "wave-scale");
+      scale.style.color = wave.color;
+      row.append(canvas, label, scale);
+      this.wavesEl.append(row);
+      const trace = { wave, canvas, ctx: canvas.getContext("2d"), scale, scaleIndex: 0, last: null, sweepMax: -Infinity };
+      this.showScale(trace);
+      return trace;
+    });
+  }
+
+  showScale(trace) {
+    const [low, high] = trace.wave.scales[trace.scaleIndex];
+    const scaled = trace.wave.name === "arterial_pressure" || trace.wave.name === "co2";
+    trace.scale.replaceChildren(...(scaled
+      ? [el("span", null, high), el("span", "wave-unit", trace.wave.unit), el("span", null, low)]
+      : [el("span", "wave-unit", trace.wave.unit)]));
+  }
+
+  buildNumerics(numericsEl) {
+    this.tiles = {};
+    for (const spec of NUMERICS) {
+      const tile = el("div", `num-tile num-${spec.id}`);
+      tile.style.setProperty("--tile-color", spec.color);
+      const head = el("div", "num-head");
+      head.append(el("span", "num-label", spec.label), el("span", "num-unit", spec.unit));
+      const limits = el("div", "num-limits");
+      const [low, high] = spec.limits;
+      limits.append(el("span", null, high ?? ""), el("span", null, low ?? ""));
+      if (spec.id === "abp") limits.title = `Alarm limits on systolic pressure: ${low}–${high} mmHg`;
+      const value = el("div", "num-value");
+      value.id = `num-${spec.id}`;
+      value.textContent = spec.id === "abp" ? "--/--" : "--";
+      tile.append(head, limits, value);
+      if (spec.id === "abp") {
+        const mean = el("div", "num-sub");
+        mean.id = "num-map";
+        mean.textContent = "(--)";
+        tile.append(mean);
+      }
+      numericsEl.append(tile);
+      this.tiles[spec.id] = { spec, tile, value };
+    }
+  }
+
+  resize() {
+    const dpr = window.devicePixelRatio || 1;
+    let resized = false;
+    for (const trace of this.traces) {
+      const rect = trace.canvas.getBoundingClientRect();
+      const width = Math.max(1, Math.round(rect.width * dpr));
+      const height = Math.max(1, Math.round(rect.height * dpr));
+      if (trace.canvas.width !== width || trace.canvas.height !== height) {
+        trace.canvas.width = width;
+        trace.canvas.height = height;
+        resized = true;
+      }
+    }
+    // A resized canvas is blank: redraw the current sweep from the buffer.
+    if (resized && this.playIdx !== null) {
+      this.drawnIdx = Math.max(this.sweepStart, this.ring.latest - RING_SIZE + 1);
+      for (const trace of this.traces) trace.last = null;
+    }
+  }
+
+  // ---- data in ------------------------------------------------------------------
+
+  pushWaves(frame) {
+    this.ring.push(frame);
+    if (this.playIdx === null || this.ring.latest - this.playIdx > RING_SIZE / 2) {
+      this.playIdx = Math.max(this.ring.latest - frame.sampleCount * 2, 0);
+      this.drawnIdx = Math.floor(this.playIdx);
+      this.sweepStart = this.drawnIdx;
+      this.sweepLen = this.currentSweepLen();
+      for (const trace of this.traces) trace.last = null;
+    }
+  }
+
+  setVitals(vitals, timeS) {
+    Object.assign(this.vitals, vitals);
+    if (Number.isFinite(timeS)) this.timeS = timeS;
+    this.renderNumerics();
+    if (this.playIdx === null) this.renderClock(this.timeS);
+  }
+
+  setClock({ status, speed, time_s: timeS }) {
+    if (status) this.status = status;
+    if (Number.isFinite(speed)) this.speed = speed;
+    if (Number.isFinite(timeS)) this.timeS = timeS;
+    this.clockStatusEl.textContent = this.status === "running"
+      ? (this.speed !== 1 ? `${this.speed}×` : "") : this.status.toUpperCase();
+    this.clockStatusEl.dataset.status = this.status;
+    // Above 1x each sweep spans `speed` times more simulated time; say so on hover.
+    this.clockStatusEl.title = this.speed > 1
+      ? `Simulation at ${this.speed}× real time; waveforms time-compressed, ${SWEEP_WALL_S * this.speed} s per sweep`
+      : "";
+    if (this.playIdx === null) this.renderClock(this.timeS);
+  }
+
+  // ---- numerics and alarms ------------------------------------------------------
+
+  renderNumerics() {
+    const v = this.vitals;
+    const alarms = [];
+    for (const { spec, tile, value } of Object.values(this.tiles)) {
+      const reading = v[spec.signal];
+      if (spec.id === "abp") {
+        value.textContent = `${fmt(v.systolic_bp)}/${fmt(v.diastolic_bp)}`;
+        document.getElementById("num-map").textContent = `(${fmt(v.mean_arterial_pressure)})`;
+      } else {
+        value.textContent = fmt(reading, spec.digits);
+      }
+      const state = alarmState(reading, spec.limits);
+      tile.classList.toggle("alarm", state !== null);
+      if (state) alarms.push(`${spec.label} ${state === "HIGH" ? "▲" : "▼"} ${fmt(reading, spec.digits ?? 0)}`);
+    }
+    this.alarms = alarms;
+    this.bannerEl.textContent = alarms.join("  ·  ");
+    this.bannerEl.title = alarms.join(", ");
+    this.monitorEl.classList.toggle("alarming", alarms.length > 0);
+  }
+
+  enableSound(on) {
+    this.soundOn = on;
+    if (on && !this.audio) this.audio = new AudioContext();
+    if (on) this.audio.resume();
+    if (on) this.beep();
+  }
+
+  // A two-tone high-priority style alarm; only sounds when the user allowed audio.
+  beep() {
+    if (!this.soundOn || !this.audio || this.alarms.length === 0) return;
+    const now = this.audio.currentTime;
+    [0, 0.18, 0.36].forEach((offset, i) => {
+      const osc = this.audio.createOscillator();
+      const gain = this.audio.createGain();
+      osc.type = "sine";
+      osc.frequency.value = i === 1 ? 880 : 988;
+      gain.gain.setValueAtTime(0.0001, now + offset);
+      gain.gain.exponentialRampToValueAtTime(0.25, now + offset + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, now + offset + 0.14);
+      osc.connect(gain).connect(this.audio.destination);
+      osc.start(now + offset);
+      osc.stop(now + offset + 0.16);
+    });
+  }
+
+  renderClock(timeS) {
+    const text = formatClock(timeS);
+    if (this.clockEl.textContent !== text) this.clockEl.textContent = text;
+  }
+
+  // ---- waveforms ----------------------------------------------------------------
+
+  currentSweepLen() {
+    return Math.round(SWEEP_WALL_S * this.ring.rateHz * Math.max(1, this.speed));
+  }
+
+  tick(nowMs) {
+    this.raf = requestAnimationFrame((t) => this.tick(t));
+    const dtS = this.lastFrameMs === null ? 0 : Math.min((nowMs - this.lastFrameMs) / 1000, 0.25);
+    this.lastFrameMs = nowMs;
+    if (this.playIdx === null || this.ring.latest === null) return;
+    const rate = this.ring.rateHz;
+    const running = this.status === "running";
+    // Feed-forward at the simulation speed, plus a gentle pull towards the target lag
+    // so jitter in frame arrival never empties the buffer.
+    const lag = TARGET_LAG_WALL_S * rate * Math.max(1, this.speed);
+    const error = (this.ring.latest - lag) - this.playIdx;
+    let advance = running ? dtS * rate * this.speed : 0;
+    advance += error * Math.min(1, dtS * 1.5);
+    this.playIdx = Math.min(this.playIdx + Math.max(advance, 0), this.ring.latest);
+    this.renderClock(this.playIdx / rate);
+    this.draw(Math.floor(this.playIdx));
+  }
+
+  draw(target) {
+    if (target <= this.drawnIdx) return;
+    const dpr = window.devicePixelRatio || 1;
+    const gap = Math.round(ERASE_GAP_CSS_PX * dpr);
+    for (const trace of this.traces) {
+      trace.ctx.lineWidth = Math.max(1.5, 1.6 * dpr);
+      trace.ctx.lineJoin = "round";
+      trace.ctx.strokeStyle = trace.wave.color;
+    }
+    let idx = this.drawnIdx;
+    while (idx < target) {
+      if (idx >= this.sweepStart + this.sweepLen) this.newSweep();
+      const sweepEnd = this.sweepStart + this.sweepLen;
+      for (const trace of this.traces) {
+        const width = trace.canvas.width;
+        const col = Math.floor(((idx - this.sweepStart) * width) / this.sweepLen);
+        const colEnd = Math.min(target, sweepEnd,
+          this.sweepStart + Math.ceil(((col + 1) * this.sweepLen) / width));
+        this.drawColumn(trace, col, idx, Math.max(colEnd, idx + 1), gap);
+      }
+      // Advance by the narrowest canvas's column so every trace sees every sample.
+      const minWidth = Math.min(...this.traces.map((t) => t.canvas.width));
+      const col = Math.floor(((idx - this.sweepStart) * minWidth) / this.sweepLen);
+      idx = Math.max(idx + 1, Math.min(target, sweepEnd,
+        this.sweepStart + Math.ceil(((col + 1) * this.sweepLen) / minWidth)));
+    }
+    this.drawnIdx = target;
+  }
+
+  newSweep() {
+    this.sweepStart += this.sweepLen;
+    this.sweepLen = this.currentSweepLen();
+    for (const trace of this.traces) {
+      trace.last = null;
+      // Rescale pressure and CO2 at the start of a sweep only, so one sweep is one scale.
+      const scales = trace.wave.scales;
+      if (scales.length > 1 && Number.isFinite(trace.sweepMax)) {
+        const fit = scales.findIndex(([, high]) => trace.sweepMax <= high * 0.95);
+        const next = fit === -1 ? scales.length - 1 : fit;
+        if (next !== trace.scaleIndex) { trace.scaleIndex = next; this.showScale(trace); }
+      }
+      trace.sweepMax = -Infinity;
+    }
+  }
+
+  drawColumn(trace, col, from, to, gap) {
+    const { ctx, canvas, wave } = trace;
+    const [low, high] = wave.scales[trace.scaleIndex];
+    const pad = Math.round(canvas.height * 0.08);
+    const span = canvas.height - 2 * pad;
+    const y = (v) => {
+      const clamped = Math.min(Math.max(v, low), high);
+      return canvas.height - pad - ((clamped - low) / (high - low)) * span;
+    };
+    let min = Infinity;
+    let max = -Infinity;
+    let first = null;
+    let last = null;
+    for (let i = from; i < to; i++) {
+      const v = this.ring.at(wave.name, i);
+      if (Number.isNaN(v)) { if (first === null) trace.last = null; continue; }
+      if (first === null) first = v;
+      last = v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    ctx.clearRect(col + 1, 0, gap, canvas.height);
+    if (col === 0) ctx.clearRect(0, 0, 1, canvas.height);
+    if (first === null) { trace.last = null; return; }
+    if (max > trace.sweepMax) trace.sweepMax = max;
+    ctx.beginPath();
+    if (trace.last && trace.last.col <= col) {
+      ctx.moveTo(trace.last.col + 0.5, y(trace.last.value));
+      ctx.lineTo(col + 0.5, y(first));
+    } else {
+      ctx.moveTo(col + 0.5, y(first));
+    }
+    ctx.moveTo(col + 0.5, y(min));
+    ctx.lineTo(col + 0.5, y(max));
+    ctx.stroke();
+    trace.last = { col, value: last };
+  }
+
+  destroy() {
+    cancelAnimationFrame(this.raf);
+    clearInterval(this.beepTimer);
+    this.resizeObserver.disconnect();
+    this.audio?.close();
+    this.wavesEl.replaceChildren();
+  }
+}

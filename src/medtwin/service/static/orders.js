@@ -1,0 +1,115 @@
+// The order panel: free-text orders with examples, the server's refusal shown verbatim.
+
+import { api } from "./api.js";
+import { el, formatClock } from "./format.js";
+
+// Common orders, in the readable form `medtwin.actions` parses.
+export const ORDER_EXAMPLES = [
+  "propofol 2 mg/kg IV bolus",
+  "fentanyl 1 mcg/kg IV bolus",
+  "rocuronium 0.6 mg/kg IV bolus",
+  "phenylephrine 100 mcg IV bolus",
+  "ephedrine 10 mg IV bolus",
+  "norepinephrine 0.1 mcg/kg/min IV infusion",
+  "stop norepinephrine infusion",
+  "haemorrhage 150 mL/min",
+  "haemorrhage 500 mL over 10 min",
+  "stop haemorrhage",
+  "lactated Ringer's 1000 mL over 15 min",
+  "normal saline 125 mL/h",
+  "stop normal saline",
+];
+
+const CHIPS = [
+  "propofol 2 mg/kg IV bolus",
+  "norepinephrine 0.1 mcg/kg/min IV infusion",
+  "haemorrhage 150 mL/min",
+  "lactated Ringer's 1000 mL over 15 min",
+  "stop haemorrhage",
+];
+
+export class OrderPanel {
+  constructor({ formEl, inputEl, datalistEl, chipsEl, messageEl }, sessionId) {
+    this.sessionId = sessionId;
+    this.inputEl = inputEl;
+    this.messageEl = messageEl;
+    datalistEl.replaceChildren(...ORDER_EXAMPLES.map((text) => {
+      const option = document.createElement("option");
+      option.value = text;
+      return option;
+    }));
+    chipsEl.replaceChildren(...CHIPS.map((text) => {
+      const chip = el("button", "chip", text);
+      chip.type = "button";
+      chip.title = "Copy into the order box";
+      chip.addEventListener("click", () => { inputEl.value = text; inputEl.focus(); });
+      return chip;
+    }));
+    this.onSubmit = (event) => { event.preventDefault(); this.submit(); };
+    this.formEl = formEl;
+    formEl.addEventListener("submit", this.onSubmit);
+    this.show("", "");
+  }
+
+  show(kind, text) {
+    this.messageEl.className = `message ${kind}`;
+    this.messageEl.textContent = text;
+  }
+
+  async submit() {
+    const order = this.inputEl.value.trim();
+    if (!order) { this.show("error", "Type an order first, e.g. “propofol 2 mg/kg IV bolus”."); return; }
+    const button = this.formEl.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      const given = await api.order(this.sessionId, order);
+      this.show("ok", `Given at ${formatClock(given.time_s)}: ${given.order}`);
+      this.inputEl.value = "";
+    } catch (error) {
+      const prefix = error.status === 422 ? "Order refused: " : "";
+      this.show("error", `${prefix}${error.detail ?? error.message}`);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  disable(reason) {
+    for (const control of this.formEl.elements) control.disabled = true;
+    this.show("", reason);
+  }
+
+  destroy() {
+    this.formEl.removeEventListener("submit", this.onSubmit);
+    for (const control of this.formEl.elements) control.disabled = false;
+  }
+}
+
+/** The event log: one line per event, with the simulated time and who gave it. */
+export class EventLog {
+  constructor(listEl) {
+    this.listEl = listEl;
+    this.listEl.replaceChildren();
+    this.seen = new Set();
+  }
+
+  reset(events) {
+    this.listEl.replaceChildren();
+    this.seen.clear();
+    for (const event of events) this.add(event);
+  }
+
+  add(event) {
+    const key = `${event.time_s}|${event.order}|${event.source}|${event.kind}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    const item = el("li", `event event-${event.kind ?? "order"}`);
+    item.append(
+      el("time", "event-time", formatClock(event.time_s)),
+      el("span", "event-order", event.order),
+      el("span", "event-source", event.source ?? ""),
+    );
+    if (event.kind) item.title = event.kind.replaceAll("_", " ");
+    // Newest first, so the latest order is always in view.
+    this.listEl.prepend(item);
+  }
+}

@@ -1,0 +1,87 @@
+// The live stream of one session: JSON text messages and binary waveform frames.
+
+// Channel order of the binary frames, as the contract fixes it.
+export const WAVE_CHANNELS = [
+  "ecg_ii", "arterial_pressure", "pleth", "co2", "central_venous_pressure", "airway_flow",
+];
+
+const HEADER_BYTES = 20; // uint32 channel_count, uint32 sample_count, float64 start, float32 rate
+
+/** Decode one binary frame: {startTimeS, rateHz, channels: {name: Float32Array}}. */
+export function decodeWaveFrame(buffer) {
+  const view = new DataView(buffer);
+  const channelCount = view.getUint32(0, true);
+  const sampleCount = view.getUint32(4, true);
+  const startTimeS = view.getFloat64(8, true);
+  const rateHz = view.getFloat32(16, true);
+  const expected = HEADER_BYTES + channelCount * sampleCount * 4;
+  if (buffer.byteLength < expected) throw new Error(`waveform frame of ${buffer.byteLength} bytes, expected ${expected}`);
+  const channels = {};
+  for (let c = 0; c < channelCount; c++) {
+    const samples = new Float32Array(sampleCount);
+    const base = HEADER_BYTES + c * sampleCount * 4;
+    for (let i = 0; i < sampleCount; i++) samples[i] = view.getFloat32(base + i * 4, true);
+    channels[WAVE_CHANNELS[c] ?? `channel_${c}`] = samples;
+  }
+  return { startTimeS, rateHz, sampleCount, channels };
+}
+
+/**
+ * Keep a WebSocket open to /ws/sessions/{id}, reconnecting after drops until closed.
+ * handlers: onMessage(jsonObject), onWaves(frame), onState("open" | "closed" | ...).
+ */
+export class SessionStream {
+  constructor(sessionId, token, handlers) {
+    this.sessionId = sessionId;
+    this.token = token;
+    this.handlers = handlers;
+    this.socket = null;
+    this.closedByUs = false;
+    this.retryMs = 500;
+    this.connect();
+  }
+
+  connect() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const url = `${scheme}://${location.host}/ws/sessions/${encodeURIComponent(this.sessionId)}` +
+      `?token=${encodeURIComponent(this.token)}`;
+    const socket = new WebSocket(url);
+    socket.binaryType = "arraybuffer";
+    this.socket = socket;
+    this.handlers.onState?.("connecting");
+    socket.onopen = () => { this.retryMs = 500; this.handlers.onState?.("live"); };
+    socket.onmessage = (message) => {
+      if (typeof message.data === "string") {
+        let data;
+        try { data = JSON.parse(message.data); } catch { return; }
+        this.handlers.onMessage?.(data);
+      } else {
+        try { this.handlers.onWaves?.(decodeWaveFrame(message.data)); } catch (error) { console.warn(error); }
+      }
+    };
+    socket.onclose = (event) => {
+      if (this.closedByUs) return;
+      // 4000 + HTTP status is the server refusing us (bad token, not a participant):
+      // retrying cannot help. Anything else, including "client too slow", reconnects.
+      if (event.code >= 4000 && event.code < 5000) {
+        this.handlers.onState?.("refused");
+        return;
+      }
+      this.handlers.onState?.("reconnecting");
+      setTimeout(() => { if (!this.closedByUs) this.connect(); }, this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, 8000);
+    };
+  }
+
+  /** Send a JSON message (order or clock change); false if the socket is not open. */
+  send(message) {
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  close() {
+    this.closedByUs = true;
+    this.socket?.close();
+  }
+}

@@ -1,0 +1,177 @@
+"""Reading and writing the service's rows; every function takes an open database session.
+
+No rules live here (who may do what is `sessions`, when to write is `runtime`): only
+the queries, so that each piece of SQL has one home.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from medtwin.actions import Event
+from medtwin.service.db import (
+    EventRow,
+    Note,
+    Participant,
+    SessionRow,
+    SnapshotRow,
+    User,
+    VitalsRow,
+)
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0, 1: they look alike
+CODE_LENGTH = 6
+SNAPSHOTS_KEPT = 2
+ACTIVE = ("running", "paused")
+
+
+# --- users -------------------------------------------------------------------------
+def find_user(db: Session, username: str) -> User | None:
+    return db.scalar(select(User).where(User.username == username))
+
+
+def add_user(db: Session, username: str, password_hash: str) -> User:
+    user = User(username=username, password_hash=password_hash)
+    db.add(user)
+    db.commit()
+    return user
+
+
+# --- sessions and participants -------------------------------------------------------
+def new_code(db: Session) -> str:
+    """A join code no other session has."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if db.scalar(select(SessionRow.id).where(SessionRow.code == code)) is None:
+            return code
+
+
+def add_session(db: Session, title: str, patient: dict, seed: int, instructor: str) -> SessionRow:
+    """A running session with its creator as instructor."""
+    row = SessionRow(code=new_code(db), title=title, patient=patient, seed=seed,
+                     status="running", speed=1.0, time_s=0.0, instructor=instructor)  # fmt: skip
+    db.add(row)
+    db.flush()
+    db.add(Participant(session_id=row.id, username=instructor, role="instructor"))
+    db.commit()
+    return row
+
+
+def get_session(db: Session, session_id: int) -> SessionRow | None:
+    return db.get(SessionRow, session_id)
+
+
+def find_session_by_code(db: Session, code: str) -> SessionRow | None:
+    return db.scalar(select(SessionRow).where(SessionRow.code == code))
+
+
+def active_sessions(db: Session) -> Sequence[SessionRow]:
+    return db.scalars(select(SessionRow).where(SessionRow.status.in_(ACTIVE))).all()
+
+
+def find_active_session_titled(db: Session, title: str) -> SessionRow | None:
+    query = select(SessionRow).where(SessionRow.title == title, SessionRow.status.in_(ACTIVE))
+    return db.scalars(query).first()
+
+
+def role_of(db: Session, session_id: int, username: str) -> str | None:
+    query = select(Participant.role).where(
+        Participant.session_id == session_id, Participant.username == username
+    )
+    return db.scalar(query)
+
+
+def add_participant(db: Session, session_id: int, username: str, role: str) -> None:
+    db.add(Participant(session_id=session_id, username=username, role=role))
+    db.commit()
+
+
+def participants(db: Session, session_id: int) -> list[dict[str, str]]:
+    query = select(Participant).where(Participant.session_id == session_id).order_by(Participant.id)
+    return [{"username": p.username, "role": p.role} for p in db.scalars(query)]
+
+
+def sessions_of(db: Session, username: str) -> list[tuple[SessionRow, str]]:
+    query = (
+        select(SessionRow, Participant.role)
+        .join(Participant, Participant.session_id == SessionRow.id)
+        .where(Participant.username == username)
+        .order_by(SessionRow.id)
+    )
+    return [(row, role) for row, role in db.execute(query)]
+
+
+def update_clock(db: Session, session_id: int, status: str, speed: float, time_s: float) -> None:
+    row = db.get(SessionRow, session_id)
+    if row is not None:
+        row.status, row.speed, row.time_s = status, speed, time_s
+        db.commit()
+
+
+# --- events, vitals, snapshots, notes -----------------------------------------------
+def add_events(db: Session, session_id: int, events: Iterable[Event]) -> None:
+    for event in events:
+        db.add(EventRow(session_id=session_id, time_s=event.time_s, order=event.order(),
+                        action=event.action.model_dump(mode="json"), source=event.source,
+                        note=event.note))  # fmt: skip
+    db.commit()
+
+
+def events_of(db: Session, session_id: int) -> list[Event]:
+    query = select(EventRow).where(EventRow.session_id == session_id).order_by(EventRow.id)
+    return [
+        Event(time_s=row.time_s, action=row.action, source=row.source, note=row.note)
+        for row in db.scalars(query)
+    ]
+
+
+def add_vitals(db: Session, session_id: int, rows: Iterable[tuple[float, dict]]) -> None:
+    db.add_all(VitalsRow(session_id=session_id, time_s=t, values=v) for t, v in rows)
+    db.commit()
+
+
+def vitals_since(db: Session, session_id: int, since_s: float) -> list[tuple[float, dict]]:
+    query = (
+        select(VitalsRow.time_s, VitalsRow.values)
+        .where(VitalsRow.session_id == session_id, VitalsRow.time_s > since_s)
+        .order_by(VitalsRow.time_s)
+    )
+    return [(t, v) for t, v in db.execute(query)]
+
+
+def save_snapshot(
+    db: Session, session_id: int, time_s: float, events_count: int, blob: bytes
+) -> None:
+    """Add a snapshot and forget all but the latest SNAPSHOTS_KEPT of the session."""
+    db.add(SnapshotRow(session_id=session_id, time_s=time_s, events_count=events_count,
+                       blob=blob))  # fmt: skip
+    db.flush()
+    kept = select(SnapshotRow.id).where(SnapshotRow.session_id == session_id)
+    kept = kept.order_by(SnapshotRow.id.desc()).limit(SNAPSHOTS_KEPT)
+    db.execute(
+        delete(SnapshotRow).where(
+            SnapshotRow.session_id == session_id, SnapshotRow.id.not_in(kept.scalar_subquery())
+        )
+    )
+    db.commit()
+
+
+def latest_snapshot(db: Session, session_id: int) -> SnapshotRow | None:
+    query = select(SnapshotRow).where(SnapshotRow.session_id == session_id)
+    return db.scalars(query.order_by(SnapshotRow.id.desc())).first()
+
+
+def add_note(db: Session, session_id: int, time_s: float, text: str, author: str) -> Note:
+    note = Note(session_id=session_id, time_s=time_s, text=text, author=author)
+    db.add(note)
+    db.commit()
+    return note
+
+
+def notes_of(db: Session, session_id: int) -> list[dict]:
+    query = select(Note).where(Note.session_id == session_id).order_by(Note.id)
+    return [{"text": n.text, "time_s": n.time_s} for n in db.scalars(query)]

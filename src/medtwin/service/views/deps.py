@@ -1,0 +1,20 @@
+"""Dependencies shared by the routes: the database session, the caller, the manager."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from medtwin.service.auth import current_user, get_db
+from medtwin.service.runtime import SessionManager
+
+
+def get_manager(request: Request) -> SessionManager:
+    return request.app.state.manager
+
+
+Db = Annotated[Session, Depends(get_db)]
+User = Annotated[str, Depends(current_user)]
+Manager = Annotated[SessionManager, Depends(get_manager)]

@@ -1,0 +1,73 @@
+"""The session endpoints of docs/service-api.md: create, join, read, order, clock, end."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from medtwin.service import sessions
+from medtwin.service.schemas import (
+    ClockIn,
+    EventOut,
+    History,
+    JoinRequest,
+    NoteIn,
+    NoteOut,
+    OrderIn,
+    SessionCreate,
+    SessionOut,
+)
+from medtwin.service.views.deps import Db, Manager, User
+
+router = APIRouter(prefix="/api/sessions", tags=["sessions"])
+
+
+@router.post("", status_code=201, response_model=SessionOut, response_model_exclude_none=True)
+async def create_session(body: SessionCreate, db: Db, user: User, manager: Manager) -> dict:
+    return await sessions.create(db, manager, user, body.title, body.patient, body.seed)
+
+
+@router.post("/join", response_model=SessionOut, response_model_exclude_none=True)
+async def join_session(body: JoinRequest, db: Db, user: User, manager: Manager) -> dict:
+    return sessions.join(db, manager, user, body.code, body.role)
+
+
+@router.get("", response_model=list[SessionOut], response_model_exclude_none=True)
+async def my_sessions(db: Db, user: User, manager: Manager) -> list[dict]:
+    return sessions.list_for(db, manager, user)
+
+
+@router.get("/{session_id}", response_model=SessionOut)
+async def get_session(session_id: int, db: Db, user: User, manager: Manager) -> dict:
+    return sessions.detail(db, manager, session_id, user)
+
+
+@router.post("/{session_id}/orders", status_code=201, response_model=EventOut)
+async def give_order(session_id: int, body: OrderIn, db: Db, user: User, manager: Manager):
+    return sessions.give_order(db, manager, session_id, user, body.order)
+
+
+@router.post("/{session_id}/clock", response_model=SessionOut, response_model_exclude_none=True)
+async def set_clock(session_id: int, body: ClockIn, db: Db, user: User, manager: Manager):
+    return sessions.set_clock(db, manager, session_id, user, body.action, body.speed)
+
+
+@router.post("/{session_id}/end", response_model=SessionOut, response_model_exclude_none=True)
+async def end_session(session_id: int, db: Db, user: User, manager: Manager) -> dict:
+    return await sessions.end(db, manager, session_id, user)
+
+
+@router.post("/{session_id}/notes", status_code=201, response_model=NoteOut)
+async def add_note(session_id: int, body: NoteIn, db: Db, user: User, manager: Manager):
+    return sessions.add_note(db, manager, session_id, user, body.text)
+
+
+@router.get("/{session_id}/events", response_model=list[EventOut])
+async def get_events(session_id: int, db: Db, user: User, manager: Manager) -> list[dict]:
+    return sessions.events(db, manager, session_id, user)
+
+
+@router.get("/{session_id}/history", response_model=History)
+async def get_history(
+    session_id: int, db: Db, user: User, manager: Manager, since: float = -1.0
+) -> dict:
+    return sessions.history(db, manager, session_id, user, since)

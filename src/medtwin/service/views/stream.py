@@ -1,0 +1,76 @@
+"""`/ws/sessions/{id}?token=...`: the live stream of one session, and its client messages.
+
+The sender drains the client's outbox; the receiver reads the client's messages. A
+refused connection gets one `error` message and a close code 4000 + the HTTP status.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from medtwin.service import auth, sessions
+from medtwin.service.errors import ServiceError, one_line
+from medtwin.service.outbox import Outbox
+
+router = APIRouter(tags=["stream"])
+OVERFLOW_CLOSE_CODE = 1008
+
+
+@router.websocket("/ws/sessions/{session_id}")
+async def stream(websocket: WebSocket, session_id: int, token: str | None = None) -> None:
+    app = websocket.app
+    manager = app.state.manager
+    await websocket.accept()
+    try:
+        with app.state.sessionmaker() as db:
+            username = auth.authenticate(token, db, app.state.secret)
+            live, subscriber = sessions.subscribe(db, manager, session_id, username)
+    except ServiceError as error:
+        await websocket.send_text(json.dumps({"type": "error", "detail": error.detail}))
+        await websocket.close(code=4000 + error.status, reason=error.detail[:120])
+        return
+    sender = asyncio.create_task(_send(websocket, subscriber.outbox))
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            reply = _handle(app, session_id, username, message)
+            if reply is not None:
+                subscriber.outbox.put_message(json.dumps(reply))
+    except WebSocketDisconnect:
+        pass
+    finally:
+        if live is not None:
+            live.unsubscribe(subscriber)
+        subscriber.outbox.close()
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await sender
+
+
+async def _send(websocket: WebSocket, outbox: Outbox) -> None:
+    with contextlib.suppress(Exception):
+        while (item := await outbox.get()) is not None:
+            if isinstance(item, bytes):
+                await websocket.send_bytes(item)
+            else:
+                await websocket.send_text(item)
+        if outbox.overflowed:
+            await websocket.close(code=OVERFLOW_CLOSE_CODE, reason="client too slow")
+
+
+def _handle(app, session_id: int, username: str, message: dict) -> dict | None:
+    """The reply to one client message: None when accepted, else an `error` message."""
+    try:
+        with app.state.sessionmaker() as db:
+            sessions.handle_message(db, app.state.manager, session_id, username, message)
+    except ServiceError as error:
+        return {"type": "error", "detail": error.detail}
+    except ValueError as error:  # ActionError and the clock's range
+        return {"type": "error", "detail": one_line(str(error))}
+    return None

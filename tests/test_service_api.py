@@ -1,0 +1,147 @@
+"""The HTTP API of the live-session service (docs/service-api.md): sessions and roles."""
+
+from __future__ import annotations
+
+import pytest
+from test_service_support import account, join, new_session, running_client, wait_for
+
+CUSTOM = {"name": "Ms Test", "sex": "female", "age_years": 30, "height_cm": 165, "weight_kg": 60}
+
+
+@pytest.fixture
+def client(tmp_path):
+    with running_client(tmp_path) as test_client:
+        yield test_client
+
+
+def test_create_a_session_for_a_named_patient(client):
+    instructor = account(client, "ines")
+    session = new_session(client, instructor)
+    assert session["status"] == "running" and session["speed"] == 1.0
+    assert session["role"] == "instructor" and session["time_s"] == 0.0
+    assert session["patient"]["name"] == "standard-male"
+    code = session["code"]
+    assert len(code) == 6 and set(code) <= set("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+
+
+def test_create_a_session_for_custom_demographics(client):
+    session = new_session(client, account(client, "ines"), patient=CUSTOM)
+    assert session["patient"]["weight_kg"] == 60 and session["patient"]["sex"] == "female"
+
+
+def test_an_invalid_patient_is_refused_naming_the_field(client):
+    instructor = account(client, "ines")
+    body = {"title": "Bad", "patient": {**CUSTOM, "age_years": 7}}
+    response = client.post("/api/sessions", json=body, headers=instructor)
+    assert response.status_code == 422
+    assert "age_years" in response.json()["detail"] and "7" in response.json()["detail"]
+    response = client.post("/api/sessions", json={"title": "Bad", "patient": "../etc/passwd"},
+                           headers=instructor)  # fmt: skip
+    assert response.status_code == 422 and "named patients" in response.json()["detail"]
+
+
+def test_join_by_code_and_list_participants(client):
+    instructor, trainee, observer = (account(client, n) for n in ("ines", "tom", "olga"))
+    session = new_session(client, instructor)
+    assert join(client, trainee, session["code"].lower(), "trainee")["role"] == "trainee"
+    assert join(client, observer, session["code"], "observer")["role"] == "observer"
+    detail = client.get(f"/api/sessions/{session['id']}", headers=observer).json()
+    assert detail["participants"] == [
+        {"username": "ines", "role": "instructor"},
+        {"username": "tom", "role": "trainee"},
+        {"username": "olga", "role": "observer"},
+    ]
+    mine = client.get("/api/sessions", headers=trainee).json()
+    assert [(s["id"], s["role"]) for s in mine] == [(session["id"], "trainee")]
+    wrong = client.post("/api/sessions/join", json={"code": "ZZZZZZ", "role": "trainee"},
+                        headers=trainee)  # fmt: skip
+    assert wrong.status_code == 404 and "code" in wrong.json()["detail"]
+
+
+def test_a_trainees_order_is_logged_with_the_trainee_as_source(client):
+    instructor, trainee = account(client, "ines"), account(client, "tom")
+    session = new_session(client, instructor)
+    join(client, trainee, session["code"], "trainee")
+    url = f"/api/sessions/{session['id']}"
+    response = client.post(f"{url}/orders", json={"order": "haemorrhage 500 mL/min"},
+                           headers=trainee)  # fmt: skip
+    assert response.status_code == 201
+    assert (
+        response.json()["source"] == "tom" and response.json()["order"] == "haemorrhage 500 mL/min"
+    )
+    events = client.get(f"{url}/events", headers=instructor).json()
+    assert [(e["order"], e["source"], e["kind"]) for e in events] == [
+        ("haemorrhage 500 mL/min", "tom", "haemorrhage")
+    ]
+
+
+def test_a_refused_order_is_422_with_the_reason(client):
+    instructor = account(client, "ines")
+    session = new_session(client, instructor)
+    url = f"/api/sessions/{session['id']}/orders"
+    for order in ("propofol 2000 mg/kg IV bolus", "unicorn tears 5 mL", "x" * 501):
+        response = client.post(url, json={"order": order}, headers=instructor)
+        assert response.status_code == 422, order
+        detail = response.json()["detail"]
+        assert detail and "\n" not in detail and "Traceback" not in detail
+    assert client.get(f"/api/sessions/{session['id']}/events", headers=instructor).json() == []
+
+
+def test_clock_pause_resume_speed_and_end(client):
+    instructor = account(client, "ines")
+    session = new_session(client, instructor)
+    url = f"/api/sessions/{session['id']}"
+    paused = client.post(f"{url}/clock", json={"action": "pause"}, headers=instructor).json()
+    assert paused["status"] == "paused"
+    frozen_at = client.get(url, headers=instructor).json()["time_s"]
+    wait_for(lambda: True, timeout_s=0.3)
+    assert client.get(url, headers=instructor).json()["time_s"] == frozen_at
+    resumed = client.post(f"{url}/clock", json={"action": "resume"}, headers=instructor).json()
+    assert resumed["status"] == "running"
+    fast = client.post(f"{url}/clock", json={"speed": 10}, headers=instructor).json()
+    assert fast["speed"] == 10.0
+    for bad in ({"speed": 61}, {"speed": 0.5}, {}, {"action": "rewind"},
+                {"action": "pause", "speed": 2}):  # fmt: skip
+        response = client.post(f"{url}/clock", json=bad, headers=instructor)
+        assert response.status_code == 422, bad
+    ended = client.post(f"{url}/end", headers=instructor).json()
+    assert ended["status"] == "ended"
+    again = client.post(f"{url}/orders", json={"order": "haemorrhage 100 mL/min"},
+                        headers=instructor)  # fmt: skip
+    assert again.status_code == 409
+
+
+def test_speed_10_runs_simulated_time_about_ten_times_wall_time(client):
+    import time
+
+    instructor = account(client, "ines")
+    session = new_session(client, instructor)
+    url = f"/api/sessions/{session['id']}"
+    client.post(f"{url}/clock", json={"speed": 10}, headers=instructor)
+    wall_start, sim_start = time.monotonic(), client.get(url, headers=instructor).json()["time_s"]
+    time.sleep(1.5)
+    wall, sim = time.monotonic() - wall_start, client.get(url, headers=instructor).json()["time_s"]
+    ratio = (sim - sim_start) / wall
+    assert 6 < ratio < 11, ratio
+
+
+def test_notes_are_for_instructors(client):
+    instructor, trainee = account(client, "ines"), account(client, "tom")
+    session = new_session(client, instructor)
+    join(client, trainee, session["code"], "trainee")
+    url = f"/api/sessions/{session['id']}/notes"
+    response = client.post(url, json={"text": "slow to call for help"}, headers=instructor)
+    assert response.status_code == 201 and response.json()["text"] == "slow to call for help"
+    assert client.post(url, json={"text": "hi"}, headers=trainee).status_code == 403
+
+
+def test_history_gives_1_hz_vitals_since_a_time(client):
+    instructor = account(client, "ines")
+    session = new_session(client, instructor)
+    url = f"/api/sessions/{session['id']}"
+    client.post(f"{url}/clock", json={"speed": 20}, headers=instructor)
+    wait_for(lambda: client.get(url, headers=instructor).json()["time_s"] > 8)
+    history = client.get(f"{url}/history", params={"since": 3}, headers=instructor).json()
+    assert history["time_s"][:3] == [4.0, 5.0, 6.0]
+    for name in ("heart_rate", "mean_arterial_pressure", "spo2", "etco2"):
+        assert len(history["signals"][name]) == len(history["time_s"])

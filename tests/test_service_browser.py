@@ -1,0 +1,200 @@
+"""The web app end to end: a real server, Debian's chromium, an instructor and a trainee.
+
+The server runs in a background thread on a free localhost port with a temporary
+SQLite database; each person gets their own browser with an empty profile. Waits are
+bounded; nothing is asserted about wall-clock speed.
+"""
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+uvicorn = pytest.importorskip("uvicorn")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+TABLET = {"width": 820, "height": 1180}
+PASSWORD = "correct-horse-battery"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real service, with an empty database, served from a background thread."""
+    from medtwin.service.app import create_app
+
+    database = tmp_path_factory.mktemp("service") / "db.sqlite"
+    app = create_app(f"sqlite:///{database}", demo=False)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive(), "the server thread died while starting"
+        assert time.monotonic() < deadline, "the server did not start within 20 s"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator["playwright_sync.Playwright"]:
+    with playwright_sync.sync_playwright() as running:
+        yield running
+
+
+def _open_browser(playwright, profile: Path, base_url: str):
+    """A fresh chromium with an empty profile; returns (context, page) at the app."""
+    context = playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=str(CHROMIUM),
+        args=CHROMIUM_ARGS,
+        headless=True,
+        viewport=DESKTOP,
+    )
+    page = context.pages[0] if context.pages else context.new_page()
+    page.set_default_timeout(15_000)
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(base_url)
+    return context, page
+
+
+def _register(page, username: str) -> None:
+    page.fill("#login-username", username)
+    page.fill("#login-password", PASSWORD)
+    page.click("#register-submit")
+    playwright_sync.expect(page.locator("#view-lobby")).to_be_visible()
+
+
+def _number(text: str) -> float:
+    match = re.search(r"-?\d+(\.\d+)?", text)
+    assert match, f"no number in {text!r}"
+    return float(match.group())
+
+
+def _wait_for(condition, timeout_s: float, message: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.25)
+
+
+def _canvas_pixels(page, canvas_id: str) -> str:
+    return page.evaluate(f"document.getElementById('{canvas_id}').toDataURL()")
+
+
+def _assert_monitor_fits(page) -> None:
+    monitor = page.locator("#monitor")
+    playwright_sync.expect(monitor).to_be_visible()
+    box = monitor.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 300, box
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"page overflows horizontally by {overflow} px"
+    playwright_sync.expect(page.locator("#wave-ecg_ii")).to_be_visible()
+    playwright_sync.expect(page.locator("#num-hr")).to_be_visible()
+
+
+def test_instructor_and_trainee_run_a_session(playwright, base_url, tmp_path):
+    expect = playwright_sync.expect
+    instructor_context, instructor = _open_browser(playwright, tmp_path / "p1", base_url)
+    trainee_context, trainee = _open_browser(playwright, tmp_path / "p2", base_url)
+    try:
+        instructor.screenshot(path=tmp_path / "login-1280x800.png")
+        _register(instructor, "instructor_ana")
+        instructor.fill("#create-title", "Haemorrhage drill")
+        instructor.select_option("#create-patient", "standard-female")
+        instructor.screenshot(path=tmp_path / "lobby-1280x800.png")
+        instructor.click("#create-submit")
+        expect(instructor.locator("#view-session")).to_be_visible()
+        expect(instructor.locator("#join-code-display")).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
+        code = instructor.locator("#join-code-display").inner_text()
+
+        _register(trainee, "trainee_ben")
+        trainee.fill("#join-code", code)
+        trainee.select_option("#join-role", "trainee")
+        trainee.click("#join-submit")
+        expect(trainee.locator("#view-session")).to_be_visible()
+        expect(trainee.locator("#console-panel")).to_be_hidden()
+
+        # The trainee's monitor moves and shows plausible numbers.
+        expect(trainee.locator("#num-hr")).to_have_text(re.compile(r"^\d+$"))
+        assert 30 <= _number(trainee.locator("#num-hr").inner_text()) <= 200
+        before = _canvas_pixels(trainee, "wave-ecg_ii")
+        _wait_for(
+            lambda: _canvas_pixels(trainee, "wave-ecg_ii") != before,
+            10,
+            "the ECG trace did not move",
+        )
+        expect(trainee.locator("#num-map")).to_have_text(re.compile(r"^\(\d+\)$"))
+
+        # A refused order shows the server's reason to the trainee.
+        trainee.fill("#order-input", "aspirin 5 banana")
+        trainee.click("#order-submit")
+        refusal = trainee.locator("#order-message")
+        expect(refusal).to_have_class(re.compile(r"\berror\b"))
+        expect(refusal).to_contain_text("aspirin")
+        trainee.screenshot(path=tmp_path / "trainee-refused-1280x800.png")
+
+        # An accepted order reaches the instructor's log with the trainee's name.
+        trainee.fill("#order-input", "haemorrhage 500 mL/min")
+        trainee.click("#order-submit")
+        expect(trainee.locator("#order-message")).to_contain_text("Given")
+        entry = instructor.locator("#event-log li", has_text="haemorrhage 500 mL/min")
+        expect(entry).to_contain_text("trainee_ben")
+        expect(instructor.locator("#participants")).to_contain_text("trainee_ben")
+
+        instructor.click("#sound-toggle")
+        expect(instructor.locator("#sound-toggle")).to_have_attribute("aria-pressed", "true")
+
+        # At 20x the bleeding patient's pressure falls within a bounded wait.
+        map_before = _number(instructor.locator("#num-map").inner_text())
+        instructor.click("#speed-presets button[data-speed='20']")
+        expect(instructor.locator("#clock-status")).to_have_text("20×")
+        _wait_for(
+            lambda: _number(instructor.locator("#num-map").inner_text()) < map_before - 10,
+            40,
+            f"MAP did not fall 10 mmHg below {map_before} during a 500 mL/min bleed",
+        )
+        instructor.wait_for_timeout(1500)  # let the trend plot draw the fall
+        instructor.screenshot(path=tmp_path / "instructor-1280x800.png")
+        trainee.screenshot(path=tmp_path / "trainee-1280x800.png")
+        _assert_monitor_fits(instructor)
+        _assert_monitor_fits(trainee)
+
+        for page, name in ((instructor, "instructor"), (trainee, "trainee")):
+            page.set_viewport_size(TABLET)
+            page.wait_for_timeout(300)
+            _assert_monitor_fits(page)
+            page.screenshot(path=tmp_path / f"{name}-820x1180.png", full_page=True)
+            assert page.errors == [], f"JavaScript errors on the {name}'s page: {page.errors}"
+    finally:
+        instructor_context.close()
+        trainee_context.close()

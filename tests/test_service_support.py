@@ -1,0 +1,77 @@
+"""Shared helpers of the service tests (no tests here): an app on a temporary database,
+accounts with tokens, and reading a session's stream until a message arrives."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi.testclient import TestClient
+
+from medtwin.service.app import create_app
+from medtwin.service.runtime import RuntimeSettings
+
+FAST = RuntimeSettings(tick_s=0.05, flush_s=0.5, snapshot_s=1.0)
+
+
+@contextmanager
+def running_client(tmp_path) -> Iterator[TestClient]:
+    """A test client of the service on a fresh database, with its sessions running."""
+    app = create_app(f"sqlite:///{tmp_path / 'service.db'}", demo=False, settings=FAST)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def account(client: TestClient, username: str, password: str = "correct horse") -> dict:
+    """Register `username` and return the Authorization header of its token."""
+    response = client.post("/api/users", json={"username": username, "password": password})
+    assert response.status_code == 201, response.text
+    response = client.post("/api/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def token_of(headers: dict) -> str:
+    return headers["Authorization"].removeprefix("Bearer ")
+
+
+def new_session(client: TestClient, headers: dict, patient="standard-male") -> dict:
+    body = {"title": "Ward round", "patient": patient, "seed": 0}
+    response = client.post("/api/sessions", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def join(client: TestClient, headers: dict, code: str, role: str) -> dict:
+    response = client.post("/api/sessions/join", json={"code": code, "role": role},
+                           headers=headers)  # fmt: skip
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def receive_until(websocket, wanted, limit: int = 2000) -> tuple[dict, list]:
+    """Read messages until `wanted(message)`; the message and every JSON message before."""
+    seen = []
+    for _ in range(limit):
+        frame = websocket.receive()
+        if frame.get("text") is None:
+            continue
+        message = json.loads(frame["text"])
+        seen.append(message)
+        if wanted(message):
+            return message, seen
+    raise AssertionError(f"no wanted message in {limit} frames; types seen: "
+                         f"{sorted({m['type'] for m in seen})}")  # fmt: skip
+
+
+def wait_for(condition, timeout_s: float = 10.0, every_s: float = 0.05):
+    """Poll `condition()` until it is truthy; its value."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every_s)
+    raise AssertionError(f"condition not met within {timeout_s} s")
