@@ -329,3 +329,15 @@ def test_patient_object_is_accepted_unchanged():
     """A `Patient` passes straight through `load_patient` into the twin."""
     patient = load_patient("standard-female")
     assert Twin(patient, waveform_seconds=0).patient is patient
+
+
+def test_history_can_be_bounded_for_long_running_twins():
+    """`history_seconds` keeps only the recent 1 Hz history (whole advance chunks)."""
+    twin = Twin("standard-male", waveform_seconds=0, history_seconds=120)
+    for _ in range(10):
+        twin.advance(60)
+    history = twin.history()
+    assert history["time_s"].iloc[-1] == 600.0
+    assert 120 <= len(history) <= 180
+    with pytest.raises(ValueError, match="history_seconds"):
+        Twin("standard-male", history_seconds=-1)

@@ -79,9 +79,12 @@ class Twin:
         waveform_seconds: float = 60.0,
         rhythm_name: str = "sinus",
         drug_models: Mapping[str, str] | None = None,
+        history_seconds: float | None = None,
     ) -> None:
         """`drug_models` picks a published PK model per drug (e.g. {"propofol": "marsh"});
-        others use their drug file's default."""
+        others use their drug file's default. `history_seconds` bounds the 1 Hz history
+        kept in memory (None: all of it), for long-running twins whose history is stored
+        elsewhere."""
         self.patient = load_patient(patient)
         self.seed = seed
         if not np.isfinite(waveform_seconds) or waveform_seconds < 0:
@@ -89,6 +92,11 @@ class Twin:
                 f"waveform_seconds = {waveform_seconds!r} must be a duration >= 0 seconds"
             )
         self.waveform_seconds = float(waveform_seconds)
+        if history_seconds is not None and not (
+            np.isfinite(history_seconds) and history_seconds > 0
+        ):
+            raise ValueError(f"history_seconds = {history_seconds!r} must be a duration > 0 s")
+        self.history_seconds = history_seconds
         self.rhythm = rhythm(rhythm_name)
         params, state, monitors = resting_states(parameters_for(self.patient, seed), STEP_S)
         self._batch = Batch(params, state, monitors, STEP_S)
@@ -145,6 +153,11 @@ class Twin:
         if len(recording.times_s):
             self._history_times.append(recording.times_s)
             self._history.append(recording.history[0])
+            if self.history_seconds is not None:
+                oldest_kept = self.time_s - self.history_seconds
+                while len(self._history_times) > 1 and self._history_times[0][-1] < oldest_kept:
+                    self._history_times.pop(0)
+                    self._history.pop(0)
         if len(recording.wave_times_s):
             self._waves.append((recording.wave_times_s, recording.waves[0]))
             oldest_kept = self.time_s - self.waveform_seconds
@@ -285,6 +298,7 @@ class Twin:
         """An independent twin in exactly this twin's state."""
         twin = object.__new__(Twin)
         twin.waveform_seconds = self.waveform_seconds
+        twin.history_seconds = self.history_seconds
         twin.rhythm = self.rhythm
         twin.restore(self.snapshot())
         return twin

@@ -55,6 +55,7 @@ class RuntimeSettings:
     flush_s: float = 2.0
     snapshot_s: float = 5.0
     waveform_seconds: float = 10.0
+    history_seconds: float = 60.0  # the trend lives in the vitals table, not the twin
     outbox_size: int = DEFAULT_OUTBOX_SIZE
 
 
@@ -351,7 +352,8 @@ class SessionManager:
     def new_twin(self, patient: dict, seed: int) -> Twin:
         """A resting twin (slow: build it in a worker thread)."""
         return Twin(patient_from_dict(patient), seed=seed,
-                    waveform_seconds=self.settings.waveform_seconds)  # fmt: skip
+                    waveform_seconds=self.settings.waveform_seconds,
+                    history_seconds=self.settings.history_seconds)  # fmt: skip
 
     def launch(self, row: SessionRow, twin: Twin, **restored: Any) -> LiveSession:
         live = LiveSession(row, twin, self.make_db, self.settings, **restored)
