@@ -437,9 +437,9 @@ def notes() -> str:
     return (
         "Latency is receive time minus the time a frame's last sample was due, relative to "
         "each session's best delivery in the warm-up: queueing and jitter delay, not absolute "
-        "network latency. CPU % is of one core (100 = one core busy); machine busy cores "
-        "counts every process and hypervisor steal. Real-time factor: simulated s per wall s "
-        "between a session's first and last vitals message in the window (±1 tick of jitter)."
+        "network latency. CPU % is of one core (100 = one core busy); others' cores: every "
+        "other process and hypervisor steal (/proc/stat). Real-time factor: least-squares "
+        "slope of the vitals' time_s against their receive times, minimum over sessions."
     )
 
 

@@ -63,16 +63,30 @@ def test_a_trainees_order_is_logged_with_the_trainee_as_source(client):
     session = new_session(client, instructor)
     join(client, trainee, session["code"], "trainee")
     url = f"/api/sessions/{session['id']}"
-    response = client.post(f"{url}/orders", json={"order": "haemorrhage 500 mL/min"},
-                           headers=trainee)  # fmt: skip
+    order = "norepinephrine 0.1 mcg/kg/min IV infusion"
+    response = client.post(f"{url}/orders", json={"order": order}, headers=trainee)
     assert response.status_code == 201
-    assert (
-        response.json()["source"] == "tom" and response.json()["order"] == "haemorrhage 500 mL/min"
-    )
+    assert response.json()["source"] == "tom" and response.json()["order"] == order
     events = client.get(f"{url}/events", headers=instructor).json()
     assert [(e["order"], e["source"], e["kind"]) for e in events] == [
-        ("haemorrhage 500 mL/min", "tom", "haemorrhage")
+        (order, "tom", "drug_infusion")
     ]
+
+
+def test_only_the_instructor_injects_insults(client):
+    """A haemorrhage is something that happens to the patient: the instructor injects it;
+    a trainee asking for one is refused (403) and the log stays empty."""
+    instructor, trainee = account(client, "ines"), account(client, "tom")
+    session = new_session(client, instructor)
+    join(client, trainee, session["code"], "trainee")
+    url = f"/api/sessions/{session['id']}"
+    refused = client.post(f"{url}/orders", json={"order": "haemorrhage 500 mL/min"},
+                          headers=trainee)  # fmt: skip
+    assert refused.status_code == 403 and "inject" in refused.json()["detail"]
+    assert client.get(f"{url}/events", headers=instructor).json() == []
+    given = client.post(f"{url}/orders", json={"order": "haemorrhage 500 mL/min"},
+                        headers=instructor)  # fmt: skip
+    assert given.status_code == 201 and given.json()["source"] == "ines"
 
 
 def test_a_refused_order_is_422_with_the_reason(client):

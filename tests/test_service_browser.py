@@ -164,24 +164,24 @@ def test_instructor_and_trainee_run_a_session(playwright, base_url, tmp_path):
         trainee.screenshot(path=tmp_path / "trainee-refused-1280x800.png")
 
         # An accepted order reaches the instructor's log with the trainee's name.
-        trainee.fill("#order-input", "haemorrhage 500 mL/min")
+        trainee.fill("#order-input", "phenylephrine 1 mcg/kg/min IV infusion")
         trainee.click("#order-submit")
         expect(trainee.locator("#order-message")).to_contain_text("Given")
-        entry = instructor.locator("#event-log li", has_text="haemorrhage 500 mL/min")
+        entry = instructor.locator("#event-log li", has_text="phenylephrine 1 mcg/kg/min")
         expect(entry).to_contain_text("trainee_ben")
         expect(instructor.locator("#participants")).to_contain_text("trainee_ben")
 
         instructor.click("#sound-toggle")
         expect(instructor.locator("#sound-toggle")).to_have_attribute("aria-pressed", "true")
 
-        # At 20x the bleeding patient's pressure falls within a bounded wait.
+        # At 20x the vasopressor raises the patient's pressure within a bounded wait.
         map_before = _number(instructor.locator("#num-map").inner_text())
         instructor.click("#speed-presets button[data-speed='20']")
         expect(instructor.locator("#clock-status")).to_have_text("20×")
         _wait_for(
-            lambda: _number(instructor.locator("#num-map").inner_text()) < map_before - 10,
+            lambda: _number(instructor.locator("#num-map").inner_text()) > map_before + 8,
             40,
-            f"MAP did not fall 10 mmHg below {map_before} during a 500 mL/min bleed",
+            f"MAP did not rise 8 mmHg above {map_before} on phenylephrine",
         )
         instructor.wait_for_timeout(1500)  # let the trend plot draw the fall
         instructor.screenshot(path=tmp_path / "instructor-1280x800.png")

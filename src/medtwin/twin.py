@@ -197,42 +197,53 @@ class Twin:
         columns.update({name: values[:, index] for name, index in self._drug_columns().items()})
         return pd.DataFrame(columns)
 
-    def waveforms(self, rate_hz: float = DEFAULT_WAVEFORM_RATE_HZ) -> pd.DataFrame:
-        """The kept waveforms resampled at `rate_hz`: `time_s` then WAVEFORM_NAMES."""
+    def waveforms(
+        self, rate_hz: float = DEFAULT_WAVEFORM_RATE_HZ, since_s: float | None = None
+    ) -> pd.DataFrame:
+        """The kept waveforms resampled at `rate_hz` (after `since_s`, if given):
+        `time_s` then WAVEFORM_NAMES."""
         import pandas as pd
 
+        times, channels = self.waveform_samples(rate_hz, since_s)
+        return pd.DataFrame({"time_s": times, **channels})
+
+    def waveform_samples(
+        self, rate_hz: float = DEFAULT_WAVEFORM_RATE_HZ, since_s: float | None = None
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Sample times and the channels of `waveforms`, as arrays.
+
+        With `since_s`, only samples after it are made: a live stream asks for the new
+        samples each tick without resampling the whole window. The pleth is normalised
+        to 0-1 over the whole kept window, so it does not jump between calls.
+        """
         if not np.isfinite(rate_hz) or not 0 < rate_hz <= 1.0 / STEP_S:
             raise ValueError(
                 f"rate_hz = {rate_hz!r} must be above 0 and at most {1.0 / STEP_S:g} Hz "
                 "(the engine's step rate)"
             )
-        columns = ["time_s", *WAVEFORM_NAMES]
         if not self._waves:
-            return pd.DataFrame(columns=columns, dtype=float)
+            return np.empty(0), {name: np.empty(0) for name in WAVEFORM_NAMES}
         times = np.concatenate([t for t, _ in self._waves])
         raw = np.concatenate([w for _, w in self._waves])
         keep = times >= self.time_s - self.waveform_seconds
         times, raw = times[keep], raw[keep]
-        start = np.ceil(times[0] * rate_hz) / rate_hz
-        sample_times = np.arange(start, times[-1] + 1e-9, 1.0 / rate_hz)
+        pleth_low = raw[:, W.pleth_pressure].min()
+        pleth_span = max(raw[:, W.pleth_pressure].max() - pleth_low, 1e-9)
+        first = times[0] if since_s is None else max(times[0], since_s + 0.5 / rate_hz)
+        sample_times = np.arange(np.ceil(first * rate_hz) / rate_hz, times[-1] + 1e-9, 1 / rate_hz)
 
         def channel(index: int) -> np.ndarray:
             return np.interp(sample_times, times, raw[:, index])
 
         phase = channel(W.beat_phase)
-        pleth = channel(W.pleth_pressure)
-        span = max(pleth.max() - pleth.min(), 1e-9)
-        return pd.DataFrame(
-            {
-                "time_s": sample_times,
-                "ecg_ii": self.rhythm.lead_ii_mV(np.mod(phase, 1.0), channel(W.beat_period)),
-                "arterial_pressure": channel(W.arterial_pressure),
-                "central_venous_pressure": channel(W.central_venous_pressure),
-                "pleth": (pleth - pleth.min()) / span,
-                "co2": channel(W.co2),
-                "airway_flow": channel(W.airway_flow),
-            }
-        )
+        return sample_times, {
+            "ecg_ii": self.rhythm.lead_ii_mV(np.mod(phase, 1.0), channel(W.beat_period)),
+            "arterial_pressure": channel(W.arterial_pressure),
+            "central_venous_pressure": channel(W.central_venous_pressure),
+            "pleth": (channel(W.pleth_pressure) - pleth_low) / pleth_span,
+            "co2": channel(W.co2),
+            "airway_flow": channel(W.airway_flow),
+        }
 
     @property
     def blood_lost_mL(self) -> float:

@@ -5,7 +5,7 @@ a time and a patient; `resolve` turns it into amounts and rates for that patient
 """
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -41,6 +41,11 @@ class ActionBase(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    insult: ClassVar[bool] = False
+    """True for what happens to the patient (haemorrhage, later pneumothorax, ...),
+    false for care given to them (DESIGN.md: interventions and insults). A live session
+    lets only its instructor inject insults."""
 
     def __init__(self, **data: Any) -> None:
         try:

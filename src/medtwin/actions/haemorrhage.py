@@ -6,7 +6,7 @@ where the blood leaves; the engine maps it to a compartment. The twin keeps one 
 per site: a new order for a bleeding site replaces its rate.
 """
 
-from typing import Literal, Self, get_args
+from typing import ClassVar, Literal, Self, get_args
 
 from pydantic import model_validator
 
@@ -26,6 +26,7 @@ class Haemorrhage(ActionBase):
     `duration_min`, from `site`."""
 
     kind: Literal["haemorrhage"] = "haemorrhage"
+    insult: ClassVar[bool] = True
     rate_mL_per_min: float | None = None
     volume_mL: float | None = None
     duration_min: float | None = None
@@ -58,6 +59,7 @@ class StopHaemorrhage(ActionBase):
     """Stop bleeding: from every site ('stop haemorrhage'), or from one."""
 
     kind: Literal["stop_haemorrhage"] = "stop_haemorrhage"
+    insult: ClassVar[bool] = True
     site: Site | None = None
 
     def order(self) -> str:

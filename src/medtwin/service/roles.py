@@ -8,11 +8,13 @@ ROLES = ("instructor", "trainee", "observer")
 PERMISSIONS: dict[str, frozenset[str]] = {
     "view": frozenset(ROLES),
     "order": frozenset({"instructor", "trainee"}),
+    "inject": frozenset({"instructor"}),  # insults such as a haemorrhage
     "control": frozenset({"instructor"}),  # clock and end
     "notes": frozenset({"instructor"}),
 }
 _DOING = {"view": "see this session", "order": "give orders", "control": "control the clock",
-          "notes": "read or write notes"}  # fmt: skip
+          "notes": "read or write notes",
+          "inject": "inject events such as a haemorrhage"}  # fmt: skip
 
 
 def allowed(role: str | None, permission: str) -> bool:

@@ -22,11 +22,10 @@ from typing import Any
 
 from sqlalchemy.orm import sessionmaker
 
-from medtwin.actions import Event
+from medtwin.actions import Action, Event
 from medtwin.patients import patient_from_dict
 from medtwin.service import store
 from medtwin.service.codec import (
-    FRAME_CHANNELS,
     WAVEFORM_RATE_HZ,
     main_numerics,
     snapshot_from_bytes,
@@ -186,8 +185,8 @@ class LiveSession:
         if self.status not in store.ACTIVE:
             raise ConflictError(f"session {self.id} is {self.status}: cannot {doing}")
 
-    def apply(self, order: str, source: str) -> Event:
-        """Give a readable order now; the event is written, then sent to every client."""
+    def apply(self, order: Action | str, source: str) -> Event:
+        """Give an order now; the event is written, then sent to every client."""
         self._require_live("give orders")
         event = self.twin.apply(order, source=source)
         self._publish_events()
@@ -295,15 +294,12 @@ class LiveSession:
     def _send_waveforms(self) -> None:
         if self.twin.time_s <= self._wave_sent_s + _HALF_SAMPLE_S:
             return
-        waves = self.twin.waveforms(WAVEFORM_RATE_HZ)
-        times = waves["time_s"].to_numpy()
-        new = times > self._wave_sent_s + _HALF_SAMPLE_S
-        if not new.any():
+        times, channels = self.twin.waveform_samples(WAVEFORM_RATE_HZ, self._wave_sent_s)
+        if not len(times):
             return
-        channels = {name: waves[name].to_numpy()[new] for name in FRAME_CHANNELS}
-        self._wave_sent_s = float(times[new][-1])
+        self._wave_sent_s = float(times[-1])
         if self.subscribers:
-            self._broadcast_frame(waveform_frame(float(times[new][0]), channels))
+            self._broadcast_frame(waveform_frame(float(times[0]), channels))
 
     # --- writing ---------------------------------------------------------------------
     def _publish_events(self) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from medtwin.actions import parse_order
 from medtwin.patients import PatientError, load_patient, named_patients, patient_from_dict
 from medtwin.service import roles, store
 from medtwin.service.client_messages import OrderMessage, parse_client_message
@@ -110,8 +111,11 @@ def live_session(manager: SessionManager, row: SessionRow) -> LiveSession:
 def give_order(
     db: Session, manager: SessionManager, session_id: int, username: str, order: str
 ) -> dict[str, Any]:
-    row, _ = access(db, session_id, username, "order")
-    event = live_session(manager, row).apply(order, source=username)
+    row, role = access(db, session_id, username, "order")
+    action = parse_order(order)
+    if action.insult:
+        roles.require(role, "inject", session_id)
+    event = live_session(manager, row).apply(action, source=username)
     return event_record(event)
 
 
