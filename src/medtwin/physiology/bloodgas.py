@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from medtwin.physiology.jit import jit, jit_inline
+from medtwin.physiology.jit import jit
 
 # Spencer 1979 constants (as tabulated in Ursino & Magosso 2000, Appendix)
 _A1 = 0.3836
@@ -83,7 +83,7 @@ def partial_pressures(c_o2: float, c_co2: float, hb: float, po2: float, pco2: fl
     return po2, pco2
 
 
-@jit_inline
+@jit
 def acid_base(pco2: float, base_excess: float, hb: float):
     """Arterial (pH, HCO3- mmol/L) from PCO2 and base excess (Van Slyke equation).
 

@@ -36,7 +36,7 @@ from medtwin.physiology.circulation import (
     A_VENTILATORY_DRIVE,
     A_VU_V0,
 )
-from medtwin.physiology.jit import jit, jit_inline
+from medtwin.physiology.jit import jit
 from medtwin.physiology.layout import DELAY_SLOTS, EFFECT_TARGETS, S
 from medtwin.physiology.parameters import P
 
@@ -56,20 +56,20 @@ _RATE = EFFECT_TARGETS.index("respiratory_rate")
 _NEUROMUSCULAR = EFFECT_TARGETS.index("neuromuscular_transmission")
 
 
-@jit_inline
+@jit
 def afferent_firing(p, pressure):
     """Carotid baroreceptor firing (spikes/s) for a filtered sinus pressure."""
     e = np.exp((pressure - p[P.P_N]) / p[P.K_A])
     return (p[P.F_AB_MIN] + p[P.F_AB_MAX] * e) / (1.0 + e)
 
 
-@jit_inline
+@jit
 def sympathetic_firing(p, f_ab):
     """Efferent sympathetic firing (spikes/s), Ursino 1998 eq. 20."""
     return p[P.FES_INF] + (p[P.FES_0] - p[P.FES_INF]) * np.exp(-p[P.K_ES] * f_ab)
 
 
-@jit_inline
+@jit
 def vagal_firing(p, f_ab):
     """Efferent vagal firing (spikes/s), Ursino 1998 eq. 21."""
     e = np.exp((f_ab - p[P.F_AB_0]) / p[P.K_EV])
@@ -161,7 +161,7 @@ def reflex_step(s, p, act, sinus_pressure, cvp, peripheral_demand, dt_slow):
     apply_effectors(s, p, act)
 
 
-@jit_inline
+@jit
 def wakefulness(s):
     """Share of the waking drive to breathe left by the drugs on board (0-1)."""
     return min(max(1.0 + s[S.EFFECT_0 + _CONSCIOUSNESS], 0.0), 1.0)
@@ -203,7 +203,7 @@ def apply_effectors(s, p, act):
     copy_fluid_rates(s, act)
 
 
-@jit_inline
+@jit
 def copy_fluid_rates(s, act):
     """Put the state's current fluid flows where the circulation reads them."""
     act[A_FILTRATION] = s[S.FILTRATION_RATE]

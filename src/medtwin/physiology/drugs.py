@@ -13,14 +13,14 @@ prod(1 + e_d) - 1. Opioid effects are scaled down by opioid receptor block
 
 from __future__ import annotations
 
-from medtwin.physiology.jit import jit, jit_inline
+from medtwin.physiology.jit import jit
 from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES, EFFECT_TARGETS, N_EFFECTS, S
 from medtwin.physiology.parameters import P
 
 OPIOID_BLOCK = EFFECT_TARGETS.index("opioid_receptor_block")
 
 
-@jit_inline
+@jit
 def _hill(concentration, emax, ec50, hill):
     if emax == 0.0 or concentration <= 0.0:
         return 0.0
@@ -48,13 +48,13 @@ def drug_step(s, p):
     summed_effects(s, p)
 
 
-@jit_inline
+@jit
 def effect_site_concentration(s, p, slot):
     """Effect-site concentration of a slot, in the drug's concentration unit."""
     return s[S.DRUG_X_0 + slot * DRUG_STATES + 3] * p[P.DRUG_CONC_FACTOR_0 + slot]
 
 
-@jit_inline
+@jit
 def plasma_concentration(s, p, slot):
     """Plasma concentration of a slot, in the drug's concentration unit."""
     v1 = p[P.DRUG_V1_0 + slot]

@@ -25,7 +25,7 @@ from medtwin.physiology.circulation import (
     LINK_HAEMORRHAGE,
     LINK_INFUSION,
 )
-from medtwin.physiology.jit import jit, jit_inline
+from medtwin.physiology.jit import jit
 from medtwin.physiology.layout import BLOOD_COMPARTMENTS, HAEMORRHAGE_SITES, N_LINKS, S
 from medtwin.physiology.parameters import P
 
@@ -56,7 +56,7 @@ O2_USE_HILL = 4.0
 """Steepness of the fall of O2 use below the critical tissue content."""
 
 
-@jit_inline
+@jit
 def _bleeding_share(p, site):
     """Share of the bleeding link's volume that comes from `site` (rates are constant
     over a slow step)."""
@@ -66,7 +66,7 @@ def _bleeding_share(p, site):
     return p[P.HAEMORRHAGE_RATE_0 + site] / total if total > 0.0 else 0.0
 
 
-@jit_inline
+@jit
 def _compartment_of(state_index):
     for c in range(N_BLOOD):
         if BLOOD_VOLUME_STATE[c] == state_index:
@@ -138,7 +138,7 @@ def transport(s, p):
             s[S.N_CO2_PV + b] += out_co2
 
 
-@jit_inline
+@jit
 def _o2_use_fraction(content, critical):
     c = max(content, 0.0) / critical
     x = c**O2_USE_HILL
