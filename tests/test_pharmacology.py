@@ -234,8 +234,8 @@ def test_t_peak_models_put_the_peak_at_the_published_time():
 
 
 def pytci_model(name: str):
-    propofol = pytest.importorskip("PyTCI.models.propofol")
-    remifentanil = pytest.importorskip("PyTCI.models.remifentanil")
+    from PyTCI.models import propofol, remifentanil
+
     if name == "schnider":
         return propofol.Schnider(40, 70, 170, "m")
     if name == "minto":
