@@ -253,3 +253,17 @@ def test_the_marsh_model_can_be_chosen_for_propofol():
 def test_an_unknown_pk_model_is_refused_when_the_twin_is_made():
     with pytest.raises(ValueError, match="bogus"):
         Twin("standard-male", drug_models={"propofol": "bogus"})
+
+
+def test_runs_with_orders_are_bit_identical():
+    """Same patient, seed and orders at the same times: the same history, bit for bit."""
+    histories = []
+    for _ in range(2):
+        twin = _rest()
+        twin.apply("propofol 2 mg/kg IV bolus")
+        twin.apply("haemorrhage 300 mL over 3 min")
+        twin.advance(120)
+        twin.apply("lactated Ringer's 500 mL over 5 min")
+        twin.advance(240)
+        histories.append(twin.history())
+    assert histories[0].equals(histories[1])
