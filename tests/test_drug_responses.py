@@ -267,3 +267,21 @@ def test_runs_with_orders_are_bit_identical():
         twin.advance(240)
         histories.append(twin.history())
     assert histories[0].equals(histories[1])
+
+
+def test_snapshot_and_restore_carry_drugs_fluids_and_the_event_log():
+    """A snapshot taken mid-infusion continues identically: drug slots, running fluids
+    with their scheduled end, and the event log come back with the state."""
+    twin = _rest()
+    twin.apply("remifentanil 0.1 mcg/kg/min IV infusion")
+    twin.apply("normal saline 500 mL over 4 min")
+    twin.advance(60)
+    saved = twin.snapshot()
+    twin.advance(300)
+    first = twin.history()
+    first_events = twin.events.to_records()
+    twin.restore(saved)
+    twin.advance(300)
+    assert twin.history().equals(first)
+    assert twin.events.to_records() == first_events
+    assert [e["source"] for e in first_events] == ["user", "user", "schedule"]
