@@ -95,7 +95,8 @@ class Interventions:
                 batch.params[row], slot, pharmacology.drug(name), self.patient,
                 self.models.get(name),
             )  # fmt: skip
-            batch.state[row, S.DRUG_X_0 + slot * DRUG_STATES : S.DRUG_X_0 + (slot + 1) * 4] = 0.0
+            first = S.DRUG_X_0 + slot * DRUG_STATES
+            batch.state[row, first : first + DRUG_STATES] = 0.0
             self.slots[name] = slot
         return self.slots[name]
 
