@@ -150,7 +150,7 @@ function enterSession(session) {
   const orders = role === "observer" ? null : new OrderPanel({
     formEl: $("order-form"), inputEl: $("order-input"), datalistEl: $("order-examples"),
     chipsEl: $("order-chips"), messageEl: $("order-message"),
-  }, session.id);
+  }, session.id, role);
   const onEnded = () => {
     orders?.disable("The session has ended; no more orders.");
   };

@@ -3,8 +3,9 @@
 import { api } from "./api.js";
 import { el, formatClock } from "./format.js";
 
-// Common orders, in the readable form `medtwin.actions` parses.
-export const ORDER_EXAMPLES = [
+// Common orders, in the readable form `medtwin.actions` parses. Insults (a
+// haemorrhage) are the instructor's to inject, so only the instructor is offered them.
+const TREATMENTS = [
   "propofol 2 mg/kg IV bolus",
   "fentanyl 1 mcg/kg IV bolus",
   "rocuronium 0.6 mg/kg IV bolus",
@@ -12,33 +13,33 @@ export const ORDER_EXAMPLES = [
   "ephedrine 10 mg IV bolus",
   "norepinephrine 0.1 mcg/kg/min IV infusion",
   "stop norepinephrine infusion",
-  "haemorrhage 150 mL/min",
-  "haemorrhage 500 mL over 10 min",
-  "stop haemorrhage",
   "lactated Ringer's 1000 mL over 15 min",
   "normal saline 125 mL/h",
   "stop normal saline",
 ];
+const INSULTS = ["haemorrhage 150 mL/min", "haemorrhage 500 mL over 10 min", "stop haemorrhage"];
 
-const CHIPS = [
+const TREATMENT_CHIPS = [
   "propofol 2 mg/kg IV bolus",
   "norepinephrine 0.1 mcg/kg/min IV infusion",
-  "haemorrhage 150 mL/min",
   "lactated Ringer's 1000 mL over 15 min",
-  "stop haemorrhage",
 ];
+const INSULT_CHIPS = ["haemorrhage 150 mL/min", "stop haemorrhage"];
 
 export class OrderPanel {
-  constructor({ formEl, inputEl, datalistEl, chipsEl, messageEl }, sessionId) {
+  constructor({ formEl, inputEl, datalistEl, chipsEl, messageEl }, sessionId, role) {
     this.sessionId = sessionId;
     this.inputEl = inputEl;
     this.messageEl = messageEl;
-    datalistEl.replaceChildren(...ORDER_EXAMPLES.map((text) => {
+    const injects = role === "instructor";
+    const examples = injects ? [...TREATMENTS, ...INSULTS] : TREATMENTS;
+    const chips = injects ? [...TREATMENT_CHIPS, ...INSULT_CHIPS] : TREATMENT_CHIPS;
+    datalistEl.replaceChildren(...examples.map((text) => {
       const option = document.createElement("option");
       option.value = text;
       return option;
     }));
-    chipsEl.replaceChildren(...CHIPS.map((text) => {
+    chipsEl.replaceChildren(...chips.map((text) => {
       const chip = el("button", "chip", text);
       chip.type = "button";
       chip.title = "Copy into the order box";
