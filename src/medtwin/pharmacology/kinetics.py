@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.linalg import expm
-from scipy.optimize import brentq
 
 SECONDS_PER_MINUTE = 60.0
 
@@ -116,6 +114,8 @@ def _augmented(pk: PKParameters) -> np.ndarray:
 
 def _propagators(pk: PKParameters, durations_s: np.ndarray) -> np.ndarray:
     """expm of the augmented matrix for every duration: shape (n, 5, 5)."""
+    from scipy.linalg import expm  # imported on use: scipy adds 0.25 s to every start
+
     return expm(_augmented(pk)[None, :, :] * durations_s[:, None, None])
 
 
@@ -216,6 +216,8 @@ def effect_site_peak_time_s(pk: PKParameters, horizon_s: float = 6 * 3600.0) -> 
     Ce peaks where it meets the falling plasma concentration (dCe/dt = 0). Raises
     `ValueError` without an effect site or when the peak lies beyond `horizon_s`.
     """
+    from scipy.optimize import brentq
+
     if pk.ke0 <= 0.0:
         raise ValueError("no effect site (ke0 = 0): there is no effect-site peak")
     grid = np.geomspace(0.01, horizon_s, 400)
@@ -245,6 +247,7 @@ def ke0_for_peak_time(
     a published time to peak effect but no published ke0. The peak time falls
     monotonically as ke0 rises, so a bracketing root finder is exact.
     """
+    from scipy.optimize import brentq
 
     horizon_s = 24 * 3600.0
 
