@@ -29,7 +29,6 @@ from medtwin.actions import resolve as resolve_action
 from medtwin.interventions import Interventions
 from medtwin.patients import Patient, load_patient
 from medtwin.physiology.batch import STEP_S, Batch, Recording
-from medtwin.physiology.circulation import blood_volume
 from medtwin.physiology.ecg import rhythm
 from medtwin.physiology.layout import DRUG_SLOTS, M, S, W
 from medtwin.physiology.parameters import REFERENCE, P
@@ -258,7 +257,7 @@ class Twin:
         """
         state, params = self._batch.state[0], self._batch.params[0]
         return {
-            "blood_volume_mL": float(blood_volume(state)),
+            "blood_volume_mL": float(self._batch.monitors[0, M.blood_volume]),
             "interstitial_fluid_volume_mL": float(state[S.V_ISF]),
             "blood_lost_mL": float(state[S.BLOOD_LOST]),
             "fluid_given_mL": float(state[S.FLUID_GIVEN]),

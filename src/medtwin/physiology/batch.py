@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from medtwin.physiology.kernel import advance_batch
-from medtwin.physiology.layout import N_MONITOR, N_STATE, N_WAVE, S
-from medtwin.physiology.parameters import N_PARAM
+from medtwin.physiology.layout import M_RECORD, N_MONITOR, N_STATE, N_WAVE, S_RECORD, S
+from medtwin.physiology.parameters import N_PARAM, P_RECORD
 
 STEP_S = 0.005
 """Production step (s). RK4 at 5 ms keeps systolic/diastolic pressure and cardiac
@@ -48,6 +48,12 @@ class Recording:
 def _owned_rows(values: np.ndarray, width: int) -> np.ndarray:
     """A C-contiguous float64 copy of `values` as rows of `width` columns."""
     return np.array(values, dtype=np.float64, order="C", copy=True).reshape(-1, width)
+
+
+def _records(rows: np.ndarray, record: np.dtype) -> np.ndarray:
+    """Rows of a float64 array as a 1-D array of the layout's records, sharing memory
+    (what the kernel reads and writes)."""
+    return rows.view(record)[:, 0]
 
 
 class Batch:
@@ -126,7 +132,8 @@ class Batch:
 
         def run_slice(a: int, b: int) -> None:
             advance_batch(
-                self.state[a:b], self.params[a:b], self.monitors[a:b], n_steps,
+                _records(self.state[a:b], S_RECORD), _records(self.params[a:b], P_RECORD),
+                _records(self.monitors[a:b], M_RECORD), n_steps,
                 self.step_s, self.record_every, history[a:b], waves[a:b],
             )  # fmt: skip
 

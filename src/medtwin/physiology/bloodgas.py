@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from medtwin.physiology.jit import jit
+from medtwin.physiology.jit import jit, jit_entry
 
 # Spencer 1979 constants (as tabulated in Ursino & Magosso 2000, Appendix)
 _A1 = 0.3836
@@ -44,13 +44,13 @@ def o2_saturation(po2: float, pco2: float) -> float:
     return xn / (1.0 + xn)
 
 
-@jit
+@jit_entry
 def o2_content(po2: float, pco2: float, hb: float) -> float:
     """Total O2 content (mL/mL): bound to haemoglobin (g/dL) plus dissolved."""
     return _HUFNER * hb * 0.01 * o2_saturation(po2, pco2) + _O2_SOLUBILITY * max(po2, 0.0)
 
 
-@jit
+@jit_entry
 def co2_content(po2: float, pco2: float) -> float:
     """Total CO2 content (mL/mL), Spencer 1979 (includes the Haldane effect)."""
     p = max(pco2, 1e-6)

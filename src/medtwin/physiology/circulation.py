@@ -22,7 +22,6 @@ import numpy as np
 
 from medtwin.physiology.jit import jit, jit_inline
 from medtwin.physiology.layout import N_FAST, S
-from medtwin.physiology.parameters import P
 
 LINK_PV_LA = 0
 LINK_MITRAL = 1
@@ -94,8 +93,8 @@ def atrial_activation(elapsed: float, period: float, pr_interval: float, systole
 @jit_inline
 def right_atrial_pressure(y, p, phi_atria) -> float:
     """Transmural right atrial pressure (mmHg): passive plus contracting elastance."""
-    elastance = p[P.E_RA] + phi_atria * p[P.E_RA_ACTIVE]
-    return elastance * (y[S.V_RA] - p[P.VU_RA])
+    elastance = p.E_RA + phi_atria * p.E_RA_ACTIVE
+    return elastance * (y.V_RA - p.VU_RA)
 
 
 @jit_inline
@@ -123,55 +122,51 @@ def circulation_rhs(y, p, act, phi, phi_atria, ppl_mmHg, dydt, q):
     activations, `ppl_mmHg` the pleural pressure. Flows `q` are in mL/s, pressures in
     mmHg.
     """
-    p_la = (p[P.E_LA] + phi_atria * p[P.E_LA_ACTIVE]) * (y[S.V_LA] - p[P.VU_LA])
-    pmax_lv = ventricle_isometric(
-        phi, y[S.V_LV], act[A_EMAX_LV], p[P.VU_LV], p[P.P0_LV], p[P.KE_LV]
-    )
-    p_sa = p[P.E_SA] * (y[S.V_SA] - p[P.VU_SA])
-    p_sp = p[P.E_SP] * (y[S.V_SP] - p[P.VU_SP])
-    p_vc = p[P.E_VC] * (y[S.V_VC] - p[P.VU_VC]) + ppl_mmHg
+    p_la = (p.E_LA + phi_atria * p.E_LA_ACTIVE) * (y.V_LA - p.VU_LA)
+    pmax_lv = ventricle_isometric(phi, y.V_LV, act[A_EMAX_LV], p.VU_LV, p.P0_LV, p.KE_LV)
+    p_sa = p.E_SA * (y.V_SA - p.VU_SA)
+    p_sp = p.E_SP * (y.V_SP - p.VU_SP)
+    p_vc = p.E_VC * (y.V_VC - p.VU_VC) + ppl_mmHg
     p_ra = right_atrial_pressure(y, p, phi_atria)
-    pmax_rv = ventricle_isometric(
-        phi, y[S.V_RV], act[A_EMAX_RV], p[P.VU_RV], p[P.P0_RV], p[P.KE_RV]
-    )
-    p_pa = p[P.E_PA] * (y[S.V_PA] - p[P.VU_PA])
-    p_pc = p[P.E_PC] * (y[S.V_PC] - p[P.VU_PC])
-    p_pv = p[P.E_PV] * (y[S.V_PV] - p[P.VU_PV])
+    pmax_rv = ventricle_isometric(phi, y.V_RV, act[A_EMAX_RV], p.VU_RV, p.P0_RV, p.KE_RV)
+    p_pa = p.E_PA * (y.V_PA - p.VU_PA)
+    p_pc = p.E_PC * (y.V_PC - p.VU_PC)
+    p_pv = p.E_PV * (y.V_PV - p.VU_PV)
 
     # intrathoracic pairs share the pleural pressure, so only transmural differences
-    q[LINK_PV_LA] = (p_pv - p_la) / p[P.R_PV]
-    q[LINK_MITRAL] = max(p_la - pmax_lv, 0.0) / p[P.R_MITRAL]
-    q[LINK_AORTIC] = ejection(pmax_lv, p_sa, p[P.KR_LV])
-    q[LINK_SA_SP] = y[S.Q_SA]
+    q[LINK_PV_LA] = (p_pv - p_la) / p.R_PV
+    q[LINK_MITRAL] = max(p_la - pmax_lv, 0.0) / p.R_MITRAL
+    q[LINK_AORTIC] = ejection(pmax_lv, p_sa, p.KR_LV)
+    q[LINK_SA_SP] = y.Q_SA
     returned = 0.0
     drained = 0.0
     for j in range(6):
-        p_v = p[P.E_V_BRAIN + j] * (y[S.V_V_BRAIN + j] - act[A_VU_V0 + j])
+        p_v = p.E_V[j] * (y.V_V[j] - act[A_VU_V0 + j])
         q_bed = (p_sp - p_v) / act[A_R_BED0 + j]
-        q_vein = (p_v - p_vc) / p[P.R_V_BRAIN + j]
+        q_vein = (p_v - p_vc) / p.R_V[j]
         q[LINK_BED0 + j] = q_bed
         q[LINK_VEIN0 + j] = q_vein
-        dydt[S.V_V_BRAIN + j] = q_bed - q_vein
+        dydt.V_V[j] = q_bed - q_vein
         drained += q_bed
         returned += q_vein
-    q[LINK_VC_RA] = (p_vc - ppl_mmHg - p_ra) / p[P.R_VC]
-    q[LINK_TRICUSPID] = max(p_ra - pmax_rv, 0.0) / p[P.R_TRICUSPID]
-    q[LINK_PULMONIC] = ejection(pmax_rv, p_pa, p[P.KR_RV])
-    q[LINK_PA_PC] = y[S.Q_PA]
-    q[LINK_PC_PV] = (p_pc - p_pv) / p[P.R_PC]
+    q[LINK_VC_RA] = (p_vc - ppl_mmHg - p_ra) / p.R_VC
+    q[LINK_TRICUSPID] = max(p_ra - pmax_rv, 0.0) / p.R_TRICUSPID
+    q[LINK_PULMONIC] = ejection(pmax_rv, p_pa, p.KR_RV)
+    q[LINK_PA_PC] = y.Q_PA
+    q[LINK_PC_PV] = (p_pc - p_pv) / p.R_PC
 
-    dydt[S.V_LA] = q[LINK_PV_LA] - q[LINK_MITRAL]
-    dydt[S.V_LV] = q[LINK_MITRAL] - q[LINK_AORTIC]
-    dydt[S.V_SA] = q[LINK_AORTIC] - q[LINK_SA_SP]
-    dydt[S.Q_SA] = (p_sa + ppl_mmHg - p_sp - p[P.R_SA] * y[S.Q_SA]) / p[P.L_SA]
-    dydt[S.V_SP] = q[LINK_SA_SP] - drained
-    dydt[S.V_VC] = returned - q[LINK_VC_RA]
-    dydt[S.V_RA] = q[LINK_VC_RA] - q[LINK_TRICUSPID]
-    dydt[S.V_RV] = q[LINK_TRICUSPID] - q[LINK_PULMONIC]
-    dydt[S.V_PA] = q[LINK_PULMONIC] - q[LINK_PA_PC]
-    dydt[S.Q_PA] = (p_pa - p_pc - p[P.R_PA] * y[S.Q_PA]) / p[P.L_PA]
-    dydt[S.V_PC] = q[LINK_PA_PC] - q[LINK_PC_PV]
-    dydt[S.V_PV] = q[LINK_PC_PV] - q[LINK_PV_LA]
+    dydt.V_LA = q[LINK_PV_LA] - q[LINK_MITRAL]
+    dydt.V_LV = q[LINK_MITRAL] - q[LINK_AORTIC]
+    dydt.V_SA = q[LINK_AORTIC] - q[LINK_SA_SP]
+    dydt.Q_SA = (p_sa + ppl_mmHg - p_sp - p.R_SA * y.Q_SA) / p.L_SA
+    dydt.V_SP = q[LINK_SA_SP] - drained
+    dydt.V_VC = returned - q[LINK_VC_RA]
+    dydt.V_RA = q[LINK_VC_RA] - q[LINK_TRICUSPID]
+    dydt.V_RV = q[LINK_TRICUSPID] - q[LINK_PULMONIC]
+    dydt.V_PA = q[LINK_PULMONIC] - q[LINK_PA_PC]
+    dydt.Q_PA = (p_pa - p_pc - p.R_PA * y.Q_PA) / p.L_PA
+    dydt.V_PC = q[LINK_PA_PC] - q[LINK_PC_PV]
+    dydt.V_PV = q[LINK_PC_PV] - q[LINK_PV_LA]
     external_flows(y, p, act, dydt, q)
 
 
@@ -180,27 +175,27 @@ def external_flows(y, p, act, dydt, q):
     """Flows that add volume to or take it from the circulation (mL/s)."""
     bleeding = 0.0
     for site in range(HAEMORRHAGE_COMPARTMENT.shape[0]):
-        rate = p[P.HAEMORRHAGE_RATE_0 + site]
+        rate = p.HAEMORRHAGE_RATE[site]
         compartment = HAEMORRHAGE_COMPARTMENT[site]
-        if rate > 0.0 and y[compartment] > MIN_BLEEDING_VOLUME_ML:
-            dydt[compartment] -= rate
+        if rate > 0.0 and y.vector[compartment] > MIN_BLEEDING_VOLUME_ML:
+            dydt.vector[compartment] -= rate
             bleeding += rate
     q[LINK_HAEMORRHAGE] = bleeding
-    q[LINK_INFUSION] = p[P.INFUSION_RATE]
+    q[LINK_INFUSION] = p.INFUSION_RATE
     q[LINK_FILTRATION] = act[A_FILTRATION]
     q[LINK_LYMPH] = act[A_LYMPH]
     q[LINK_URINE] = act[A_URINE]
-    q[LINK_INTAKE] = p[P.FLUID_INTAKE]
-    dydt[S.V_VC] += q[LINK_INFUSION] + q[LINK_LYMPH] + q[LINK_INTAKE]
-    dydt[S.V_SP] -= q[LINK_FILTRATION]
-    dydt[S.V_V_KIDNEY] -= q[LINK_URINE]
+    q[LINK_INTAKE] = p.FLUID_INTAKE
+    dydt.V_VC += q[LINK_INFUSION] + q[LINK_LYMPH] + q[LINK_INTAKE]
+    dydt.V_SP -= q[LINK_FILTRATION]
+    dydt.V_V_KIDNEY -= q[LINK_URINE]
 
 
 @jit
-def blood_volume(y) -> float:
+def blood_volume(s) -> float:
     """Total blood volume (mL): every circulatory volume state."""
     total = 0.0
     for k in range(N_FAST):
         if k != S.Q_SA and k != S.Q_PA and k != S.V_LUNG:
-            total += y[k]
+            total += s.vector[k]
     return total

@@ -37,8 +37,7 @@ from medtwin.physiology.circulation import (
     A_VU_V0,
 )
 from medtwin.physiology.jit import jit
-from medtwin.physiology.layout import DELAY_SLOTS, EFFECT_TARGETS, S
-from medtwin.physiology.parameters import P
+from medtwin.physiology.layout import DELAY_SLOTS, EFFECT_TARGETS
 
 RESTING_AVERAGE_S = 300.0
 """Averaging time of the slow means that become the resting references at settling
@@ -59,40 +58,40 @@ _NEUROMUSCULAR = EFFECT_TARGETS.index("neuromuscular_transmission")
 @jit
 def afferent_firing(p, pressure):
     """Carotid baroreceptor firing (spikes/s) for a filtered sinus pressure."""
-    e = np.exp((pressure - p[P.P_N]) / p[P.K_A])
-    return (p[P.F_AB_MIN] + p[P.F_AB_MAX] * e) / (1.0 + e)
+    e = np.exp((pressure - p.P_N) / p.K_A)
+    return (p.F_AB_MIN + p.F_AB_MAX * e) / (1.0 + e)
 
 
 @jit
 def sympathetic_firing(p, f_ab):
     """Efferent sympathetic firing (spikes/s), Ursino 1998 eq. 20."""
-    return p[P.FES_INF] + (p[P.FES_0] - p[P.FES_INF]) * np.exp(-p[P.K_ES] * f_ab)
+    return p.FES_INF + (p.FES_0 - p.FES_INF) * np.exp(-p.K_ES * f_ab)
 
 
 @jit
 def vagal_firing(p, f_ab):
     """Efferent vagal firing (spikes/s), Ursino 1998 eq. 21."""
-    e = np.exp((f_ab - p[P.F_AB_0]) / p[P.K_EV])
-    return (p[P.FEV_0] + p[P.FEV_INF] * e) / (1.0 + e)
+    e = np.exp((f_ab - p.F_AB_0) / p.K_EV)
+    return (p.FEV_0 + p.FEV_INF * e) / (1.0 + e)
 
 
 @jit
 def sympathetic_drive(p, f_es):
     """ln(f_es - f_es,min + 1), the effector input of Ursino 1998 eq. 22."""
-    return np.log(max(f_es - p[P.FES_MIN], 0.0) + 1.0)
+    return np.log(max(f_es - p.FES_MIN, 0.0) + 1.0)
 
 
 @jit
-def _delayed(s, first, delay_s, dt_slow):
+def _delayed(history, now, delay_s, dt_slow):
+    """The value a firing-rate ring buffer held `delay_s` before slot `now`."""
     lag = int(delay_s / dt_slow + 0.5)
-    index = (int(s[S.DELAY_INDEX]) - lag) % DELAY_SLOTS
-    return s[first + index]
+    return history[(now - lag) % DELAY_SLOTS]
 
 
 @jit
-def _relax(s, index, target, tau, dt):
-    """First-order relaxation of state `index` towards `target` (explicit Euler)."""
-    s[index] += dt * (target - s[index]) / tau
+def _relaxed(value, target, tau, dt):
+    """One explicit Euler step of first-order relaxation towards `target`."""
+    return value + dt * (target - value) / tau
 
 
 @jit
@@ -108,14 +107,12 @@ def ventilation_demand(
     an anaesthetised patient stops breathing until PaCO2 rises. Lactic acidosis
     stimulates the peripheral chemoreceptors.
     """
-    central = p[P.S_CO2_CENTRAL] * (paco2_central - p[P.PACO2_SET])
-    hypoxia = p[P.A_HYPOXIA] * (
-        1.0 / max(pao2_peripheral - 32.0, 4.0) - 1.0 / (p[P.PAO2_SET] - 32.0)
-    )
-    acidosis = p[P.LACTATE_VENTILATION_GAIN] * max(lactate - p[P.LACTATE_REST], 0.0)
-    peripheral = p[P.S_CO2_PERIPHERAL] * (paco2_peripheral - p[P.PACO2_SET]) + hypoxia
+    central = p.S_CO2_CENTRAL * (paco2_central - p.PACO2_SET)
+    hypoxia = p.A_HYPOXIA * (1.0 / max(pao2_peripheral - 32.0, 4.0) - 1.0 / (p.PAO2_SET - 32.0))
+    acidosis = p.LACTATE_VENTILATION_GAIN * max(lactate - p.LACTATE_REST, 0.0)
+    peripheral = p.S_CO2_PERIPHERAL * (paco2_peripheral - p.PACO2_SET) + hypoxia
     peripheral += acidosis
-    demand = drive * (p[P.VE_REST] * wakefulness + central + peripheral)
+    demand = drive * (p.VE_REST * wakefulness + central + peripheral)
     return max(demand, 0.0), peripheral
 
 
@@ -128,43 +125,42 @@ def reflex_step(s, p, act, sinus_pressure, cvp, peripheral_demand, dt_slow):
     pressure falls below its resting value (Heldt T et al. 2002, J Appl Physiol
     92:1239, cardiopulmonary reflex).
     """
-    lead = p[P.TAU_Z] / p[P.TAU_P]
-    s[S.BARO_LAG] += dt_slow * (sinus_pressure * (1.0 - lead) - s[S.BARO_LAG]) / p[P.TAU_P]
-    f_ab = afferent_firing(p, s[S.BARO_LAG] + lead * sinus_pressure)
-    chemo = 1.0 + p[P.CHEMO_SYMPATHETIC_GAIN] * max(peripheral_demand, 0.0)
-    s[S.CARDIOPULMONARY_CVP] += (
-        dt_slow * (cvp - s[S.CARDIOPULMONARY_CVP]) / p[P.TAU_CARDIOPULMONARY]
-    )
-    unloading = p[P.CVP_REST] - s[S.CARDIOPULMONARY_CVP]
-    cardiopulmonary = max(1.0 + p[P.G_CARDIOPULMONARY] * unloading, MIN_CARDIOPULMONARY)
-    _relax(s, S.CVP_SLOW, s[S.CARDIOPULMONARY_CVP], RESTING_AVERAGE_S, dt_slow)
-    _relax(s, S.SYMPATHETIC_SLOW, s[S.EFF_R], RESTING_AVERAGE_S, dt_slow)
-    drugs = max(1.0 + s[S.EFFECT_0 + _SYMPATHETIC], 0.0)
+    lead = p.TAU_Z / p.TAU_P
+    s.BARO_LAG += dt_slow * (sinus_pressure * (1.0 - lead) - s.BARO_LAG) / p.TAU_P
+    f_ab = afferent_firing(p, s.BARO_LAG + lead * sinus_pressure)
+    chemo = 1.0 + p.CHEMO_SYMPATHETIC_GAIN * max(peripheral_demand, 0.0)
+    s.CARDIOPULMONARY_CVP += dt_slow * (cvp - s.CARDIOPULMONARY_CVP) / p.TAU_CARDIOPULMONARY
+    unloading = p.CVP_REST - s.CARDIOPULMONARY_CVP
+    cardiopulmonary = max(1.0 + p.G_CARDIOPULMONARY * unloading, MIN_CARDIOPULMONARY)
+    s.CVP_SLOW = _relaxed(s.CVP_SLOW, s.CARDIOPULMONARY_CVP, RESTING_AVERAGE_S, dt_slow)
+    s.SYMPATHETIC_SLOW = _relaxed(s.SYMPATHETIC_SLOW, s.EFF_R, RESTING_AVERAGE_S, dt_slow)
+    drugs = max(1.0 + s.EFFECT[_SYMPATHETIC], 0.0)
     f_es = sympathetic_firing(p, f_ab) * chemo * cardiopulmonary * drugs
     f_ev = vagal_firing(p, f_ab)
 
-    index = (int(s[S.DELAY_INDEX]) + 1) % DELAY_SLOTS
-    s[S.DELAY_INDEX] = index
-    s[S.FES_HISTORY_0 + index] = f_es
-    s[S.FEV_HISTORY_0 + index] = f_ev
+    index = (int(s.DELAY_INDEX) + 1) % DELAY_SLOTS
+    s.DELAY_INDEX = index
+    s.FES_HISTORY[index] = f_es
+    s.FEV_HISTORY[index] = f_ev
 
-    fes = S.FES_HISTORY_0
-    _relax(s, S.EFF_EMAX, sympathetic_drive(p, _delayed(s, fes, p[P.D_EMAX], dt_slow)),
-           p[P.TAU_EMAX], dt_slow)  # fmt: skip
-    _relax(s, S.EFF_R, sympathetic_drive(p, _delayed(s, fes, p[P.D_R], dt_slow)),
-           p[P.TAU_R], dt_slow)  # fmt: skip
-    _relax(s, S.EFF_VU, sympathetic_drive(p, _delayed(s, fes, p[P.D_VU], dt_slow)),
-           p[P.TAU_VU], dt_slow)  # fmt: skip
-    _relax(s, S.EFF_TS, sympathetic_drive(p, _delayed(s, fes, p[P.D_TS], dt_slow)),
-           p[P.TAU_TS], dt_slow)  # fmt: skip
-    _relax(s, S.EFF_TV, _delayed(s, S.FEV_HISTORY_0, p[P.D_TV], dt_slow), p[P.TAU_TV], dt_slow)
+    fes = s.FES_HISTORY
+    s.EFF_EMAX = _relaxed(s.EFF_EMAX, sympathetic_drive(p, _delayed(fes, index, p.D_EMAX, dt_slow)),
+                          p.TAU_EMAX, dt_slow)  # fmt: skip
+    s.EFF_R = _relaxed(s.EFF_R, sympathetic_drive(p, _delayed(fes, index, p.D_R, dt_slow)),
+                       p.TAU_R, dt_slow)  # fmt: skip
+    s.EFF_VU = _relaxed(s.EFF_VU, sympathetic_drive(p, _delayed(fes, index, p.D_VU, dt_slow)),
+                        p.TAU_VU, dt_slow)  # fmt: skip
+    s.EFF_TS = _relaxed(s.EFF_TS, sympathetic_drive(p, _delayed(fes, index, p.D_TS, dt_slow)),
+                        p.TAU_TS, dt_slow)  # fmt: skip
+    s.EFF_TV = _relaxed(s.EFF_TV, _delayed(s.FEV_HISTORY, index, p.D_TV, dt_slow),
+                        p.TAU_TV, dt_slow)  # fmt: skip
     apply_effectors(s, p, act)
 
 
 @jit
 def wakefulness(s):
     """Share of the waking drive to breathe left by the drugs on board (0-1)."""
-    return min(max(1.0 + s[S.EFFECT_0 + _CONSCIOUSNESS], 0.0), 1.0)
+    return min(max(1.0 + s.EFFECT[_CONSCIOUSNESS], 0.0), 1.0)
 
 
 @jit
@@ -176,29 +172,29 @@ def apply_effectors(s, p, act):
     scaled, heart rate is scaled (the period divided), and the breathing controller's
     drive, rate and muscle strength are scaled.
     """
-    ref = p[P.SIGMA_REF_S]
-    contractility = 1.0 + s[S.EFFECT_0 + _CONTRACTILITY]
-    e_scale = max((1.0 + p[P.G_EMAX] * (s[S.EFF_EMAX] - ref)) * contractility, 0.1)
-    act[A_EMAX_LV] = p[P.EMAX_LV] * e_scale
-    act[A_EMAX_RV] = p[P.EMAX_RV] * e_scale
-    resistance = 1.0 + s[S.EFFECT_0 + _RESISTANCE]
-    venous = 1.0 + s[S.EFFECT_0 + _VENOUS]
+    ref = p.SIGMA_REF_S
+    contractility = 1.0 + s.EFFECT[_CONTRACTILITY]
+    e_scale = max((1.0 + p.G_EMAX * (s.EFF_EMAX - ref)) * contractility, 0.1)
+    act[A_EMAX_LV] = p.EMAX_LV * e_scale
+    act[A_EMAX_RV] = p.EMAX_RV * e_scale
+    resistance = 1.0 + s.EFFECT[_RESISTANCE]
+    venous = 1.0 + s.EFFECT[_VENOUS]
     for j in range(6):
-        r_scale = max((1.0 + p[P.G_R_BRAIN + j] * (s[S.EFF_R] - ref)) * resistance, 0.05)
-        act[A_R_BED0 + j] = p[P.R_BRAIN + j] * r_scale
-        vu = p[P.VU_V_BRAIN + j] + p[P.G_VU_BRAIN + j] * (s[S.EFF_VU] - ref)
+        r_scale = max((1.0 + p.G_R[j] * (s.EFF_R - ref)) * resistance, 0.05)
+        act[A_R_BED0 + j] = p.R[j] * r_scale
+        vu = p.VU_V[j] + p.G_VU[j] * (s.EFF_VU - ref)
         act[A_VU_V0 + j] = max(vu * venous, 0.0)
-    sympathetic = p[P.TACHYCARDIA_SCALE] * p[P.G_TS] * (s[S.EFF_TS] - ref)
-    period = p[P.T_REST] + sympathetic + p[P.G_TV] * (s[S.EFF_TV] - p[P.FEV_REF])
-    period /= max(1.0 + s[S.EFFECT_0 + _HEART_RATE], 0.1)
-    act[A_HEART_PERIOD] = min(max(period, p[P.MIN_HEART_PERIOD]), 3.0)
-    sympathetic_rise = max(s[S.EFF_R] - p[P.SYMPATHETIC_REST], 0.0)
-    act[A_RESPIRATORY_RATE] = max(1.0 + s[S.EFFECT_0 + _RATE], 0.0) * (
-        1.0 + p[P.TACHYPNOEA_GAIN] * sympathetic_rise
+    sympathetic = p.TACHYCARDIA_SCALE * p.G_TS * (s.EFF_TS - ref)
+    period = p.T_REST + sympathetic + p.G_TV * (s.EFF_TV - p.FEV_REF)
+    period /= max(1.0 + s.EFFECT[_HEART_RATE], 0.1)
+    act[A_HEART_PERIOD] = min(max(period, p.MIN_HEART_PERIOD), 3.0)
+    sympathetic_rise = max(s.EFF_R - p.SYMPATHETIC_REST, 0.0)
+    act[A_RESPIRATORY_RATE] = max(1.0 + s.EFFECT[_RATE], 0.0) * (
+        1.0 + p.TACHYPNOEA_GAIN * sympathetic_rise
     )
-    act[A_VENTILATORY_DRIVE] = p[P.VENTILATORY_DRIVE] * max(1.0 + s[S.EFFECT_0 + _DRIVE], 0.0)
-    act[A_MUSCLE_STRENGTH] = p[P.RESPIRATORY_MUSCLE_STRENGTH] * max(
-        1.0 + s[S.EFFECT_0 + _NEUROMUSCULAR], 0.0
+    act[A_VENTILATORY_DRIVE] = p.VENTILATORY_DRIVE * max(1.0 + s.EFFECT[_DRIVE], 0.0)
+    act[A_MUSCLE_STRENGTH] = p.RESPIRATORY_MUSCLE_STRENGTH * max(
+        1.0 + s.EFFECT[_NEUROMUSCULAR], 0.0
     )
     copy_fluid_rates(s, act)
 
@@ -206,6 +202,6 @@ def apply_effectors(s, p, act):
 @jit
 def copy_fluid_rates(s, act):
     """Put the state's current fluid flows where the circulation reads them."""
-    act[A_FILTRATION] = s[S.FILTRATION_RATE]
-    act[A_LYMPH] = s[S.LYMPH_RATE]
-    act[A_URINE] = s[S.URINE_RATE]
+    act[A_FILTRATION] = s.FILTRATION_RATE
+    act[A_LYMPH] = s.LYMPH_RATE
+    act[A_URINE] = s.URINE_RATE

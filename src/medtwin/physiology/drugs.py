@@ -14,8 +14,7 @@ prod(1 + e_d) - 1. Opioid effects are scaled down by opioid receptor block
 from __future__ import annotations
 
 from medtwin.physiology.jit import jit
-from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES, EFFECT_TARGETS, N_EFFECTS, S
-from medtwin.physiology.parameters import P
+from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES, EFFECT_TARGETS, N_EFFECTS
 
 OPIOID_BLOCK = EFFECT_TARGETS.index("opioid_receptor_block")
 
@@ -31,19 +30,21 @@ def _hill(concentration, emax, ec50, hill):
 @jit
 def drug_step(s, p):
     """Advance every occupied slot by one slow step and refresh the summed effects."""
-    x = s[S.DRUG_X_0 : S.DRUG_X_0 + DRUG_SLOTS * DRUG_STATES]
+    x = s.DRUG_X
+    transition = p.DRUG_PHI
     for slot in range(DRUG_SLOTS):
-        if p[P.DRUG_V1_0 + slot] <= 0.0:
+        if p.DRUG_V1[slot] <= 0.0:
             continue
         base = slot * DRUG_STATES
-        phi = P.DRUG_PHI_0 + base * DRUG_STATES
+        phi = base * DRUG_STATES
         old0, old1, old2, old3 = x[base], x[base + 1], x[base + 2], x[base + 3]
-        rate = p[P.DRUG_RATE_0 + slot]
+        rate = p.DRUG_RATE[slot]
         for i in range(DRUG_STATES):
             row = phi + i * DRUG_STATES
             x[base + i] = (
-                p[row] * old0 + p[row + 1] * old1 + p[row + 2] * old2 + p[row + 3] * old3
-                + p[P.DRUG_GAMMA_0 + base + i] * rate
+                transition[row] * old0 + transition[row + 1] * old1
+                + transition[row + 2] * old2 + transition[row + 3] * old3
+                + p.DRUG_GAMMA[base + i] * rate
             )  # fmt: skip
     summed_effects(s, p)
 
@@ -51,16 +52,16 @@ def drug_step(s, p):
 @jit
 def effect_site_concentration(s, p, slot):
     """Effect-site concentration of a slot, in the drug's concentration unit."""
-    return s[S.DRUG_X_0 + slot * DRUG_STATES + 3] * p[P.DRUG_CONC_FACTOR_0 + slot]
+    return s.DRUG_X[slot * DRUG_STATES + 3] * p.DRUG_CONC_FACTOR[slot]
 
 
 @jit
 def plasma_concentration(s, p, slot):
     """Plasma concentration of a slot, in the drug's concentration unit."""
-    v1 = p[P.DRUG_V1_0 + slot]
+    v1 = p.DRUG_V1[slot]
     if v1 <= 0.0:
         return 0.0
-    return s[S.DRUG_X_0 + slot * DRUG_STATES] / v1 * p[P.DRUG_CONC_FACTOR_0 + slot]
+    return s.DRUG_X[slot * DRUG_STATES] / v1 * p.DRUG_CONC_FACTOR[slot]
 
 
 @jit
@@ -70,18 +71,18 @@ def summed_effects(s, p):
     for slot in range(DRUG_SLOTS):
         k = slot * N_EFFECTS + OPIOID_BLOCK
         ce = effect_site_concentration(s, p, slot)
-        unblocked *= 1.0 - _hill(ce, p[P.DRUG_EMAX_0 + k], p[P.DRUG_EC50_0 + k],
-                                 p[P.DRUG_HILL_0 + k])  # fmt: skip
+        unblocked *= 1.0 - _hill(ce, p.DRUG_EMAX[k], p.DRUG_EC50[k],
+                                 p.DRUG_HILL[k])  # fmt: skip
     for target in range(N_EFFECTS):
         product = 1.0
         for slot in range(DRUG_SLOTS):
             k = slot * N_EFFECTS + target
-            if target == OPIOID_BLOCK or p[P.DRUG_EMAX_0 + k] == 0.0:
+            if target == OPIOID_BLOCK or p.DRUG_EMAX[k] == 0.0:
                 continue
             ce = effect_site_concentration(s, p, slot)
-            effect = _hill(ce, p[P.DRUG_EMAX_0 + k], p[P.DRUG_EC50_0 + k], p[P.DRUG_HILL_0 + k])
-            if p[P.DRUG_OPIOID_0 + slot] > 0.0:
+            effect = _hill(ce, p.DRUG_EMAX[k], p.DRUG_EC50[k], p.DRUG_HILL[k])
+            if p.DRUG_OPIOID[slot] > 0.0:
                 effect *= unblocked
             product *= 1.0 + effect
-        s[S.EFFECT_0 + target] = product - 1.0
-    s[S.EFFECT_0 + OPIOID_BLOCK] = 1.0 - unblocked
+        s.EFFECT[target] = product - 1.0
+    s.EFFECT[OPIOID_BLOCK] = 1.0 - unblocked

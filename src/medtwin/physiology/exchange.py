@@ -27,7 +27,6 @@ from medtwin.physiology.circulation import (
 )
 from medtwin.physiology.jit import jit
 from medtwin.physiology.layout import BLOOD_COMPARTMENTS, HAEMORRHAGE_SITES, N_LINKS, S
-from medtwin.physiology.parameters import P
 
 N_BLOOD = len(BLOOD_COMPARTMENTS)
 BLOOD_VOLUME_STATE = np.array(
@@ -62,8 +61,8 @@ def _bleeding_share(p, site):
     over a slow step)."""
     total = 0.0
     for k in range(len(HAEMORRHAGE_SITES)):
-        total += p[P.HAEMORRHAGE_RATE_0 + k]
-    return p[P.HAEMORRHAGE_RATE_0 + site] / total if total > 0.0 else 0.0
+        total += p.HAEMORRHAGE_RATE[k]
+    return p.HAEMORRHAGE_RATE[site] / total if total > 0.0 else 0.0
 
 
 @jit
@@ -84,12 +83,12 @@ def transport(s, p):
     dilutes O2 with haemoglobin but does not fake a change of PCO2.
     """
     net = np.zeros(N_BLOOD)
-    bled = s[S.LINK_VOLUME_0 + LINK_HAEMORRHAGE]
+    bled = s.LINK_VOLUME[LINK_HAEMORRHAGE]
     for site in range(len(HAEMORRHAGE_SITES)):
         c = _compartment_of(HAEMORRHAGE_COMPARTMENT[site])
         net[c] -= bled * _bleeding_share(p, site)
     for k in range(N_LINKS):
-        d = s[S.LINK_VOLUME_0 + k]
+        d = s.LINK_VOLUME[k]
         a, b = LINK_FROM[k], LINK_TO[k]
         if a != OUTSIDE:
             net[a] -= d
@@ -98,44 +97,44 @@ def transport(s, p):
     c_o2 = np.empty(N_BLOOD)
     c_co2 = np.empty(N_BLOOD)
     for c in range(N_BLOOD):
-        v_start = max(s[BLOOD_VOLUME_STATE[c]] - net[c], 1.0)
-        c_o2[c] = s[S.N_O2_PV + c] / v_start
-        c_co2[c] = s[S.N_CO2_PV + c] / v_start
+        v_start = max(s.vector[BLOOD_VOLUME_STATE[c]] - net[c], 1.0)
+        c_o2[c] = s.N_O2[c] / v_start
+        c_co2[c] = s.N_CO2[c] / v_start
     for site in range(len(HAEMORRHAGE_SITES)):
         c = _compartment_of(HAEMORRHAGE_COMPARTMENT[site])
         d = bled * _bleeding_share(p, site)
-        s[S.N_O2_PV + c] -= d * c_o2[c]
-        s[S.N_CO2_PV + c] -= d * c_co2[c]
+        s.N_O2[c] -= d * c_o2[c]
+        s.N_CO2[c] -= d * c_co2[c]
     for k in range(N_LINKS):
-        d = s[S.LINK_VOLUME_0 + k]
+        d = s.LINK_VOLUME[k]
         if d == 0.0 or k == LINK_HAEMORRHAGE:
             continue
         a, b = LINK_FROM[k], LINK_TO[k]
         if LINK_BED0 <= k < LINK_BED0 + 6:
             j = k - LINK_BED0
-            t_o2 = s[S.T_O2_BRAIN + j] / p[P.CAP_O2_BRAIN + j]
-            t_co2 = s[S.T_CO2_BRAIN + j] / p[P.CAP_CO2_BRAIN + j]
+            t_o2 = s.T_O2[j] / p.CAP_O2[j]
+            t_co2 = s.T_CO2[j] / p.CAP_CO2[j]
             if d >= 0.0:
                 in_o2, in_co2, out_o2, out_co2 = d * c_o2[a], d * c_co2[a], d * t_o2, d * t_co2
             else:
                 in_o2, in_co2, out_o2, out_co2 = d * t_o2, d * t_co2, d * c_o2[b], d * c_co2[b]
-            s[S.T_O2_BRAIN + j] += in_o2 - out_o2
-            s[S.T_CO2_BRAIN + j] += in_co2 - out_co2
+            s.T_O2[j] += in_o2 - out_o2
+            s.T_CO2[j] += in_co2 - out_co2
         elif a == OUTSIDE:
             in_o2 = 0.0
             in_co2 = 0.0
-            out_o2 = d * (p[P.INFUSION_O2] if k == LINK_INFUSION else c_o2[b])
+            out_o2 = d * (p.INFUSION_O2 if k == LINK_INFUSION else c_o2[b])
             out_co2 = d * c_co2[b]
         else:
             src = a if (d >= 0.0 or b == OUTSIDE) else b
             in_o2 = out_o2 = d * c_o2[src]
             in_co2 = out_co2 = d * c_co2[src]
         if a != OUTSIDE:
-            s[S.N_O2_PV + a] -= in_o2
-            s[S.N_CO2_PV + a] -= in_co2
+            s.N_O2[a] -= in_o2
+            s.N_CO2[a] -= in_co2
         if b != OUTSIDE:
-            s[S.N_O2_PV + b] += out_o2
-            s[S.N_CO2_PV + b] += out_co2
+            s.N_O2[b] += out_o2
+            s.N_CO2[b] += out_co2
 
 
 @jit
@@ -155,16 +154,16 @@ def tissue_metabolism(s, p, dt):
     """
     used_total = 0.0
     shortfall = 0.0
-    critical = p[P.CRITICAL_TISSUE_O2]
+    critical = p.CRITICAL_TISSUE_O2
     for j in range(6):
-        c_o2 = s[S.T_O2_BRAIN + j] / p[P.CAP_O2_BRAIN + j]
+        c_o2 = s.T_O2[j] / p.CAP_O2[j]
         fraction = _o2_use_fraction(c_o2, critical) / _o2_use_fraction(
-            p[P.TISSUE_O2_REST_BRAIN + j], critical
+            p.TISSUE_O2_REST[j], critical
         )
-        demand = p[P.VO2_BRAIN + j] * dt
-        used = min(demand * fraction, max(s[S.T_O2_BRAIN + j], 0.0))
-        s[S.T_O2_BRAIN + j] -= used
-        s[S.T_CO2_BRAIN + j] += p[P.RQ] * used
+        demand = p.VO2[j] * dt
+        used = min(demand * fraction, max(s.T_O2[j], 0.0))
+        s.T_O2[j] -= used
+        s.T_CO2[j] += p.RQ * used
         used_total += used
         shortfall += max(demand - used, 0.0)
     return used_total, shortfall
@@ -173,40 +172,40 @@ def tissue_metabolism(s, p, dt):
 @jit
 def lactate_step(s, p, o2_shortfall_mL, dt):
     """Lactate: basal turnover, anaerobic production, hepatic and renal clearance."""
-    volume_L = p[P.LACTATE_VOLUME]
-    clearance = p[P.LACTATE_CLEARANCE]
-    basal = clearance * p[P.LACTATE_REST] * volume_L * dt
-    anaerobic = p[P.LACTATE_PER_O2_DEFICIT] * o2_shortfall_mL / ML_O2_PER_MMOL
-    cleared = clearance * s[S.LACTATE] * volume_L * dt
-    s[S.LACTATE] += (basal + anaerobic - cleared) / volume_L
+    volume_L = p.LACTATE_VOLUME
+    clearance = p.LACTATE_CLEARANCE
+    basal = clearance * p.LACTATE_REST * volume_L * dt
+    anaerobic = p.LACTATE_PER_O2_DEFICIT * o2_shortfall_mL / ML_O2_PER_MMOL
+    cleared = clearance * s.LACTATE * volume_L * dt
+    s.LACTATE += (basal + anaerobic - cleared) / volume_L
 
 
 @jit
 def lung_exchange(s, p, dt):
     """Equilibrate pulmonary capillary blood with alveolar gas (shunt excepted)."""
-    alveolar_volume = s[S.V_LUNG] - p[P.VD1] - p[P.VD2]
-    pa_o2 = s[S.ALV_O2] / alveolar_volume
-    pa_co2 = s[S.ALV_CO2] / alveolar_volume
-    hb = s[S.HB]
-    shunt = p[P.SHUNT]
-    v_pa = max(s[S.V_PA], 1.0)
-    v_pc = max(s[S.V_PC], 1.0)
-    target_o2 = (1 - shunt) * o2_content(pa_o2, pa_co2, hb) + shunt * s[S.N_O2_PA] / v_pa
-    target_co2 = (1 - shunt) * co2_content(pa_o2, pa_co2) + shunt * s[S.N_CO2_PA] / v_pa
-    uptake_o2 = v_pc * target_o2 - s[S.N_O2_PC]
-    uptake_co2 = v_pc * target_co2 - s[S.N_CO2_PC]
-    s[S.N_O2_PC] += uptake_o2
-    s[S.N_CO2_PC] += uptake_co2
-    s[S.ALV_O2] -= uptake_o2 * STPD_TO_PV
-    s[S.ALV_CO2] -= uptake_co2 * STPD_TO_PV
+    alveolar_volume = s.V_LUNG - p.VD1 - p.VD2
+    pa_o2 = s.ALV_O2 / alveolar_volume
+    pa_co2 = s.ALV_CO2 / alveolar_volume
+    hb = s.HB
+    shunt = p.SHUNT
+    v_pa = max(s.V_PA, 1.0)
+    v_pc = max(s.V_PC, 1.0)
+    target_o2 = (1 - shunt) * o2_content(pa_o2, pa_co2, hb) + shunt * s.N_O2_PA / v_pa
+    target_co2 = (1 - shunt) * co2_content(pa_o2, pa_co2) + shunt * s.N_CO2_PA / v_pa
+    uptake_o2 = v_pc * target_o2 - s.N_O2_PC
+    uptake_co2 = v_pc * target_co2 - s.N_CO2_PC
+    s.N_O2_PC += uptake_o2
+    s.N_CO2_PC += uptake_co2
+    s.ALV_O2 -= uptake_o2 * STPD_TO_PV
+    s.ALV_CO2 -= uptake_co2 * STPD_TO_PV
     w = dt / VO2_SMOOTHING_S
-    s[S.VO2_LUNG] += w * (uptake_o2 / dt - s[S.VO2_LUNG])
-    s[S.VCO2_LUNG] += w * (-uptake_co2 / dt - s[S.VCO2_LUNG])
+    s.VO2_LUNG += w * (uptake_o2 / dt - s.VO2_LUNG)
+    s.VCO2_LUNG += w * (-uptake_co2 / dt - s.VCO2_LUNG)
 
 
 @jit
 def heat_balance(s, p, o2_used, dt):
     """Advance core temperature by one slow step."""
-    heat = o2_used * (JOULES_PER_ML_O2_PER_RQ[0] + JOULES_PER_ML_O2_PER_RQ[1] * p[P.RQ])
-    loss = p[P.HEAT_CONDUCTANCE] * (s[S.T_CORE] - p[P.T_AMBIENT]) * dt
-    s[S.T_CORE] += (heat - loss) / p[P.HEAT_CAPACITY]
+    heat = o2_used * (JOULES_PER_ML_O2_PER_RQ[0] + JOULES_PER_ML_O2_PER_RQ[1] * p.RQ)
+    loss = p.HEAT_CONDUCTANCE * (s.T_CORE - p.T_AMBIENT) * dt
+    s.T_CORE += (heat - loss) / p.HEAT_CAPACITY

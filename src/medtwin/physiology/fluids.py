@@ -30,8 +30,8 @@ from medtwin.physiology.circulation import (
     blood_volume,
 )
 from medtwin.physiology.control import copy_fluid_rates
-from medtwin.physiology.jit import jit
-from medtwin.physiology.layout import S
+from medtwin.physiology.jit import jit, jit_entry
+from medtwin.physiology.layout import M, S
 from medtwin.physiology.parameters import P
 
 MCHC_G_PER_DL = 34.0
@@ -45,7 +45,7 @@ interstitium fills and drains over tens of minutes), so neither the pulse, breat
 nor beat-to-beat variability biases the resting balance."""
 
 
-@jit
+@jit_entry
 def oncotic_pressure(protein_g_per_mL: float) -> float:
     """Plasma colloid osmotic pressure (mmHg), Landis & Pappenheimer 1963."""
     c = 100.0 * protein_g_per_mL
@@ -55,67 +55,67 @@ def oncotic_pressure(protein_g_per_mL: float) -> float:
 @jit
 def capillary_pressure(s, p, act) -> float:
     """Mean systemic capillary pressure (mmHg) between arteriolar node and veins."""
-    p_sp = p[P.E_SP] * (s[S.V_SP] - p[P.VU_SP])
+    p_sp = p.E_SP * (s.V_SP - p.VU_SP)
     j = _MUSCLE
-    p_v = p[P.E_V_BRAIN + j] * (s[S.V_V_BRAIN + j] - act[A_VU_V0 + j])
-    return p_v + p[P.CAPILLARY_PRESSURE_FRACTION] * (p_sp - p_v)
+    p_v = p.E_V[j] * (s.V_V[j] - act[A_VU_V0 + j])
+    return p_v + p.CAPILLARY_PRESSURE_FRACTION * (p_sp - p_v)
 
 
-@jit
-def plasma_protein_concentration(s) -> float:
-    """Plasma protein (g/mL)."""
-    return s[S.PLASMA_PROTEIN] / max(blood_volume(s) - s[S.RBC_VOLUME], 1.0)
+@jit_entry
+def plasma_protein_concentration(protein_g: float, plasma_volume_mL: float) -> float:
+    """Plasma protein concentration (g/mL)."""
+    return protein_g / max(plasma_volume_mL, 1.0)
 
 
 @jit
 def account_blood(s, p):
     """Update red cells, protein, interstitium and totals from this slow step's links."""
     total = blood_volume(s)
-    hct = s[S.RBC_VOLUME] / total
-    protein = plasma_protein_concentration(s)
-    bled = s[S.LINK_VOLUME_0 + LINK_HAEMORRHAGE]
-    infused = s[S.LINK_VOLUME_0 + LINK_INFUSION]
-    s[S.RBC_VOLUME] += infused * p[P.INFUSION_HCT] - bled * hct
-    s[S.PLASMA_PROTEIN] += infused * p[P.INFUSION_PROTEIN] - bled * (1.0 - hct) * protein
-    s[S.V_ISF] += s[S.LINK_VOLUME_0 + LINK_FILTRATION] - s[S.LINK_VOLUME_0 + LINK_LYMPH]
-    s[S.BLOOD_LOST] += bled
-    s[S.FLUID_GIVEN] += infused
-    s[S.URINE_PASSED] += s[S.LINK_VOLUME_0 + LINK_URINE]
-    s[S.HB] = MCHC_G_PER_DL * s[S.RBC_VOLUME] / total
+    hct = s.RBC_VOLUME / total
+    protein = plasma_protein_concentration(s.PLASMA_PROTEIN, total - s.RBC_VOLUME)
+    bled = s.LINK_VOLUME[LINK_HAEMORRHAGE]
+    infused = s.LINK_VOLUME[LINK_INFUSION]
+    s.RBC_VOLUME += infused * p.INFUSION_HCT - bled * hct
+    s.PLASMA_PROTEIN += infused * p.INFUSION_PROTEIN - bled * (1.0 - hct) * protein
+    s.V_ISF += s.LINK_VOLUME[LINK_FILTRATION] - s.LINK_VOLUME[LINK_LYMPH]
+    s.BLOOD_LOST += bled
+    s.FLUID_GIVEN += infused
+    s.URINE_PASSED += s.LINK_VOLUME[LINK_URINE]
+    s.HB = MCHC_G_PER_DL * s.RBC_VOLUME / total
 
 
 @jit
 def fluid_rates(s, p, act, arterial_pressure, dt):
     """Filtration, lymph and urine flows for the next slow step (mL/s), into `act`."""
-    p_i_rise = (s[S.V_ISF] - p[P.V_ISF_REST]) / p[P.INTERSTITIAL_COMPLIANCE]
-    oncotic_rise = oncotic_pressure(plasma_protein_concentration(s)) - p[P.ONCOTIC_PRESSURE_REF]
-    s[S.CAPILLARY_PRESSURE] += (
-        dt * (capillary_pressure(s, p, act) - s[S.CAPILLARY_PRESSURE]) / (CAPILLARY_PRESSURE_TAU_S)
+    p_i_rise = (s.V_ISF - p.V_ISF_REST) / p.INTERSTITIAL_COMPLIANCE
+    protein = plasma_protein_concentration(s.PLASMA_PROTEIN, blood_volume(s) - s.RBC_VOLUME)
+    oncotic_rise = oncotic_pressure(protein) - p.ONCOTIC_PRESSURE_REF
+    s.CAPILLARY_PRESSURE += (
+        dt * (capillary_pressure(s, p, act) - s.CAPILLARY_PRESSURE) / (CAPILLARY_PRESSURE_TAU_S)
     )
-    hydrostatic_rise = s[S.CAPILLARY_PRESSURE] - p[P.CAPILLARY_PRESSURE_REF]
-    s[S.FILTRATION_RATE] = p[P.LYMPH_FLOW_REST] + p[P.FILTRATION_COEFFICIENT] * (
-        hydrostatic_rise - p_i_rise - p[P.REFLECTION_COEFFICIENT] * oncotic_rise
+    hydrostatic_rise = s.CAPILLARY_PRESSURE - p.CAPILLARY_PRESSURE_REF
+    s.FILTRATION_RATE = p.LYMPH_FLOW_REST + p.FILTRATION_COEFFICIENT * (
+        hydrostatic_rise - p_i_rise - p.REFLECTION_COEFFICIENT * oncotic_rise
     )
-    s[S.LYMPH_RATE] = max(p[P.LYMPH_FLOW_REST] + p[P.LYMPH_GAIN] * p_i_rise, 0.0)
+    s.LYMPH_RATE = max(p.LYMPH_FLOW_REST + p.LYMPH_GAIN * p_i_rise, 0.0)
 
-    s[S.RENAL_PRESSURE] += dt * (arterial_pressure - s[S.RENAL_PRESSURE]) / p[P.RENAL_PRESSURE_TAU]
-    threshold = p[P.URINE_PRESSURE_THRESHOLD]
-    pressure_term = max(s[S.RENAL_PRESSURE] - threshold, 0.0) / (
-        p[P.RENAL_PRESSURE_REF] - threshold
-    )
-    volume_term = max(blood_volume(s) / p[P.BLOOD_VOLUME_REF], 0.0)
-    s[S.URINE_RATE] = (
-        p[P.URINE_FLOW_REST]
-        * pressure_term ** p[P.URINE_PRESSURE_EXPONENT]
-        * volume_term ** p[P.URINE_VOLUME_EXPONENT]
+    s.RENAL_PRESSURE += dt * (arterial_pressure - s.RENAL_PRESSURE) / p.RENAL_PRESSURE_TAU
+    threshold = p.URINE_PRESSURE_THRESHOLD
+    pressure_term = max(s.RENAL_PRESSURE - threshold, 0.0) / (p.RENAL_PRESSURE_REF - threshold)
+    volume_term = max(blood_volume(s) / p.BLOOD_VOLUME_REF, 0.0)
+    s.URINE_RATE = (
+        p.URINE_FLOW_REST
+        * pressure_term**p.URINE_PRESSURE_EXPONENT
+        * volume_term**p.URINE_VOLUME_EXPONENT
     )
     copy_fluid_rates(s, act)
 
 
-def fluid_references(params: np.ndarray, state: np.ndarray) -> None:
+def fluid_references(params: np.ndarray, state: np.ndarray, monitors: np.ndarray) -> None:
     """Make the settled resting state the fluid balance's reference (in place)."""
     params[P.CAPILLARY_PRESSURE_REF] = state[S.CAPILLARY_PRESSURE]
-    params[P.ONCOTIC_PRESSURE_REF] = oncotic_pressure(plasma_protein_concentration(state))
+    protein = plasma_protein_concentration(state[S.PLASMA_PROTEIN], monitors[M.plasma_volume])
+    params[P.ONCOTIC_PRESSURE_REF] = oncotic_pressure(protein)
     params[P.RENAL_PRESSURE_REF] = state[S.RENAL_PRESSURE]
-    params[P.BLOOD_VOLUME_REF] = blood_volume(state)
+    params[P.BLOOD_VOLUME_REF] = monitors[M.blood_volume]
     params[P.FLUID_INTAKE] = params[P.URINE_FLOW_REST]

@@ -13,7 +13,14 @@ import numpy as np
 from medtwin.physiology.bloodgas import co2_content, o2_content
 from medtwin.physiology.exchange import BLOOD_VOLUME_STATE
 from medtwin.physiology.fluids import MCHC_G_PER_DL
-from medtwin.physiology.layout import BEDS, BLOOD_COMPARTMENTS, DELAY_SLOTS, N_STATE, S
+from medtwin.physiology.jit import jit, on_state_row
+from medtwin.physiology.layout import (
+    BEDS,
+    BLOOD_COMPARTMENTS,
+    DELAY_SLOTS,
+    N_STATE,
+    S,
+)
 from medtwin.physiology.monitors import reset_beat, reset_breath
 from medtwin.physiology.parameters import P
 
@@ -52,9 +59,15 @@ def initial_state(p: np.ndarray) -> np.ndarray:
     _initial_fluids(s, p)
     _initial_gases(s, p)
     _initial_control(s, p)
+    on_state_row(_empty_accumulators, s)
+    return s
+
+
+@jit
+def _empty_accumulators(s):
+    """Start the first beat and breath with empty accumulators."""
     reset_beat(s)
     reset_breath(s)
-    return s
 
 
 def _initial_fluids(s: np.ndarray, p: np.ndarray) -> None:

@@ -1,14 +1,39 @@
-"""The one way the engine compiles a function.
+"""The ways the engine compiles a function.
 
-Cached to disk (see the package docstring for where), NumPy error model (division by
-zero gives inf/nan instead of a Python exception check in every division, which the
-hot loop cannot afford), and optionally inlined into the caller at Numba level.
+All use NumPy's error model: division by zero gives inf/nan instead of a Python
+exception check in every division, which the hot loop cannot afford.
+- `jit`: a function only other compiled functions call. Its machine code lives in its
+  callers' (cached with them), so it has no Python wrapper and no cache of its own:
+  each wrapper and cache entry costs compile time on a cold start.
+- `jit_inline`: the same, inlined into the caller at Numba level.
+- `jit_entry`: a function Python calls, cached to disk (see the package docstring for
+  where).
+- `jit_nogil`: the batch kernel, an entry that releases the GIL.
 """
 
 from __future__ import annotations
 
 import numba
 
-jit = numba.njit(cache=True, error_model="numpy")
-jit_inline = numba.njit(cache=True, error_model="numpy", inline="always")
+from medtwin.physiology.layout import S_RECORD
+
+_INTERNAL = {"error_model": "numpy", "no_cpython_wrapper": True, "no_cfunc_wrapper": True}
+jit = numba.njit(**_INTERNAL)
+jit_inline = numba.njit(**_INTERNAL, inline="always")
+jit_entry = numba.njit(cache=True, error_model="numpy")
 jit_nogil = numba.njit(cache=True, error_model="numpy", nogil=True)
+
+
+@jit_entry
+def _on_first_record(function, records):
+    """`function` of the first record (a compiled function is an argument like any)."""
+    return function(records[0])
+
+
+def on_state_row(function, state):
+    """Call a compiled function of the state record on one row of a state array.
+
+    For Python callers: NumPy cannot hand Numba a record scalar whose fields overlap
+    (the runs and `vector`), but it can hand over an array of them.
+    """
+    return _on_first_record(function, state.view(S_RECORD))

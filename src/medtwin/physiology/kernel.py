@@ -42,7 +42,7 @@ from medtwin.physiology.exchange import (
 )
 from medtwin.physiology.fluids import account_blood, fluid_rates
 from medtwin.physiology.jit import jit, jit_inline, jit_nogil
-from medtwin.physiology.layout import N_FAST, N_LINKS, S, W
+from medtwin.physiology.layout import N_FAST, N_LINKS, S_RECORD, W
 from medtwin.physiology.monitors import (
     accumulate_beat,
     accumulate_breath,
@@ -50,7 +50,6 @@ from medtwin.physiology.monitors import (
     finish_breath,
     update_gas_monitors,
 )
-from medtwin.physiology.parameters import P
 from medtwin.physiology.respiration import (
     lung_rhs,
     move_airway_gas,
@@ -75,9 +74,9 @@ def _clip3(x):
 @jit_inline
 def _stage(y, p, act, phi, phi_atria, pmus, dydt, q):
     """Right-hand side of the fast ODE at one RK stage."""
-    ppl = pleural_pressure(y[S.V_LUNG], p, pmus)
+    ppl = pleural_pressure(y.V_LUNG, p, pmus)
     circulation_rhs(y, p, act, phi, phi_atria, ppl / CMH2O_PER_MMHG, dydt, q)
-    dydt[S.V_LUNG] = lung_rhs(y[S.V_LUNG], p, ppl)
+    dydt.V_LUNG = lung_rhs(y.V_LUNG, p, ppl)
 
 
 @jit
@@ -86,33 +85,33 @@ def _slow_step(s, p, act, dt_slow):
     account_blood(s, p)
     transport(s, p)
     for k in range(N_LINKS):
-        s[S.LINK_VOLUME_0 + k] = 0.0
+        s.LINK_VOLUME[k] = 0.0
     used, shortfall = tissue_metabolism(s, p, dt_slow)
     lactate_step(s, p, shortfall, dt_slow)
     lung_exchange(s, p, dt_slow)
     heat_balance(s, p, used, dt_slow)
     drug_step(s, p)
-    v_sa = max(s[S.V_SA], 1.0)
+    v_sa = max(s.V_SA, 1.0)
     pao2, paco2 = partial_pressures(
-        s[S.N_O2_SA] / v_sa, s[S.N_CO2_SA] / v_sa, s[S.HB], s[S.ART_PO2], s[S.ART_PCO2]
+        s.N_O2_SA / v_sa, s.N_CO2_SA / v_sa, s.HB, s.ART_PO2, s.ART_PCO2
     )
-    s[S.ART_PO2] = pao2
-    s[S.ART_PCO2] = paco2
-    s[S.CHEMO_CENTRAL_PCO2] += dt_slow * (paco2 - s[S.CHEMO_CENTRAL_PCO2]) / p[P.TAU_CHEMO_CENTRAL]
-    w = dt_slow / p[P.TAU_CHEMO_PERIPHERAL]
-    s[S.CHEMO_PERIPH_PCO2] += w * (paco2 - s[S.CHEMO_PERIPH_PCO2])
-    s[S.CHEMO_PERIPH_PO2] += w * (pao2 - s[S.CHEMO_PERIPH_PO2])
+    s.ART_PO2 = pao2
+    s.ART_PCO2 = paco2
+    s.CHEMO_CENTRAL_PCO2 += dt_slow * (paco2 - s.CHEMO_CENTRAL_PCO2) / p.TAU_CHEMO_CENTRAL
+    w = dt_slow / p.TAU_CHEMO_PERIPHERAL
+    s.CHEMO_PERIPH_PCO2 += w * (paco2 - s.CHEMO_PERIPH_PCO2)
+    s.CHEMO_PERIPH_PO2 += w * (pao2 - s.CHEMO_PERIPH_PO2)
     demand, peripheral = ventilation_demand(
-        p, act[A_VENTILATORY_DRIVE], wakefulness(s), s[S.CHEMO_CENTRAL_PCO2],
-        s[S.CHEMO_PERIPH_PCO2],
-        s[S.CHEMO_PERIPH_PO2], s[S.LACTATE],
+        p, act[A_VENTILATORY_DRIVE], wakefulness(s), s.CHEMO_CENTRAL_PCO2,
+        s.CHEMO_PERIPH_PCO2,
+        s.CHEMO_PERIPH_PO2, s.LACTATE,
     )  # fmt: skip
-    s[S.VE_DEMAND] = demand
-    s[S.PERIPHERAL_DEMAND] = peripheral
-    sinus_pressure = s[S.SLOW_PSA_SUM] / s[S.STEP_IN_SLOW]
-    cvp = s[S.SLOW_PRA_SUM] / s[S.STEP_IN_SLOW]
-    s[S.SLOW_PSA_SUM] = 0.0
-    s[S.SLOW_PRA_SUM] = 0.0
+    s.VE_DEMAND = demand
+    s.PERIPHERAL_DEMAND = peripheral
+    sinus_pressure = s.SLOW_PSA_SUM / s.STEP_IN_SLOW
+    cvp = s.SLOW_PRA_SUM / s.STEP_IN_SLOW
+    s.SLOW_PSA_SUM = 0.0
+    s.SLOW_PRA_SUM = 0.0
     reflex_step(s, p, act, sinus_pressure, cvp, peripheral, dt_slow)
     fluid_rates(s, p, act, sinus_pressure, dt_slow)
 
@@ -124,114 +123,128 @@ def _drives(s, p, dt, drives):
     Evaluated at each stage's own time, so a beat or breath that starts inside a step
     keeps its phase.
     """
-    be, bp, ts = s[S.BEAT_ELAPSED], s[S.BEAT_PERIOD], s[S.SYSTOLE_DURATION]
-    pr, a_sys = p[P.PR_INTERVAL], p[P.ATRIAL_SYSTOLE]
+    be, bp, ts = s.BEAT_ELAPSED, s.BEAT_PERIOD, s.SYSTOLE_DURATION
+    pr, a_sys = p.PR_INTERVAL, p.ATRIAL_SYSTOLE
     for i in range(3):
         offset = 0.5 * dt * i
         drives[i, 0] = activation(be + offset, bp, ts)
         drives[i, 1] = atrial_activation(be + offset, bp, pr, a_sys)
         drives[i, 2] = muscle_pressure(
-            s[S.BREATH_ELAPSED] + offset, s[S.BREATH_PERIOD], s[S.INSPIRATION_DURATION],
-            s[S.PMUS_AMPLITUDE], p[P.PMUS_EXP_TAU_FRACTION],
+            s.BREATH_ELAPSED + offset, s.BREATH_PERIOD, s.INSPIRATION_DURATION,
+            s.PMUS_AMPLITUDE, p.PMUS_EXP_TAU_FRACTION,
         )  # fmt: skip
+
+
+@jit_inline
+def _euler_point(point, y, slope, h):
+    """`point = y + h * slope` over the fast states (records of `layout.S`)."""
+    for i in range(N_FAST):
+        point.vector[i] = y.vector[i] + h * slope.vector[i]
+
+
+@jit
+def _fast_step(s, p, m, act, dt, stages, flows, drives):
+    """One production step of the fast part.
+
+    RK4 over circulation and lung mechanics, then the airway gas, the beat and breath
+    accumulators, and the start of a new beat or breath when one is due. `stages`
+    (5 state records) and `flows` (5 rows of link flows) are scratch space. Returns
+    this step's waveform samples: beat phase and period, arterial, central venous and
+    pleth pressures, airway CO2 and flow.
+    """
+    be, bp = s.BEAT_ELAPSED, s.BEAT_PERIOD
+    re, rp = s.BREATH_ELAPSED, s.BREATH_PERIOD
+    _drives(s, p, dt, drives)
+    phi0, phia0, pm0 = drives[0, 0], drives[0, 1], drives[0, 2]
+    phi_h, phia_h, pm_h = drives[1, 0], drives[1, 1], drives[1, 2]
+    phi1, phia1, pm1 = drives[2, 0], drives[2, 1], drives[2, 2]
+    v_lung_before = s.V_LUNG
+    half = 0.5 * dt
+
+    k1, k2, k3, k4, point = stages[0], stages[1], stages[2], stages[3], stages[4]
+    q1, q2, q3, q4, qw = flows[0], flows[1], flows[2], flows[3], flows[4]
+    _stage(s, p, act, phi0, phia0, pm0, k1, q1)
+    _euler_point(point, s, k1, half)
+    _stage(point, p, act, phi_h, phia_h, pm_h, k2, q2)
+    _euler_point(point, s, k2, half)
+    _stage(point, p, act, phi_h, phia_h, pm_h, k3, q3)
+    _euler_point(point, s, k3, dt)
+    _stage(point, p, act, phi1, phia1, pm1, k4, q4)
+    y, a, b, c, d = s.vector, k1.vector, k2.vector, k3.vector, k4.vector
+    for i in range(N_FAST):
+        y[i] += dt / 6.0 * (a[i] + 2.0 * b[i] + 2.0 * c[i] + d[i])
+    for k in range(N_LINKS):
+        qw[k] = (q1[k] + 2.0 * q2[k] + 2.0 * q3[k] + q4[k]) / 6.0
+        s.LINK_VOLUME[k] += dt * qw[k]
+
+    delta_v = s.V_LUNG - v_lung_before
+    mouth_co2 = move_airway_gas(s, p, delta_v)
+    ppl_cm = pleural_pressure(s.V_LUNG, p, pm1)
+    ppl_mmHg = ppl_cm / CMH2O_PER_MMHG
+    p_ra = right_atrial_pressure(s, p, phia1) + ppl_mmHg
+    p_sa, p_sp = accumulate_beat(s, p, ppl_mmHg, p_ra, qw, dt)
+    accumulate_breath(s, p, ppl_cm, mouth_co2, delta_v)
+    s.SLOW_PSA_SUM += p_sa
+    s.SLOW_PRA_SUM += p_ra
+    beat_phase = s.BEAT_COUNT + (be + dt) / bp
+
+    s.STEP_COUNT += 1.0
+    s.BEAT_ELAPSED = be + dt
+    if s.BEAT_ELAPSED >= bp:
+        finish_beat(s, p, m, bp)
+        s.BEAT_ELAPSED -= bp
+        s.BEAT_COUNT += 1.0
+        noise = standard_normal(p.SEED, s.BEAT_COUNT, STREAM_BEAT)
+        period = act[A_HEART_PERIOD] * (1.0 + p.HEART_PERIOD_CV * _clip3(noise))
+        s.BEAT_PERIOD = period
+        s.SYSTOLE_DURATION = max(p.T_SYS0 - p.K_SYS / period, MIN_SYSTOLE_S)
+    s.BREATH_ELAPSED = re + dt
+    if s.BREATH_ELAPSED >= rp:
+        finish_breath(s, p, m)
+        s.BREATH_ELAPSED -= rp
+        s.BREATH_COUNT += 1.0
+        noise = standard_normal(p.SEED, s.BREATH_COUNT, STREAM_BREATH)
+        start_breath(s, p, act, 1.0 + p.BREATH_PERIOD_CV * _clip3(noise))
+    return beat_phase, bp, p_sa, p_ra, p_sp, mouth_co2, delta_v / dt * 1e-3
 
 
 @jit
 def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
-    """Advance one patient by `n_steps` steps of `dt` seconds.
+    """Advance one patient (state, parameter and monitor records) by `n_steps` steps
+    of `dt` seconds.
 
-    Writes the monitor row `m` to `history` whenever the absolute step count is a
+    Writes the monitor record to `history` whenever the absolute step count is a
     multiple of `record_every`, and, if `waves` has rows, one waveform row per step.
     """
     act = np.empty(N_ACTUAL)
     apply_effectors(s, p, act)
-    y = s[:N_FAST]
-    k1 = np.empty(N_FAST)
-    k2 = np.empty(N_FAST)
-    k3 = np.empty(N_FAST)
-    k4 = np.empty(N_FAST)
-    tmp = np.empty(N_FAST)
-    q1 = np.empty(N_LINKS)
-    q2 = np.empty(N_LINKS)
-    q3 = np.empty(N_LINKS)
-    q4 = np.empty(N_LINKS)
-    qw = np.empty(N_LINKS)
+    stages = np.empty(5, S_RECORD)  # RK4 slopes and probe point: only fast states used
+    flows = np.empty((5, N_LINKS))
     drives = np.empty((3, 3))
     record_waves = waves.shape[0] > 0
     slow_every = max(round(SLOW_STEP_S / dt), 1)
     n_recorded = 0
-    half = 0.5 * dt
     for step in range(n_steps):
-        be, bp = s[S.BEAT_ELAPSED], s[S.BEAT_PERIOD]
-        re, rp = s[S.BREATH_ELAPSED], s[S.BREATH_PERIOD]
-        _drives(s, p, dt, drives)
-        phi0, phia0, pm0 = drives[0, 0], drives[0, 1], drives[0, 2]
-        phi_h, phia_h, pm_h = drives[1, 0], drives[1, 1], drives[1, 2]
-        phi1, phia1, pm1 = drives[2, 0], drives[2, 1], drives[2, 2]
-        v_lung_before = y[S.V_LUNG]
-
-        _stage(y, p, act, phi0, phia0, pm0, k1, q1)
-        for i in range(N_FAST):
-            tmp[i] = y[i] + half * k1[i]
-        _stage(tmp, p, act, phi_h, phia_h, pm_h, k2, q2)
-        for i in range(N_FAST):
-            tmp[i] = y[i] + half * k2[i]
-        _stage(tmp, p, act, phi_h, phia_h, pm_h, k3, q3)
-        for i in range(N_FAST):
-            tmp[i] = y[i] + dt * k3[i]
-        _stage(tmp, p, act, phi1, phia1, pm1, k4, q4)
-        for i in range(N_FAST):
-            y[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
-        for k in range(N_LINKS):
-            qw[k] = (q1[k] + 2.0 * q2[k] + 2.0 * q3[k] + q4[k]) / 6.0
-            s[S.LINK_VOLUME_0 + k] += dt * qw[k]
-
-        delta_v = y[S.V_LUNG] - v_lung_before
-        mouth_co2 = move_airway_gas(s, p, delta_v)
-        ppl_cm = pleural_pressure(y[S.V_LUNG], p, pm1)
-        ppl_mmHg = ppl_cm / CMH2O_PER_MMHG
-        p_ra = right_atrial_pressure(y, p, phia1) + ppl_mmHg
-        p_sa, p_sp = accumulate_beat(s, p, ppl_mmHg, p_ra, qw, dt)
-        accumulate_breath(s, p, ppl_cm, mouth_co2, delta_v)
-        s[S.SLOW_PSA_SUM] += p_sa
-        s[S.SLOW_PRA_SUM] += p_ra
-
+        phase, period, p_sa, p_ra, p_sp, co2, flow = _fast_step(
+            s, p, m, act, dt, stages, flows, drives
+        )
         if record_waves:
-            waves[step, W.beat_phase] = s[S.BEAT_COUNT] + (be + dt) / bp
-            waves[step, W.beat_period] = bp
+            waves[step, W.beat_phase] = phase
+            waves[step, W.beat_period] = period
             waves[step, W.arterial_pressure] = p_sa
             waves[step, W.central_venous_pressure] = p_ra
             waves[step, W.pleth_pressure] = p_sp
-            waves[step, W.co2] = mouth_co2
-            waves[step, W.airway_flow] = delta_v / dt * 1e-3
-
-        s[S.STEP_COUNT] += 1.0
-        s[S.BEAT_ELAPSED] = be + dt
-        if s[S.BEAT_ELAPSED] >= bp:
-            finish_beat(s, p, m, bp)
-            s[S.BEAT_ELAPSED] -= bp
-            s[S.BEAT_COUNT] += 1.0
-            noise = standard_normal(p[P.SEED], s[S.BEAT_COUNT], STREAM_BEAT)
-            period = act[A_HEART_PERIOD] * (1.0 + p[P.HEART_PERIOD_CV] * _clip3(noise))
-            s[S.BEAT_PERIOD] = period
-            s[S.SYSTOLE_DURATION] = max(p[P.T_SYS0] - p[P.K_SYS] / period, MIN_SYSTOLE_S)
-        s[S.BREATH_ELAPSED] = re + dt
-        if s[S.BREATH_ELAPSED] >= rp:
-            finish_breath(s, p, m)
-            s[S.BREATH_ELAPSED] -= rp
-            s[S.BREATH_COUNT] += 1.0
-            noise = standard_normal(p[P.SEED], s[S.BREATH_COUNT], STREAM_BREATH)
-            start_breath(s, p, act, 1.0 + p[P.BREATH_PERIOD_CV] * _clip3(noise))
-
-        s[S.STEP_IN_SLOW] += 1.0
-        if s[S.STEP_IN_SLOW] >= slow_every:
+            waves[step, W.co2] = co2
+            waves[step, W.airway_flow] = flow
+        s.STEP_IN_SLOW += 1.0
+        if s.STEP_IN_SLOW >= slow_every:
             _slow_step(s, p, act, dt * slow_every)
-            s[S.STEP_IN_SLOW] = 0.0
-
-        if int(s[S.STEP_COUNT]) % record_every == 0:
+            s.STEP_IN_SLOW = 0.0
+        if int(s.STEP_COUNT) % record_every == 0:
             update_gas_monitors(s, p, m)
-            for k in range(m.shape[0]):  # element-wise: a slice copy compiles slowly
-                history[n_recorded, k] = m[k]
+            monitored = m.vector
+            for k in range(monitored.shape[0]):  # element-wise: a slice copy compiles slowly
+                history[n_recorded, k] = monitored[k]
             n_recorded += 1
     update_gas_monitors(s, p, m)
     return n_recorded

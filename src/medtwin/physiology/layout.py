@@ -2,15 +2,21 @@
 
 The engine keeps every patient's state, parameters and derived signals in rows of
 2-D arrays `(n_patients, n)`. This module is the one place that maps names to
-columns: each layout is an `IntEnum` generated from a list of names, so compiled
-kernels read `state[S.V_LV]` with the index folded in at compile time, and Python
-code can go from a name to a column and back.
+columns. Each layout is generated from one list of names in two forms:
+- an `IntEnum`, for Python code: `state[:, S.V_LV]`, and from a name to a column and
+  back;
+- a NumPy record type over one row, for the compiled kernels: `s.V_LV`, and `s.DRUG_X[k]`
+  for the k-th member of a run of names. Numba types a record field in a single lookup,
+  where an array element goes through every overload of `getitem`; with a thousand
+  accesses in the kernel that is half of its compile time.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+import numpy as np
 
 BEDS = ("brain", "heart", "splanchnic", "kidney", "muscle", "rest")
 """Systemic vascular beds in parallel, in the order used by every per-bed array."""
@@ -22,25 +28,64 @@ BLOOD_COMPARTMENTS = (
 )  # fmt: skip
 """Blood compartments whose O2 and CO2 contents are tracked, in link order."""
 
+Entry = str | tuple[str, int] | tuple[str, Sequence[str]]
+"""One entry of a layout: a name; `(stem, n)` for the run `stem_0 ... stem_{n-1}`; or
+`(stem, suffixes)` for the run `stem_SUFFIX`, one per suffix."""
 
-def _expand(names: Iterable[str | tuple[str, int]]) -> list[str]:
-    """Expand `("DELAY", 3)` into `DELAY_0, DELAY_1, DELAY_2`; plain names pass through."""
-    out: list[str] = []
-    for entry in names:
-        if isinstance(entry, tuple):
-            stem, count = entry
-            out.extend(f"{stem}_{i}" for i in range(count))
-        else:
-            out.append(entry)
-    return out
+ROW_FIELD = "vector"
+"""The record field that spans a whole row, for access by computed column index."""
 
 
-def make_layout(name: str, names: Iterable[str | tuple[str, int]]) -> type[enum.IntEnum]:
+def _expand(entries: Iterable[Entry]) -> tuple[list[str], dict[str, tuple[int, int]]]:
+    """Names in column order, and the (first column, length) of each run by stem."""
+    names: list[str] = []
+    runs: dict[str, tuple[int, int]] = {}
+    for entry in entries:
+        if isinstance(entry, str):
+            names.append(entry)
+            continue
+        stem, members = entry
+        suffixes = range(members) if isinstance(members, int) else members
+        runs[stem] = (len(names), len(suffixes))
+        names.extend(f"{stem}_{suffix}" for suffix in suffixes)
+    return names, runs
+
+
+def make_layout(name: str, entries: Iterable[Entry]) -> type[enum.IntEnum]:
     """Build an IntEnum whose members are consecutive column indices."""
-    expanded = _expand(names)
-    if len(set(expanded)) != len(expanded):
+    names, _ = _expand(entries)
+    if len(set(names)) != len(names):
         raise ValueError(f"duplicate names in layout {name}")
-    return enum.IntEnum(name, {n: i for i, n in enumerate(expanded)})
+    return enum.IntEnum(name, {n: i for i, n in enumerate(names)})
+
+
+def make_record(entries: Iterable[Entry]) -> np.dtype:
+    """The record type of one row of a layout: what the compiled kernels see.
+
+    A float64 field per name, except the members of numbered runs (`DRUG_X_3`); over
+    each run, an array field named by its stem that shares the run's memory; and
+    `vector`, the whole row as an array. Fewer fields keep Numba's handling of the
+    type cheap: it writes the type out in full at every compiler pass.
+    """
+    names, runs = _expand(entries)
+    numbered = {
+        f"{stem}_{k}"
+        for entry in entries
+        if isinstance(entry, tuple) and isinstance(entry[1], int)
+        for stem, count in [entry]
+        for k in range(count)
+    }
+    fields = [(n, np.float64, 8 * i) for i, n in enumerate(names) if n not in numbered]
+    fields += [(stem, (np.float64, (length,)), 8 * first) for stem, (first, length) in runs.items()]
+    fields.append((ROW_FIELD, (np.float64, (len(names),)), 0))
+    return np.dtype(
+        {
+            "names": [f[0] for f in fields],
+            "formats": [f[1] for f in fields],
+            "offsets": [f[2] for f in fields],
+            "itemsize": 8 * len(names),
+        }
+    )
 
 
 _BED_UPPER = tuple(b.upper() for b in BEDS)
@@ -48,13 +93,13 @@ _BLOOD_UPPER = tuple(c.upper() for c in BLOOD_COMPARTMENTS)
 
 # Fast states, integrated with RK4 at the production step. They come first so a
 # contiguous slice `state[:N_FAST]` is the ODE vector.
-_FAST = [
+_FAST: list[Entry] = [
     "V_LA", "V_LV", "V_SA", "Q_SA", "V_SP",
-    *(f"V_V_{b}" for b in _BED_UPPER),
+    ("V_V", _BED_UPPER),
     "V_VC", "V_RA", "V_RV", "V_PA", "Q_PA", "V_PC", "V_PV",
     "V_LUNG",
 ]  # fmt: skip
-N_FAST = len(_FAST)
+N_FAST = len(_expand(_FAST)[0])
 
 DELAY_SLOTS = 128
 """Ring-buffer length of the efferent firing histories, in slow steps (6.4 s)."""
@@ -87,78 +132,74 @@ implements each (see `control.apply_effectors` and `drugs`)."""
 EFFECT_TARGETS = tuple(EFFECT_TARGET_DESCRIPTIONS)
 N_EFFECTS = len(EFFECT_TARGETS)
 
-S = make_layout(
-    "S",
-    [
-        *_FAST,
-        # clocks
-        "STEP_COUNT", "BEAT_COUNT", "BEAT_ELAPSED", "BEAT_PERIOD", "SYSTOLE_DURATION",
-        "BREATH_COUNT", "BREATH_ELAPSED", "BREATH_PERIOD", "INSPIRATION_DURATION", "PMUS_AMPLITUDE",
-        "STEP_IN_SLOW",
-        # nervous control
-        "BARO_LAG", "CARDIOPULMONARY_CVP", "CVP_SLOW", "SYMPATHETIC_SLOW",
-        "EFF_EMAX", "EFF_R", "EFF_VU", "EFF_TS", "EFF_TV",
-        "CHEMO_CENTRAL_PCO2", "CHEMO_PERIPH_PCO2", "CHEMO_PERIPH_PO2",
-        "DELAY_INDEX", ("FES_HISTORY", DELAY_SLOTS), ("FEV_HISTORY", DELAY_SLOTS),
-        # gases: airway partial pressures (mmHg), alveolar amounts (mmHg*mL)
-        "D1_PO2", "D1_PCO2", "D2_PO2", "D2_PCO2", "ALV_O2", "ALV_CO2",
-        *(f"N_O2_{c}" for c in _BLOOD_UPPER),
-        *(f"N_CO2_{c}" for c in _BLOOD_UPPER),
-        *(f"T_O2_{b}" for b in _BED_UPPER),
-        *(f"T_CO2_{b}" for b in _BED_UPPER),
-        "ART_PO2", "ART_PCO2", "VE_DEMAND", "PERIPHERAL_DEMAND",
-        # temperature
-        "T_CORE",
-        # fluids, blood and acid-base
-        "V_ISF", "RBC_VOLUME", "PLASMA_PROTEIN", "HB", "LACTATE",
-        "FILTRATION_RATE", "LYMPH_RATE", "URINE_RATE", "RENAL_PRESSURE", "CAPILLARY_PRESSURE",
-        "BLOOD_LOST", "URINE_PASSED", "FLUID_GIVEN",
-        # drugs: per slot amounts and effect-site level; summed effects per target
-        ("DRUG_X", DRUG_SLOTS * DRUG_STATES), ("EFFECT", N_EFFECTS),
-        # accumulators over one slow step
-        ("LINK_VOLUME", N_LINKS), "SLOW_PSA_SUM", "SLOW_PRA_SUM",
-        # smoothed gas exchange at the lungs (mL/s STPD)
-        "VO2_LUNG", "VCO2_LUNG",
-        # beat accumulators
-        "B_PSA_MAX", "B_PSA_MIN", "B_PSA_SUM", "B_PPA_MAX", "B_PPA_MIN", "B_PPA_SUM",
-        "B_PRA_SUM", "B_PPV_SUM", "B_VLV_MAX", "B_VLV_MIN", "B_AORTIC_SUM",
-        "B_BRAIN_SUM", "B_KIDNEY_SUM", "B_STEPS",
-        # breath accumulators
-        "BR_V_MAX", "BR_V_MIN", "BR_PPL_MAX", "BR_PPL_MIN", "BR_PTP_MAX", "BR_PTP_MIN",
-        "BR_CO2_MAX", "BR_EXP_VOLUME", "BR_EXP_CO2",
-    ],
-)  # fmt: skip
+_STATE: list[Entry] = [
+    *_FAST,
+    # clocks
+    "STEP_COUNT", "BEAT_COUNT", "BEAT_ELAPSED", "BEAT_PERIOD", "SYSTOLE_DURATION",
+    "BREATH_COUNT", "BREATH_ELAPSED", "BREATH_PERIOD", "INSPIRATION_DURATION", "PMUS_AMPLITUDE",
+    "STEP_IN_SLOW",
+    # nervous control
+    "BARO_LAG", "CARDIOPULMONARY_CVP", "CVP_SLOW", "SYMPATHETIC_SLOW",
+    "EFF_EMAX", "EFF_R", "EFF_VU", "EFF_TS", "EFF_TV",
+    "CHEMO_CENTRAL_PCO2", "CHEMO_PERIPH_PCO2", "CHEMO_PERIPH_PO2",
+    "DELAY_INDEX", ("FES_HISTORY", DELAY_SLOTS), ("FEV_HISTORY", DELAY_SLOTS),
+    # gases: airway partial pressures (mmHg), alveolar amounts (mmHg*mL)
+    "D1_PO2", "D1_PCO2", "D2_PO2", "D2_PCO2", "ALV_O2", "ALV_CO2",
+    ("N_O2", _BLOOD_UPPER), ("N_CO2", _BLOOD_UPPER),
+    ("T_O2", _BED_UPPER), ("T_CO2", _BED_UPPER),
+    "ART_PO2", "ART_PCO2", "VE_DEMAND", "PERIPHERAL_DEMAND",
+    # temperature
+    "T_CORE",
+    # fluids, blood and acid-base
+    "V_ISF", "RBC_VOLUME", "PLASMA_PROTEIN", "HB", "LACTATE",
+    "FILTRATION_RATE", "LYMPH_RATE", "URINE_RATE", "RENAL_PRESSURE", "CAPILLARY_PRESSURE",
+    "BLOOD_LOST", "URINE_PASSED", "FLUID_GIVEN",
+    # drugs: per slot amounts and effect-site level; summed effects per target
+    ("DRUG_X", DRUG_SLOTS * DRUG_STATES), ("EFFECT", N_EFFECTS),
+    # accumulators over one slow step
+    ("LINK_VOLUME", N_LINKS), "SLOW_PSA_SUM", "SLOW_PRA_SUM",
+    # smoothed gas exchange at the lungs (mL/s STPD)
+    "VO2_LUNG", "VCO2_LUNG",
+    # beat accumulators
+    "B_PSA_MAX", "B_PSA_MIN", "B_PSA_SUM", "B_PPA_MAX", "B_PPA_MIN", "B_PPA_SUM",
+    "B_PRA_SUM", "B_PPV_SUM", "B_VLV_MAX", "B_VLV_MIN", "B_AORTIC_SUM",
+    "B_BRAIN_SUM", "B_KIDNEY_SUM", "B_STEPS",
+    # breath accumulators
+    "BR_V_MAX", "BR_V_MIN", "BR_PPL_MAX", "BR_PPL_MIN", "BR_PTP_MAX", "BR_PTP_MIN",
+    "BR_CO2_MAX", "BR_EXP_VOLUME", "BR_EXP_CO2",
+]  # fmt: skip
+S = make_layout("S", _STATE)
+S_RECORD = make_record(_STATE)
 N_STATE = len(S)
 
 # Derived signals, refreshed by the kernel at beat ends, breath ends and slow steps.
 # Names are those of the reference vocabulary (`medtwin/data/signals.csv`) except the
 # min/max statistics, which are suffixed.
-M = make_layout(
-    "M",
-    [
-        "heart_rate", "systolic_bp", "diastolic_bp", "mean_arterial_pressure",
-        "pulse_pressure", "central_venous_pressure", "cardiac_output", "cardiac_index",
-        "stroke_volume", "ejection_fraction", "systemic_vascular_resistance",
-        "pulmonary_vascular_resistance", "pulmonary_artery_pressure_systolic",
-        "pulmonary_artery_pressure_diastolic", "pulmonary_artery_pressure_mean",
-        "pulmonary_capillary_wedge_pressure", "cerebral_blood_flow", "renal_blood_flow",
-        "respiratory_rate", "tidal_volume", "minute_ventilation", "alveolar_ventilation",
-        "anatomic_dead_space", "dead_space_ratio", "ie_ratio", "etco2",
-        "alveolar_arterial_gradient", "pf_ratio",
-        "intrapleural_pressure", "transpulmonary_pressure",
-        "intrapleural_pressure_max", "intrapleural_pressure_min",
-        "transpulmonary_pressure_max", "transpulmonary_pressure_min",
-        "lung_compliance", "chest_wall_compliance", "respiratory_system_compliance",
-        "inspiratory_resistance", "expiratory_resistance",
-        "pao2", "paco2", "pvo2", "pvco2", "sao2", "spo2", "ph_arterial", "hco3_arterial",
-        "base_excess", "shunt_fraction", "hematocrit", "hemoglobin", "blood_volume",
-        "plasma_volume", "core_temperature", "oxygen_consumption", "co2_production",
-        "respiratory_exchange_ratio", "metabolic_rate",
-        "urine_output", "lactate", "consciousness_index", "train_of_four_ratio",
-        "interstitial_fluid_volume",
-        ("drug_plasma", DRUG_SLOTS), ("drug_effect_site", DRUG_SLOTS),
-    ],
-)  # fmt: skip
+_MONITORS: list[Entry] = [
+    "heart_rate", "systolic_bp", "diastolic_bp", "mean_arterial_pressure",
+    "pulse_pressure", "central_venous_pressure", "cardiac_output", "cardiac_index",
+    "stroke_volume", "ejection_fraction", "systemic_vascular_resistance",
+    "pulmonary_vascular_resistance", "pulmonary_artery_pressure_systolic",
+    "pulmonary_artery_pressure_diastolic", "pulmonary_artery_pressure_mean",
+    "pulmonary_capillary_wedge_pressure", "cerebral_blood_flow", "renal_blood_flow",
+    "respiratory_rate", "tidal_volume", "minute_ventilation", "alveolar_ventilation",
+    "anatomic_dead_space", "dead_space_ratio", "ie_ratio", "etco2",
+    "alveolar_arterial_gradient", "pf_ratio",
+    "intrapleural_pressure", "transpulmonary_pressure",
+    "intrapleural_pressure_max", "intrapleural_pressure_min",
+    "transpulmonary_pressure_max", "transpulmonary_pressure_min",
+    "lung_compliance", "chest_wall_compliance", "respiratory_system_compliance",
+    "inspiratory_resistance", "expiratory_resistance",
+    "pao2", "paco2", "pvo2", "pvco2", "sao2", "spo2", "ph_arterial", "hco3_arterial",
+    "base_excess", "shunt_fraction", "hematocrit", "hemoglobin", "blood_volume",
+    "plasma_volume", "core_temperature", "oxygen_consumption", "co2_production",
+    "respiratory_exchange_ratio", "metabolic_rate",
+    "urine_output", "lactate", "consciousness_index", "train_of_four_ratio",
+    "interstitial_fluid_volume",
+    ("drug_plasma", DRUG_SLOTS), ("drug_effect_site", DRUG_SLOTS),
+]  # fmt: skip
+M = make_layout("M", _MONITORS)
+M_RECORD = make_record(_MONITORS)
 N_MONITOR = len(M)
 
 # Waveform channels recorded by the kernel (the ECG is drawn from beat phase).

@@ -11,8 +11,7 @@ from medtwin.physiology.bloodgas import acid_base, o2_saturation, partial_pressu
 from medtwin.physiology.circulation import LINK_AORTIC, LINK_BED0, blood_volume
 from medtwin.physiology.drugs import effect_site_concentration, plasma_concentration
 from medtwin.physiology.jit import jit, jit_inline
-from medtwin.physiology.layout import BEDS, DRUG_SLOTS, EFFECT_TARGETS, M, S
-from medtwin.physiology.parameters import P
+from medtwin.physiology.layout import BEDS, DRUG_SLOTS, EFFECT_TARGETS
 from medtwin.physiology.respiration import muscle_pressure, pleural_pressure
 
 _CONSCIOUSNESS = EFFECT_TARGETS.index("consciousness")
@@ -24,185 +23,185 @@ BIS_AWAKE = 97.4
 2004;100:1353, baseline E0)."""
 
 
+_NO_MAXIMUM = -1e9
+_NO_MINIMUM = 1e9
+
+
 @jit
 def reset_beat(s):
-    for k in (S.B_PSA_MAX, S.B_PPA_MAX, S.B_VLV_MAX):
-        s[k] = -1e9
-    for k in (S.B_PSA_MIN, S.B_PPA_MIN, S.B_VLV_MIN):
-        s[k] = 1e9
-    for k in (S.B_PSA_SUM, S.B_PPA_SUM, S.B_PRA_SUM, S.B_PPV_SUM, S.B_AORTIC_SUM,
-              S.B_BRAIN_SUM, S.B_KIDNEY_SUM, S.B_STEPS):  # fmt: skip
-        s[k] = 0.0
-
-
-@jit_inline
-def _track(s, index_max, index_min, value):
-    """Keep the running maximum and minimum of a value over a beat or breath."""
-    s[index_max] = max(s[index_max], value)
-    s[index_min] = min(s[index_min], value)
+    """Empty the beat accumulators for the beat that starts now."""
+    s.B_PSA_MAX = s.B_PPA_MAX = s.B_VLV_MAX = _NO_MAXIMUM
+    s.B_PSA_MIN = s.B_PPA_MIN = s.B_VLV_MIN = _NO_MINIMUM
+    s.B_PSA_SUM = s.B_PPA_SUM = s.B_PRA_SUM = s.B_PPV_SUM = 0.0
+    s.B_AORTIC_SUM = s.B_BRAIN_SUM = s.B_KIDNEY_SUM = s.B_STEPS = 0.0
 
 
 @jit_inline
 def accumulate_beat(s, p, ppl_mmHg, p_ra, q, dt):
     """Add this step's pressures, volumes and flows to the running beat."""
-    p_sa = p[P.E_SA] * (s[S.V_SA] - p[P.VU_SA]) + ppl_mmHg
-    p_pa = p[P.E_PA] * (s[S.V_PA] - p[P.VU_PA]) + ppl_mmHg
-    p_sp = p[P.E_SP] * (s[S.V_SP] - p[P.VU_SP])
-    _track(s, S.B_PSA_MAX, S.B_PSA_MIN, p_sa)
-    _track(s, S.B_PPA_MAX, S.B_PPA_MIN, p_pa)
-    _track(s, S.B_VLV_MAX, S.B_VLV_MIN, s[S.V_LV])
-    s[S.B_PSA_SUM] += p_sa
-    s[S.B_PPA_SUM] += p_pa
-    s[S.B_PRA_SUM] += p_ra
-    s[S.B_PPV_SUM] += p[P.E_PV] * (s[S.V_PV] - p[P.VU_PV]) + ppl_mmHg
-    s[S.B_AORTIC_SUM] += q[LINK_AORTIC] * dt
-    s[S.B_BRAIN_SUM] += q[LINK_BED0 + _BRAIN]
-    s[S.B_KIDNEY_SUM] += q[LINK_BED0 + _KIDNEY]
-    s[S.B_STEPS] += 1.0
+    p_sa = p.E_SA * (s.V_SA - p.VU_SA) + ppl_mmHg
+    p_pa = p.E_PA * (s.V_PA - p.VU_PA) + ppl_mmHg
+    p_sp = p.E_SP * (s.V_SP - p.VU_SP)
+    s.B_PSA_MAX = max(s.B_PSA_MAX, p_sa)
+    s.B_PSA_MIN = min(s.B_PSA_MIN, p_sa)
+    s.B_PPA_MAX = max(s.B_PPA_MAX, p_pa)
+    s.B_PPA_MIN = min(s.B_PPA_MIN, p_pa)
+    s.B_VLV_MAX = max(s.B_VLV_MAX, s.V_LV)
+    s.B_VLV_MIN = min(s.B_VLV_MIN, s.V_LV)
+    s.B_PSA_SUM += p_sa
+    s.B_PPA_SUM += p_pa
+    s.B_PRA_SUM += p_ra
+    s.B_PPV_SUM += p.E_PV * (s.V_PV - p.VU_PV) + ppl_mmHg
+    s.B_AORTIC_SUM += q[LINK_AORTIC] * dt
+    s.B_BRAIN_SUM += q[LINK_BED0 + _BRAIN]
+    s.B_KIDNEY_SUM += q[LINK_BED0 + _KIDNEY]
+    s.B_STEPS += 1.0
     return p_sa, p_sp
 
 
 @jit
 def finish_beat(s, p, m, period):
     """Publish the haemodynamic numbers of the beat that just ended."""
-    n = s[S.B_STEPS]
+    n = s.B_STEPS
     if n < 1.0:
         return
-    m[M.heart_rate] = 60.0 / period
-    m[M.systolic_bp] = s[S.B_PSA_MAX]
-    m[M.diastolic_bp] = s[S.B_PSA_MIN]
-    mean = s[S.B_PSA_SUM] / n
-    m[M.mean_arterial_pressure] = mean
-    m[M.pulse_pressure] = s[S.B_PSA_MAX] - s[S.B_PSA_MIN]
-    cvp = s[S.B_PRA_SUM] / n
-    m[M.central_venous_pressure] = cvp
-    ejected = s[S.B_AORTIC_SUM]
+    m.heart_rate = 60.0 / period
+    m.systolic_bp = s.B_PSA_MAX
+    m.diastolic_bp = s.B_PSA_MIN
+    mean = s.B_PSA_SUM / n
+    m.mean_arterial_pressure = mean
+    m.pulse_pressure = s.B_PSA_MAX - s.B_PSA_MIN
+    cvp = s.B_PRA_SUM / n
+    m.central_venous_pressure = cvp
+    ejected = s.B_AORTIC_SUM
     flow = ejected / period  # mL/s
-    m[M.stroke_volume] = ejected
-    m[M.cardiac_output] = flow * 0.06
-    m[M.cardiac_index] = flow * 0.06 / p[P.BSA]
-    m[M.ejection_fraction] = ejected / max(s[S.B_VLV_MAX], 1.0)
-    m[M.pulmonary_artery_pressure_systolic] = s[S.B_PPA_MAX]
-    m[M.pulmonary_artery_pressure_diastolic] = s[S.B_PPA_MIN]
-    pa_mean = s[S.B_PPA_SUM] / n
-    wedge = s[S.B_PPV_SUM] / n
-    m[M.pulmonary_artery_pressure_mean] = pa_mean
-    m[M.pulmonary_capillary_wedge_pressure] = wedge
+    m.stroke_volume = ejected
+    m.cardiac_output = flow * 0.06
+    m.cardiac_index = flow * 0.06 / p.BSA
+    m.ejection_fraction = ejected / max(s.B_VLV_MAX, 1.0)
+    m.pulmonary_artery_pressure_systolic = s.B_PPA_MAX
+    m.pulmonary_artery_pressure_diastolic = s.B_PPA_MIN
+    pa_mean = s.B_PPA_SUM / n
+    wedge = s.B_PPV_SUM / n
+    m.pulmonary_artery_pressure_mean = pa_mean
+    m.pulmonary_capillary_wedge_pressure = wedge
     safe_flow = max(flow, 1e-3)
-    m[M.systemic_vascular_resistance] = (mean - cvp) / safe_flow
-    m[M.pulmonary_vascular_resistance] = (pa_mean - wedge) / safe_flow
-    m[M.cerebral_blood_flow] = s[S.B_BRAIN_SUM] / n * 60.0
-    m[M.renal_blood_flow] = s[S.B_KIDNEY_SUM] / n * 60.0
+    m.systemic_vascular_resistance = (mean - cvp) / safe_flow
+    m.pulmonary_vascular_resistance = (pa_mean - wedge) / safe_flow
+    m.cerebral_blood_flow = s.B_BRAIN_SUM / n * 60.0
+    m.renal_blood_flow = s.B_KIDNEY_SUM / n * 60.0
     reset_beat(s)
 
 
 @jit
 def reset_breath(s):
-    for k in (S.BR_V_MAX, S.BR_PPL_MAX, S.BR_PTP_MAX, S.BR_CO2_MAX):
-        s[k] = -1e9
-    for k in (S.BR_V_MIN, S.BR_PPL_MIN, S.BR_PTP_MIN):
-        s[k] = 1e9
-    s[S.BR_EXP_VOLUME] = 0.0
-    s[S.BR_EXP_CO2] = 0.0
+    """Empty the breath accumulators for the breath that starts now."""
+    s.BR_V_MAX = s.BR_PPL_MAX = s.BR_PTP_MAX = s.BR_CO2_MAX = _NO_MAXIMUM
+    s.BR_V_MIN = s.BR_PPL_MIN = s.BR_PTP_MIN = _NO_MINIMUM
+    s.BR_EXP_VOLUME = 0.0
+    s.BR_EXP_CO2 = 0.0
 
 
 @jit_inline
 def accumulate_breath(s, p, ppl_cmH2O, mouth_co2, delta_volume):
     """Add this step's lung volume, pressures and expired CO2 to the running breath."""
-    v = s[S.V_LUNG]
-    ptp = (v - p[P.V_LUNG0]) / p[P.C_LUNG]
-    _track(s, S.BR_V_MAX, S.BR_V_MIN, v)
-    _track(s, S.BR_PPL_MAX, S.BR_PPL_MIN, ppl_cmH2O)
-    _track(s, S.BR_PTP_MAX, S.BR_PTP_MIN, ptp)
+    v = s.V_LUNG
+    ptp = (v - p.V_LUNG0) / p.C_LUNG
+    s.BR_V_MAX = max(s.BR_V_MAX, v)
+    s.BR_V_MIN = min(s.BR_V_MIN, v)
+    s.BR_PPL_MAX = max(s.BR_PPL_MAX, ppl_cmH2O)
+    s.BR_PPL_MIN = min(s.BR_PPL_MIN, ppl_cmH2O)
+    s.BR_PTP_MAX = max(s.BR_PTP_MAX, ptp)
+    s.BR_PTP_MIN = min(s.BR_PTP_MIN, ptp)
     if delta_volume < 0.0:
-        s[S.BR_CO2_MAX] = max(s[S.BR_CO2_MAX], mouth_co2)
-        s[S.BR_EXP_VOLUME] -= delta_volume
-        s[S.BR_EXP_CO2] -= delta_volume * mouth_co2
+        s.BR_CO2_MAX = max(s.BR_CO2_MAX, mouth_co2)
+        s.BR_EXP_VOLUME -= delta_volume
+        s.BR_EXP_CO2 -= delta_volume * mouth_co2
 
 
 @jit
 def finish_breath(s, p, m):
     """Publish the respiratory numbers of the breath that just ended."""
-    period = s[S.BREATH_PERIOD]
-    breathing = s[S.PMUS_AMPLITUDE] > 0.0
+    period = s.BREATH_PERIOD
+    breathing = s.PMUS_AMPLITUDE > 0.0
     rate = 60.0 / period if breathing else 0.0
-    tidal = s[S.BR_V_MAX] - s[S.BR_V_MIN] if breathing else 0.0
-    dead_space = p[P.VD1] + p[P.VD2]
-    m[M.respiratory_rate] = rate
-    m[M.tidal_volume] = tidal
-    m[M.minute_ventilation] = tidal * rate * 1e-3
-    m[M.alveolar_ventilation] = max(tidal - dead_space, 0.0) * rate * 1e-3
-    m[M.anatomic_dead_space] = dead_space
-    t_insp = s[S.INSPIRATION_DURATION]
-    m[M.ie_ratio] = t_insp / (period - t_insp)
-    if breathing and s[S.BR_EXP_VOLUME] > 0.0:
-        m[M.etco2] = s[S.BR_CO2_MAX]
-        mixed_expired = s[S.BR_EXP_CO2] / s[S.BR_EXP_VOLUME]
-        m[M.dead_space_ratio] = 1.0 - mixed_expired / max(s[S.ART_PCO2], 1.0)
+    tidal = s.BR_V_MAX - s.BR_V_MIN if breathing else 0.0
+    dead_space = p.VD1 + p.VD2
+    m.respiratory_rate = rate
+    m.tidal_volume = tidal
+    m.minute_ventilation = tidal * rate * 1e-3
+    m.alveolar_ventilation = max(tidal - dead_space, 0.0) * rate * 1e-3
+    m.anatomic_dead_space = dead_space
+    t_insp = s.INSPIRATION_DURATION
+    m.ie_ratio = t_insp / (period - t_insp)
+    if breathing and s.BR_EXP_VOLUME > 0.0:
+        m.etco2 = s.BR_CO2_MAX
+        mixed_expired = s.BR_EXP_CO2 / s.BR_EXP_VOLUME
+        m.dead_space_ratio = 1.0 - mixed_expired / max(s.ART_PCO2, 1.0)
     elif not breathing:
-        m[M.etco2] = 0.0  # no exhaled gas: the capnogram is flat
-    m[M.intrapleural_pressure_max] = s[S.BR_PPL_MAX]
-    m[M.intrapleural_pressure_min] = s[S.BR_PPL_MIN]
-    m[M.transpulmonary_pressure_max] = s[S.BR_PTP_MAX]
-    m[M.transpulmonary_pressure_min] = s[S.BR_PTP_MIN]
+        m.etco2 = 0.0  # no exhaled gas: the capnogram is flat
+    m.intrapleural_pressure_max = s.BR_PPL_MAX
+    m.intrapleural_pressure_min = s.BR_PPL_MIN
+    m.transpulmonary_pressure_max = s.BR_PTP_MAX
+    m.transpulmonary_pressure_min = s.BR_PTP_MIN
     reset_breath(s)
 
 
 @jit
 def update_gas_monitors(s, p, m):
     """Blood gases, acid-base, blood and metabolic numbers from the current state."""
-    hb = s[S.HB]
-    pao2, paco2 = s[S.ART_PO2], s[S.ART_PCO2]
-    v_pa = max(s[S.V_PA], 1.0)
-    pvo2, pvco2 = partial_pressures(s[S.N_O2_PA] / v_pa, s[S.N_CO2_PA] / v_pa, hb, 40.0, 46.0)
-    v_sp = max(s[S.V_SP], 1.0)
-    spo2_p, spco2 = partial_pressures(s[S.N_O2_SP] / v_sp, s[S.N_CO2_SP] / v_sp, hb, pao2, paco2)
-    base_excess = p[P.BASE_EXCESS] - (s[S.LACTATE] - p[P.LACTATE_REST])
+    hb = s.HB
+    pao2, paco2 = s.ART_PO2, s.ART_PCO2
+    v_pa = max(s.V_PA, 1.0)
+    pvo2, pvco2 = partial_pressures(s.N_O2_PA / v_pa, s.N_CO2_PA / v_pa, hb, 40.0, 46.0)
+    v_sp = max(s.V_SP, 1.0)
+    spo2_p, spco2 = partial_pressures(s.N_O2_SP / v_sp, s.N_CO2_SP / v_sp, hb, pao2, paco2)
+    base_excess = p.BASE_EXCESS - (s.LACTATE - p.LACTATE_REST)
     ph, hco3 = acid_base(paco2, base_excess, hb)
-    vo2 = s[S.VO2_LUNG] * 60.0
-    vco2 = s[S.VCO2_LUNG] * 60.0
-    rer = vco2 / vo2 if vo2 > 1e-6 else p[P.RQ]
-    pi_o2 = p[P.FIO2] * (p[P.PB] - 47.0)
-    m[M.pao2] = pao2
-    m[M.paco2] = paco2
-    m[M.pvo2] = pvo2
-    m[M.pvco2] = pvco2
-    m[M.sao2] = 100.0 * o2_saturation(pao2, paco2)
-    m[M.spo2] = 100.0 * o2_saturation(spo2_p, spco2)
-    m[M.ph_arterial] = ph
-    m[M.hco3_arterial] = hco3
-    m[M.base_excess] = base_excess
-    m[M.shunt_fraction] = p[P.SHUNT]
-    m[M.alveolar_arterial_gradient] = pi_o2 - paco2 / max(rer, 0.5) - pao2
-    m[M.pf_ratio] = pao2 / p[P.FIO2]
+    vo2 = s.VO2_LUNG * 60.0
+    vco2 = s.VCO2_LUNG * 60.0
+    rer = vco2 / vo2 if vo2 > 1e-6 else p.RQ
+    pi_o2 = p.FIO2 * (p.PB - 47.0)
+    m.pao2 = pao2
+    m.paco2 = paco2
+    m.pvo2 = pvo2
+    m.pvco2 = pvco2
+    m.sao2 = 100.0 * o2_saturation(pao2, paco2)
+    m.spo2 = 100.0 * o2_saturation(spo2_p, spco2)
+    m.ph_arterial = ph
+    m.hco3_arterial = hco3
+    m.base_excess = base_excess
+    m.shunt_fraction = p.SHUNT
+    m.alveolar_arterial_gradient = pi_o2 - paco2 / max(rer, 0.5) - pao2
+    m.pf_ratio = pao2 / p.FIO2
     pmus = muscle_pressure(
-        s[S.BREATH_ELAPSED], s[S.BREATH_PERIOD], s[S.INSPIRATION_DURATION],
-        s[S.PMUS_AMPLITUDE], p[P.PMUS_EXP_TAU_FRACTION],
+        s.BREATH_ELAPSED, s.BREATH_PERIOD, s.INSPIRATION_DURATION,
+        s.PMUS_AMPLITUDE, p.PMUS_EXP_TAU_FRACTION,
     )  # fmt: skip
-    m[M.intrapleural_pressure] = pleural_pressure(s[S.V_LUNG], p, pmus)
-    m[M.transpulmonary_pressure] = (s[S.V_LUNG] - p[P.V_LUNG0]) / p[P.C_LUNG]
-    m[M.lung_compliance] = p[P.C_LUNG] * 1e-3
-    m[M.chest_wall_compliance] = p[P.C_CHEST_WALL] * 1e-3
-    m[M.respiratory_system_compliance] = 1e-3 / (1.0 / p[P.C_LUNG] + 1.0 / p[P.C_CHEST_WALL])
-    m[M.inspiratory_resistance] = p[P.R_AW] * 1e3
-    m[M.expiratory_resistance] = p[P.R_AW] * 1e3
+    m.intrapleural_pressure = pleural_pressure(s.V_LUNG, p, pmus)
+    m.transpulmonary_pressure = (s.V_LUNG - p.V_LUNG0) / p.C_LUNG
+    m.lung_compliance = p.C_LUNG * 1e-3
+    m.chest_wall_compliance = p.C_CHEST_WALL * 1e-3
+    m.respiratory_system_compliance = 1e-3 / (1.0 / p.C_LUNG + 1.0 / p.C_CHEST_WALL)
+    m.inspiratory_resistance = p.R_AW * 1e3
+    m.expiratory_resistance = p.R_AW * 1e3
     total = blood_volume(s)
-    hct = s[S.RBC_VOLUME] / total
-    m[M.hemoglobin] = hb
-    m[M.hematocrit] = hct
-    m[M.blood_volume] = total
-    m[M.plasma_volume] = total - s[S.RBC_VOLUME]
-    m[M.urine_output] = s[S.URINE_RATE] * 3600.0
-    m[M.lactate] = s[S.LACTATE]
-    m[M.interstitial_fluid_volume] = s[S.V_ISF]
-    consciousness = 1.0 + s[S.EFFECT_0 + _CONSCIOUSNESS]
-    m[M.consciousness_index] = min(max(BIS_AWAKE * consciousness, 0.0), 100.0)
-    m[M.train_of_four_ratio] = min(max(1.0 + s[S.EFFECT_0 + _NEUROMUSCULAR], 0.0), 1.0)
+    hct = s.RBC_VOLUME / total
+    m.hemoglobin = hb
+    m.hematocrit = hct
+    m.blood_volume = total
+    m.plasma_volume = total - s.RBC_VOLUME
+    m.urine_output = s.URINE_RATE * 3600.0
+    m.lactate = s.LACTATE
+    m.interstitial_fluid_volume = s.V_ISF
+    consciousness = 1.0 + s.EFFECT[_CONSCIOUSNESS]
+    m.consciousness_index = min(max(BIS_AWAKE * consciousness, 0.0), 100.0)
+    m.train_of_four_ratio = min(max(1.0 + s.EFFECT[_NEUROMUSCULAR], 0.0), 1.0)
     for slot in range(DRUG_SLOTS):
-        m[M.drug_plasma_0 + slot] = plasma_concentration(s, p, slot)
-        m[M.drug_effect_site_0 + slot] = effect_site_concentration(s, p, slot)
-    m[M.core_temperature] = s[S.T_CORE]
-    m[M.oxygen_consumption] = vo2
-    m[M.co2_production] = vco2
-    m[M.respiratory_exchange_ratio] = rer
-    m[M.metabolic_rate] = (3.941 * vo2 + 1.106 * vco2) * 1e-3 * 1440.0
+        m.drug_plasma[slot] = plasma_concentration(s, p, slot)
+        m.drug_effect_site[slot] = effect_site_concentration(s, p, slot)
+    m.core_temperature = s.T_CORE
+    m.oxygen_consumption = vo2
+    m.co2_production = vco2
+    m.respiratory_exchange_ratio = rer
+    m.metabolic_rate = (3.941 * vo2 + 1.106 * vco2) * 1e-3 * 1440.0

@@ -25,7 +25,9 @@ from medtwin.physiology.layout import (
     DRUG_STATES,
     HAEMORRHAGE_SITES,
     N_EFFECTS,
+    Entry,
     make_layout,
+    make_record,
 )
 
 _BED_UPPER = tuple(b.upper() for b in BEDS)
@@ -378,26 +380,26 @@ REFERENCE: dict[str, Parameter] = {
 
 # Per-patient values computed by `scaling.derive_parameters` (see its docstring for the
 # rule and source of each).
-DERIVED = [
+DERIVED: list[Entry] = [
     "HB", "BLOOD_VOLUME", "BSA", "IBW", "MIN_HEART_PERIOD", "HEAT_CAPACITY",
     "HEAT_CONDUCTANCE", "T_REST",
     "VU_VC", "E_VC",
-    *(f"R_{b}" for b in _BED_UPPER),
-    *(f"G_R_{b}" for b in _BED_UPPER),
-    *(f"E_V_{b}" for b in _BED_UPPER),
-    *(f"VU_V_{b}" for b in _BED_UPPER),
-    *(f"R_V_{b}" for b in _BED_UPPER),
-    *(f"G_VU_{b}" for b in _BED_UPPER),
-    *(f"VO2_{b}" for b in _BED_UPPER),
-    *(f"CAP_O2_{b}" for b in _BED_UPPER),
-    *(f"CAP_CO2_{b}" for b in _BED_UPPER),
+    ("R", _BED_UPPER),
+    ("G_R", _BED_UPPER),
+    ("E_V", _BED_UPPER),
+    ("VU_V", _BED_UPPER),
+    ("R_V", _BED_UPPER),
+    ("G_VU", _BED_UPPER),
+    ("VO2", _BED_UPPER),
+    ("CAP_O2", _BED_UPPER),
+    ("CAP_CO2", _BED_UPPER),
     "FRC", "V_LUNG0", "V_CW0", "VD1", "VD2", "RR_REST", "PMUS_REST", "VE_REST",
     "SIGMA_REF_S", "FEV_REF", "SEED",
     # body fluids and blood, referenced to the settled resting state
     "SYMPATHETIC_REST", "CVP_REST", "V_ISF_REST", "INTERSTITIAL_COMPLIANCE",
     "CAPILLARY_PRESSURE_REF", "ONCOTIC_PRESSURE_REF",
     "RENAL_PRESSURE_REF", "BLOOD_VOLUME_REF", "FLUID_INTAKE", "LACTATE_VOLUME",
-    *(f"TISSUE_O2_REST_{b}" for b in _BED_UPPER),
+    ("TISSUE_O2_REST", _BED_UPPER),
     # interventions, set by actions
     ("HAEMORRHAGE_RATE", len(HAEMORRHAGE_SITES)), "INFUSION_RATE", "INFUSION_HCT",
     "INFUSION_PROTEIN", "INFUSION_O2",
@@ -409,4 +411,5 @@ DERIVED = [
 ]  # fmt: skip
 
 P = make_layout("P", [*REFERENCE, *DERIVED])
+P_RECORD = make_record([*REFERENCE, *DERIVED])
 N_PARAM = len(P)

@@ -21,8 +21,6 @@ import numpy as np
 
 from medtwin.physiology.circulation import A_MUSCLE_STRENGTH, A_RESPIRATORY_RATE
 from medtwin.physiology.jit import jit_inline
-from medtwin.physiology.layout import S
-from medtwin.physiology.parameters import P
 
 
 @jit_inline
@@ -44,14 +42,14 @@ def muscle_pressure(elapsed, period, t_insp, amplitude, tau_fraction):
 @jit_inline
 def pleural_pressure(volume, p, pmus):
     """Pleural pressure (cmH2O) from lung volume and muscle pressure."""
-    return (volume - p[P.V_CW0]) / p[P.C_CHEST_WALL] + pmus
+    return (volume - p.V_CW0) / p.C_CHEST_WALL + pmus
 
 
 @jit_inline
 def lung_rhs(volume, p, ppl):
     """Airway flow (mL/s, positive into the lungs) at the given pleural pressure."""
-    p_alv = ppl + (volume - p[P.V_LUNG0]) / p[P.C_LUNG]
-    return -p_alv / p[P.R_AW]
+    p_alv = ppl + (volume - p.V_LUNG0) / p.C_LUNG
+    return -p_alv / p.R_AW
 
 
 @jit_inline
@@ -60,34 +58,34 @@ def move_airway_gas(s, p, delta_volume):
 
     Returns the CO2 partial pressure seen at the airway opening (capnograph).
     """
-    vd1 = p[P.VD1]
-    vd2 = p[P.VD2]
-    pi_o2 = p[P.FIO2] * (p[P.PB] - 47.0)
-    pi_co2 = p[P.FICO2] * (p[P.PB] - 47.0)
+    vd1 = p.VD1
+    vd2 = p.VD2
+    pi_o2 = p.FIO2 * (p.PB - 47.0)
+    pi_co2 = p.FICO2 * (p.PB - 47.0)
     if delta_volume >= 0.0:
         # inspiration: air -> D1 -> D2 -> alveoli (updating downstream first)
         f2 = delta_volume / vd2
         f1 = delta_volume / vd1
-        s[S.ALV_O2] += delta_volume * s[S.D2_PO2]
-        s[S.ALV_CO2] += delta_volume * s[S.D2_PCO2]
-        s[S.D2_PO2] += f2 * (s[S.D1_PO2] - s[S.D2_PO2])
-        s[S.D2_PCO2] += f2 * (s[S.D1_PCO2] - s[S.D2_PCO2])
-        s[S.D1_PO2] += f1 * (pi_o2 - s[S.D1_PO2])
-        s[S.D1_PCO2] += f1 * (pi_co2 - s[S.D1_PCO2])
+        s.ALV_O2 += delta_volume * s.D2_PO2
+        s.ALV_CO2 += delta_volume * s.D2_PCO2
+        s.D2_PO2 += f2 * (s.D1_PO2 - s.D2_PO2)
+        s.D2_PCO2 += f2 * (s.D1_PCO2 - s.D2_PCO2)
+        s.D1_PO2 += f1 * (pi_o2 - s.D1_PO2)
+        s.D1_PCO2 += f1 * (pi_co2 - s.D1_PCO2)
         return pi_co2
     out = -delta_volume
-    alveolar_volume = s[S.V_LUNG] - vd1 - vd2 + out  # before this outflow
-    pa_o2 = s[S.ALV_O2] / alveolar_volume
-    pa_co2 = s[S.ALV_CO2] / alveolar_volume
-    s[S.ALV_O2] -= out * pa_o2
-    s[S.ALV_CO2] -= out * pa_co2
+    alveolar_volume = s.V_LUNG - vd1 - vd2 + out  # before this outflow
+    pa_o2 = s.ALV_O2 / alveolar_volume
+    pa_co2 = s.ALV_CO2 / alveolar_volume
+    s.ALV_O2 -= out * pa_o2
+    s.ALV_CO2 -= out * pa_co2
     f1 = out / vd1
     f2 = out / vd2
-    s[S.D1_PO2] += f1 * (s[S.D2_PO2] - s[S.D1_PO2])
-    s[S.D1_PCO2] += f1 * (s[S.D2_PCO2] - s[S.D1_PCO2])
-    s[S.D2_PO2] += f2 * (pa_o2 - s[S.D2_PO2])
-    s[S.D2_PCO2] += f2 * (pa_co2 - s[S.D2_PCO2])
-    return s[S.D1_PCO2]
+    s.D1_PO2 += f1 * (s.D2_PO2 - s.D1_PO2)
+    s.D1_PCO2 += f1 * (s.D2_PCO2 - s.D1_PCO2)
+    s.D2_PO2 += f2 * (pa_o2 - s.D2_PO2)
+    s.D2_PCO2 += f2 * (pa_co2 - s.D2_PCO2)
+    return s.D1_PCO2
 
 
 APNOEA_DEMAND_FRACTION = 0.05
@@ -111,17 +109,17 @@ def start_breath(s, p, act, period_factor):
     (neuromuscular block) lower the amplitude but not the drive. `period_factor` is
     this breath's random variation of its duration (1 = none).
     """
-    ratio = s[S.VE_DEMAND] / p[P.VE_REST]
-    exponent = p[P.VT_DRIVE_EXPONENT]
-    rate = p[P.RR_REST] * ratio ** (1.0 - exponent) * act[A_RESPIRATORY_RATE]
+    ratio = s.VE_DEMAND / p.VE_REST
+    exponent = p.VT_DRIVE_EXPONENT
+    rate = p.RR_REST * ratio ** (1.0 - exponent) * act[A_RESPIRATORY_RATE]
     strength = act[A_MUSCLE_STRENGTH]
     effort = ratio**exponent * strength
     if ratio < APNOEA_DEMAND_FRACTION or rate < MIN_RATE or effort < MIN_EFFORT:
-        s[S.BREATH_PERIOD] = APNOEA_RECHECK_S
-        s[S.INSPIRATION_DURATION] = p[P.TI_FRACTION] * APNOEA_RECHECK_S
-        s[S.PMUS_AMPLITUDE] = 0.0
+        s.BREATH_PERIOD = APNOEA_RECHECK_S
+        s.INSPIRATION_DURATION = p.TI_FRACTION * APNOEA_RECHECK_S
+        s.PMUS_AMPLITUDE = 0.0
         return
     period = 60.0 / min(rate, MAX_RATE) * period_factor
-    s[S.BREATH_PERIOD] = period
-    s[S.INSPIRATION_DURATION] = p[P.TI_FRACTION] * period
-    s[S.PMUS_AMPLITUDE] = p[P.PMUS_REST] * effort
+    s.BREATH_PERIOD = period
+    s.INSPIRATION_DURATION = p.TI_FRACTION * period
+    s.PMUS_AMPLITUDE = p.PMUS_REST * effort

@@ -69,12 +69,14 @@ def resting_states(
         for i in missing:
             _write(directory / f"{_key(params[i], step_s)}.npy", state[i], monitors[i])
     referenced = params.copy()
-    for row, settled_state in zip(referenced, state, strict=True):
-        reference_to_rest(row, settled_state)
+    for row, settled_state, settled_monitors in zip(referenced, state, monitors, strict=True):
+        reference_to_rest(row, settled_state, settled_monitors)
     return referenced, state, monitors
 
 
-def reference_to_rest(params_row: np.ndarray, state_row: np.ndarray) -> None:
+def reference_to_rest(
+    params_row: np.ndarray, state_row: np.ndarray, monitors_row: np.ndarray
+) -> None:
     """Make a settled state the reference of the slow balances (in place).
 
     Fluid balance (filtration = lymph, intake = urine), resting sympathetic activity
@@ -82,7 +84,7 @@ def reference_to_rest(params_row: np.ndarray, state_row: np.ndarray) -> None:
     the cardiopulmonary reflex) and each tissue's resting O2 content are referenced to
     the settled state, so a patient at rest stays there.
     """
-    fluid_references(params_row, state_row)
+    fluid_references(params_row, state_row, monitors_row)
     params_row[P.SYMPATHETIC_REST] = state_row[S.SYMPATHETIC_SLOW]
     params_row[P.CVP_REST] = state_row[S.CVP_SLOW]
     tissue = state_row[S.T_O2_BRAIN : S.T_O2_BRAIN + 6]
@@ -104,8 +106,8 @@ def _settle(params: np.ndarray, step_s: float) -> Batch:
     batch = Batch(held, start, np.zeros((len(params), N_MONITOR)), step_s)
     for seconds in SETTLE_PASSES_S:
         batch.advance(seconds)
-        for row, state in zip(batch.params, batch.state, strict=True):
-            reference_to_rest(row, state)
+        for row, state, monitors in zip(batch.params, batch.state, batch.monitors, strict=True):
+            reference_to_rest(row, state, monitors)
     batch.state[:, _COUNTERS] = 0.0  # the settled state is time zero of the new twin
     return batch
 
