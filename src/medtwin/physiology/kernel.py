@@ -143,24 +143,17 @@ def _euler_point(point, y, slope, h):
 
 
 @jit
-def _fast_step(s, p, m, act, dt, stages, flows, drives):
-    """One production step of the fast part.
+def _rk4(s, p, act, dt, stages, flows, drives):
+    """Advance the fast states by one RK4 step and add the link volumes carried.
 
-    RK4 over circulation and lung mechanics, then the airway gas, the beat and breath
-    accumulators, and the start of a new beat or breath when one is due. `stages`
-    (5 state records) and `flows` (5 rows of link flows) are scratch space. Returns
-    this step's waveform samples: beat phase and period, arterial, central venous and
-    pleth pressures, airway CO2 and flow.
+    `drives` holds the activations and muscle pressure at t, t + dt/2 and t + dt;
+    `stages` and `flows` are scratch space, and `flows[4]` ends as the step's mean
+    link flows.
     """
-    be, bp = s.BEAT_ELAPSED, s.BEAT_PERIOD
-    re, rp = s.BREATH_ELAPSED, s.BREATH_PERIOD
-    _drives(s, p, dt, drives)
     phi0, phia0, pm0 = drives[0, 0], drives[0, 1], drives[0, 2]
     phi_h, phia_h, pm_h = drives[1, 0], drives[1, 1], drives[1, 2]
     phi1, phia1, pm1 = drives[2, 0], drives[2, 1], drives[2, 2]
-    v_lung_before = s.V_LUNG
     half = 0.5 * dt
-
     k1, k2, k3, k4, point = stages[0], stages[1], stages[2], stages[3], stages[4]
     q1, q2, q3, q4, qw = flows[0], flows[1], flows[2], flows[3], flows[4]
     _stage(s, p, act, phi0, phia0, pm0, k1, q1)
@@ -176,6 +169,25 @@ def _fast_step(s, p, m, act, dt, stages, flows, drives):
     for k in range(N_LINKS):
         qw[k] = (q1[k] + 2.0 * q2[k] + 2.0 * q3[k] + q4[k]) / 6.0
         s.LINK_VOLUME[k] += dt * qw[k]
+
+
+@jit
+def _fast_step(s, p, m, act, dt, stages, flows, drives):
+    """One production step of the fast part.
+
+    RK4 over circulation and lung mechanics, then the airway gas, the beat and breath
+    accumulators, and the start of a new beat or breath when one is due. `stages`
+    (5 state records) and `flows` (5 rows of link flows) are scratch space. Returns
+    this step's waveform samples: beat phase and period, arterial, central venous and
+    pleth pressures, airway CO2 and flow.
+    """
+    be, bp = s.BEAT_ELAPSED, s.BEAT_PERIOD
+    re, rp = s.BREATH_ELAPSED, s.BREATH_PERIOD
+    _drives(s, p, dt, drives)
+    v_lung_before = s.V_LUNG
+    _rk4(s, p, act, dt, stages, flows, drives)
+    qw = flows[4]
+    pm1, phia1 = drives[2, 2], drives[2, 1]
 
     delta_v = s.V_LUNG - v_lung_before
     mouth_co2 = move_airway_gas(s, p, delta_v)
