@@ -10,8 +10,10 @@ Figures:
    several runs and the real-time multiple, without and with waveform recording;
 2. batch throughput in simulated patient-seconds per wall-second for 1 to 1000
    twins, on one thread and on two, with the per-core figure and the speed-up;
-3. start-up: a fresh process with an empty cache (import, compile, settle), the same
-   command again with the cache filled, and the settle cost of a new custom patient.
+3. start-up: a fresh process with an empty cache (import, compile, settle), also
+   without the helper process that compiles half the kernel on a second core, the
+   same command again with the cache filled, and the settle cost of a new custom
+   patient.
 
 In-process figures use the user's medtwin cache; the first run after an engine change
 settles the 1111 benchmark patients once (about two minutes on two cores). Each run
@@ -46,6 +48,10 @@ from medtwin.physiology.steady_state import resting_states
 
 BATCH_SIZES = (1, 10, 100, 1000)
 START_COMMAND = "import medtwin; medtwin.Twin('standard-male').advance(1)"
+ONE_PROCESS_START_COMMAND = (
+    "from medtwin.physiology import precompile; precompile.ensure_compiled(cores=1); "
+    + START_COMMAND
+)
 IMPORT_COMMAND = "import medtwin"
 
 
@@ -250,6 +256,7 @@ def startup_table(console: Console) -> Table:
         cache = Path(tmp) / "cache"
         with console.status("cold start: empty cache, compiling"):
             cold = process_wall_s(START_COMMAND, cache)
+            cold_one_process = process_wall_s(ONE_PROCESS_START_COMMAND, Path(tmp) / "cache-1")
         warm = process_wall_s(START_COMMAND, cache)
         bare_import = process_wall_s(IMPORT_COMMAND, cache)
         path = new_patient_file(Path(tmp))
@@ -258,6 +265,7 @@ def startup_table(console: Console) -> Table:
         known_patient = best_wall_s(lambda: Twin(path, waveform_seconds=0), 3)
     rows = {
         "cold process: import + compile + settle + 1 s (empty cache)": cold,
+        "cold process, compiling without the helper process": cold_one_process,
         "warm process: same command, cache filled": warm,
         "warm process: import medtwin only": bare_import,
         "new custom patient (YAML) in a warm process: load + settle": new_patient,

@@ -17,6 +17,7 @@ import numpy as np
 from medtwin.physiology.kernel import advance_batch
 from medtwin.physiology.layout import M_RECORD, N_MONITOR, N_STATE, N_WAVE, S_RECORD, S
 from medtwin.physiology.parameters import N_PARAM, P_RECORD
+from medtwin.physiology.precompile import ensure_compiled
 
 STEP_S = 0.005
 """Production step (s). RK4 at 5 ms keeps systolic/diastolic pressure and cardiac
@@ -126,6 +127,7 @@ class Batch:
         Patients are independent and the kernel releases the GIL, so slices of the
         batch run in parallel with results identical to a single-thread run.
         """
+        ensure_compiled(available_cores())
         cores = self.threads or available_cores()
         threads = min(cores, self.n // MIN_PATIENTS_PER_THREAD) or 1
         bounds = np.linspace(0, self.n, threads + 1).astype(int)

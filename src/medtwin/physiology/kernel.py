@@ -41,7 +41,7 @@ from medtwin.physiology.exchange import (
     transport,
 )
 from medtwin.physiology.fluids import account_blood, fluid_rates
-from medtwin.physiology.jit import jit, jit_inline, jit_nogil
+from medtwin.physiology.jit import jit, jit_entry, jit_inline, jit_nogil
 from medtwin.physiology.layout import N_FAST, N_LINKS, S_RECORD, W
 from medtwin.physiology.monitors import (
     accumulate_beat,
@@ -79,7 +79,7 @@ def _stage(y, p, act, phi, phi_atria, pmus, dydt, q):
     dydt.V_LUNG = lung_rhs(y.V_LUNG, p, ppl)
 
 
-@jit
+@jit_entry
 def _slow_step(s, p, act, dt_slow):
     """Fluids and blood, gas transport and exchange, metabolism, heat, drugs, reflexes."""
     account_blood(s, p)
@@ -138,8 +138,9 @@ def _drives(s, p, dt, drives):
 @jit_inline
 def _euler_point(point, y, slope, h):
     """`point = y + h * slope` over the fast states (records of `layout.S`)."""
+    out, start, rate = point.vector, y.vector, slope.vector
     for i in range(N_FAST):
-        point.vector[i] = y.vector[i] + h * slope.vector[i]
+        out[i] = start[i] + h * rate[i]
 
 
 @jit

@@ -84,6 +84,7 @@ def make_record(entries: Iterable[Entry]) -> np.dtype:
             "formats": [f[1] for f in fields],
             "offsets": [f[2] for f in fields],
             "itemsize": 8 * len(names),
+            "aligned": True,
         }
     )
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from medtwin.physiology import engine_fingerprint, versioned_cache_dir
-from medtwin.physiology.batch import STEP_S, Batch
+from medtwin.physiology import engine_fingerprint, precompile, versioned_cache_dir
+from medtwin.physiology.batch import STEP_S, Batch, available_cores
 from medtwin.physiology.fluids import fluid_references
 from medtwin.physiology.initial import initial_state
 from medtwin.physiology.layout import N_MONITOR, N_STATE, S
@@ -99,6 +99,7 @@ def _settle(params: np.ndarray, step_s: float) -> Batch:
     referenced to a resting value moves the rest a little), so settling alternates
     simulation and referencing until they agree.
     """
+    precompile.start(available_cores())  # the kernel will be needed: start compiling
     held = params.copy()
     for name in ("FILTRATION_COEFFICIENT", "LYMPH_GAIN", "URINE_FLOW_REST", "FLUID_INTAKE"):
         held[:, P[name]] = 0.0
