@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from medtwin.physiology.jit import jit, jit_inline
+from medtwin.physiology.jit import jit, jit_forceinline, jit_inline
 from medtwin.physiology.layout import N_FAST, S
 
 LINK_PV_LA = 0
@@ -113,7 +113,7 @@ def ejection(p_max, p_out, kr):
     return 0.0
 
 
-@jit
+@jit_forceinline
 def circulation_rhs(y, p, act, phi, phi_atria, ppl_mmHg, dydt, q):
     """Derivatives of the circulatory part of the fast state, and the link flows.
 

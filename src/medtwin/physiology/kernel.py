@@ -41,7 +41,7 @@ from medtwin.physiology.exchange import (
     transport,
 )
 from medtwin.physiology.fluids import account_blood, fluid_rates
-from medtwin.physiology.jit import jit, jit_entry, jit_inline, jit_nogil
+from medtwin.physiology.jit import jit, jit_entry, jit_forceinline, jit_inline, jit_nogil
 from medtwin.physiology.layout import N_FAST, N_LINKS, S_RECORD, W
 from medtwin.physiology.monitors import (
     accumulate_beat,
@@ -116,7 +116,7 @@ def _slow_step(s, p, act, dt_slow):
     fluid_rates(s, p, act, sinus_pressure, dt_slow)
 
 
-@jit
+@jit_forceinline
 def _drives(s, p, dt, drives):
     """Ventricular and atrial activation and muscle pressure at t, t + dt/2 and t + dt.
 
@@ -143,20 +143,19 @@ def _euler_point(point, y, slope, h):
         out[i] = start[i] + h * rate[i]
 
 
-@jit
-def _rk4(s, p, act, dt, stages, flows, drives):
+@jit_forceinline
+def _rk4(s, p, act, dt, stages, q1, q2, q3, q4, qw, drives):
     """Advance the fast states by one RK4 step and add the link volumes carried.
 
     `drives` holds the activations and muscle pressure at t, t + dt/2 and t + dt;
-    `stages` and `flows` are scratch space, and `flows[4]` ends as the step's mean
-    link flows.
+    `stages` (5 state records) and `q1`-`q4` (link flows at each stage) are scratch
+    space, and `qw` receives the step's mean link flows.
     """
     phi0, phia0, pm0 = drives[0, 0], drives[0, 1], drives[0, 2]
     phi_h, phia_h, pm_h = drives[1, 0], drives[1, 1], drives[1, 2]
     phi1, phia1, pm1 = drives[2, 0], drives[2, 1], drives[2, 2]
     half = 0.5 * dt
     k1, k2, k3, k4, point = stages[0], stages[1], stages[2], stages[3], stages[4]
-    q1, q2, q3, q4, qw = flows[0], flows[1], flows[2], flows[3], flows[4]
     _stage(s, p, act, phi0, phia0, pm0, k1, q1)
     _euler_point(point, s, k1, half)
     _stage(point, p, act, phi_h, phia_h, pm_h, k2, q2)
@@ -173,12 +172,12 @@ def _rk4(s, p, act, dt, stages, flows, drives):
 
 
 @jit
-def _fast_step(s, p, m, act, dt, stages, flows, drives):
+def _fast_step(s, p, m, act, dt, stages, q1, q2, q3, q4, qw, drives):
     """One production step of the fast part.
 
     RK4 over circulation and lung mechanics, then the airway gas, the beat and breath
-    accumulators, and the start of a new beat or breath when one is due. `stages`
-    (5 state records) and `flows` (5 rows of link flows) are scratch space. Returns
+    accumulators, and the start of a new beat or breath when one is due. `stages`,
+    `q1`-`q4` and `qw` are scratch space (see `_rk4`). Returns
     this step's waveform samples: beat phase and period, arterial, central venous and
     pleth pressures, airway CO2 and flow.
     """
@@ -186,8 +185,7 @@ def _fast_step(s, p, m, act, dt, stages, flows, drives):
     re, rp = s.BREATH_ELAPSED, s.BREATH_PERIOD
     _drives(s, p, dt, drives)
     v_lung_before = s.V_LUNG
-    _rk4(s, p, act, dt, stages, flows, drives)
-    qw = flows[4]
+    _rk4(s, p, act, dt, stages, q1, q2, q3, q4, qw, drives)
     pm1, phia1 = drives[2, 2], drives[2, 1]
 
     delta_v = s.V_LUNG - v_lung_before
@@ -232,14 +230,15 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
     act = np.empty(N_ACTUAL)
     apply_effectors(s, p, act)
     stages = np.empty(5, S_RECORD)  # RK4 slopes and probe point: only fast states used
-    flows = np.empty((5, N_LINKS))
+    q1, q2, q3, q4 = np.empty(N_LINKS), np.empty(N_LINKS), np.empty(N_LINKS), np.empty(N_LINKS)
+    qw = np.empty(N_LINKS)  # link flows at the RK4 stages, and their weighted mean
     drives = np.empty((3, 3))
     record_waves = waves.shape[0] > 0
     slow_every = max(round(SLOW_STEP_S / dt), 1)
     n_recorded = 0
     for step in range(n_steps):
         phase, period, p_sa, p_ra, p_sp, co2, flow = _fast_step(
-            s, p, m, act, dt, stages, flows, drives
+            s, p, m, act, dt, stages, q1, q2, q3, q4, qw, drives
         )
         if record_waves:
             waves[step, W.beat_phase] = phase

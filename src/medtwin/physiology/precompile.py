@@ -38,7 +38,7 @@ SLOW_STEP_SIGNATURE = (_STATE, _PARAMS, _VECTOR, types.float64)
 """`kernel._slow_step(s, p, act, dt_slow)` as the kernel calls it."""
 FAST_PART_SIGNATURES = (
     (kernel._fast_step, (_STATE, _PARAMS, _MONITORS, _VECTOR, types.float64,
-                         types.Array(_STATE, 1, "C"), _MATRIX, _MATRIX)),
+                         types.Array(_STATE, 1, "C"), *[_VECTOR] * 5, _MATRIX)),
     (update_gas_monitors, (_STATE, _PARAMS, _MONITORS)),
     (apply_effectors, (_STATE, _PARAMS, _VECTOR)),
 )  # fmt: skip
