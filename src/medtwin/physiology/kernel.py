@@ -6,9 +6,14 @@ Multi-rate scheme (MODELS.md, numerical notes):
   beat or breath may start inside a step without losing its phase); the airway gas
   moves with the exact volume the lungs took in or gave out;
 - slow part, every `SLOW_STEP_S` (whole fast steps): gas transport and exchange,
-  metabolism, heat,
-  chemoreflexes and baroreflex (their time constants are seconds to hours).
+  metabolism, heat, drugs, fluids, chemoreflexes and baroreflex (their time constants
+  are seconds to hours).
 Patients are independent, so a batch can be split across cores (see `batch.Batch`).
+
+Kernels see each patient's state, parameters and monitors as records (`layout`):
+`s.V_LV`, `p.C_LUNG`. The two steps are separate functions so that, on an empty cache,
+they compile in two processes at once (`precompile`); the calls made at every RK4 stage
+are inlined by LLVM (`jit.jit_forceinline`).
 """
 
 from __future__ import annotations
@@ -81,7 +86,11 @@ def _stage(y, p, act, phi, phi_atria, pmus, dydt, q):
 
 @jit_entry
 def _slow_step(s, p, act, dt_slow):
-    """Fluids and blood, gas transport and exchange, metabolism, heat, drugs, reflexes."""
+    """Fluids and blood, gas transport and exchange, metabolism, heat, drugs, reflexes.
+
+    Cached on its own: the compile helper process (`precompile`) compiles it into the
+    cache for the kernel to load.
+    """
     account_blood(s, p)
     transport(s, p)
     for k in range(N_LINKS):
@@ -177,9 +186,9 @@ def _fast_step(s, p, m, act, dt, stages, q1, q2, q3, q4, qw, drives):
 
     RK4 over circulation and lung mechanics, then the airway gas, the beat and breath
     accumulators, and the start of a new beat or breath when one is due. `stages`,
-    `q1`-`q4` and `qw` are scratch space (see `_rk4`). Returns
-    this step's waveform samples: beat phase and period, arterial, central venous and
-    pleth pressures, airway CO2 and flow.
+    `q1`-`q4` and `qw` are scratch space (see `_rk4`). Returns this step's waveform
+    samples: beat phase and period, arterial, central venous and pleth pressures, airway
+    CO2 and flow.
     """
     be, bp = s.BEAT_ELAPSED, s.BEAT_PERIOD
     re, rp = s.BREATH_ELAPSED, s.BREATH_PERIOD
@@ -264,9 +273,11 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
 
 @jit_nogil
 def advance_batch(state, params, monitors, n_steps, dt, record_every, history, waves):
-    """Advance every patient (row) of the batch; see `advance_one`.
+    """Advance every patient of the batch; see `advance_one`.
 
-    Releases the GIL, so `Batch` runs slices of a large batch on several threads.
+    `state`, `params` and `monitors` are arrays of records, one per patient; `history`
+    and `waves` have a leading patient axis. Releases the GIL, so `Batch` runs slices
+    of a large batch on several threads.
     """
     for i in range(state.shape[0]):
         advance_one(

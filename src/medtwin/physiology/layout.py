@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,17 +37,28 @@ ROW_FIELD = "vector"
 """The record field that spans a whole row, for access by computed column index."""
 
 
-def _expand(entries: Iterable[Entry]) -> tuple[list[str], dict[str, tuple[int, int]]]:
-    """Names in column order, and the (first column, length) of each run by stem."""
+@dataclass(frozen=True)
+class _Run:
+    """A run of consecutive names sharing a stem."""
+
+    first: int
+    length: int
+    numbered: bool
+    """Members named `stem_0, stem_1, ...` (reached by index only, not by name)."""
+
+
+def _expand(entries: Iterable[Entry]) -> tuple[list[str], dict[str, _Run]]:
+    """Names in column order, and each run by its stem."""
     names: list[str] = []
-    runs: dict[str, tuple[int, int]] = {}
+    runs: dict[str, _Run] = {}
     for entry in entries:
         if isinstance(entry, str):
             names.append(entry)
             continue
         stem, members = entry
-        suffixes = range(members) if isinstance(members, int) else members
-        runs[stem] = (len(names), len(suffixes))
+        numbered = isinstance(members, int)
+        suffixes = range(members) if numbered else members
+        runs[stem] = _Run(len(names), len(suffixes), numbered)
         names.extend(f"{stem}_{suffix}" for suffix in suffixes)
     return names, runs
 
@@ -68,15 +80,9 @@ def make_record(entries: Iterable[Entry]) -> np.dtype:
     type cheap: it writes the type out in full at every compiler pass.
     """
     names, runs = _expand(entries)
-    numbered = {
-        f"{stem}_{k}"
-        for entry in entries
-        if isinstance(entry, tuple) and isinstance(entry[1], int)
-        for stem, count in [entry]
-        for k in range(count)
-    }
-    fields = [(n, np.float64, 8 * i) for i, n in enumerate(names) if n not in numbered]
-    fields += [(stem, (np.float64, (length,)), 8 * first) for stem, (first, length) in runs.items()]
+    by_index = {run.first + k for run in runs.values() if run.numbered for k in range(run.length)}
+    fields = [(n, np.float64, 8 * i) for i, n in enumerate(names) if i not in by_index]
+    fields += [(stem, (np.float64, (run.length,)), 8 * run.first) for stem, run in runs.items()]
     fields.append((ROW_FIELD, (np.float64, (len(names),)), 0))
     return np.dtype(
         {
