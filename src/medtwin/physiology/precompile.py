@@ -87,6 +87,8 @@ def ensure_compiled(cores: int) -> None:
     `cores` allow (see the module docstring and `start`).
     """
     global _compiled
+    if _compiled:  # every kernel run asks; only the first waits for the lock
+        return
     start(cores)
     with _lock:
         if _compiled:
