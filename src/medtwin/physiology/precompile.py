@@ -57,8 +57,9 @@ _compiled = False
 
 
 def _marker() -> Path:
-    """A file that says this engine version's kernel is in the cache."""
-    return versioned_cache_dir("numba") / "kernel-compiled"
+    """A file that says this engine version's kernel, compiled by this Numba, is in
+    the cache."""
+    return versioned_cache_dir("numba") / f"kernel-compiled-numba-{numba.__version__}"
 
 
 def compile_slow_step() -> None:
