@@ -60,8 +60,10 @@ def _records(rows: np.ndarray, record: np.dtype) -> np.ndarray:
 class Batch:
     """Parameters, state and monitors of n patients, advanced in steps of `step_s`.
 
-    The batch works on its own copies of the arrays it is given. `threads` caps the
-    threads a large batch is split over (default: every core).
+    The batch works on its own copies of the arrays it is given; callers change them in
+    place (actions write parameters), never replace them, since the kernel reads them
+    through record views made once. `threads` caps the threads a large batch is split
+    over (default: every core).
     """
 
     def __init__(
@@ -72,14 +74,34 @@ class Batch:
         step_s: float = STEP_S,
         threads: int | None = None,
     ) -> None:
-        self.params = _owned_rows(params, N_PARAM)
-        self.state = _owned_rows(state, N_STATE)
-        self.monitors = _owned_rows(monitors, N_MONITOR)
-        if not (len(self.params) == len(self.state) == len(self.monitors)):
+        self._params = _owned_rows(params, N_PARAM)
+        self._state = _owned_rows(state, N_STATE)
+        self._monitors = _owned_rows(monitors, N_MONITOR)
+        if not (len(self._params) == len(self._state) == len(self._monitors)):
             raise ValueError("params, state and monitors must have one row per patient")
+        self._records = (
+            _records(self._state, S_RECORD),
+            _records(self._params, P_RECORD),
+            _records(self._monitors, M_RECORD),
+        )
         self.step_s = float(step_s)
         self.threads = threads
         self.record_every = round(RECORD_INTERVAL_S / self.step_s)
+
+    @property
+    def params(self) -> np.ndarray:
+        """Parameter rows `(n, N_PARAM)`."""
+        return self._params
+
+    @property
+    def state(self) -> np.ndarray:
+        """State rows `(n, N_STATE)`."""
+        return self._state
+
+    @property
+    def monitors(self) -> np.ndarray:
+        """Latest monitor values `(n, N_MONITOR)`."""
+        return self._monitors
 
     @property
     def n(self) -> int:
@@ -132,10 +154,11 @@ class Batch:
         threads = min(cores, self.n // MIN_PATIENTS_PER_THREAD) or 1
         bounds = np.linspace(0, self.n, threads + 1).astype(int)
 
+        states, params, monitors = self._records
+
         def run_slice(a: int, b: int) -> None:
             advance_batch(
-                _records(self.state[a:b], S_RECORD), _records(self.params[a:b], P_RECORD),
-                _records(self.monitors[a:b], M_RECORD), n_steps,
+                states[a:b], params[a:b], monitors[a:b], n_steps,
                 self.step_s, self.record_every, history[a:b], waves[a:b],
             )  # fmt: skip
 
