@@ -149,9 +149,9 @@ class Batch:
         Patients are independent and the kernel releases the GIL, so slices of the
         batch run in parallel with results identical to a single-thread run.
         """
-        ensure_compiled(available_cores())
-        cores = self.threads or available_cores()
-        threads = min(cores, self.n // MIN_PATIENTS_PER_THREAD) or 1
+        cores = available_cores()
+        ensure_compiled(cores)
+        threads = min(self.threads or cores, self.n // MIN_PATIENTS_PER_THREAD) or 1
         bounds = np.linspace(0, self.n, threads + 1).astype(int)
 
         states, params, monitors = self._records

@@ -13,12 +13,13 @@ import numpy as np
 from medtwin.physiology.bloodgas import co2_content, o2_content
 from medtwin.physiology.exchange import BLOOD_VOLUME_STATE
 from medtwin.physiology.fluids import MCHC_G_PER_DL
-from medtwin.physiology.jit import jit, on_state_row
+from medtwin.physiology.jit import jit_entry
 from medtwin.physiology.layout import (
     BEDS,
     BLOOD_COMPARTMENTS,
     DELAY_SLOTS,
     N_STATE,
+    S_RECORD,
     S,
 )
 from medtwin.physiology.monitors import reset_beat, reset_breath
@@ -59,15 +60,19 @@ def initial_state(p: np.ndarray) -> np.ndarray:
     _initial_fluids(s, p)
     _initial_gases(s, p)
     _initial_control(s, p)
-    on_state_row(_empty_accumulators, s)
+    _empty_accumulators(s.view(S_RECORD))
     return s
 
 
-@jit
-def _empty_accumulators(s):
-    """Start the first beat and breath with empty accumulators."""
-    reset_beat(s)
-    reset_breath(s)
+@jit_entry
+def _empty_accumulators(records):
+    """Start the first beat and breath with empty accumulators.
+
+    `records` holds the one state record: NumPy hands Numba an array of records whose
+    fields overlap (the runs and `vector`), but not a lone record.
+    """
+    reset_beat(records[0])
+    reset_breath(records[0])
 
 
 def _initial_fluids(s: np.ndarray, p: np.ndarray) -> None:

@@ -19,26 +19,9 @@ from __future__ import annotations
 
 import numba
 
-from medtwin.physiology.layout import S_RECORD
-
 _INTERNAL = {"error_model": "numpy", "no_cpython_wrapper": True, "no_cfunc_wrapper": True}
 jit = numba.njit(**_INTERNAL)
 jit_inline = numba.njit(**_INTERNAL, inline="always")
 jit_forceinline = numba.njit(**_INTERNAL, forceinline=True)
 jit_entry = numba.njit(cache=True, error_model="numpy")
 jit_nogil = numba.njit(cache=True, error_model="numpy", nogil=True)
-
-
-@jit_entry
-def _on_first_record(function, records):
-    """`function` of the first record (a compiled function is an argument like any)."""
-    return function(records[0])
-
-
-def on_state_row(function, state):
-    """Call a compiled function of the state record on one row of a state array.
-
-    For Python callers: NumPy cannot hand Numba a record scalar whose fields overlap
-    (the runs and `vector`), but it can hand over an array of them.
-    """
-    return _on_first_record(function, state.view(S_RECORD))
