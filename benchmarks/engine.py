@@ -49,8 +49,7 @@ from medtwin.physiology.steady_state import resting_states
 BATCH_SIZES = (1, 10, 100, 1000)
 START_COMMAND = "import medtwin; medtwin.Twin('standard-male').advance(1)"
 ONE_PROCESS_START_COMMAND = (
-    "from medtwin.physiology import precompile; precompile.ensure_compiled(cores=1); "
-    + START_COMMAND
+    "from medtwin.compiled import precompile; precompile.ensure_compiled(cores=1); " + START_COMMAND
 )
 IMPORT_COMMAND = "import medtwin"
 

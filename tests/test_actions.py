@@ -1,29 +1,33 @@
-"""Action models: validation and refusals, the fluid table, resolution for a patient."""
+"""Action kinds: validation and refusals, the fluid table, and what each writes into
+the engine's inputs for a patient."""
 
 import math
 
+import numpy as np
 import pytest
 
 from medtwin.actions import (
     FLUIDS,
+    SITES,
+    ActionContext,
     ActionError,
-    BleedRate,
     DrugBolus,
-    DrugDose,
     DrugInfusion,
-    DrugRate,
     FluidInfusion,
-    FluidRate,
+    FollowUp,
     Haemorrhage,
     StopDrugInfusion,
     StopFluid,
     StopHaemorrhage,
+    Treatments,
     UnknownFluidError,
     action_from_dict,
     fluid,
-    resolve,
 )
 from medtwin.patients import Patient
+from medtwin.physiology.inputs import EngineInputs
+from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES
+from medtwin.physiology.parameters import N_PARAM
 
 
 def patient(weight_kg: float) -> Patient:
@@ -179,40 +183,77 @@ def test_actions_from_dicts_round_trip_and_refuse_unknown_kinds():
     )
 
 
-def test_per_kg_doses_resolve_with_the_patients_weight():
-    bolus = DrugBolus(drug="propofol", dose=2, unit="mg/kg")
-    assert resolve(bolus, patient(70)) == DrugDose("propofol", pytest.approx(140.0), "mg")
-    assert resolve(bolus, patient(50)).amount == pytest.approx(100.0)
-    infusion = DrugInfusion(drug="norepinephrine", rate=0.1, unit="mcg/kg/min")
-    resolved = resolve(infusion, patient(80))
-    assert resolved.rate_per_s == pytest.approx(0.1 * 80 / 60)
-    assert resolved.amount_unit == "mcg"
-    stop = resolve(StopDrugInfusion(drug="norepinephrine"), patient(80))
-    assert stop == DrugRate("norepinephrine", 0.0, "mcg")
+def context(weight_kg: float = 70.0) -> ActionContext:
+    """A patient's engine inputs and drug amounts, empty, as an action sees them."""
+    someone = patient(weight_kg)
+    inputs = EngineInputs(np.zeros(N_PARAM))
+    inputs.clear()
+    return ActionContext(someone, 0.0, inputs, np.zeros((DRUG_SLOTS, DRUG_STATES)),
+                         Treatments(someone))  # fmt: skip
+
+
+def test_per_kg_doses_are_given_for_the_patients_weight():
+    for weight, expected_mg in ((70, 140.0), (50, 100.0)):
+        given = context(weight)
+        assert DrugBolus(drug="propofol", dose=2, unit="mg/kg").apply(given) == []
+        slot = given.treatments.slots["propofol"]
+        assert given.drug_amounts[slot, 0] == pytest.approx(expected_mg)
+    given = context(80)
+    DrugInfusion(drug="norepinephrine", rate=0.1, unit="mcg/kg/min").apply(given)
+    slot = given.treatments.slots["norepinephrine"]
+    assert given.inputs["DRUG_RATE"][slot] == pytest.approx(0.1 * 80 / 60)  # mcg/s
+    StopDrugInfusion(drug="norepinephrine").apply(given)
+    assert given.inputs["DRUG_RATE"][slot] == 0.0
+
+
+def test_stopping_an_infusion_that_does_not_run_is_refused_and_changes_nothing():
+    given = context()
+    message = refusal(StopDrugInfusion(drug="norepinephrine").apply, given)
+    assert message == "drug = 'norepinephrine': no norepinephrine infusion runs"
+    assert given.treatments.slots == {}
 
 
 def test_fifty_grams_of_fentanyl_are_refused_with_amount_and_limit():
-    message = refusal(resolve, DrugBolus(drug="fentanyl", dose=50, unit="g"), patient(70))
+    bolus = DrugBolus(drug="fentanyl", dose=50, unit="g")
+    message = refusal(bolus.check, patient(70))
     assert message.startswith("dose = 50 g of fentanyl for a 70 kg patient: ")
     assert "5e+07 mcg" in message and "above the largest plausible bolus" in message
+    given = context()
+    assert refusal(bolus.apply, given) == message
+    assert given.treatments.slots == {} and not given.drug_amounts.any()
 
 
 def test_an_infusion_above_the_limit_is_refused():
     action = DrugInfusion(drug="norepinephrine", rate=50, unit="mcg/kg/min")
-    message = refusal(resolve, action, patient(70))
+    message = refusal(action.check, patient(70))
     assert message.startswith("rate = 50 mcg/kg/min of norepinephrine for a 70 kg patient")
 
 
-def test_fluids_and_haemorrhage_resolve_to_rates_and_end_times():
-    someone = patient(70)
-    bag = resolve(FluidInfusion(fluid="LR", volume_mL=1000, duration_min=15), someone)
-    assert bag == FluidRate(fluid("lactated Ringer's"), pytest.approx(1000 / 900), 900.0)
-    drip = resolve(FluidInfusion(fluid="normal saline", rate_mL_per_h=125), someone)
-    assert (drip.rate_mL_per_s, drip.end_s) == (pytest.approx(125 / 3600), None)
-    assert resolve(StopFluid(fluid="normal saline"), someone).rate_mL_per_s == 0.0
-    bleed = resolve(Haemorrhage(volume_mL=500, duration_min=10, site="muscle"), someone)
-    assert bleed == BleedRate("muscle", pytest.approx(500 / 600), 600.0)
-    assert resolve(Haemorrhage(rate_mL_per_min=150), someone) == BleedRate(
-        "arterial", pytest.approx(2.5), None
-    )
-    assert resolve(StopHaemorrhage(), someone) == BleedRate(None, 0.0, None)
+def test_fluids_and_haemorrhage_set_rates_and_schedule_their_ends():
+    given = context()
+    bag = FluidInfusion(fluid="LR", volume_mL=1000, duration_min=15).apply(given)
+    assert given.inputs["INFUSION_RATE"] == pytest.approx(1000 / 900)
+    assert bag == [FollowUp(900.0, StopFluid(fluid="lactated Ringer's"))]
+    assert FluidInfusion(fluid="normal saline", rate_mL_per_h=125).apply(given) == []
+    assert given.inputs["INFUSION_RATE"] == pytest.approx(1000 / 900 + 125 / 3600)
+    StopFluid(fluid="normal saline").apply(given)
+    assert given.inputs["INFUSION_RATE"] == pytest.approx(1000 / 900)
+    bleed = Haemorrhage(volume_mL=500, duration_min=10, site="muscle").apply(given)
+    muscle = SITES.index("muscle")
+    assert given.inputs["HAEMORRHAGE_RATE"][muscle] == pytest.approx(500 / 600)
+    assert bleed == [FollowUp(600.0, StopHaemorrhage(site="muscle"))]
+    assert Haemorrhage(rate_mL_per_min=150).apply(given) == []
+    assert given.inputs["HAEMORRHAGE_RATE"][SITES.index("arterial")] == pytest.approx(2.5)
+    StopHaemorrhage().apply(given)
+    assert not given.inputs["HAEMORRHAGE_RATE"].any()
+
+
+def test_packed_red_cells_bring_red_cells_and_oxygen():
+    """Stored red cells: the product's haematocrit (fluid table, AABB Technical Manual)
+    carrying O2 at the saturation assumed for stored blood (0.75)."""
+    given = context()
+    FluidInfusion(fluid="packed red cells", volume_mL=300, duration_min=30).apply(given)
+    red_cells = fluid("packed red cells")
+    assert given.inputs["INFUSION_HCT"] == pytest.approx(red_cells.haematocrit)
+    expected_o2 = 1.34 * 0.34 * red_cells.haematocrit * 0.75
+    assert given.inputs["INFUSION_O2"] == pytest.approx(expected_o2)

@@ -61,11 +61,14 @@ def test_events_are_validated():
 def test_records_read_as_orders():
     records = example_log().to_records()
     assert records[1] == {
+        "id": 2,
         "time_s": 600.0,
         "kind": "stop_haemorrhage",
         "order": "stop haemorrhage",
         "source": "scenario",
         "note": "bleeding controlled",
+        "queued": False,
+        "cause": None,
     }
     assert records[0]["order"] == "haemorrhage 100 mL/min"
 
@@ -94,5 +97,9 @@ def test_bad_json_lines_name_the_line():
     with pytest.raises(ActionError, match="event log line 2: not JSON"):
         EventLog.from_json_lines(good.to_json_lines() + "not json\n")
     later_first = example_log().to_json_lines().splitlines()
-    with pytest.raises(ActionError, match="event log line 2: time_s = 60"):
+    out_of_order = r"event log line 1: id = 2: the next event .* is number 1"
+    with pytest.raises(ActionError, match=out_of_order):
         EventLog.from_json_lines("\n".join(reversed(later_first[:2])))
+    unnumbered = [json.dumps({**json.loads(line), "id": None}) for line in later_first[:2]]
+    with pytest.raises(ActionError, match="event log line 2: time_s = 60 is before"):
+        EventLog.from_json_lines("\n".join(reversed(unnumbered)))

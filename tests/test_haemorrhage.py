@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 from medtwin import Twin
-from medtwin.actions import parse_order, resolve
-from medtwin.interventions import Interventions
+from medtwin.actions import ActionContext, Treatments, parse_order
 from medtwin.physiology.batch import Batch
-from medtwin.physiology.layout import M
+from medtwin.physiology.inputs import EngineInputs
+from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES, M, S, span
 from medtwin.physiology.scaling import parameters_for
 from medtwin.physiology.steady_state import resting_states
 
@@ -166,9 +166,11 @@ def test_a_patient_in_a_batch_is_treated_alone():
     patient = Twin("standard-male").patient
     params, state, monitors = resting_states(np.array([parameters_for(patient)] * 3))
     batch = Batch(params, state, monitors)
-    Interventions(patient).apply(
-        resolve(parse_order("haemorrhage 200 mL/min"), patient), batch, 1, 0.0
-    )
+    row = 1
+    drug_amounts = batch.state[row, span(S, "DRUG_X")].reshape(DRUG_SLOTS, DRUG_STATES)
+    context = ActionContext(patient, 0.0, EngineInputs(batch.params[row]), drug_amounts,
+                            Treatments(patient))  # fmt: skip
+    parse_order("haemorrhage 200 mL/min").apply(context)
     recording = batch.advance(120)
     volume = recording.history[:, -1, M.blood_volume]
     assert np.array_equal(recording.history[0], recording.history[2])

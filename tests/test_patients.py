@@ -141,7 +141,7 @@ def test_unknown_key_is_refused_listing_the_known_ones():
         _patient(blood_type="O-")
     message = str(caught.value)
     assert "unknown key blood_type = 'O-'" in message
-    assert "name, sex, age_years, height_cm, weight_kg, overrides, source" in message
+    assert "name, sex, age_years, height_cm, weight_kg, overrides, conditions, source" in message
 
 
 def test_missing_field_says_what_is_allowed():

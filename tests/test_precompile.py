@@ -19,7 +19,8 @@ _RUN = """
 import json, sys
 import numpy as np
 from medtwin import Twin
-from medtwin.physiology import kernel, precompile
+from medtwin.compiled import precompile
+from medtwin.physiology import kernel
 
 precompile.ensure_compiled(cores=int(sys.argv[1]))
 twin = Twin("standard-male")

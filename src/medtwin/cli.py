@@ -31,7 +31,6 @@ PatientOption = Annotated[
     str, typer.Option("--patient", "-p", help="A named patient or a path to a patient YAML file.")
 ]
 SeedOption = Annotated[int, typer.Option(help="Seed of the patient's random variability.")]
-CHUNK_S = 60.0
 
 
 def fail(message: str) -> typer.Exit:
@@ -66,7 +65,7 @@ def simulate(
     seed: SeedOption = 0,
 ) -> None:
     """Simulate a patient, giving timed orders, and write the 1 Hz trends."""
-    from medtwin.actions import ActionError, load_actions_file, parse_timed_order, resolve
+    from medtwin.actions import load_actions_file, parse_timed_order
     from medtwin.twin import Twin
 
     if not math.isfinite(duration) or duration <= 0:
@@ -82,15 +81,10 @@ def simulate(
         if actions:
             orders += load_actions_file(actions)
         orders.sort(key=lambda order: order[0])
-        for at, order in orders:
-            if at > duration:
-                raise ActionError(f"order at {at:g} s ({order.order()}) is after the end of "
-                                  f"the run (--duration {duration:g})")  # fmt: skip
-            resolve(order, twin.patient)  # refuses doses over the limits before the run
+        _run(twin, duration, orders)
     except (PatientError, ValueError) as error:
         raise fail(str(error)) from None
 
-    _run(twin, duration, orders)
     history = twin.history()
     history.to_csv(out, index=False, float_format="%.6g")
     written = [str(out)]
@@ -118,7 +112,7 @@ def simulate(
 
 
 def _run(twin, duration: float, orders: list) -> None:
-    """Advance `twin` to `duration`, giving each timed order at its time."""
+    """Play the timed orders on `twin` up to `duration` (`Twin.run`), with a progress bar."""
     with Progress(
         TextColumn("[bold]simulating {task.fields[name]}"),
         BarColumn(),
@@ -128,15 +122,8 @@ def _run(twin, duration: float, orders: list) -> None:
         transient=True,
     ) as progress:
         task = progress.add_task("run", total=duration, name=twin.patient.name)
-        pending = list(orders)
-        while twin.time_s < duration - 1e-9:
-            while pending and pending[0][0] <= twin.time_s + 1e-9:
-                twin.apply(pending.pop(0)[1], source="command line")
-            until = min(duration, pending[0][0]) if pending else duration
-            twin.advance(min(CHUNK_S, until - twin.time_s))
-            progress.update(task, completed=twin.time_s)
-        for _, order in pending:
-            twin.apply(order, source="command line")
+        twin.run(orders, until=duration, source="command line",
+                 progress=lambda time_s: progress.update(task, completed=time_s))  # fmt: skip
 
 
 @app.command()

@@ -8,8 +8,10 @@
 A `Twin` is a batch of one for the compiled engine. It records the 1 Hz vitals from
 time zero and keeps the last `waveform_seconds` of waveforms. `apply()` gives an action
 ("propofol 2 mg/kg IV bolus") at the current time and records it in the append-only
-`events` log; infusions and bleeds that were given an end stop by themselves, logged
-with source "schedule". `snapshot()` and `restore()` give bit-identical continuation;
+`events` log. One scheduler holds what is due later: `run(protocol, until)` queues
+timed orders and plays them, and the ends of fluids and bleeds given a duration are
+queued by the orders themselves (logged with source "schedule"). `snapshot()` and
+`restore()` give bit-identical continuation, queue, rhythm and settings included;
 `fork()` an independent copy for what-ifs.
 """
 
@@ -17,23 +19,25 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from medtwin import pharmacology
-from medtwin.actions import Action, Event, EventLog, StopFluid, StopHaemorrhage, parse_order
-from medtwin.actions import resolve as resolve_action
-from medtwin.interventions import Interventions
+from medtwin.actions import ActionBase, ActionContext, ActionError, Event, EventLog, parse_order
+from medtwin.actions import Treatments as Treatments
+from medtwin.citations import citations_for
 from medtwin.patients import Patient, load_patient
 from medtwin.physiology.batch import STEP_S, Batch, Recording
-from medtwin.physiology.ecg import rhythm
-from medtwin.physiology.layout import DRUG_SLOTS, M, S, W
-from medtwin.physiology.parameters import REFERENCE, P
+from medtwin.physiology.ecg import Rhythm, rhythm
+from medtwin.physiology.inputs import EngineInputs
+from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES, RHYTHM_NAMES, M, S, W, span
+from medtwin.physiology.parameters import P
 from medtwin.physiology.scaling import parameters_for
 from medtwin.physiology.steady_state import resting_states
+from medtwin.scheduler import Scheduled, Scheduler
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,20 +55,38 @@ DEFAULT_WAVEFORM_RATE_HZ = 125.0
 
 
 @dataclass(frozen=True)
+class TwinSettings:
+    """How a twin was made, beyond its patient: what a restored twin must keep."""
+
+    seed: int = 0
+    waveform_seconds: float = 60.0
+    history_seconds: float | None = None
+    drug_models: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Snapshot:
-    """Everything needed to continue a twin exactly from one moment."""
+    """Everything needed to continue a twin exactly from one moment: the engine's
+    arrays (the rhythm is engine state), what runs, the log, the queue and the
+    settings, and the recordings."""
 
     patient: Patient
-    seed: int
+    settings: TwinSettings
     state: np.ndarray
     monitors: np.ndarray
     params: np.ndarray
-    interventions: Interventions
+    treatments: Treatments
     events: tuple[Event, ...]
+    scheduled: tuple[Scheduled, ...]
+    next_sequence: int
     history_times_s: np.ndarray
     history: np.ndarray
     wave_times_s: np.ndarray
     waves: np.ndarray
+
+    @property
+    def seed(self) -> int:
+        return self.settings.seed
 
 
 class Twin:
@@ -84,29 +106,64 @@ class Twin:
         others use their drug file's default. `history_seconds` bounds the 1 Hz history
         kept in memory (None: all of it), for long-running twins whose history is stored
         elsewhere."""
-        self.patient = load_patient(patient)
-        self.seed = seed
+        patient = load_patient(patient)
         if not np.isfinite(waveform_seconds) or waveform_seconds < 0:
             raise ValueError(
                 f"waveform_seconds = {waveform_seconds!r} must be a duration >= 0 seconds"
             )
-        self.waveform_seconds = float(waveform_seconds)
         if history_seconds is not None and not (
             np.isfinite(history_seconds) and history_seconds > 0
         ):
             raise ValueError(f"history_seconds = {history_seconds!r} must be a duration > 0 s")
-        self.history_seconds = history_seconds
-        self.rhythm = rhythm(rhythm_name)
-        params, state, monitors = resting_states(parameters_for(self.patient, seed), STEP_S)
-        self._batch = Batch(params, state, monitors, STEP_S)
+        rhythm(rhythm_name)  # refuses an unknown rhythm, naming the known ones
         models = dict(drug_models or {})
         for name, model in models.items():
             pharmacology.drug(name).model(model)  # refuses unknown drugs and models now
-        self.interventions = Interventions(self.patient, models=models)
-        self.events = EventLog()
+        settings = TwinSettings(seed, float(waveform_seconds), history_seconds, models)
+        params, state, monitors = resting_states(parameters_for(patient, seed), STEP_S)
+        state[:, S.RHYTHM] = RHYTHM_NAMES.index(rhythm_name)
+        self._restore(patient, settings, Batch(params, state, monitors, STEP_S))
+
+    def _restore(
+        self,
+        patient: Patient,
+        settings: TwinSettings,
+        batch: Batch,
+        treatments: Treatments | None = None,
+        events: Iterable[Event] = (),
+        scheduler: Scheduler | None = None,
+    ) -> None:
+        self.patient = patient
+        self.settings = settings
+        self._batch = batch
+        self.treatments = treatments or Treatments(patient, models=dict(settings.drug_models))
+        self.events = EventLog(tuple(events))
+        self.scheduler = scheduler or Scheduler()
         self._history_times: list[np.ndarray] = []
         self._history: list[np.ndarray] = []
         self._waves: deque[tuple[np.ndarray, np.ndarray]] = deque()
+
+    @property
+    def seed(self) -> int:
+        """The seed of the patient's random variability and of every random outcome."""
+        return self.settings.seed
+
+    @property
+    def waveform_seconds(self) -> float:
+        return self.settings.waveform_seconds
+
+    @property
+    def history_seconds(self) -> float | None:
+        return self.settings.history_seconds
+
+    @property
+    def rhythm(self) -> Rhythm:
+        """The heart's current rhythm (engine state)."""
+        return rhythm(self.rhythm_name)
+
+    @property
+    def rhythm_name(self) -> str:
+        return RHYTHM_NAMES[int(self._batch.state[0, S.RHYTHM])]
 
     # --- running -----------------------------------------------------------------
     @property
@@ -115,27 +172,21 @@ class Twin:
         return self._batch.time_s
 
     def advance(self, seconds: float) -> None:
-        """Simulate `seconds` more (in whole 5 ms steps), stopping scheduled ends on time."""
+        """Simulate `seconds` more (in whole 5 ms steps), giving what the scheduler holds
+        at its step."""
         batch = self._batch
         target = batch.steps_done + batch.steps_for(seconds)
+        self._give_due()
         while batch.steps_done < target:
-            end_s = self.interventions.next_end_s()
-            stop = target
-            if end_s is not None:
-                stop = min(target, max(round(end_s / batch.step_s), batch.steps_done + 1))
+            due = self.scheduler.next_due_step()
+            stop = target if due is None else min(target, max(due, batch.steps_done + 1))
             steps = stop - batch.steps_done
             self._keep(batch.advance(steps * batch.step_s, waveforms=self.waveform_seconds > 0))
-            self._log_scheduled_ends()
+            self._give_due()
 
-    def _log_scheduled_ends(self) -> None:
-        for name in self.interventions.end_due(self._batch, 0, self.time_s):
-            if name.startswith("haemorrhage:"):
-                action = StopHaemorrhage(site=name.split(":", 1)[1])
-            else:
-                action = StopFluid(fluid=name)
-            self.events.record(self.time_s, action, source="schedule")
-
-    def apply(self, action: Action | str, source: str = "user", note: str | None = None) -> Event:
+    def apply(
+        self, action: ActionBase | str, source: str = "user", note: str | None = None
+    ) -> Event:
         """Give `action` (an Action or a readable order) now, and log it.
 
         A refused action (unknown drug, dose over the library's limit, ...) raises
@@ -144,9 +195,103 @@ class Twin:
         """
         if isinstance(action, str):
             action = parse_order(action)
-        resolved = resolve_action(action, self.patient)
-        self.interventions.apply(resolved, self._batch, 0, self.time_s)
-        return self.events.record(self.time_s, action, source=source, note=note)
+        return self._give(action, source, note)
+
+    def schedule(
+        self, at_s: float, action: ActionBase | str, source: str = "user", note: str | None = None
+    ) -> Scheduled:
+        """Queue `action` for twin time `at_s` (now or later); it is checked for this
+        patient now and given, and logged, when the twin reaches that time."""
+        if isinstance(action, str):
+            action = parse_order(action)
+        if not np.isfinite(at_s) or at_s < self.time_s - 0.5 * STEP_S:
+            raise ActionError(
+                f"at = {at_s!r} s ({action.order()}) is not allowed: must be a time from now "
+                f"({self.time_s:g} s) on"
+            )
+        action.check(self.patient)
+        due = max(round(at_s / self._batch.step_s), self._batch.steps_done)
+        return self.scheduler.add(due, action, source=source, note=note)
+
+    def run(
+        self,
+        protocol: Iterable[tuple[float, ActionBase | str]],
+        until: float,
+        source: str = "user",
+        progress: Callable[[float], None] | None = None,
+        chunk_s: float = 60.0,
+    ) -> None:
+        """Play a protocol of timed orders (`(time_s, order)`, twin time) up to `until`.
+
+        Every order is checked first, so a refused one stops the run before it starts.
+        `progress(time_s)` is called after each `chunk_s` of simulated time.
+        """
+        if not np.isfinite(until) or until < self.time_s:
+            raise ValueError(f"until = {until!r} must be a time from now ({self.time_s:g} s) on")
+        orders = [(at, parse_order(o) if isinstance(o, str) else o) for at, o in protocol]
+        for at, order in orders:
+            if at > until:
+                raise ActionError(
+                    f"order at {at:g} s ({order.order()}) is after the end of the run ({until:g} s)"
+                )
+        queued = self.scheduler.entries(), self.scheduler.next_sequence
+        try:
+            for at, order in orders:
+                self.schedule(at, order, source=source)
+        except ActionError:
+            self.scheduler = Scheduler(*queued)  # a refused protocol queues nothing
+            raise
+        while self.time_s < until - 0.5 * STEP_S:
+            self.advance(min(chunk_s, until - self.time_s))
+            if progress:
+                progress(self.time_s)
+
+    def replay(self, events: Iterable[Event]) -> None:
+        """Give again, at their times, the logged `events` that were not queued (the
+        restored scheduler gives the queued ones itself), with their sources and notes."""
+        for event in events:
+            if event.queued:
+                continue
+            if event.time_s > self.time_s:
+                self.advance(event.time_s - self.time_s)
+            self._give(event.action, event.source, event.note)
+
+    def _give(
+        self,
+        action: ActionBase,
+        source: str,
+        note: str | None,
+        queued: bool = False,
+        cause: int | None = None,
+    ) -> Event:
+        """Apply `action` now, log it, and queue its follow-ups."""
+        follow_ups = action.apply(self._context())
+        self.scheduler.cancel_follow_ups(action.lines())
+        event = self.events.record(self.time_s, action, source, note, queued=queued, cause=cause)
+        for follow_up in follow_ups:
+            due = round((self.time_s + follow_up.after_s) / self._batch.step_s)
+            self.scheduler.add(due, follow_up.action, cause=event.id)
+        return event
+
+    def _give_due(self) -> None:
+        while entry := self.scheduler.pop_due(self._batch.steps_done):
+            try:
+                self._give(entry.action, entry.source, entry.note, queued=True, cause=entry.cause)
+            except ActionError as error:
+                raise ActionError(
+                    *(f"at {self.time_s:g} s, {entry.action.order()}: {p}" for p in error.problems)
+                ) from None
+
+    def _context(self) -> ActionContext:
+        """What an action applied now may touch: this twin's row of the batch."""
+        drug_amounts = self._batch.state[0, span(S, "DRUG_X")].reshape(DRUG_SLOTS, DRUG_STATES)
+        return ActionContext(
+            patient=self.patient,
+            now_s=self.time_s,
+            inputs=EngineInputs(self._batch.params[0]),
+            drug_amounts=drug_amounts,
+            treatments=self.treatments,
+        )
 
     def _keep(self, recording: Recording) -> None:
         if len(recording.times_s):
@@ -175,7 +320,7 @@ class Twin:
     def _drug_columns(self) -> dict[str, int]:
         """Monitor columns of the drugs on board, named with drug and unit."""
         columns = {}
-        for name, slot in self.interventions.slots.items():
+        for name, slot in self.treatments.slots.items():
             unit = pharmacology.drug(name).concentration_unit.replace("/", "_per_")
             columns[f"{name}_plasma_concentration_{unit}"] = M[f"drug_plasma_{slot}"]
             columns[f"{name}_effect_site_concentration_{unit}"] = M[f"drug_effect_site_{slot}"]
@@ -266,12 +411,15 @@ class Twin:
         }
 
     def citations(self) -> list[str]:
-        """The sources of the engine's parameters, one line each, sorted."""
-        return sorted({parameter.source for parameter in REFERENCE.values()})
+        """The full references of the sources this run used: the engine's parameters and
+        models, the patient's scaling and conditions, and the drugs given with the PK
+        models chosen, sorted."""
+        drugs = {name: self.treatments.models.get(name) for name in self.treatments.slots}
+        return citations_for(self.patient, drugs)
 
     # --- what-ifs ----------------------------------------------------------------
     def snapshot(self) -> Snapshot:
-        """A copy of the twin's full state and recordings at this moment."""
+        """A copy of the twin's full state, queue and recordings at this moment."""
         if self._waves:
             wave_times = np.concatenate([t for t, _ in self._waves])
             waves = np.concatenate([w for _, w in self._waves])
@@ -279,12 +427,14 @@ class Twin:
             wave_times, waves = np.empty(0), np.empty((0, len(W)))
         return Snapshot(
             patient=self.patient,
-            seed=self.seed,
+            settings=self.settings,
             state=self._batch.state[0].copy(),
             monitors=self._batch.monitors[0].copy(),
             params=self._batch.params[0].copy(),
-            interventions=self.interventions.copy(),
+            treatments=self.treatments.copy(),
             events=tuple(self.events),
+            scheduled=self.scheduler.entries(),
+            next_sequence=self.scheduler.next_sequence,
             history_times_s=np.concatenate(self._history_times) if self._history else np.empty(0),
             history=np.concatenate(self._history) if self._history else np.empty((0, len(M))),
             wave_times_s=wave_times,
@@ -293,22 +443,27 @@ class Twin:
 
     def restore(self, snapshot: Snapshot) -> None:
         """Return to a snapshot; advancing then repeats the original run bit for bit."""
-        self.patient = snapshot.patient
-        self.seed = snapshot.seed
-        self._batch = Batch(snapshot.params, snapshot.state, snapshot.monitors, STEP_S)
-        self.interventions = snapshot.interventions.copy()
-        self.events = EventLog(snapshot.events)
-        self._history_times = [snapshot.history_times_s.copy()]
-        self._history = [snapshot.history.copy()]
-        self._waves = deque()
+        self._restore(
+            snapshot.patient,
+            snapshot.settings,
+            Batch(snapshot.params, snapshot.state, snapshot.monitors, STEP_S),
+            snapshot.treatments.copy(),
+            snapshot.events,
+            Scheduler(snapshot.scheduled, snapshot.next_sequence),
+        )
+        if len(snapshot.history_times_s):
+            self._history_times.append(snapshot.history_times_s.copy())
+            self._history.append(snapshot.history.copy())
         if len(snapshot.wave_times_s):
             self._waves.append((snapshot.wave_times_s.copy(), snapshot.waves.copy()))
 
+    @classmethod
+    def from_snapshot(cls, snapshot: Snapshot) -> Twin:
+        """A twin that continues from `snapshot`."""
+        twin = object.__new__(cls)
+        twin.restore(snapshot)
+        return twin
+
     def fork(self) -> Twin:
         """An independent twin in exactly this twin's state."""
-        twin = object.__new__(Twin)
-        twin.waveform_seconds = self.waveform_seconds
-        twin.history_seconds = self.history_seconds
-        twin.rhythm = self.rhythm
-        twin.restore(self.snapshot())
-        return twin
+        return Twin.from_snapshot(self.snapshot())

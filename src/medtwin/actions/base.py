@@ -1,43 +1,39 @@
-"""What every action shares: frozen and strict pydantic, one range table, `order()`.
+"""What every action shares: frozen, strict pydantic, readable orders, and an effect.
 
-An action is a value: it says what is done, not to whom or when. `Twin.apply` gives it
-a time and a patient; `resolve` turns it into amounts and rates for that patient.
+An action kind is one class deriving from `ActionBase`, in its own module under
+`medtwin.actions.kinds`, that declares everything about itself:
+- its fields, with their units and limits as pydantic `Field` constraints on the field
+  itself (`dose: float = Field(gt=0, json_schema_extra={"unit": ...})`);
+- its order grammar: `forms` (how its orders read) and `examples`, and a `parse`
+  classmethod that reads an order or says it is not one of its own;
+- its readable `order()`, which `parse` reads back into an equal action;
+- what it does to a twin: `apply(context)` writes the engine's run-time inputs and
+  returns the follow-up actions it schedules (the end of a bag of fluid);
+- `lines()`: the treatment lines it sets, so that a new order on a line cancels what an
+  earlier one had scheduled there.
+
+`@register` adds the kind to the registry (`medtwin.actions.registry`) from which the
+parser, the event log, the service and the docs learn the kinds.
 """
 
-import math
-from typing import Any, ClassVar
+from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
-from medtwin.actions.errors import action_error
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-# Allowed ranges, lower bound exclusive, upper inclusive (None: no upper bound here;
-# drug doses and rates meet the drug library's limits when resolved for a patient).
-ALLOWED_RANGES: dict[str, tuple[float, float | None, str]] = {
-    "dose": (0.0, None, ""),
-    "rate": (0.0, None, ""),
-    "volume_mL": (0.0, 10_000.0, "mL"),  # one order; more is a second order
-    # Rapid infusers deliver up to 1000 mL/min (Belmont FMS 2000 operator's manual).
-    "rate_mL_per_h": (0.0, 60_000.0, "mL/h"),
-    # A whole resting cardiac output: no bleed can lose blood faster than the heart moves it.
-    "rate_mL_per_min": (0.0, 5_000.0, "mL/min"),
-    "duration_min": (0.0, 1_440.0, "min"),  # one day per order
-}
+from medtwin.actions.errors import ActionError, action_error
 
-
-def range_text(field: str) -> str:
-    """The allowed range of a field in words, e.g. 'more than 0 and at most 10000 mL'."""
-    low, high, unit = ALLOWED_RANGES[field]
-    text = f"more than {low:g}" if high is None else f"more than {low:g} and at most {high:g}"
-    return f"{text} {unit}".rstrip()
+if TYPE_CHECKING:
+    from medtwin.actions.context import ActionContext, FollowUp
+    from medtwin.patients import Patient
 
 
 class ActionBase(BaseModel):
-    """Base of every action: immutable, no unknown fields, finite numbers only.
+    """Base of every action kind: immutable, no unknown fields, finite numbers only.
 
-    Subclasses set `kind` (a `Literal`, the key of the `Action` union) and write their
-    readable order in `order()`. Building one with invalid fields raises `ActionError`
-    with one line per problem.
+    Building one with invalid fields raises `ActionError` with one line per problem,
+    naming the field, the value and what is allowed.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -46,6 +42,13 @@ class ActionBase(BaseModel):
     """True for what happens to the patient (haemorrhage, later pneumothorax, ...),
     false for care given to them (DESIGN.md: interventions and insults). A live session
     lets only its instructor inject insults."""
+    forms: ClassVar[tuple[str, ...]] = ()
+    """How this kind's orders read, e.g. '<drug> <dose> <unit> [IV] bolus'."""
+    examples: ClassVar[tuple[str, ...]] = ()
+    """Orders of this kind, each parsed and applied by the common checks."""
+    parse_priority: ClassVar[int] = 50
+    """Kinds are asked to read an order in this order (lower first): the specific
+    before the catch-all."""
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -53,27 +56,34 @@ class ActionBase(BaseModel):
         except ValidationError as error:
             raise action_error(error, type(self)) from None
 
-    @field_validator("*")
     @classmethod
-    def _within_allowed_range(cls, value: Any, info: Any) -> Any:
-        if info.field_name not in ALLOWED_RANGES or value is None:
-            return value
-        low, high, _ = ALLOWED_RANGES[info.field_name]
-        if math.isfinite(value) and (value <= low or (high is not None and value > high)):
-            raise ValueError(f"is not allowed: must be {range_text(info.field_name)}")
-        return value
-
-    def _check_form(self, forms: tuple[frozenset[str], ...], advice: str) -> None:
-        """Refuse unless the optional fields given are exactly one of `forms`."""
-        fields = sorted(set().union(*forms), key=list(type(self).model_fields).index)
-        given = {name: getattr(self, name) for name in fields if getattr(self, name) is not None}
-        if frozenset(given) not in forms:
-            shown = ", ".join(f"{name} = {value!r}" for name, value in given.items()) or "none"
-            raise ValueError(f"{advice} (given: {shown})")
+    def parse(cls, key: str, text: str) -> Self | None:
+        """The action the order `text` gives (`key`: its normalised, lower-case form),
+        None if the order is not of this kind; `ActionError` if it is, but refused."""
+        raise NotImplementedError
 
     def order(self) -> str:
         """The action as a readable order, e.g. 'propofol 2 mg/kg IV bolus'."""
         raise NotImplementedError
 
+    def check(self, patient: Patient) -> None:
+        """Refuse, with `ActionError`, what this patient cannot be given (a dose over the
+        library's limit for their weight). Nothing is changed."""
+
+    def apply(self, context: ActionContext) -> list[FollowUp]:
+        """Write the action into the engine inputs of `context`'s patient; return the
+        actions it schedules. Checks everything before writing anything."""
+        raise NotImplementedError
+
+    def lines(self) -> frozenset[str]:
+        """The treatment lines this action sets ('fluid:normal saline'); follow-ups
+        scheduled earlier on them are cancelled when it is applied."""
+        return frozenset()
+
     def __str__(self) -> str:
         return self.order()
+
+
+def refuse(*problems: str) -> ActionError:
+    """An `ActionError` to raise from `apply` or `check`."""
+    return ActionError(*problems)

@@ -2,7 +2,7 @@
 
 `format_number(2.0)` is '2', `format_number(0.1)` is '0.1': integers without a decimal
 point, everything else as the shortest text that gives back the same float, so that
-`parse_order(format_order(action)) == action` holds for every action.
+`parse_order(action.order()) == action` holds for every action.
 """
 
 from __future__ import annotations
@@ -18,11 +18,6 @@ def format_number(value: float) -> str:
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(float(value))
-
-
-def format_order(action: Action) -> str:
-    """The readable order of `action`, e.g. 'norepinephrine 0.1 mcg/kg/min IV infusion'."""
-    return action.order()
 
 
 def format_timed_order(time_s: float, action: Action) -> str:

@@ -2,30 +2,48 @@
 
 Scoring, debriefs and what-if forks read the log; it is written as JSON lines (one event
 per line, with the readable order alongside the action's fields) and read back
-unchanged.
+unchanged. Events are numbered from 1 in the order they happen (`id`); an event the
+twin's scheduler gave (a timed order, a scheduled end) is marked `queued`, and a
+scheduled end names the event that scheduled it (`cause`). Replaying a log after a
+restart gives again the events that were not queued; the restored scheduler gives the
+rest, whoever their source.
 """
 
 import json
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    ValidationError,
+    field_validator,
+)
 
 from medtwin.actions.base import ActionBase
 from medtwin.actions.errors import ActionError, action_error
-from medtwin.actions.union import Action, action_from_dict
+from medtwin.actions.registry import action_from_dict
 
 
 class Event(BaseModel):
     """One action applied at `time_s` (seconds of twin time) by `source` ('user',
-    'scenario', 'instructor', ...), with an optional free-text `note`."""
+    'scenario', 'instructor', ...), with an optional free-text `note`.
+
+    `id` is the event's number in its log (given by the log when None); `queued` marks
+    an event the twin's scheduler gave; `cause` is the id of the event whose follow-up
+    this is (the bag of fluid a scheduled stop ends)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
+    id: int | None = Field(default=None, ge=1)
     time_s: float = Field(ge=0.0)
-    action: Action
+    action: SerializeAsAny[ActionBase]
     source: str = Field(default="user", min_length=1)
     note: str | None = None
+    queued: bool = False
+    cause: int | None = Field(default=None, ge=1)
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -48,10 +66,10 @@ class Event(BaseModel):
         return self.action.order()
 
     def to_record(self) -> dict[str, Any]:
-        """A flat row: time_s, kind, order, source, note."""
-        kind, order = self.action.kind, self.order()
-        return {"time_s": self.time_s, "kind": kind, "order": order, "source": self.source,
-                "note": self.note}  # fmt: skip
+        """A flat row: id, time_s, kind, order, source, note, queued, cause."""
+        return {"id": self.id, "time_s": self.time_s, "kind": self.action.kind,
+                "order": self.order(), "source": self.source, "note": self.note,
+                "queued": self.queued, "cause": self.cause}  # fmt: skip
 
 
 class EventLog:
@@ -63,9 +81,15 @@ class EventLog:
             self.append(event)
 
     def append(self, event: Event) -> Event:
-        """Add `event` at the end; refused if it is earlier than the last event."""
+        """Add `event` at the end, numbered; refused if it is earlier than the last event
+        or carries another number than the next."""
         if not isinstance(event, Event):
             raise ActionError(f"event = {event!r} is not an Event")
+        next_id = len(self._events) + 1
+        if event.id is None:
+            event = event.model_copy(update={"id": next_id})
+        elif event.id != next_id:
+            raise ActionError(f"id = {event.id}: the next event of this log is number {next_id}")
         if self._events and event.time_s < self._events[-1].time_s:
             last = self._events[-1].time_s
             raise ActionError(
@@ -76,10 +100,18 @@ class EventLog:
         return event
 
     def record(
-        self, time_s: float, action: Action, source: str = "user", note: str | None = None
+        self,
+        time_s: float,
+        action: ActionBase,
+        source: str = "user",
+        note: str | None = None,
+        *,
+        queued: bool = False,
+        cause: int | None = None,
     ) -> Event:
         """Append the event of `action` at `time_s` from `source`, and return it."""
-        return self.append(Event(time_s=time_s, action=action, source=source, note=note))
+        return self.append(Event(time_s=time_s, action=action, source=source, note=note,
+                                 queued=queued, cause=cause))  # fmt: skip
 
     def __iter__(self) -> Iterator[Event]:
         return iter(self._events)
@@ -99,11 +131,11 @@ class EventLog:
         return f"EventLog({len(self)} events)"
 
     def to_records(self) -> list[dict[str, Any]]:
-        """One flat dict per event (time_s, kind, order, source, note), e.g. for pandas."""
+        """One flat dict per event (`Event.to_record`), e.g. for pandas."""
         return [event.to_record() for event in self._events]
 
     def to_json_lines(self) -> str:
-        """One JSON object per line: time_s, order (for reading), action, source, note."""
+        """One JSON object per line: time_s, order (for reading), then the event's fields."""
         lines = (
             json.dumps({"time_s": e.time_s, "order": e.order(), **e.model_dump(exclude={"time_s"})})
             for e in self._events

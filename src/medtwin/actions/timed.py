@@ -15,9 +15,11 @@ from typing import Any
 
 import yaml
 
+from medtwin.actions.base import ActionBase
 from medtwin.actions.errors import ActionError
-from medtwin.actions.parser import NUMBER, number, parse_order
-from medtwin.actions.union import Action, action_from_dict
+from medtwin.actions.grammar import NUMBER, number
+from medtwin.actions.parser import parse_order
+from medtwin.actions.registry import action_from_dict
 from medtwin.pharmacology import DoseError, to_seconds
 
 TIME_FORMS = "60 s, 1.5 min, 2 h, 00:10:00 (a bare number is seconds)"
@@ -49,7 +51,7 @@ def _checked_seconds(seconds: float, given: Any) -> float:
     return float(seconds)
 
 
-def parse_timed_order(text: str) -> tuple[float, Action]:
+def parse_timed_order(text: str) -> tuple[float, ActionBase]:
     """The time in seconds and the action of '<time>: <order>'.
 
     >>> parse_timed_order("10 min: stop haemorrhage")
@@ -70,7 +72,7 @@ def _seconds(at: Any) -> float:
     return parse_time(str(at))
 
 
-def _entry(entry: Any) -> tuple[float, Action]:
+def _entry(entry: Any) -> tuple[float, ActionBase]:
     if isinstance(entry, str):
         return parse_timed_order(entry)
     if not isinstance(entry, dict):
@@ -93,7 +95,7 @@ def _entry(entry: Any) -> tuple[float, Action]:
     return _seconds(entry["at"]), parse_order(entry["order"])
 
 
-def load_actions_file(path: str | os.PathLike) -> list[tuple[float, Action]]:
+def load_actions_file(path: str | os.PathLike) -> list[tuple[float, ActionBase]]:
     """The timed actions of a YAML file, sorted by time (ties keep the file's order).
 
     Every problem is reported at once, each naming the file and the entry number.

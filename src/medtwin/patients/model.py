@@ -56,8 +56,9 @@ class Patient(BaseModel):
     """Demographics of one adult virtual patient, plus physiology parameter overrides.
 
     `overrides` maps physiology parameter names to values; the engine checks the names,
-    this model only that the values are finite numbers. `source` cites where a named
-    patient's figures come from.
+    this model only that the values are finite numbers. `conditions` maps chronic
+    conditions (`medtwin.patients.conditions`) to severities in (0, 1]. `source` cites
+    where a named patient's figures come from.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -68,6 +69,7 @@ class Patient(BaseModel):
     height_cm: float
     weight_kg: float
     overrides: dict[str, float] = {}
+    conditions: dict[str, float] = {}
     source: str | None = None
 
     def __init__(self, **data: Any) -> None:
@@ -83,6 +85,22 @@ class Patient(BaseModel):
         if not low <= value <= high:
             raise ValueError(f"is outside the allowed range {_range_text(info.field_name)}")
         return value
+
+    @field_validator("conditions")
+    @classmethod
+    def _known_conditions(cls, conditions: dict[str, float]) -> dict[str, float]:
+        from medtwin.patients.conditions import CONDITIONS
+
+        for name, severity in conditions.items():
+            if name not in CONDITIONS:
+                raise ValueError(
+                    f"has unknown condition {name!r}; known: {', '.join(sorted(CONDITIONS))}"
+                )
+            if not 0.0 < severity <= 1.0:
+                raise ValueError(
+                    f"gives {name} the severity {severity!r}: must be more than 0 and at most 1"
+                )
+        return conditions
 
     @property
     def height_m(self) -> float:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from medtwin.compiled.precompile import ensure_compiled
 from medtwin.physiology.kernel import advance_batch
 from medtwin.physiology.layout import M_RECORD, N_MONITOR, N_STATE, N_WAVE, S_RECORD, S
 from medtwin.physiology.parameters import N_PARAM, P_RECORD
-from medtwin.physiology.precompile import ensure_compiled
 
 STEP_S = 0.005
 """Production step (s). RK4 at 5 ms keeps systolic/diastolic pressure and cardiac

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from medtwin.physiology.jit import jit, jit_entry
+from medtwin.compiled.jit import jit, jit_entry
 
 # Spencer 1979 constants (as tabulated in Ursino & Magosso 2000, Appendix)
 _A1 = 0.3836

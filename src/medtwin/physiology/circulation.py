@@ -20,27 +20,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from medtwin.physiology.jit import jit, jit_forceinline, jit_inline
-from medtwin.physiology.layout import N_FAST, S
+from medtwin.compiled.jit import jit, jit_forceinline, jit_inline
+from medtwin.physiology.layout import EFFECTOR, LINK, N_BEDS, N_EFFECTORS, N_FAST, S
 
-LINK_PV_LA = 0
-LINK_MITRAL = 1
-LINK_AORTIC = 2
-LINK_SA_SP = 3
-LINK_BED0 = 4  # arteriolar node -> tissue of bed j -> venous pool j: LINK_BED0 + j
-LINK_VEIN0 = 10  # venous pool j -> venae cavae: LINK_VEIN0 + j
-LINK_VC_RA = 16
-LINK_TRICUSPID = 17
-LINK_PULMONIC = 18
-LINK_PA_PC = 19
-LINK_PC_PV = 20
-# links to and from outside the circulation (volumes only leave or enter)
-LINK_HAEMORRHAGE = 21  # bleeding site -> outside
-LINK_INFUSION = 22  # outside -> venae cavae (IV line)
-LINK_FILTRATION = 23  # arteriolar/capillary node -> interstitium
-LINK_LYMPH = 24  # interstitium -> venae cavae (thoracic duct)
-LINK_URINE = 25  # renal veins -> outside
-LINK_INTAKE = 26  # drinking and metabolic water -> venae cavae
+# Column of each link in the flow vector and of each effector value (from `layout`)
+LINK_PV_LA = int(LINK.PV_LA)
+LINK_MITRAL = int(LINK.MITRAL)
+LINK_AORTIC = int(LINK.AORTIC)
+LINK_SA_SP = int(LINK.SA_SP)
+LINK_BED0 = int(LINK.BED_BRAIN)  # bed j: LINK_BED0 + j
+LINK_VEIN0 = int(LINK.VEIN_BRAIN)  # bed j: LINK_VEIN0 + j
+LINK_VC_RA = int(LINK.VC_RA)
+LINK_TRICUSPID = int(LINK.TRICUSPID)
+LINK_PULMONIC = int(LINK.PULMONIC)
+LINK_PA_PC = int(LINK.PA_PC)
+LINK_PC_PV = int(LINK.PC_PV)
+LINK_HAEMORRHAGE = int(LINK.HAEMORRHAGE)
+LINK_INFUSION = int(LINK.INFUSION)
+LINK_FILTRATION = int(LINK.FILTRATION)
+LINK_LYMPH = int(LINK.LYMPH)
+LINK_URINE = int(LINK.URINE)
+LINK_INTAKE = int(LINK.INTAKE)
 
 CMH2O_PER_MMHG = 1.35951
 HAEMORRHAGE_COMPARTMENT = np.array([S.V_SP, S.V_V_REST, S.V_V_SPLANCHNIC, S.V_V_MUSCLE])
@@ -49,19 +49,18 @@ limb veins, splanchnic (liver, spleen) and skeletal-muscle (fracture) venous poo
 MIN_BLEEDING_VOLUME_ML = 20.0
 """A bleeding compartment stops losing blood when it is this close to empty."""
 
-# Current effector values, refreshed by the reflexes at each slow step
-A_EMAX_LV = 0
-A_EMAX_RV = 1
-A_R_BED0 = 2
-A_VU_V0 = 8
-A_HEART_PERIOD = 14
-A_FILTRATION = 15
-A_LYMPH = 16
-A_URINE = 17
-A_RESPIRATORY_RATE = 18
-A_VENTILATORY_DRIVE = 19
-A_MUSCLE_STRENGTH = 20
-N_ACTUAL = 21
+A_EMAX_LV = int(EFFECTOR.EMAX_LV)
+A_EMAX_RV = int(EFFECTOR.EMAX_RV)
+A_R_BED0 = int(EFFECTOR.R_BED_BRAIN)  # bed j: A_R_BED0 + j
+A_VU_V0 = int(EFFECTOR.VU_V_BRAIN)  # bed j: A_VU_V0 + j
+A_HEART_PERIOD = int(EFFECTOR.HEART_PERIOD)
+A_FILTRATION = int(EFFECTOR.FILTRATION)
+A_LYMPH = int(EFFECTOR.LYMPH)
+A_URINE = int(EFFECTOR.URINE)
+A_RESPIRATORY_RATE = int(EFFECTOR.RESPIRATORY_RATE)
+A_VENTILATORY_DRIVE = int(EFFECTOR.VENTILATORY_DRIVE)
+A_MUSCLE_STRENGTH = int(EFFECTOR.MUSCLE_STRENGTH)
+N_ACTUAL = N_EFFECTORS
 
 
 @jit_inline
@@ -140,7 +139,7 @@ def circulation_rhs(y, p, act, phi, phi_atria, ppl_mmHg, dydt, q):
     q[LINK_SA_SP] = y.Q_SA
     returned = 0.0
     drained = 0.0
-    for j in range(6):
+    for j in range(N_BEDS):
         p_v = p.E_V[j] * (y.V_V[j] - act[A_VU_V0 + j])
         q_bed = (p_sp - p_v) / act[A_R_BED0 + j]
         q_vein = (p_v - p_vc) / p.R_V[j]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from medtwin.compiled.jit import jit
 from medtwin.physiology.circulation import (
     A_EMAX_LV,
     A_EMAX_RV,
@@ -36,8 +37,7 @@ from medtwin.physiology.circulation import (
     A_VENTILATORY_DRIVE,
     A_VU_V0,
 )
-from medtwin.physiology.jit import jit
-from medtwin.physiology.layout import DELAY_SLOTS, EFFECT_TARGETS
+from medtwin.physiology.layout import DELAY_SLOTS, EFFECT_TARGETS, N_BEDS
 
 RESTING_AVERAGE_S = 300.0
 """Averaging time of the slow means that become the resting references at settling
@@ -179,7 +179,7 @@ def apply_effectors(s, p, act):
     act[A_EMAX_RV] = p.EMAX_RV * e_scale
     resistance = 1.0 + s.EFFECT[_RESISTANCE]
     venous = 1.0 + s.EFFECT[_VENOUS]
-    for j in range(6):
+    for j in range(N_BEDS):
         r_scale = max((1.0 + p.G_R[j] * (s.EFF_R - ref)) * resistance, 0.05)
         act[A_R_BED0 + j] = p.R[j] * r_scale
         vu = p.VU_V[j] + p.G_VU[j] * (s.EFF_VU - ref)

@@ -13,7 +13,7 @@ prod(1 + e_d) - 1. Opioid effects are scaled down by opioid receptor block
 
 from __future__ import annotations
 
-from medtwin.physiology.jit import jit
+from medtwin.compiled.jit import jit
 from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES, EFFECT_TARGETS, N_EFFECTS
 
 OPIOID_BLOCK = EFFECT_TARGETS.index("opioid_receptor_block")

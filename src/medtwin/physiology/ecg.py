@@ -32,6 +32,7 @@ from typing import Protocol
 
 import numpy as np
 
+from medtwin.physiology.layout import RHYTHM_NAMES
 from medtwin.signals import UnknownNameError
 
 
@@ -100,6 +101,7 @@ class SinusRhythm:
 
 
 RHYTHMS: dict[str, Rhythm] = {"sinus": SinusRhythm()}
+assert tuple(RHYTHMS) == RHYTHM_NAMES, "every rhythm of the engine state needs a drawing"
 
 
 def rhythm(name: str) -> Rhythm:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from medtwin.compiled.jit import jit
 from medtwin.physiology.bloodgas import co2_content, o2_content
 from medtwin.physiology.circulation import (
     HAEMORRHAGE_COMPARTMENT,
@@ -25,25 +26,43 @@ from medtwin.physiology.circulation import (
     LINK_HAEMORRHAGE,
     LINK_INFUSION,
 )
-from medtwin.physiology.jit import jit
-from medtwin.physiology.layout import BLOOD_COMPARTMENTS, HAEMORRHAGE_SITES, N_LINKS, S
+from medtwin.physiology.layout import (
+    BEDS,
+    BLOOD_COMPARTMENTS,
+    HAEMORRHAGE_SITES,
+    LINK,
+    N_BEDS,
+    N_LINKS,
+    S,
+)
 
 N_BLOOD = len(BLOOD_COMPARTMENTS)
 BLOOD_VOLUME_STATE = np.array(
-    [S.V_PV, S.V_LA, S.V_LV, S.V_SA, S.V_SP,
-     S.V_V_BRAIN, S.V_V_HEART, S.V_V_SPLANCHNIC, S.V_V_KIDNEY, S.V_V_MUSCLE, S.V_V_REST,
-     S.V_VC, S.V_RA, S.V_RV, S.V_PA, S.V_PC],
-    dtype=np.int64,
-)  # fmt: skip
+    [S["V_" + name.upper()] for name in BLOOD_COMPARTMENTS], dtype=np.int64
+)
+"""State column of each blood compartment's volume, in `BLOOD_COMPARTMENTS` order."""
 OUTSIDE = -1
 """Pseudo-compartment for links that leave or enter the circulation."""
-_B_SP, _B_VC, _B_KIDNEY_VEIN = 4, 11, 8
-# (from, to) blood compartments of each flow link; bed links pass through a tissue;
-# the bleeding link's volume is shared between the bleeding sites
-LINK_FROM = np.array([0, 1, 2, 3, 4, 4, 4, 4, 4, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-                      OUTSIDE, OUTSIDE, _B_SP, OUTSIDE, _B_KIDNEY_VEIN, OUTSIDE])  # fmt: skip
-LINK_TO = np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 11, 11, 11, 11, 11, 12, 13, 14, 15, 0,
-                    OUTSIDE, _B_VC, OUTSIDE, _B_VC, OUTSIDE, _B_VC])  # fmt: skip
+_LINK_ENDS: dict[str, tuple[str | None, str | None]] = {
+    "PV_LA": ("pv", "la"), "MITRAL": ("la", "lv"), "AORTIC": ("lv", "sa"),
+    "SA_SP": ("sa", "sp"),
+    **{f"BED_{bed.upper()}": ("sp", f"v_{bed}") for bed in BEDS},  # through a tissue
+    **{f"VEIN_{bed.upper()}": (f"v_{bed}", "vc") for bed in BEDS},
+    "VC_RA": ("vc", "ra"), "TRICUSPID": ("ra", "rv"), "PULMONIC": ("rv", "pa"),
+    "PA_PC": ("pa", "pc"), "PC_PV": ("pc", "pv"),
+    "HAEMORRHAGE": (None, None),  # its volume is shared between the bleeding sites
+    "INFUSION": (None, "vc"), "FILTRATION": ("sp", None), "LYMPH": (None, "vc"),
+    "URINE": ("v_kidney", None), "INTAKE": (None, "vc"),
+}  # fmt: skip
+"""The blood compartments each flow link joins (None: outside the circulation)."""
+
+
+def _compartment_index(name: str | None) -> int:
+    return OUTSIDE if name is None else BLOOD_COMPARTMENTS.index(name)
+
+
+LINK_FROM = np.array([_compartment_index(_LINK_ENDS[link.name][0]) for link in LINK])
+LINK_TO = np.array([_compartment_index(_LINK_ENDS[link.name][1]) for link in LINK])
 
 STPD_TO_PV = 760.0 * 310.15 / 273.15
 """mmHg*mL of alveolar gas (37 degC) per mL of gas at STPD."""
@@ -155,7 +174,7 @@ def tissue_metabolism(s, p, dt):
     used_total = 0.0
     shortfall = 0.0
     critical = p.CRITICAL_TISSUE_O2
-    for j in range(6):
+    for j in range(N_BEDS):
         c_o2 = s.T_O2[j] / p.CAP_O2[j]
         fraction = _o2_use_fraction(c_o2, critical) / _o2_use_fraction(
             p.TISSUE_O2_REST[j], critical

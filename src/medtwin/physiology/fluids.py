@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from medtwin.compiled.jit import jit, jit_entry
 from medtwin.physiology.circulation import (
     A_VU_V0,
     LINK_FILTRATION,
@@ -30,7 +31,6 @@ from medtwin.physiology.circulation import (
     blood_volume,
 )
 from medtwin.physiology.control import copy_fluid_rates
-from medtwin.physiology.jit import jit, jit_entry
 from medtwin.physiology.layout import M, S
 from medtwin.physiology.parameters import P
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from medtwin.compiled.jit import jit_entry
 from medtwin.physiology.bloodgas import co2_content, o2_content
 from medtwin.physiology.exchange import BLOOD_VOLUME_STATE
 from medtwin.physiology.fluids import MCHC_G_PER_DL
-from medtwin.physiology.jit import jit_entry
 from medtwin.physiology.layout import (
     BEDS,
     BLOOD_COMPARTMENTS,
-    DELAY_SLOTS,
     N_STATE,
     S_RECORD,
     S,
+    span,
 )
 from medtwin.physiology.monitors import reset_beat, reset_breath
 from medtwin.physiology.parameters import P
@@ -53,7 +53,7 @@ def initial_state(p: np.ndarray) -> np.ndarray:
     s[S.V_PV] = p[P.VU_PV] + _GUESS_PRESSURE["PV"] / p[P.E_PV]
     volumes = s[BLOOD_VOLUME_STATE]
     s[BLOOD_VOLUME_STATE] = volumes * (p[P.BLOOD_VOLUME] / volumes.sum())
-    cardiac_output = (p[P.P_N] - 6.0) / _parallel(p[P.R_BRAIN : P.R_BRAIN + 6])
+    cardiac_output = (p[P.P_N] - 6.0) / _parallel(p[span(P, "R")])
     s[S.Q_SA] = s[S.Q_PA] = cardiac_output
     s[S.V_LUNG] = p[P.FRC]
 
@@ -99,7 +99,7 @@ def _initial_gases(s: np.ndarray, p: np.ndarray) -> None:
     venous = (o2_content(*_MIXED_VENOUS, hb), co2_content(*_MIXED_VENOUS))
     contents = {c: venous for c in ("vc", "ra", "rv", "pa")}
     contents.update({c: arterial for c in ("pv", "la", "lv", "sa", "sp", "pc")})
-    flows = (p[P.P_N] - 6.0) / p[P.R_BRAIN : P.R_BRAIN + 6]
+    flows = (p[P.P_N] - 6.0) / p[span(P, "R")]
     for j, bed in enumerate(BEDS):
         used = p[P.VO2_BRAIN + j]
         tissue = (arterial[0] - used / flows[j], arterial[1] + p[P.RQ] * used / flows[j])
@@ -118,7 +118,7 @@ def _initial_gases(s: np.ndarray, p: np.ndarray) -> None:
     s[S.D1_PO2], s[S.D1_PCO2] = pi_o2, 0.0
     s[S.D2_PO2], s[S.D2_PCO2] = alveolar_o2, _ARTERIAL[1]
     s[S.ART_PO2], s[S.ART_PCO2] = _ARTERIAL
-    s[S.VO2_LUNG] = p[P.VO2_BRAIN : P.VO2_BRAIN + 6].sum()
+    s[S.VO2_LUNG] = p[span(P, "VO2")].sum()
     s[S.VCO2_LUNG] = p[P.RQ] * s[S.VO2_LUNG]
 
 
@@ -132,8 +132,8 @@ def _initial_control(s: np.ndarray, p: np.ndarray) -> None:
     lead = p[P.TAU_Z] / p[P.TAU_P]
     s[S.BARO_LAG] = p[P.P_N] * (1.0 - lead)
     f_es_ref = p[P.FES_MIN] - 1.0 + np.exp(sigma)
-    s[S.FES_HISTORY_0 : S.FES_HISTORY_0 + DELAY_SLOTS] = f_es_ref
-    s[S.FEV_HISTORY_0 : S.FEV_HISTORY_0 + DELAY_SLOTS] = p[P.FEV_REF]
+    s[span(S, "FES_HISTORY")] = f_es_ref
+    s[span(S, "FEV_HISTORY")] = p[P.FEV_REF]
     s[S.CHEMO_CENTRAL_PCO2] = s[S.CHEMO_PERIPH_PCO2] = p[P.PACO2_SET]
     s[S.CHEMO_PERIPH_PO2] = p[P.PAO2_SET]
     s[S.VE_DEMAND] = p[P.VE_REST]

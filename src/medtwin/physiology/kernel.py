@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from medtwin.compiled.jit import jit, jit_entry, jit_forceinline, jit_inline, jit_nogil
 from medtwin.physiology.bloodgas import partial_pressures
 from medtwin.physiology.circulation import (
     A_HEART_PERIOD,
@@ -46,7 +47,6 @@ from medtwin.physiology.exchange import (
     transport,
 )
 from medtwin.physiology.fluids import account_blood, fluid_rates
-from medtwin.physiology.jit import jit, jit_entry, jit_forceinline, jit_inline, jit_nogil
 from medtwin.physiology.layout import N_FAST, N_LINKS, S_RECORD, W
 from medtwin.physiology.monitors import (
     accumulate_beat,

@@ -33,6 +33,9 @@ Entry = str | tuple[str, int] | tuple[str, Sequence[str]]
 """One entry of a layout: a name; `(stem, n)` for the run `stem_0 ... stem_{n-1}`; or
 `(stem, suffixes)` for the run `stem_SUFFIX`, one per suffix."""
 
+_RUNS: dict[str, dict[str, _Run]] = {}
+"""The runs of every layout made, by layout name (for `span`)."""
+
 ROW_FIELD = "vector"
 """The record field that spans a whole row, for access by computed column index."""
 
@@ -65,10 +68,21 @@ def _expand(entries: Iterable[Entry]) -> tuple[list[str], dict[str, _Run]]:
 
 def make_layout(name: str, entries: Iterable[Entry]) -> type[enum.IntEnum]:
     """Build an IntEnum whose members are consecutive column indices."""
-    names, _ = _expand(entries)
+    names, runs = _expand(entries)
     if len(set(names)) != len(names):
         raise ValueError(f"duplicate names in layout {name}")
+    _RUNS[name] = runs
     return enum.IntEnum(name, {n: i for i, n in enumerate(names)})
+
+
+def span(layout: type[enum.IntEnum], stem: str) -> slice:
+    """The columns of the run `stem` of a layout (`span(P, "R")`: every bed's arteriolar
+    resistance), so that no code counts the members of a run by hand."""
+    runs = _RUNS[layout.__name__]
+    if stem not in runs:
+        raise KeyError(f"layout {layout.__name__} has no run {stem!r}")
+    run = runs[stem]
+    return slice(run.first, run.first + run.length)
 
 
 def make_record(entries: Iterable[Entry]) -> np.dtype:
@@ -111,9 +125,38 @@ N_FAST = len(_expand(_FAST)[0])
 DELAY_SLOTS = 128
 """Ring-buffer length of the efferent firing histories, in slow steps (6.4 s)."""
 
-N_LINKS = 27
-"""Blood-flow links: 21 between compartments, 6 to or from outside the circulation
-(see `circulation.LINK_*`)."""
+N_BEDS = len(BEDS)
+
+RHYTHM_NAMES = ("sinus",)
+"""The heart rhythms the engine knows; state column `RHYTHM` holds the index of the
+current one, and `ecg.RHYTHMS` draws each."""
+
+# Blood-flow links, in the order of the kernel's flow vector: 21 between compartments,
+# then 6 to or from outside the circulation (volumes only leave or enter).
+_LINKS: list[Entry] = [
+    "PV_LA", "MITRAL", "AORTIC", "SA_SP",
+    ("BED", _BED_UPPER),  # arteriolar node -> tissue of a bed -> its venous pool
+    ("VEIN", _BED_UPPER),  # venous pool -> venae cavae
+    "VC_RA", "TRICUSPID", "PULMONIC", "PA_PC", "PC_PV",
+    "HAEMORRHAGE",  # bleeding sites -> outside
+    "INFUSION",  # outside -> venae cavae (IV line)
+    "FILTRATION",  # arteriolar/capillary node -> interstitium
+    "LYMPH",  # interstitium -> venae cavae (thoracic duct)
+    "URINE",  # renal veins -> outside
+    "INTAKE",  # drinking and metabolic water -> venae cavae
+]  # fmt: skip
+LINK = make_layout("LINK", _LINKS)
+N_LINKS = len(LINK)
+
+# Current effector values, refreshed by the reflexes at each slow step and read by
+# the fast step (`control.apply_effectors`).
+_EFFECTORS: list[Entry] = [
+    "EMAX_LV", "EMAX_RV", ("R_BED", _BED_UPPER), ("VU_V", _BED_UPPER), "HEART_PERIOD",
+    "FILTRATION", "LYMPH", "URINE", "RESPIRATORY_RATE", "VENTILATORY_DRIVE",
+    "MUSCLE_STRENGTH",
+]  # fmt: skip
+EFFECTOR = make_layout("EFFECTOR", _EFFECTORS)
+N_EFFECTORS = len(EFFECTOR)
 
 HAEMORRHAGE_SITES = ("arterial", "venous", "splanchnic", "muscle")
 """Where a patient can bleed from; `circulation.HAEMORRHAGE_COMPARTMENT` maps them."""
@@ -145,6 +188,8 @@ _STATE: list[Entry] = [
     "STEP_COUNT", "BEAT_COUNT", "BEAT_ELAPSED", "BEAT_PERIOD", "SYSTOLE_DURATION",
     "BREATH_COUNT", "BREATH_ELAPSED", "BREATH_PERIOD", "INSPIRATION_DURATION", "PMUS_AMPLITUDE",
     "STEP_IN_SLOW",
+    # the heart's rhythm, as its index in RHYTHM_NAMES (the kernel may change it)
+    "RHYTHM",
     # nervous control
     "BARO_LAG", "CARDIOPULMONARY_CVP", "CVP_SLOW", "SYMPATHETIC_SLOW",
     "EFF_EMAX", "EFF_R", "EFF_VU", "EFF_TS", "EFF_TV",

@@ -7,10 +7,10 @@ Names and units are those of `medtwin/data/signals.csv`.
 
 from __future__ import annotations
 
+from medtwin.compiled.jit import jit, jit_inline
 from medtwin.physiology.bloodgas import acid_base, o2_saturation, partial_pressures
 from medtwin.physiology.circulation import LINK_AORTIC, LINK_BED0, blood_volume
 from medtwin.physiology.drugs import effect_site_concentration, plasma_concentration
-from medtwin.physiology.jit import jit, jit_inline
 from medtwin.physiology.layout import BEDS, DRUG_SLOTS, EFFECT_TARGETS
 from medtwin.physiology.respiration import muscle_pressure, pleural_pressure
 

@@ -400,7 +400,11 @@ DERIVED: list[Entry] = [
     "CAPILLARY_PRESSURE_REF", "ONCOTIC_PRESSURE_REF",
     "RENAL_PRESSURE_REF", "BLOOD_VOLUME_REF", "FLUID_INTAKE", "LACTATE_VOLUME",
     ("TISSUE_O2_REST", _BED_UPPER),
-    # interventions, set by actions
+]  # fmt: skip
+
+# Run-time inputs: what actions write while a twin runs (`medtwin.physiology.inputs`
+# gives them by name and shape); zero until an action sets them.
+INPUTS: list[Entry] = [
     ("HAEMORRHAGE_RATE", len(HAEMORRHAGE_SITES)), "INFUSION_RATE", "INFUSION_HCT",
     "INFUSION_PROTEIN", "INFUSION_O2",
     # drug slots: PK transition over one slow step, effects; see physiology.drugs
@@ -410,6 +414,6 @@ DERIVED: list[Entry] = [
     ("DRUG_EC50", DRUG_SLOTS * N_EFFECTS), ("DRUG_HILL", DRUG_SLOTS * N_EFFECTS),
 ]  # fmt: skip
 
-P = make_layout("P", [*REFERENCE, *DERIVED])
-P_RECORD = make_record([*REFERENCE, *DERIVED])
+P = make_layout("P", [*REFERENCE, *DERIVED, *INPUTS])
+P_RECORD = make_record([*REFERENCE, *DERIVED, *INPUTS])
 N_PARAM = len(P)

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from medtwin.compiled.jit import jit_inline
 from medtwin.physiology.circulation import A_MUSCLE_STRENGTH, A_RESPIRATORY_RATE
-from medtwin.physiology.jit import jit_inline
 
 
 @jit_inline

@@ -49,9 +49,11 @@ from medtwin.patients import (
     ideal_body_weight_kg,
     resting_energy_kcal_per_day,
 )
+from medtwin.patients.conditions import condition_kind
 from medtwin.physiology.bloodgas import o2_content
 from medtwin.physiology.initial import INITIAL_CVP_MMHG
-from medtwin.physiology.layout import BEDS, DRUG_SLOTS, HAEMORRHAGE_SITES, N_EFFECTS
+from medtwin.physiology.inputs import EngineInputs
+from medtwin.physiology.layout import BEDS, span
 from medtwin.physiology.parameters import N_PARAM, REFERENCE, P
 
 URSINO_BLOOD_VOLUME_ML = 5300.0
@@ -98,17 +100,23 @@ def resting_vo2_mL_per_s(patient: Patient, rq: float) -> float:
 
 
 def derive_parameters(patient: Patient) -> np.ndarray:
-    """The full parameter vector of one patient (overrides not yet applied)."""
+    """The full parameter vector of one patient, with its chronic conditions (overrides
+    not yet applied)."""
     v = np.full(N_PARAM, np.nan)
     for name, parameter in REFERENCE.items():
         v[P[name]] = parameter.value
+    conditions = [(condition_kind(name), severity) for name, severity in patient.conditions.items()]
+    for kind, severity in conditions:
+        kind.on_constants(v, severity)
     _scale_circulation(v, patient)
     _set_reflex_reference(v)
     _set_heart_rate_limit(v, patient)
     _set_metabolism(v, patient)
     _set_lungs(v, patient)
     _set_fluids(v, patient)
-    _set_no_interventions(v)
+    EngineInputs(v).clear()
+    for kind, severity in conditions:
+        kind.on_patient(v, severity)
     v[P.SEED] = 0.0
     return v
 
@@ -132,21 +140,8 @@ def _set_fluids(v: np.ndarray, patient: Patient) -> None:
     v[P.CVP_REST] = INITIAL_CVP_MMHG  # until the settled CVP is known
     hb = v[P.HB]
     arterial = o2_content(95.0, 40.0, hb)
-    flows = (DESIGN_ARTERIOLAR_PRESSURE - DESIGN_VENOUS_PRESSURE) / v[P.R_BRAIN : P.R_BRAIN + 6]
-    v[P.TISSUE_O2_REST_BRAIN : P.TISSUE_O2_REST_BRAIN + 6] = (
-        arterial - v[P.VO2_BRAIN : P.VO2_BRAIN + 6] / flows
-    )
-
-
-def _set_no_interventions(v: np.ndarray) -> None:
-    """No bleeding, no infusion, empty drug slots."""
-    v[P.HAEMORRHAGE_RATE_0 : P.HAEMORRHAGE_RATE_0 + len(HAEMORRHAGE_SITES)] = 0.0
-    for name in ("INFUSION_RATE", "INFUSION_HCT", "INFUSION_PROTEIN", "INFUSION_O2"):
-        v[P[name]] = 0.0
-    first = P.DRUG_PHI_0
-    last = P.DRUG_HILL_0 + DRUG_SLOTS * N_EFFECTS
-    v[first:last] = 0.0
-    v[P.DRUG_EC50_0 : P.DRUG_EC50_0 + DRUG_SLOTS * N_EFFECTS] = 1.0
+    flows = (DESIGN_ARTERIOLAR_PRESSURE - DESIGN_VENOUS_PRESSURE) / v[span(P, "R")]
+    v[span(P, "TISSUE_O2_REST")] = arterial - v[span(P, "VO2")] / flows
 
 
 def _scale_circulation(v: np.ndarray, patient: Patient) -> None:

@@ -20,11 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
-from medtwin.physiology import engine_fingerprint, precompile, versioned_cache_dir
+from medtwin.compiled import precompile
+from medtwin.compiled.cache import engine_fingerprint, versioned_cache_dir
 from medtwin.physiology.batch import STEP_S, Batch, available_cores
 from medtwin.physiology.fluids import fluid_references
 from medtwin.physiology.initial import initial_state
-from medtwin.physiology.layout import N_MONITOR, N_STATE, S
+from medtwin.physiology.layout import N_MONITOR, N_STATE, S, span
 from medtwin.physiology.parameters import P
 
 SETTLE_PASSES_S = (1800.0, 900.0, 900.0)
@@ -87,9 +88,9 @@ def reference_to_rest(
     fluid_references(params_row, state_row, monitors_row)
     params_row[P.SYMPATHETIC_REST] = state_row[S.SYMPATHETIC_SLOW]
     params_row[P.CVP_REST] = state_row[S.CVP_SLOW]
-    tissue = state_row[S.T_O2_BRAIN : S.T_O2_BRAIN + 6]
-    capacity = params_row[P.CAP_O2_BRAIN : P.CAP_O2_BRAIN + 6]
-    params_row[P.TISSUE_O2_REST_BRAIN : P.TISSUE_O2_REST_BRAIN + 6] = tissue / capacity
+    tissue = state_row[span(S, "T_O2")]
+    capacity = params_row[span(P, "CAP_O2")]
+    params_row[span(P, "TISSUE_O2_REST")] = tissue / capacity
 
 
 def _settle(params: np.ndarray, step_s: float) -> Batch:

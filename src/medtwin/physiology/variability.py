@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from medtwin.physiology.jit import jit
+from medtwin.compiled.jit import jit
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -1,4 +1,5 @@
-"""Bytes on the wire and on disk: waveform frames, the main numerics, twin snapshots.
+"""Bytes on the wire: waveform frames and the main numerics (snapshots on disk are
+`medtwin.snapshot_format`'s).
 
 The waveform frame layout is the contract's (docs/service-api.md): little-endian
 `uint32 channel_count, uint32 sample_count, float64 start_time_s, float32 rate_hz`, then
@@ -7,13 +8,10 @@ the samples as float32, channel by channel, in `FRAME_CHANNELS` order.
 
 from __future__ import annotations
 
-import pickle
 import struct
 from collections.abc import Mapping
 
 import numpy as np
-
-from medtwin.twin import Snapshot
 
 FRAME_CHANNELS = (
     "ecg_ii",
@@ -63,16 +61,3 @@ def read_waveform_frame(frame: bytes) -> tuple[float, float, dict[str, np.ndarra
     count, n, start_time_s, rate_hz = FRAME_HEADER.unpack_from(frame)
     samples = np.frombuffer(frame, dtype="<f4", offset=FRAME_HEADER.size).reshape(count, n)
     return start_time_s, rate_hz, dict(zip(FRAME_CHANNELS, samples, strict=True))
-
-
-def snapshot_to_bytes(snapshot: Snapshot) -> bytes:
-    """A twin snapshot as bytes for the database (read back only by this service)."""
-    return pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def snapshot_from_bytes(blob: bytes) -> Snapshot:
-    """The snapshot `snapshot_to_bytes` wrote."""
-    snapshot = pickle.loads(blob)  # our own rows, never client input
-    if not isinstance(snapshot, Snapshot):
-        raise TypeError(f"stored snapshot is a {type(snapshot).__name__}, not a Snapshot")
-    return snapshot

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Float,
     ForeignKey,
     Integer,
@@ -83,6 +84,8 @@ class EventRow(Base):
     action: Mapped[dict] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    queued: Mapped[bool] = mapped_column(Boolean, default=False)
+    cause: Mapped[int | None] = mapped_column(Integer, nullable=True)
     wall_time: Mapped[datetime] = mapped_column(default=utc_now)
 
 

@@ -25,16 +25,11 @@ from sqlalchemy.orm import sessionmaker
 from medtwin.actions import Action, Event
 from medtwin.patients import patient_from_dict
 from medtwin.service import store
-from medtwin.service.codec import (
-    WAVEFORM_RATE_HZ,
-    main_numerics,
-    snapshot_from_bytes,
-    snapshot_to_bytes,
-    waveform_frame,
-)
+from medtwin.service.codec import WAVEFORM_RATE_HZ, main_numerics, waveform_frame
 from medtwin.service.db import SessionRow
 from medtwin.service.errors import ConflictError
 from medtwin.service.outbox import DEFAULT_OUTBOX_SIZE, Outbox
+from medtwin.snapshot_format import snapshot_from_bytes, snapshot_to_bytes
 from medtwin.twin import Twin
 
 log = logging.getLogger("medtwin.service")
@@ -391,18 +386,8 @@ class SessionManager:
         if snapshot_row is not None:
             twin.restore(snapshot_from_bytes(snapshot_row.blob))
             replay_from = snapshot_row.events_count
-        _replay(twin, events[replay_from:])
+        twin.replay(events[replay_from:])
         if trend and trend[-1][0] > twin.time_s:
             twin.advance(trend[-1][0] - twin.time_s)
         persisted = max(len(twin.events), len(events))
         return twin, {"trend": trend, "persisted_events": persisted}
-
-
-def _replay(twin: Twin, events: list[Event]) -> None:
-    """Give `events` again at their times; scheduled stops repeat by themselves."""
-    for event in events:
-        if event.source == "schedule":
-            continue
-        if event.time_s > twin.time_s:
-            twin.advance(event.time_s - twin.time_s)
-        twin.apply(event.action, source=event.source, note=event.note)

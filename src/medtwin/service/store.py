@@ -117,14 +117,21 @@ def add_events(db: Session, session_id: int, events: Iterable[Event]) -> None:
     for event in events:
         db.add(EventRow(session_id=session_id, time_s=event.time_s, order=event.order(),
                         action=event.action.model_dump(mode="json"), source=event.source,
-                        note=event.note))  # fmt: skip
+                        note=event.note, queued=event.queued, cause=event.cause))  # fmt: skip
     db.commit()
 
 
 def events_of(db: Session, session_id: int) -> list[Event]:
     query = select(EventRow).where(EventRow.session_id == session_id).order_by(EventRow.id)
     return [
-        Event(time_s=row.time_s, action=row.action, source=row.source, note=row.note)
+        Event(
+            time_s=row.time_s,
+            action=row.action,
+            source=row.source,
+            note=row.note,
+            queued=row.queued,
+            cause=row.cause,
+        )
         for row in db.scalars(query)
     ]
 

@@ -22,7 +22,8 @@ from pathlib import Path
 import numba
 from numba import types
 
-from medtwin.physiology import kernel, versioned_cache_dir
+from medtwin.compiled.cache import versioned_cache_dir
+from medtwin.physiology import kernel
 from medtwin.physiology.control import apply_effectors
 from medtwin.physiology.layout import M_RECORD, S_RECORD
 from medtwin.physiology.monitors import update_gas_monitors

@@ -1,0 +1,119 @@
+"""Haemorrhage: blood lost at a rate or as a volume over a time, from a chosen site.
+
+'haemorrhage 150 mL/min' bleeds until stopped, 'haemorrhage 150 mL/min for 5 min' for
+five minutes, 'haemorrhage 500 mL over 10 min' loses 500 mL at 50 mL/min. The site says
+where the blood leaves; the engine maps it to a compartment
+(`physiology.circulation.HAEMORRHAGE_COMPARTMENT`). The twin keeps one bleed per site: a
+new order for a bleeding site replaces its rate and cancels its scheduled end.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar, Literal, Self, get_args
+
+from pydantic import Field, model_validator
+
+from medtwin.actions.base import ActionBase
+from medtwin.actions.context import ActionContext, FollowUp
+from medtwin.actions.formatter import format_number
+from medtwin.actions.grammar import DURATION, NUMBER, minutes, not_understood, number
+from medtwin.actions.kinds.fluid_infusion import MAX_DURATION_MIN, MAX_VOLUME_ML
+from medtwin.actions.registry import register
+from medtwin.physiology.layout import HAEMORRHAGE_SITES
+
+Site = Literal[HAEMORRHAGE_SITES]  # type: ignore[valid-type]
+"""Where blood is lost: an arterial or a venous vessel, internally into the abdomen
+(spleen, liver: splanchnic), or into muscle (e.g. a femur fracture)."""
+SITES: tuple[str, ...] = get_args(Site)
+DEFAULT_SITE = "arterial"
+# A whole resting cardiac output: no bleed can lose blood faster than the heart moves it.
+MAX_BLEED_ML_PER_MIN = 5_000.0
+
+WORDS = r"(?:haemorrhage|hemorrhage|bleeding|blood loss)"
+SITE = r"(?: from (?P<site>[a-z]+)(?: site)?)?"
+_RATE = re.compile(rf"{WORDS} (?P<rate>{NUMBER})\s*ml/min(?: for {DURATION})?{SITE}")
+_VOLUME = re.compile(rf"{WORDS} (?P<volume>{NUMBER})\s*ml over {DURATION}{SITE}")
+
+
+@register
+class Haemorrhage(ActionBase):
+    """Blood loss: `rate_mL_per_min` (optionally for `duration_min`), or `volume_mL` over
+    `duration_min`, from `site`."""
+
+    kind: Literal["haemorrhage"] = "haemorrhage"
+    insult: ClassVar[bool] = True
+    rate_mL_per_min: float | None = Field(
+        None, gt=0, le=MAX_BLEED_ML_PER_MIN, json_schema_extra={"unit": "mL/min"}
+    )
+    volume_mL: float | None = Field(None, gt=0, le=MAX_VOLUME_ML, json_schema_extra={"unit": "mL"})
+    duration_min: float | None = Field(
+        None, gt=0, le=MAX_DURATION_MIN, json_schema_extra={"unit": "min"}
+    )
+    site: Site = DEFAULT_SITE
+
+    forms = (
+        "haemorrhage <rate> mL/min [for <time>] [from <site> site]",
+        "haemorrhage <volume> mL over <time> [from <site> site]",
+    )
+    examples = (
+        "haemorrhage 150 mL/min",
+        "haemorrhage 500 mL over 10 min from splanchnic site",
+        "haemorrhage 100 mL/min for 5 min from muscle site",
+    )
+    parse_priority = 20
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Self:
+        given = {name for name in ("rate_mL_per_min", "volume_mL", "duration_min")
+                 if getattr(self, name) is not None}  # fmt: skip
+        allowed = ({"rate_mL_per_min"}, {"rate_mL_per_min", "duration_min"},
+                   {"volume_mL", "duration_min"})  # fmt: skip
+        if given not in allowed:
+            shown = ", ".join(f"{name} = {getattr(self, name)!r}" for name in sorted(given))
+            raise ValueError(
+                "haemorrhage: give rate_mL_per_min (optionally with duration_min), or "
+                f"volume_mL with duration_min (given: {shown or 'none'})"
+            )
+        return self
+
+    @classmethod
+    def parse(cls, key: str, text: str) -> Self | None:
+        if not re.match(WORDS + r"\b", key):
+            return None
+        site = {}
+        if match := _RATE.fullmatch(key):
+            site = {"site": match["site"]} if match["site"] else {}
+            return cls(rate_mL_per_min=number(match["rate"]), duration_min=minutes(match, text),
+                       **site)  # fmt: skip
+        if match := _VOLUME.fullmatch(key):
+            site = {"site": match["site"]} if match["site"] else {}
+            return cls(volume_mL=number(match["volume"]), duration_min=minutes(match, text),
+                       **site)  # fmt: skip
+        raise not_understood(
+            text, "a haemorrhage is '<rate> mL/min [for <time>]' or '<volume> mL over <time>'"
+        )
+
+    def order(self) -> str:
+        if self.rate_mL_per_min is None:
+            volume, duration = format_number(self.volume_mL), format_number(self.duration_min)
+            text = f"haemorrhage {volume} mL over {duration} min"
+        else:
+            text = f"haemorrhage {format_number(self.rate_mL_per_min)} mL/min"
+            if self.duration_min is not None:
+                text += f" for {format_number(self.duration_min)} min"
+        return text if self.site == DEFAULT_SITE else f"{text} from {self.site} site"
+
+    def apply(self, context: ActionContext) -> list[FollowUp]:
+        from medtwin.actions.kinds.stop_haemorrhage import StopHaemorrhage
+
+        end_s = None if self.duration_min is None else self.duration_min * 60.0
+        if self.rate_mL_per_min is None:
+            rate = self.volume_mL / end_s
+        else:
+            rate = self.rate_mL_per_min / 60.0
+        context.treatments.set_bleed(self.site, rate, context.inputs)
+        return [] if end_s is None else [FollowUp(end_s, StopHaemorrhage(site=self.site))]
+
+    def lines(self) -> frozenset[str]:
+        return frozenset({f"haemorrhage:{self.site}"})

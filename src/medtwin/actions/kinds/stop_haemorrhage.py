@@ -1,0 +1,45 @@
+"""Stop bleeding: from every site ('stop haemorrhage'), or from one."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar, Literal, Self
+
+from medtwin.actions.base import ActionBase
+from medtwin.actions.context import ActionContext, FollowUp
+from medtwin.actions.kinds.haemorrhage import SITE, SITES, WORDS, Site
+from medtwin.actions.registry import register
+
+_STOP = re.compile(rf"stop {WORDS}{SITE}")
+
+
+@register
+class StopHaemorrhage(ActionBase):
+    """Stop the bleeding at `site`, or at every site when `site` is None."""
+
+    kind: Literal["stop_haemorrhage"] = "stop_haemorrhage"
+    insult: ClassVar[bool] = True
+    site: Site | None = None
+
+    forms = ("stop haemorrhage [from <site> site]",)
+    examples = ("stop haemorrhage", "stop haemorrhage from splanchnic site")
+    parse_priority = 10
+
+    @classmethod
+    def parse(cls, key: str, text: str) -> Self | None:
+        match = _STOP.fullmatch(key)
+        return None if match is None else cls(site=match["site"])
+
+    def order(self) -> str:
+        return "stop haemorrhage" + ("" if self.site is None else f" from {self.site} site")
+
+    def _sites(self) -> tuple[str, ...]:
+        return SITES if self.site is None else (self.site,)
+
+    def apply(self, context: ActionContext) -> list[FollowUp]:
+        for site in self._sites():
+            context.treatments.set_bleed(site, 0.0, context.inputs)
+        return []
+
+    def lines(self) -> frozenset[str]:
+        return frozenset(f"haemorrhage:{site}" for site in self._sites())
