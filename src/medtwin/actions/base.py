@@ -46,6 +46,10 @@ class ActionBase(BaseModel):
     """How this kind's orders read, e.g. '<drug> <dose> <unit> [IV] bolus'."""
     examples: ClassVar[tuple[str, ...]] = ()
     """Orders of this kind, each parsed and applied by the common checks."""
+    refusals: ClassVar[tuple[str, ...]] = ()
+    """Orders of this kind's forms that a resting twin refuses (a value out of range, a
+    dose over the limit, a stop of what does not run); the common checks make sure each
+    is refused and changes nothing."""
     parse_priority: ClassVar[int] = 50
     """Kinds are asked to read an order in this order (lower first): the specific
     before the catch-all."""

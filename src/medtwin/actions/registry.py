@@ -28,8 +28,8 @@ def register(model: Kind) -> Kind:
         raise TypeError(f"{model.__name__} needs a `kind: Literal[...]` field with a default")
     if kind in KINDS and KINDS[kind] is not model:
         raise TypeError(f"action kind {kind!r} is registered twice")
-    if not model.examples or not model.forms:
-        raise TypeError(f"{model.__name__} must declare `forms` and `examples`")
+    if not model.examples or not model.forms or not model.refusals:
+        raise TypeError(f"{model.__name__} must declare `forms`, `examples` and `refusals`")
     KINDS[kind] = model
     return model
 

@@ -38,6 +38,7 @@ class DrugBolus(ActionBase):
 
     forms = ("<drug> <dose> <unit> [IV] bolus",)
     examples = ("propofol 2 mg/kg IV bolus", "fentanyl 100 mcg IV bolus")
+    refusals = ("fentanyl 50 g IV bolus", "propofol -2 mg/kg IV bolus", "propofol 2 mL IV bolus")
     parse_priority = 90  # the catch-all: any '<name> <number> <unit>'
 
     @field_validator("unit")

@@ -33,6 +33,7 @@ class DrugInfusion(ActionBase):
 
     forms = ("<drug> <rate> <unit> [IV] infusion",)
     examples = ("norepinephrine 0.1 mcg/kg/min IV infusion", "propofol 6 mg/kg/h IV infusion")
+    refusals = ("norepinephrine 50 mcg/kg/min IV infusion", "propofol 0 mg/kg/h IV infusion")
     parse_priority = 80
 
     @field_validator("unit")

@@ -49,6 +49,7 @@ class FluidInfusion(ActionBase):
 
     forms = ("<fluid> <volume> mL over <time>", "<fluid> <rate> mL/h")
     examples = ("lactated Ringer's 1000 mL over 15 min", "normal saline 125 mL/h")
+    refusals = ("normal saline 20000 mL over 10 min", "lemonade 500 mL over 10 min")
     parse_priority = 30
 
     @model_validator(mode="after")

@@ -61,6 +61,7 @@ class Haemorrhage(ActionBase):
         "haemorrhage 500 mL over 10 min from splanchnic site",
         "haemorrhage 100 mL/min for 5 min from muscle site",
     )
+    refusals = ("haemorrhage 9000 mL/min", "haemorrhage 100 mL/min from elbow site")
     parse_priority = 20
 
     @model_validator(mode="after")

@@ -24,6 +24,7 @@ class StopDrugInfusion(ActionBase):
 
     forms = ("stop <drug> infusion",)
     examples = ("stop norepinephrine infusion",)
+    refusals = ("stop norepinephrine infusion",)  # none runs
     parse_priority = 12
 
     @classmethod

@@ -20,6 +20,7 @@ class StopFluid(ActionBase):
 
     forms = ("stop <fluid>",)
     examples = ("stop normal saline",)
+    refusals = ("stop lemonade",)
     parse_priority = 11
 
     @classmethod

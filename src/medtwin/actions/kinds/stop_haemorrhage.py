@@ -23,6 +23,7 @@ class StopHaemorrhage(ActionBase):
 
     forms = ("stop haemorrhage [from <site> site]",)
     examples = ("stop haemorrhage", "stop haemorrhage from splanchnic site")
+    refusals = ("stop haemorrhage from elbow site",)
     parse_priority = 10
 
     @classmethod
