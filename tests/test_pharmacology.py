@@ -1,7 +1,7 @@
 """Pharmacology: published PK models reproduced exactly, the drug library, doses and limits.
 
 The Schnider, Marsh and Minto parameters are recomputed here by hand from the formulas in
-shared/reference/MODELS.md; `simulate` is checked against sums of exponentials derived in
+docs/reference/MODELS.md; `simulate` is checked against sums of exponentials derived in
 this file, `transition` against `simulate`, and both against PyTCI (an independent
 implementation, MIT) for boluses and infusions.
 """
@@ -50,7 +50,7 @@ def james_lbm(sex: str, weight: float, height: float) -> float:
 
 @pytest.mark.parametrize("patient", [ADULT, OLDER_WOMAN])
 def test_schnider_parameters_match_the_published_formulas(patient):
-    """Schnider TW et al. Anesthesiology 1998;88:1170–1182, via shared/reference/MODELS.md."""
+    """Schnider TW et al. Anesthesiology 1998;88:1170–1182, via docs/reference/MODELS.md."""
     age, w, h = patient.age_years, patient.weight_kg, patient.height_cm
     lbm = james_lbm(patient.sex, w, h)
     v1, v2, v3 = 4.27, 18.9 - 0.391 * (age - 53), 238.0
@@ -69,7 +69,7 @@ def test_schnider_parameters_match_the_published_formulas(patient):
 
 
 def test_marsh_parameters_match_the_published_values():
-    """Marsh B et al. Br J Anaesth 1991;67:41–48, via shared/reference/MODELS.md."""
+    """Marsh B et al. Br J Anaesth 1991;67:41–48, via docs/reference/MODELS.md."""
     pk = drug("propofol").model("marsh").parameters(ADULT)
     assert pk.v1_L == pytest.approx(0.228 * 70, rel=1e-12)
     expected = {"k10": 0.119, "k12": 0.112, "k13": 0.0419, "k21": 0.055, "k31": 0.0033}
@@ -79,7 +79,7 @@ def test_marsh_parameters_match_the_published_values():
 
 @pytest.mark.parametrize("patient", [ADULT, OLDER_WOMAN])
 def test_minto_parameters_match_the_published_formulas(patient):
-    """Minto CF et al. Anesthesiology 1997;86:10–23, via shared/reference/MODELS.md."""
+    """Minto CF et al. Anesthesiology 1997;86:10–23, via docs/reference/MODELS.md."""
     age = patient.age_years
     lbm = james_lbm(patient.sex, patient.weight_kg, patient.height_cm)
     v1 = 5.1 - 0.0201 * (age - 40) + 0.072 * (lbm - 55)

@@ -185,7 +185,6 @@ def test_instructor_and_trainee_run_a_session(playwright, base_url, tmp_path):
             40,
             f"MAP did not rise 8 mmHg above {map_before} on phenylephrine",
         )
-        instructor.wait_for_timeout(1500)  # let the trend plot draw the fall
         instructor.screenshot(path=tmp_path / "instructor-1280x800.png")
         trainee.screenshot(path=tmp_path / "trainee-1280x800.png")
         _assert_monitor_fits(instructor)
@@ -193,7 +192,7 @@ def test_instructor_and_trainee_run_a_session(playwright, base_url, tmp_path):
 
         for page, name in ((instructor, "instructor"), (trainee, "trainee")):
             page.set_viewport_size(TABLET)
-            page.wait_for_timeout(300)
+            page.wait_for_function(f"() => window.innerWidth === {TABLET['width']}")
             _assert_monitor_fits(page)
             page.screenshot(path=tmp_path / f"{name}-820x1180.png", full_page=True)
             assert page.errors == [], f"JavaScript errors on the {name}'s page: {page.errors}"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
-import time
+from pathlib import Path
 
 import httpx
 from test_service_support import wait_for
@@ -42,6 +43,12 @@ def _start(database_url: str, port: int) -> tuple[subprocess.Popen, httpx.Client
     return server, http
 
 
+def _snapshots(database: Path) -> int:
+    """How many twin snapshots the server has written (read from its database file)."""
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT count(*) FROM snapshots").fetchone()[0]
+
+
 def test_a_killed_server_restores_its_running_session(tmp_path):
     database_url, port = f"sqlite:///{tmp_path / 'restart.db'}", _free_port()
     server, http = _start(database_url, port)
@@ -54,7 +61,7 @@ def test_a_killed_server_restores_its_running_session(tmp_path):
         url = f"/api/sessions/{session['id']}"
         assert http.post(f"{url}/orders", json={"order": "haemorrhage 200 mL/min"},
                          headers=headers).status_code == 201  # fmt: skip
-        time.sleep(6.5)  # past the first snapshot (every 5 s)
+        wait_for(lambda: _snapshots(tmp_path / "restart.db"), timeout_s=30, every_s=0.2)
         events_before = http.get(f"{url}/events", headers=headers).json()
         time_before = http.get(url, headers=headers).json()["time_s"]
     finally:
@@ -70,8 +77,8 @@ def test_a_killed_server_restores_its_running_session(tmp_path):
         assert http.get(f"{url}/events", headers=headers).json() == events_before
         history = http.get(f"{url}/history", headers=headers).json()
         assert history["time_s"] == [float(t) for t in range(len(history["time_s"]))]
-        time.sleep(1.5)
-        assert http.get(url, headers=headers).json()["time_s"] > restored["time_s"]
+        wait_for(lambda: http.get(url, headers=headers).json()["time_s"] > restored["time_s"],
+                 timeout_s=30, every_s=0.2)  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=15)

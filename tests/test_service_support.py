@@ -11,17 +11,27 @@ from contextlib import contextmanager
 from fastapi.testclient import TestClient
 
 from medtwin.service.app import create_app
+from medtwin.service.clock import Clock, WallClock
 from medtwin.service.runtime import RuntimeSettings
-
-FAST = RuntimeSettings(tick_s=0.05, flush_s=0.5, snapshot_s=1.0)
 
 
 @contextmanager
-def running_client(tmp_path) -> Iterator[TestClient]:
-    """A test client of the service on a fresh database, with its sessions running."""
-    app = create_app(f"sqlite:///{tmp_path / 'service.db'}", demo=False, settings=FAST)
+def running_client(tmp_path, clock: Clock | None = None) -> Iterator[TestClient]:
+    """A test client of the service on a fresh database, with its sessions running on
+    `clock` (the wall clock by default; with a `ManualClock`, `advance(client, seconds)`
+    moves their wall time on)."""
+    clock = clock or WallClock()
+    # a tick of 1/16 s keeps the manual clock's sums exact in binary
+    settings = RuntimeSettings(tick_s=0.0625, flush_s=0.5, snapshot_s=1.0, clock=clock)
+    app = create_app(f"sqlite:///{tmp_path / 'service.db'}", demo=False, settings=settings)
     with TestClient(app) as test_client:
+        test_client.clock = clock
         yield test_client
+
+
+def advance(client: TestClient, seconds: float) -> None:
+    """Let `seconds` of wall time pass for the client's live sessions."""
+    client.clock.advance(seconds)
 
 
 def account(client: TestClient, username: str, password: str = "correct horse") -> dict:

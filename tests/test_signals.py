@@ -8,7 +8,7 @@ import pytest
 
 from medtwin import signals
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "signals.csv"
+REFERENCE = Path(__file__).resolve().parent / "data" / "reference" / "signals.csv"
 
 
 MEDTWIN_ADDITIONS = [
@@ -23,7 +23,7 @@ MEDTWIN_ADDITIONS = [
 def test_every_reference_signal_is_present_unchanged_then_the_additions():
     """The package's vocabulary is the shared table, row for row, then medtwin's own
     signals (drug effects and concentrations, body fluids) appended at the end."""
-    assert REFERENCE.is_file(), f"the shared reference table belongs at {REFERENCE}"
+    assert REFERENCE.is_file(), f"the reference table belongs at {REFERENCE}"
     with REFERENCE.open(encoding="utf-8") as f:
         reference = list(csv.DictReader(f))
     names = [s.name for s in signals.SIGNALS]

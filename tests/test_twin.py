@@ -66,7 +66,7 @@ def _r_peaks(ecg: np.ndarray) -> np.ndarray:
 def test_vitals_report_every_engine_signal(male):
     """Every signal of an `engine` row of the reference targets is reported by name.
 
-    Source: shared/reference/README.md (signals.csv names are used everywhere; engine rows
+    Source: tests/data/reference/README.md (signals.csv names are used everywhere; engine rows
     must pass once the engine lands). Min/max rows name a plain signal too
     (intrapleural_pressure), reported as such and with `_max`/`_min` per breath.
     """
@@ -76,7 +76,6 @@ def test_vitals_report_every_engine_signal(male):
         assert target.signal in known, f"{target.signal} is not in signals.csv"
         assert target.signal in vitals, f"vitals() lacks {target.signal}"
         assert _vitals_key(target) in vitals, f"vitals() lacks {_vitals_key(target)}"
-    assert list(vitals) == list(SIGNAL_NAMES)
     assert all(np.isfinite(v) for v in vitals.values())
 
 

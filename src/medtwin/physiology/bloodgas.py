@@ -4,7 +4,7 @@ Contents follow Spencer JL, Firouztale E, Mellins RB. Computational expressions 
 blood oxygen and carbon dioxide concentrations. Ann Biomed Eng 1979;7:59-66, as used
 by Ursino & Magosso 2000 and Albanese 2016: interacting O2 and CO2 dissociation
 curves (the Bohr and Haldane effects) in closed form. Haemoglobin-bound O2 uses
-Hüfner's 1.34 mL O2/g Hb and dissolved O2 0.003 mL/dL/mmHg (MODELS.md).
+Hüfner's 1.34 mL O2/g Hb and dissolved O2 0.003 mL/dL/mmHg (docs/reference/MODELS.md).
 Acid-base: Henderson-Hasselbalch with the Van Slyke equation for the buffering of
 whole blood (Siggaard-Andersen O. The Van Slyke equation. Scand J Clin Lab Invest
 1977;37 Suppl 146:15-20).

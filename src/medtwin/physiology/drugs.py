@@ -5,7 +5,7 @@ slot holds the drug's amounts in a mammillary model (central, two peripheral
 compartments) and its effect-site level, advanced exactly over each slow step by the
 transition matrix that `medtwin.pharmacology.transition` computes from the published
 population model (x' = Phi x + Gamma u, u the infusion rate). Effects are sigmoid Emax
-(Hill) functions of the effect-site concentration (MODELS.md, Drugs), combined across
+(Hill) functions of the effect-site concentration (docs/reference/MODELS.md, Drugs), combined across
 drugs multiplicatively on each target: a fractional change e_d of each drug gives
 prod(1 + e_d) - 1. Opioid effects are scaled down by opioid receptor block
 (naloxone): competitive antagonism lumped as a fraction of receptors blocked.

@@ -1,6 +1,6 @@
 """The compiled batch kernel: advances every patient of a batch by a number of steps.
 
-Multi-rate scheme (MODELS.md, numerical notes):
+Multi-rate scheme (docs/reference/MODELS.md, numerical notes):
 - fast part, every step `dt`: circulation and lung mechanics, classic RK4, with the
   ventricular activation and muscle pressure evaluated at each stage's own time (so a
   beat or breath may start inside a step without losing its phase); the airway gas

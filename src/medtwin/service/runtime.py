@@ -24,7 +24,9 @@ from sqlalchemy.orm import sessionmaker
 
 from medtwin.actions import Action, Event
 from medtwin.patients import patient_from_dict
+from medtwin.physiology.batch import STEP_S
 from medtwin.service import store
+from medtwin.service.clock import Clock, WallClock
 from medtwin.service.codec import WAVEFORM_RATE_HZ, main_numerics, waveform_frame
 from medtwin.service.db import SessionRow
 from medtwin.service.errors import ConflictError
@@ -36,7 +38,7 @@ log = logging.getLogger("medtwin.service")
 
 SPEED_RANGE = (1.0, 60.0)
 TREND_WINDOW_S = 600.0
-_HALF_STEP_S = 0.0025  # half the engine's 5 ms step: less than this cannot be advanced
+_HALF_STEP_S = 0.5 * STEP_S  # less than this cannot be advanced
 _HALF_SAMPLE_S = 0.5 / WAVEFORM_RATE_HZ
 
 
@@ -51,6 +53,7 @@ class RuntimeSettings:
     waveform_seconds: float = 10.0
     history_seconds: float = 60.0  # the trend lives in the vitals table, not the twin
     outbox_size: int = DEFAULT_OUTBOX_SIZE
+    clock: Clock = field(default_factory=WallClock)  # a ManualClock in tests
 
 
 @dataclass(eq=False)
@@ -220,6 +223,11 @@ class LiveSession:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"medtwin session {self.id}")
 
+    async def checkpoint(self) -> None:
+        """Write a snapshot now (a new session's queue of timed orders survives a restart
+        from its first second)."""
+        await self._flush(snapshot=True)
+
     async def stop(self) -> None:
         """Cancel the tick task and write everything not yet written."""
         if self._task is not None and self._task is not asyncio.current_task():
@@ -231,11 +239,11 @@ class LiveSession:
             await self._flush(snapshot=True)
 
     async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
-        last_tick = last_flush = last_snapshot = loop.time()
+        clock = self.settings.clock
+        last_tick = last_flush = last_snapshot = clock.now()
         while self.status in store.ACTIVE:
-            await asyncio.sleep(self.settings.tick_s)
-            now = loop.time()
+            await clock.sleep(self.settings.tick_s)
+            now = clock.now()
             try:
                 self.tick(now - last_tick)
                 if now - last_flush >= self.settings.flush_s:
@@ -367,6 +375,11 @@ class SessionManager:
                 continue
             self.launch(row, twin, **restored)
             log.info("session %s restored at %.1f s", row.id, twin.time_s)
+
+    async def checkpoint(self) -> None:
+        """Write a snapshot now (a new session's queue of timed orders survives a restart
+        from its first second)."""
+        await self._flush(snapshot=True)
 
     async def stop(self) -> None:
         for live in list(self.sessions.values()):

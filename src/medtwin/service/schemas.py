@@ -31,6 +31,8 @@ class SessionCreate(Strict):
     title: str = Field(min_length=1, max_length=200)
     patient: str | dict[str, Any] = "standard-male"
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
+    protocol: list[str] = Field(default_factory=list, max_length=200)
+    """Timed orders ('60 s: haemorrhage 100 mL/min') the session's twin plays."""
 
 
 class JoinRequest(Strict):

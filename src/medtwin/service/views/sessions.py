@@ -23,7 +23,9 @@ router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 
 @router.post("", status_code=201, response_model=SessionOut, response_model_exclude_none=True)
 async def create_session(body: SessionCreate, db: Db, user: User, manager: Manager) -> dict:
-    return await sessions.create(db, manager, user, body.title, body.patient, body.seed)
+    return await sessions.create(
+        db, manager, user, body.title, body.patient, body.seed, body.protocol
+    )
 
 
 @router.post("/join", response_model=SessionOut, response_model_exclude_none=True)
