@@ -158,3 +158,22 @@ def test_history_gives_1_hz_vitals_since_a_time(client):
     assert history["time_s"][:3] == [4.0, 5.0, 6.0]
     for name in ("heart_rate", "mean_arterial_pressure", "spo2", "etco2"):
         assert len(history["signals"][name]) == len(history["time_s"])
+
+
+def test_config_serves_what_the_browser_would_otherwise_copy(client):
+    """Patients, every registered action kind with its limits, speeds, alarm limits and
+    the waveform channels, as the library knows them."""
+    from medtwin.actions import KINDS
+    from medtwin.patients import named_patients
+    from medtwin.service.codec import FRAME_CHANNELS
+    from medtwin.service.runtime import SPEED_RANGE
+
+    config = client.get("/api/config").json()
+    assert [p["name"] for p in config["patients"]] == named_patients()
+    kinds = {action["kind"]: action for action in config["actions"]}
+    assert set(kinds) == set(KINDS)
+    assert kinds["fluid"]["limits"]["volume_mL"] == {"gt": 0.0, "le": 10000.0, "unit": "mL"}
+    assert kinds["haemorrhage"]["insult"] and not kinds["drug_bolus"]["insult"]
+    assert (config["speeds"]["min"], config["speeds"]["max"]) == SPEED_RANGE
+    assert config["waveforms"]["channels"] == list(FRAME_CHANNELS)
+    assert config["alarm_limits"]["spo2"] == [90.0, None]

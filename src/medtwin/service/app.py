@@ -15,7 +15,7 @@ from medtwin.service.db import DEFAULT_DATABASE_URL, make_engine, make_sessionma
 from medtwin.service.demo import ensure_demo
 from medtwin.service.errors import install_error_handlers
 from medtwin.service.runtime import RuntimeSettings, SessionManager
-from medtwin.service.views import sessions, stream, users
+from medtwin.service.views import config, sessions, stream, users
 
 log = logging.getLogger("medtwin.service")
 STATIC_DIR = Path(str(files("medtwin.service") / "static"))
@@ -49,6 +49,7 @@ def create_app(
     with make_db() as db:
         app.state.secret = server_secret(db)
     install_error_handlers(app)
+    app.include_router(config.router)
     app.include_router(users.router)
     app.include_router(sessions.router)
     app.include_router(stream.router)

@@ -1,6 +1,7 @@
 // Wiring: which view is shown, and the live session that ties monitor, orders and console.
 
 import { api, auth } from "./api.js";
+import { config, loadConfig } from "./config.js";
 import { SessionStream } from "./stream.js";
 import { Monitor } from "./monitor.js";
 import { OrderPanel, EventLog } from "./orders.js";
@@ -202,7 +203,18 @@ function enterSession(session) {
 
 // ---- start ------------------------------------------------------------------------
 
+function listPatients() {
+  const custom = $("create-patient").querySelector("option[value='custom']");
+  for (const patient of config.patients) {
+    const option = el("option", null, describePatient(patient));
+    option.value = patient.name;
+    $("create-patient").insertBefore(option, custom);
+  }
+  $("create-patient").value = config.patients[0]?.name ?? "custom";
+}
+
 function wire() {
+  listPatients();
   $("login-form").addEventListener("submit", (event) => { event.preventDefault(); logIn(); });
   $("register-submit").addEventListener("click", register);
   $("create-form").addEventListener("submit", (event) => { event.preventDefault(); createSession(); });
@@ -230,6 +242,7 @@ function wire() {
 }
 
 async function start() {
+  await loadConfig();
   wire();
   if (!auth.token) { showView("login"); return; }
   const current = JSON.parse(sessionStorage.getItem(CURRENT_KEY) ?? "null");

@@ -1,9 +1,9 @@
 // The instructor console: clock, end of session, trend plot, participants and notes.
 
 import { api } from "./api.js";
+import { config } from "./config.js";
 import { el, formatClock } from "./format.js";
 
-const SPEED_PRESETS = [1, 2, 5, 10, 20, 60];
 const TREND_WINDOW_S = 600;
 const TREND_SERIES = [
   { signal: "mean_arterial_pressure", label: "MAP", color: "#ff4d4d", axis: "left" },
@@ -111,7 +111,7 @@ export class InstructorConsole {
     this.onEnded = onEnded;
     this.trend = new TrendPlot(elements.trendEl);
     elements.joinCodeEl.textContent = session.code ?? "";
-    elements.presetsEl.replaceChildren(...SPEED_PRESETS.map((speed) => {
+    elements.presetsEl.replaceChildren(...config.speeds.presets.map((speed) => {
       const button = el("button", "btn tiny", `${speed}×`);
       button.type = "button";
       button.dataset.speed = String(speed);

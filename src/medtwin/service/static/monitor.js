@@ -7,6 +7,7 @@
 // more simulated time (each pixel column draws the min-max of its samples), so the
 // sweep keeps a readable wall-clock pace.
 
+import { config } from "./config.js";
 import { formatClock, el } from "./format.js";
 
 const SWEEP_WALL_S = 6; // seconds of wall time for one sweep across the screen
@@ -22,15 +23,19 @@ export const WAVES = [
   { name: "co2", label: "CO₂", unit: "mmHg", color: "#ffd23f", scales: [[0, 50], [0, 80]] },
 ];
 
-// Alarm limits: [low, high] (null: no limit on that side).
+// Alarm limits come from the server (config.alarm_limits[signal]: [low, high], null: none).
 export const NUMERICS = [
-  { id: "hr", label: "HR", unit: "bpm", color: "#39ff6a", signal: "heart_rate", limits: [50, 120], digits: 0 },
-  { id: "abp", label: "ART", unit: "mmHg", color: "#ff4d4d", signal: "systolic_bp", limits: [90, 180] },
-  { id: "spo2", label: "SpO₂", unit: "%", color: "#2fe3f0", signal: "spo2", limits: [90, null], digits: 0 },
-  { id: "temp", label: "Temp", unit: "°C", color: "#d9d9d9", signal: "core_temperature", limits: [35, 38.5], digits: 1 },
-  { id: "etco2", label: "EtCO₂", unit: "mmHg", color: "#ffd23f", signal: "etco2", limits: [30, 50], digits: 0 },
-  { id: "rr", label: "RR", unit: "/min", color: "#f2f2f2", signal: "respiratory_rate", limits: [8, 30], digits: 0 },
+  { id: "hr", label: "HR", unit: "bpm", color: "#39ff6a", signal: "heart_rate", digits: 0 },
+  { id: "abp", label: "ART", unit: "mmHg", color: "#ff4d4d", signal: "systolic_bp" },
+  { id: "spo2", label: "SpO₂", unit: "%", color: "#2fe3f0", signal: "spo2", digits: 0 },
+  { id: "temp", label: "Temp", unit: "°C", color: "#d9d9d9", signal: "core_temperature", digits: 1 },
+  { id: "etco2", label: "EtCO₂", unit: "mmHg", color: "#ffd23f", signal: "etco2", digits: 0 },
+  { id: "rr", label: "RR", unit: "/min", color: "#f2f2f2", signal: "respiratory_rate", digits: 0 },
 ];
+
+function limitsOf(spec) {
+  return config.alarm_limits[spec.signal] ?? [null, null];
+}
 
 function alarmState(value, [low, high]) {
   if (value === undefined || value === null || !Number.isFinite(value)) return null;
@@ -140,7 +145,7 @@ export class Monitor {
       const head = el("div", "num-head");
       head.append(el("span", "num-label", spec.label), el("span", "num-unit", spec.unit));
       const limits = el("div", "num-limits");
-      const [low, high] = spec.limits;
+      const [low, high] = limitsOf(spec);
       limits.append(el("span", null, high ?? ""), el("span", null, low ?? ""));
       if (spec.id === "abp") limits.title = `Alarm limits on systolic pressure: ${low}–${high} mmHg`;
       const value = el("div", "num-value");
@@ -225,7 +230,7 @@ export class Monitor {
       } else {
         value.textContent = fmt(reading, spec.digits);
       }
-      const state = alarmState(reading, spec.limits);
+      const state = alarmState(reading, limitsOf(spec));
       tile.classList.toggle("alarm", state !== null);
       if (state) alarms.push(`${spec.label} ${state === "HIGH" ? "▲" : "▼"} ${fmt(reading, spec.digits ?? 0)}`);
     }

@@ -1,9 +1,6 @@
 // The live stream of one session: JSON text messages and binary waveform frames.
 
-// Channel order of the binary frames, as the contract fixes it.
-export const WAVE_CHANNELS = [
-  "ecg_ii", "arterial_pressure", "pleth", "co2", "central_venous_pressure", "airway_flow",
-];
+import { config } from "./config.js";
 
 const HEADER_BYTES = 20; // uint32 channel_count, uint32 sample_count, float64 start, float32 rate
 
@@ -21,7 +18,7 @@ export function decodeWaveFrame(buffer) {
     const samples = new Float32Array(sampleCount);
     const base = HEADER_BYTES + c * sampleCount * 4;
     for (let i = 0; i < sampleCount; i++) samples[i] = view.getFloat32(base + i * 4, true);
-    channels[WAVE_CHANNELS[c] ?? `channel_${c}`] = samples;
+    channels[config.waveforms.channels[c] ?? `channel_${c}`] = samples;
   }
   return { startTimeS, rateHz, sampleCount, channels };
 }

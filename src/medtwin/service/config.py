@@ -1,0 +1,55 @@
+"""What the browser needs to know of the server, in one place: `/api/config`.
+
+The web app reads these facts instead of keeping copies: the named patients, every
+action kind the engine knows (forms, examples, field limits, whether it is an insult),
+the clock's speeds, the monitor's default alarm limits and the waveform channels of the
+binary frames.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medtwin.actions import KINDS, field_limits
+from medtwin.patients import load_patient, named_patients
+from medtwin.service.codec import FRAME_CHANNELS, MAIN_NUMERICS, WAVEFORM_RATE_HZ
+from medtwin.service.runtime import SPEED_RANGE
+
+SPEED_PRESETS = (1.0, 2.0, 5.0, 10.0, 20.0, 60.0)
+DEFAULT_ALARM_LIMITS: dict[str, tuple[float | None, float | None]] = {
+    "heart_rate": (50.0, 120.0),
+    "systolic_bp": (90.0, 180.0),
+    "spo2": (90.0, None),
+    "core_temperature": (35.0, 38.5),
+    "etco2": (30.0, 50.0),
+    "respiratory_rate": (8.0, 30.0),
+}
+"""Teaching defaults of the adult monitor: each low limit at or just inside the NEWS2
+band that scores 3 (Royal College of Physicians, National Early Warning Score 2, 2017:
+SBP <= 90 mmHg, SpO2 <= 91 %, temperature <= 35.0 °C, RR <= 8/min) and each high limit
+where NEWS2 starts to score (HR > 110-130, RR >= 25, temperature >= 38.1 °C) widened a
+little so that a resting adult raises none; EtCO2 35-45 mmHg is normal (Levitzky 2013),
+30-50 the usual alarm band."""
+
+
+def browser_config() -> dict[str, Any]:
+    """The facts the web app reads at start."""
+    patients = []
+    for name in named_patients():
+        patient = load_patient(name)
+        patients.append({"name": name, "sex": patient.sex, "age_years": patient.age_years,
+                         "height_cm": patient.height_cm, "weight_kg": patient.weight_kg})  # fmt: skip
+    actions = [
+        {"kind": kind, "forms": list(model.forms), "examples": list(model.examples),
+         "insult": model.insult, "limits": field_limits(model)}  # fmt: skip
+        for kind, model in KINDS.items()
+    ]
+    low, high = SPEED_RANGE
+    return {
+        "patients": patients,
+        "actions": actions,
+        "speeds": {"min": low, "max": high, "presets": list(SPEED_PRESETS)},
+        "alarm_limits": {name: list(limits) for name, limits in DEFAULT_ALARM_LIMITS.items()},
+        "numerics": list(MAIN_NUMERICS),
+        "waveforms": {"channels": list(FRAME_CHANNELS), "rate_hz": WAVEFORM_RATE_HZ},
+    }
