@@ -168,8 +168,3 @@ class Batch:
         with ThreadPoolExecutor(threads) as pool:
             for future in [pool.submit(run_slice, a, b) for a, b in itertools.pairwise(bounds)]:
                 future.result()
-
-    def copy(self) -> Batch:
-        return Batch(
-            self.params.copy(), self.state.copy(), self.monitors.copy(), self.step_s, self.threads
-        )

@@ -34,11 +34,11 @@ little so that a resting adult raises none; EtCO2 35-45 mmHg is normal (Levitzky
 
 def browser_config() -> dict[str, Any]:
     """The facts the web app reads at start."""
-    patients = []
-    for name in named_patients():
-        patient = load_patient(name)
-        patients.append({"name": name, "sex": patient.sex, "age_years": patient.age_years,
-                         "height_cm": patient.height_cm, "weight_kg": patient.weight_kg})  # fmt: skip
+    demographics = ("sex", "age_years", "height_cm", "weight_kg")
+    patients = [
+        {"name": name, **load_patient(name).model_dump(include=set(demographics))}
+        for name in named_patients()
+    ]
     actions = [
         {"kind": kind, "forms": list(model.forms), "examples": list(model.examples),
          "insult": model.insult, "limits": field_limits(model)}  # fmt: skip

@@ -64,6 +64,14 @@ class Subscriber:
     outbox: Outbox
 
 
+SESSION_FIELDS = ("id", "code", "title", "patient", "status", "speed", "time_s")
+
+
+def session_fields(source: Any) -> dict[str, Any]:
+    """A session as the contract shows it, from a live session or its stored row."""
+    return {name: getattr(source, name) for name in SESSION_FIELDS}
+
+
 def event_record(event: Event) -> dict[str, Any]:
     """An event as the contract shows it: time_s, order, source, kind."""
     return {"time_s": event.time_s, "order": event.order(), "source": event.source,
@@ -129,9 +137,7 @@ class LiveSession:
         return self.twin.time_s
 
     def info(self) -> dict[str, Any]:
-        return {"id": self.id, "code": self.code, "title": self.title,
-                "patient": self.patient, "status": self.status, "speed": self.speed,
-                "time_s": self.time_s}  # fmt: skip
+        return session_fields(self)
 
     def events(self) -> list[dict[str, Any]]:
         return [event_record(event) for event in self.twin.events]

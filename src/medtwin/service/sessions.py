@@ -25,6 +25,7 @@ from medtwin.service.runtime import (
     SessionManager,
     Subscriber,
     event_record,
+    session_fields,
     snapshot_message,
     trend_table,
 )
@@ -50,11 +51,7 @@ def resolve_patient(spec: str | dict) -> dict[str, Any]:
 
 def describe(row: SessionRow, live: LiveSession | None, role: str) -> dict[str, Any]:
     """The session as the contract shows it, with the caller's role."""
-    if live is not None:
-        return {**live.info(), "role": role}
-    return {"id": row.id, "code": row.code, "title": row.title, "patient": row.patient,
-            "status": row.status, "speed": row.speed, "time_s": row.time_s,
-            "role": role}  # fmt: skip
+    return {**session_fields(live if live is not None else row), "role": role}
 
 
 async def create(
