@@ -177,3 +177,40 @@ def test_config_serves_what_the_browser_would_otherwise_copy(client):
     assert (config["speeds"]["min"], config["speeds"]["max"]) == SPEED_RANGE
     assert config["waveforms"]["channels"] == list(FRAME_CHANNELS)
     assert config["alarm_limits"]["spo2"] == [90.0, None]
+
+
+def test_a_slow_disk_does_not_stall_the_clock_and_orders_are_acknowledged_once_stored(
+    client, monkeypatch
+):
+    """Database writes run off the event loop that ticks every session (issue 8): while
+    an order's write hangs, the session's clock runs on; the order is acknowledged only
+    once it is stored. (A mock: a slow disk cannot be provoked on a test machine.)"""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from medtwin.service import store
+
+    instructor = account(client, "ines")
+    session = new_session(client, instructor)
+    url = f"/api/sessions/{session['id']}"
+    writing, release = threading.Event(), threading.Event()
+    real_add_events = store.add_events
+
+    def slow_add_events(db, session_id, events):
+        writing.set()
+        assert release.wait(30), "the test never released the write"
+        real_add_events(db, session_id, events)
+
+    monkeypatch.setattr(store, "add_events", slow_add_events)
+    with ThreadPoolExecutor(1) as pool:
+        order = {"order": "haemorrhage 100 mL/min"}
+        pending = pool.submit(client.post, f"{url}/orders", json=order, headers=instructor)
+        assert writing.wait(30)
+        before = client.get(url, headers=instructor).json()["time_s"]
+        advance(client, 2.0)
+        assert client.get(url, headers=instructor).json()["time_s"] == pytest.approx(before + 2)
+        assert not pending.done()
+        release.set()
+        assert pending.result(30).status_code == 201
+    events = client.get(f"{url}/events", headers=instructor).json()
+    assert [e["order"] for e in events] == ["haemorrhage 100 mL/min"]

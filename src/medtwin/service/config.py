@@ -40,8 +40,13 @@ def browser_config() -> dict[str, Any]:
         for name in named_patients()
     ]
     actions = [
-        {"kind": kind, "forms": list(model.forms), "examples": list(model.examples),
-         "insult": model.insult, "limits": field_limits(model)}  # fmt: skip
+        {
+            "kind": kind,
+            "forms": list(model.forms),
+            "examples": list(model.examples),
+            "insult": model.insult,
+            "limits": field_limits(model),
+        }
         for kind, model in KINDS.items()
     ]
     low, high = SPEED_RANGE

@@ -130,6 +130,8 @@ class LiveSession:
         )
         self._wave_sent_s = twin.time_s
         self._task: asyncio.Task | None = None
+        self._publish_lock = asyncio.Lock()
+        self._publisher: asyncio.Task | None = None
 
     # --- what clients see ------------------------------------------------------------
     @property
@@ -189,14 +191,15 @@ class LiveSession:
         if self.status not in store.ACTIVE:
             raise ConflictError(f"session {self.id} is {self.status}: cannot {doing}")
 
-    def apply(self, order: Action | str, source: str) -> Event:
-        """Give an order now; the event is written, then sent to every client."""
+    async def apply(self, order: Action | str, source: str) -> Event:
+        """Give an order now; the event is written (off the loop), then sent to every
+        client, and only then acknowledged."""
         self._require_live("give orders")
         event = self.twin.apply(order, source=source)
-        self._publish_events()
+        await self.publish_events()
         return event
 
-    def set_clock(self, action: str | None = None, speed: float | None = None) -> None:
+    async def set_clock(self, action: str | None = None, speed: float | None = None) -> None:
         """Pause, resume or change speed; written at once and sent to every client."""
         self._require_live("change the clock")
         if action is not None:
@@ -207,12 +210,11 @@ class LiveSession:
                 raise ValueError(f"speed = {speed!r} must be {low:g}–{high:g}")
             self.speed = float(speed)
         self._sim_target_s = self.twin.time_s
-        self._write_clock()
+        await self._write_clock()
         self.broadcast(self.clock_message())
 
-    def add_note(self, text: str, author: str) -> dict[str, Any]:
-        with self._make_db() as db:
-            store.add_note(db, self.id, self.time_s, text, author)
+    async def add_note(self, text: str, author: str) -> dict[str, Any]:
+        await asyncio.to_thread(self._write_note, self.time_s, text, author)
         message = {"type": "note", "text": text, "time_s": self.time_s}
         self.broadcast(message, only=lambda s: s.role == "instructor")
         return {"text": text, "time_s": self.time_s}
@@ -222,7 +224,7 @@ class LiveSession:
         self._require_live("end it")
         self.status = "ended"
         await self.stop()
-        self._write_clock()
+        await self._write_clock()
         self.broadcast(self.clock_message())
 
     # --- the clock -------------------------------------------------------------------
@@ -259,15 +261,15 @@ class LiveSession:
                     last_snapshot = now if due else last_snapshot
             except Exception:
                 log.exception("session %s: tick failed; the session is marked errored", self.id)
-                self._fail()
+                await self._fail()
                 return
             last_tick = now
 
-    def _fail(self) -> None:
+    async def _fail(self) -> None:
         self.status = "errored"
         try:
-            self._publish_events()
-            self._write_clock()
+            await self.publish_events()
+            await self._write_clock()
         except Exception:
             log.exception("session %s: could not write its errored state", self.id)
         self.broadcast(self.clock_message())
@@ -290,7 +292,7 @@ class LiveSession:
             if twin.time_s == before:
                 break
         self._send_waveforms()
-        self._publish_events()
+        self._publish_soon()
 
     def _record_vitals(self) -> None:
         time_s = round(self._next_vitals_s, 6)
@@ -311,20 +313,38 @@ class LiveSession:
             self._broadcast_frame(waveform_frame(float(times[0]), channels))
 
     # --- writing ---------------------------------------------------------------------
-    def _publish_events(self) -> None:
-        """Write the events not yet written, then send them: never dropped."""
-        new = list(self.twin.events)[self._persisted_events :]
-        if not new:
-            return
-        with self._make_db() as db:
-            store.add_events(db, self.id, new)
-        self._persisted_events += len(new)
-        for event in new:
-            self.broadcast({"type": "event", "event": event_record(event)})
+    async def publish_events(self) -> None:
+        """Write the events not yet written, in a worker thread, then send them: never
+        dropped, never sent before they are stored, and never a stall of the loop that
+        ticks every session while the disk is slow."""
+        async with self._publish_lock:
+            while new := list(self.twin.events)[self._persisted_events :]:
+                await asyncio.to_thread(self._write_events, new)
+                self._persisted_events += len(new)
+                for event in new:
+                    self.broadcast({"type": "event", "event": event_record(event)})
 
-    def _write_clock(self) -> None:
+    def _publish_soon(self) -> None:
+        """Publish new events (a tick's scheduled ends) without waiting for the write."""
+        pending = len(self.twin.events) > self._persisted_events
+        if pending and (self._publisher is None or self._publisher.done()):
+            self._publisher = asyncio.create_task(self.publish_events())
+
+    def _write_events(self, events: list[Event]) -> None:
         with self._make_db() as db:
-            store.update_clock(db, self.id, self.status, self.speed, self.time_s)
+            store.add_events(db, self.id, events)
+
+    def _write_note(self, time_s: float, text: str, author: str) -> None:
+        with self._make_db() as db:
+            store.add_note(db, self.id, time_s, text, author)
+
+    async def _write_clock(self) -> None:
+        state = (self.status, self.speed, self.time_s)
+        await asyncio.to_thread(self._write_clock_row, *state)
+
+    def _write_clock_row(self, status: str, speed: float, time_s: float) -> None:
+        with self._make_db() as db:
+            store.update_clock(db, self.id, status, speed, time_s)
 
     async def _flush(self, snapshot: bool) -> None:
         vitals, self._pending_vitals = self._pending_vitals, []
@@ -408,5 +428,6 @@ class SessionManager:
         twin.replay(events[replay_from:])
         if trend and trend[-1][0] > twin.time_s:
             twin.advance(trend[-1][0] - twin.time_s)
-        persisted = max(len(twin.events), len(events))
-        return twin, {"trend": trend, "persisted_events": persisted}
+        # events the snapshot holds but the store lacks (a crash mid-write) are written
+        # by the session's first tick
+        return twin, {"trend": trend, "persisted_events": len(events)}

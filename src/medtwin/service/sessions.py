@@ -119,18 +119,18 @@ def live_session(manager: SessionManager, row: SessionRow) -> LiveSession:
     return live
 
 
-def give_order(
+async def give_order(
     db: Session, manager: SessionManager, session_id: int, username: str, order: str
 ) -> dict[str, Any]:
     row, role = access(db, session_id, username, "order")
     action = parse_order(order)
     if action.insult:
         roles.require(role, "inject", session_id)
-    event = live_session(manager, row).apply(action, source=username)
+    event = await live_session(manager, row).apply(action, source=username)
     return event_record(event)
 
 
-def set_clock(
+async def set_clock(
     db: Session,
     manager: SessionManager,
     session_id: int,
@@ -140,7 +140,7 @@ def set_clock(
 ) -> dict[str, Any]:
     row, role = access(db, session_id, username, "control")
     live = live_session(manager, row)
-    live.set_clock(action=action, speed=speed)
+    await live.set_clock(action=action, speed=speed)
     return describe(row, live, role)
 
 
@@ -151,15 +151,22 @@ async def end(db: Session, manager: SessionManager, session_id: int, username: s
     return describe(row, live, role)
 
 
-def add_note(
+async def add_note(
     db: Session, manager: SessionManager, session_id: int, username: str, text: str
 ) -> dict[str, Any]:
     row, _ = access(db, session_id, username, "notes")
     live = manager.get(session_id)
     if live is not None:
-        return live.add_note(text, username)
-    store.add_note(db, session_id, row.time_s, text, username)
+        return await live.add_note(text, username)
+    await asyncio.to_thread(_add_stored_note, manager, session_id, row.time_s, text, username)
     return {"text": text, "time_s": row.time_s}
+
+
+def _add_stored_note(
+    manager: SessionManager, session_id: int, time_s: float, text: str, author: str
+) -> None:
+    with manager.make_db() as db:
+        store.add_note(db, session_id, time_s, text, author)
 
 
 def events(db: Session, manager: SessionManager, session_id: int, username: str) -> list[dict]:
@@ -204,12 +211,12 @@ def subscribe(
     return None, subscriber
 
 
-def handle_message(
+async def handle_message(
     db: Session, manager: SessionManager, session_id: int, username: str, frame: dict
 ) -> None:
     """Carry out one stream message from a client (the same rules as the REST routes)."""
     message = parse_client_message(frame.get("text"))
     if isinstance(message, OrderMessage):
-        give_order(db, manager, session_id, username, message.order)
+        await give_order(db, manager, session_id, username, message.order)
     else:
-        set_clock(db, manager, session_id, username, message.action, message.speed)
+        await set_clock(db, manager, session_id, username, message.action, message.speed)

@@ -45,12 +45,12 @@ async def get_session(session_id: int, db: Db, user: User, manager: Manager) -> 
 
 @router.post("/{session_id}/orders", status_code=201, response_model=EventOut)
 async def give_order(session_id: int, body: OrderIn, db: Db, user: User, manager: Manager):
-    return sessions.give_order(db, manager, session_id, user, body.order)
+    return await sessions.give_order(db, manager, session_id, user, body.order)
 
 
 @router.post("/{session_id}/clock", response_model=SessionOut, response_model_exclude_none=True)
 async def set_clock(session_id: int, body: ClockIn, db: Db, user: User, manager: Manager):
-    return sessions.set_clock(db, manager, session_id, user, body.action, body.speed)
+    return await sessions.set_clock(db, manager, session_id, user, body.action, body.speed)
 
 
 @router.post("/{session_id}/end", response_model=SessionOut, response_model_exclude_none=True)
@@ -60,7 +60,7 @@ async def end_session(session_id: int, db: Db, user: User, manager: Manager) -> 
 
 @router.post("/{session_id}/notes", status_code=201, response_model=NoteOut)
 async def add_note(session_id: int, body: NoteIn, db: Db, user: User, manager: Manager):
-    return sessions.add_note(db, manager, session_id, user, body.text)
+    return await sessions.add_note(db, manager, session_id, user, body.text)
 
 
 @router.get("/{session_id}/events", response_model=list[EventOut])

@@ -39,7 +39,7 @@ async def stream(websocket: WebSocket, session_id: int, token: str | None = None
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 break
-            reply = _handle(app, session_id, username, message)
+            reply = await _handle(app, session_id, username, message)
             if reply is not None:
                 subscriber.outbox.put_message(json.dumps(reply))
     except WebSocketDisconnect:
@@ -64,11 +64,11 @@ async def _send(websocket: WebSocket, outbox: Outbox) -> None:
             await websocket.close(code=OVERFLOW_CLOSE_CODE, reason="client too slow")
 
 
-def _handle(app, session_id: int, username: str, message: dict) -> dict | None:
+async def _handle(app, session_id: int, username: str, message: dict) -> dict | None:
     """The reply to one client message: None when accepted, else an `error` message."""
     try:
         with app.state.sessionmaker() as db:
-            sessions.handle_message(db, app.state.manager, session_id, username, message)
+            await sessions.handle_message(db, app.state.manager, session_id, username, message)
     except ServiceError as error:
         return {"type": "error", "detail": error.detail}
     except ValueError as error:  # ActionError and the clock's range
