@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import math
 from collections.abc import Callable
@@ -30,6 +29,15 @@ from medtwin.service.clock import Clock, WallClock
 from medtwin.service.codec import WAVEFORM_RATE_HZ, main_numerics, waveform_frame
 from medtwin.service.db import SessionRow
 from medtwin.service.errors import ConflictError
+from medtwin.service.messages import (
+    ClockMessage,
+    EventMessage,
+    NoteMessage,
+    ServerMessage,
+    SnapshotMessage,
+    VitalsMessage,
+    to_text,
+)
 from medtwin.service.outbox import DEFAULT_OUTBOX_SIZE, Outbox
 from medtwin.snapshot_format import snapshot_from_bytes, snapshot_to_bytes
 from medtwin.twin import Twin
@@ -73,9 +81,9 @@ def session_fields(source: Any) -> dict[str, Any]:
 
 
 def event_record(event: Event) -> dict[str, Any]:
-    """An event as the contract shows it: time_s, order, source, kind."""
-    return {"time_s": event.time_s, "order": event.order(), "source": event.source,
-            "kind": event.action.kind}  # fmt: skip
+    """An event as the contract shows it: id, time_s, order, source, kind."""
+    return {"id": event.id, "time_s": event.time_s, "order": event.order(),
+            "source": event.source, "kind": event.action.kind}  # fmt: skip
 
 
 def trend_table(rows: list[tuple[float, dict]]) -> dict[str, Any]:
@@ -95,11 +103,8 @@ def snapshot_message(
     notes: list[dict] | None,
 ) -> str:
     """The first message of a stream; `notes` is None for anyone but instructors."""
-    message = {"type": "snapshot", "session": session, "vitals": vitals, "events": events,
-               "history": trend_table(trend)}  # fmt: skip
-    if notes is not None:
-        message["notes"] = notes
-    return json.dumps(message)
+    return to_text(SnapshotMessage(session=session, vitals=vitals, events=events,
+                                   history=trend_table(trend), notes=notes))  # fmt: skip
 
 
 class LiveSession:
@@ -147,9 +152,8 @@ class LiveSession:
     def history(self, since_s: float = -math.inf) -> dict[str, Any]:
         return trend_table([row for row in self.trend if row[0] > since_s])
 
-    def clock_message(self) -> dict[str, Any]:
-        return {"type": "clock", "status": self.status, "speed": self.speed,
-                "time_s": self.time_s}  # fmt: skip
+    def clock_message(self) -> ClockMessage:
+        return ClockMessage(status=self.status, speed=self.speed, time_s=self.time_s)
 
     # --- subscribers -----------------------------------------------------------------
     def subscribe(self, role: str, session: dict, notes: list[dict] | None) -> Subscriber:
@@ -173,8 +177,10 @@ class LiveSession:
         if subscriber in self.subscribers:
             self.subscribers.remove(subscriber)
 
-    def broadcast(self, message: dict, only: Callable[[Subscriber], bool] | None = None) -> None:
-        text = json.dumps(message)
+    def broadcast(
+        self, message: ServerMessage, only: Callable[[Subscriber], bool] | None = None
+    ) -> None:
+        text = to_text(message)
         for subscriber in list(self.subscribers):
             if only is None or only(subscriber):
                 subscriber.outbox.put_message(text)
@@ -215,7 +221,7 @@ class LiveSession:
 
     async def add_note(self, text: str, author: str) -> dict[str, Any]:
         await asyncio.to_thread(self._write_note, self.time_s, text, author)
-        message = {"type": "note", "text": text, "time_s": self.time_s}
+        message = NoteMessage(text=text, time_s=self.time_s)
         self.broadcast(message, only=lambda s: s.role == "instructor")
         return {"text": text, "time_s": self.time_s}
 
@@ -300,7 +306,7 @@ class LiveSession:
         self.trend.append((time_s, values))
         self._pending_vitals.append((time_s, values))
         self._next_vitals_s += 1.0
-        self.broadcast({"type": "vitals", "time_s": time_s, "vitals": values})
+        self.broadcast(VitalsMessage(time_s=time_s, vitals=values))
 
     def _send_waveforms(self) -> None:
         if self.twin.time_s <= self._wave_sent_s + _HALF_SAMPLE_S:
@@ -322,7 +328,7 @@ class LiveSession:
                 await asyncio.to_thread(self._write_events, new)
                 self._persisted_events += len(new)
                 for event in new:
-                    self.broadcast({"type": "event", "event": event_record(event)})
+                    self.broadcast(EventMessage(event=event_record(event)))
 
     def _publish_soon(self) -> None:
         """Publish new events (a tick's scheduled ends) without waiting for the write."""

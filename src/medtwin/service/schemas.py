@@ -61,13 +61,6 @@ class OrderIn(Strict):
     order: str = Field(min_length=1, max_length=500)
 
 
-class EventOut(BaseModel):
-    time_s: float
-    order: str
-    source: str
-    kind: str | None = None
-
-
 class ClockIn(Strict):
     action: Literal["pause", "resume"] | None = None
     speed: float | None = Field(default=None, ge=1.0, le=60.0)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from medtwin.service import sessions
+from medtwin.service.messages import EventRecord
 from medtwin.service.schemas import (
     ClockIn,
-    EventOut,
     History,
     JoinRequest,
     NoteIn,
@@ -43,7 +43,7 @@ async def get_session(session_id: int, db: Db, user: User, manager: Manager) -> 
     return sessions.detail(db, manager, session_id, user)
 
 
-@router.post("/{session_id}/orders", status_code=201, response_model=EventOut)
+@router.post("/{session_id}/orders", status_code=201, response_model=EventRecord)
 async def give_order(session_id: int, body: OrderIn, db: Db, user: User, manager: Manager):
     return await sessions.give_order(db, manager, session_id, user, body.order)
 
@@ -63,7 +63,7 @@ async def add_note(session_id: int, body: NoteIn, db: Db, user: User, manager: M
     return await sessions.add_note(db, manager, session_id, user, body.text)
 
 
-@router.get("/{session_id}/events", response_model=list[EventOut])
+@router.get("/{session_id}/events", response_model=list[EventRecord])
 async def get_events(session_id: int, db: Db, user: User, manager: Manager) -> list[dict]:
     return sessions.events(db, manager, session_id, user)
 

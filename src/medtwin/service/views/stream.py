@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from medtwin.service import auth, sessions
 from medtwin.service.errors import ServiceError, one_line
+from medtwin.service.messages import (
+    OVERFLOW_CLOSE_CODE,
+    REFUSED_CLOSE_BASE,
+    ErrorMessage,
+    to_text,
+)
 from medtwin.service.outbox import Outbox
 
 router = APIRouter(tags=["stream"])
-OVERFLOW_CLOSE_CODE = 1008
 
 
 @router.websocket("/ws/sessions/{session_id}")
@@ -30,8 +34,8 @@ async def stream(websocket: WebSocket, session_id: int, token: str | None = None
             username = auth.authenticate(token, db, app.state.secret)
             live, subscriber = sessions.subscribe(db, manager, session_id, username)
     except ServiceError as error:
-        await websocket.send_text(json.dumps({"type": "error", "detail": error.detail}))
-        await websocket.close(code=4000 + error.status, reason=error.detail[:120])
+        await websocket.send_text(to_text(ErrorMessage(detail=error.detail)))
+        await websocket.close(code=REFUSED_CLOSE_BASE + error.status, reason=error.detail[:120])
         return
     sender = asyncio.create_task(_send(websocket, subscriber.outbox))
     try:
@@ -41,7 +45,7 @@ async def stream(websocket: WebSocket, session_id: int, token: str | None = None
                 break
             reply = await _handle(app, session_id, username, message)
             if reply is not None:
-                subscriber.outbox.put_message(json.dumps(reply))
+                subscriber.outbox.put_message(to_text(reply))
     except WebSocketDisconnect:
         pass
     finally:
@@ -64,13 +68,13 @@ async def _send(websocket: WebSocket, outbox: Outbox) -> None:
             await websocket.close(code=OVERFLOW_CLOSE_CODE, reason="client too slow")
 
 
-async def _handle(app, session_id: int, username: str, message: dict) -> dict | None:
+async def _handle(app, session_id: int, username: str, message: dict) -> ErrorMessage | None:
     """The reply to one client message: None when accepted, else an `error` message."""
     try:
         with app.state.sessionmaker() as db:
             await sessions.handle_message(db, app.state.manager, session_id, username, message)
     except ServiceError as error:
-        return {"type": "error", "detail": error.detail}
+        return ErrorMessage(detail=error.detail)
     except ValueError as error:  # ActionError and the clock's range
-        return {"type": "error", "detail": one_line(str(error))}
+        return ErrorMessage(detail=one_line(str(error)))
     return None

@@ -1,0 +1,88 @@
+"""The messages a live stream sends its clients, as typed models (docs/service-api.md).
+
+Every text frame the server sends is one of these, serialised by `to_text`; a value the
+monitor cannot give (NaN, inf) is sent as JSON `null`, so every frame is valid JSON. The
+messages clients may send are `client_messages`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+OVERFLOW_CLOSE_CODE = 1008
+"""WebSocket close code for a client too slow to take events, vitals and clock messages."""
+REFUSED_CLOSE_BASE = 4000
+"""A refused connection closes with 4000 + the HTTP status of the refusal (4401: no or
+bad token; 4403: not a participant; 4404: no such session)."""
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="null")
+
+
+class EventRecord(_Message):
+    """One event of the session's log, as clients see it."""
+
+    id: int
+    time_s: float
+    order: str
+    source: str
+    kind: str
+
+
+class Trend(_Message):
+    """1 Hz vitals: `time_s` and, per signal, one value (or null) per time."""
+
+    time_s: list[float]
+    signals: dict[str, list[float | None]]
+
+
+class SnapshotMessage(_Message):
+    type: Literal["snapshot"] = "snapshot"
+    session: dict[str, Any]
+    vitals: dict[str, float | None]
+    events: list[EventRecord]
+    history: Trend
+    notes: list[dict[str, Any]] | None = None
+    """Only for instructors (left out for everyone else)."""
+
+
+class VitalsMessage(_Message):
+    type: Literal["vitals"] = "vitals"
+    time_s: float
+    vitals: dict[str, float | None]
+
+
+class EventMessage(_Message):
+    type: Literal["event"] = "event"
+    event: EventRecord
+
+
+class ClockMessage(_Message):
+    type: Literal["clock"] = "clock"
+    status: str
+    speed: float
+    time_s: float
+
+
+class NoteMessage(_Message):
+    type: Literal["note"] = "note"
+    text: str
+    time_s: float
+
+
+class ErrorMessage(_Message):
+    type: Literal["error"] = "error"
+    detail: str
+
+
+ServerMessage = (
+    SnapshotMessage | VitalsMessage | EventMessage | ClockMessage | NoteMessage | ErrorMessage
+)
+
+
+def to_text(message: ServerMessage) -> str:
+    """The JSON text frame of a message (optional fields that are unset are left out)."""
+    return message.model_dump_json(exclude_none=isinstance(message, SnapshotMessage))
