@@ -70,6 +70,15 @@ class ActionBase(BaseModel):
         """The action as a readable order, e.g. 'propofol 2 mg/kg IV bolus'."""
         raise NotImplementedError
 
+    def _require_one_form(self, forms: tuple[frozenset[str], ...], advice: str) -> None:
+        """Refuse (from a model validator) unless the optional fields given are exactly
+        one of `forms`; the message gives `advice` and what was given."""
+        names = sorted(set().union(*forms))
+        given = {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+        if frozenset(given) not in forms:
+            shown = ", ".join(f"{name} = {value!r}" for name, value in given.items()) or "none"
+            raise ValueError(f"{advice} (given: {shown})")
+
     def check(self, patient: Patient) -> None:
         """Refuse, with `ActionError`, what this patient cannot be given (a dose over the
         library's limit for their weight). Nothing is changed."""

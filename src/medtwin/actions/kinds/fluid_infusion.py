@@ -54,14 +54,9 @@ class FluidInfusion(ActionBase):
 
     @model_validator(mode="after")
     def _one_form(self) -> Self:
-        given = {name for name in ("volume_mL", "duration_min", "rate_mL_per_h")
-                 if getattr(self, name) is not None}  # fmt: skip
-        if given not in ({"volume_mL", "duration_min"}, {"rate_mL_per_h"}):
-            shown = ", ".join(f"{name} = {getattr(self, name)!r}" for name in sorted(given))
-            raise ValueError(
-                f"{self.fluid}: give volume_mL with duration_min, or rate_mL_per_h alone "
-                f"(given: {shown or 'none'})"
-            )
+        forms = (frozenset({"volume_mL", "duration_min"}), frozenset({"rate_mL_per_h"}))
+        advice = f"{self.fluid}: give volume_mL with duration_min, or rate_mL_per_h alone"
+        self._require_one_form(forms, advice)
         return self
 
     @classmethod

@@ -66,16 +66,13 @@ class Haemorrhage(ActionBase):
 
     @model_validator(mode="after")
     def _one_form(self) -> Self:
-        given = {name for name in ("rate_mL_per_min", "volume_mL", "duration_min")
-                 if getattr(self, name) is not None}  # fmt: skip
-        allowed = ({"rate_mL_per_min"}, {"rate_mL_per_min", "duration_min"},
-                   {"volume_mL", "duration_min"})  # fmt: skip
-        if given not in allowed:
-            shown = ", ".join(f"{name} = {getattr(self, name)!r}" for name in sorted(given))
-            raise ValueError(
-                "haemorrhage: give rate_mL_per_min (optionally with duration_min), or "
-                f"volume_mL with duration_min (given: {shown or 'none'})"
-            )
+        forms = (
+            frozenset({"rate_mL_per_min"}),
+            frozenset({"rate_mL_per_min", "duration_min"}),
+            frozenset({"volume_mL", "duration_min"}),
+        )
+        advice = "haemorrhage: give rate_mL_per_min (optionally with duration_min), or "
+        self._require_one_form(forms, advice + "volume_mL with duration_min")
         return self
 
     @classmethod
