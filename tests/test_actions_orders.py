@@ -133,20 +133,35 @@ def bounded(high: float) -> st.SearchStrategy[float]:
 
 
 fluid_names = st.sampled_from([f.name for f in FLUIDS])
+
+
+@st.composite
+def volume_over_time(draw, fastest_mL_per_min: float) -> dict[str, float]:
+    """A volume and a duration no faster than `fastest_mL_per_min` (the kinds refuse
+    faster: a rapid infuser, a whole cardiac output)."""
+    volume = draw(bounded(10_000))
+    slowest = st.floats(min_value=volume / fastest_mL_per_min * 1.000001, max_value=1440)
+    return {"volume_mL": volume, "duration_min": draw(slowest)}
+
+
+def _just(values: dict[str, float]) -> dict[str, st.SearchStrategy[float]]:
+    return {name: st.just(value) for name, value in values.items()}
+
+
 actions = st.one_of(
     st.builds(DrugBolus, drug=st.sampled_from(DRUGS), dose=positive,
               unit=st.sampled_from(BOLUS_UNITS)),
     st.builds(DrugInfusion, drug=st.sampled_from(DRUGS), rate=positive,
               unit=st.sampled_from(INFUSION_UNITS)),
     st.builds(StopDrugInfusion, drug=st.sampled_from(DRUGS)),
-    st.builds(FluidInfusion, fluid=fluid_names, volume_mL=bounded(10_000),
-              duration_min=bounded(1440)),
+    volume_over_time(1000.0).flatmap(
+        lambda given: st.builds(FluidInfusion, fluid=fluid_names, **_just(given))),
     st.builds(FluidInfusion, fluid=fluid_names, rate_mL_per_h=bounded(60_000)),
     st.builds(StopFluid, fluid=fluid_names),
     st.builds(Haemorrhage, rate_mL_per_min=bounded(5000),
               duration_min=st.none() | bounded(1440), site=st.sampled_from(SITES)),
-    st.builds(Haemorrhage, volume_mL=bounded(10_000), duration_min=bounded(1440),
-              site=st.sampled_from(SITES)),
+    volume_over_time(5000.0).flatmap(
+        lambda given: st.builds(Haemorrhage, site=st.sampled_from(SITES), **_just(given))),
     st.builds(StopHaemorrhage, site=st.none() | st.sampled_from(SITES)),
 )  # fmt: skip
 

@@ -49,7 +49,11 @@ class FluidInfusion(ActionBase):
 
     forms = ("<fluid> <volume> mL over <time>", "<fluid> <rate> mL/h")
     examples = ("lactated Ringer's 1000 mL over 15 min", "normal saline 125 mL/h")
-    refusals = ("normal saline 20000 mL over 10 min", "lemonade 500 mL over 10 min")
+    refusals = (
+        "normal saline 20000 mL over 10 min",
+        "lemonade 500 mL over 10 min",
+        "normal saline 500 mL over 1e-6 s",  # issue 11: the order that broke a session
+    )
     parse_priority = 30
 
     @model_validator(mode="after")
@@ -57,6 +61,15 @@ class FluidInfusion(ActionBase):
         forms = (frozenset({"volume_mL", "duration_min"}), frozenset({"rate_mL_per_h"}))
         advice = f"{self.fluid}: give volume_mL with duration_min, or rate_mL_per_h alone"
         self._require_one_form(forms, advice)
+        if self.volume_mL is not None:
+            rate_mL_per_h = self.volume_mL / self.duration_min * 60.0
+            if rate_mL_per_h > MAX_RATE_ML_PER_H:
+                raise ValueError(
+                    f"{self.fluid}: volume_mL = {format_number(self.volume_mL)} over "
+                    f"duration_min = {format_number(self.duration_min)} is "
+                    f"{rate_mL_per_h:.4g} mL/h: must be at most {MAX_RATE_ML_PER_H:g} mL/h, "
+                    "what a rapid infuser delivers"
+                )
         return self
 
     @classmethod

@@ -61,7 +61,11 @@ class Haemorrhage(ActionBase):
         "haemorrhage 500 mL over 10 min from splanchnic site",
         "haemorrhage 100 mL/min for 5 min from muscle site",
     )
-    refusals = ("haemorrhage 9000 mL/min", "haemorrhage 100 mL/min from elbow site")
+    refusals = (
+        "haemorrhage 9000 mL/min",
+        "haemorrhage 100 mL/min from elbow site",
+        "haemorrhage 500 mL over 1e-6 s",
+    )
     parse_priority = 20
 
     @model_validator(mode="after")
@@ -73,6 +77,15 @@ class Haemorrhage(ActionBase):
         )
         advice = "haemorrhage: give rate_mL_per_min (optionally with duration_min), or "
         self._require_one_form(forms, advice + "volume_mL with duration_min")
+        if self.volume_mL is not None:
+            rate = self.volume_mL / self.duration_min
+            if rate > MAX_BLEED_ML_PER_MIN:
+                raise ValueError(
+                    f"haemorrhage: volume_mL = {format_number(self.volume_mL)} over "
+                    f"duration_min = {format_number(self.duration_min)} is {rate:.4g} "
+                    f"mL/min: must be at most {MAX_BLEED_ML_PER_MIN:g} mL/min, a whole "
+                    "cardiac output"
+                )
         return self
 
     @classmethod
