@@ -9,8 +9,9 @@ engine's compile helper process imports only `medtwin.physiology`) does not load
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from medtwin.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from medtwin.patients import Patient, PatientError, generate_population, load_patient
@@ -27,13 +28,4 @@ _HOME = {
 __all__ = ["Patient", "PatientError", "Snapshot", "Twin", "generate_population", "load_patient"]
 
 
-def __getattr__(name: str):
-    if name not in _HOME:
-        raise AttributeError(f"module 'medtwin' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOME})
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _HOME)
