@@ -201,5 +201,13 @@ app.command("drugs")(drugs_command)
 app.command("serve")(serve_command)
 app.command("pk")(pk_command)
 
+from medtwin.glucose.commands import glucose_app  # noqa: E402
+from medtwin.trials.commands import trial_app  # noqa: E402
+from medtwin.hospital.commands import hospital_app  # noqa: E402
+
+app.add_typer(glucose_app, name="glucose")
+app.add_typer(trial_app, name="trial")
+app.add_typer(hospital_app, name="hospital")
+
 if __name__ == "__main__":
     app()
