@@ -109,6 +109,10 @@ def load_actions_file(path: str | os.PathLike) -> list[tuple[float, ActionBase]]
         where = getattr(error, "problem_mark", None)
         line = f" at line {where.line + 1}" if where else ""
         raise ActionError(f"{path}: not valid YAML{line}: {error}") from None
+    except UnicodeDecodeError:
+        raise ActionError(f"{path}: not a UTF-8 text file") from None
+    except RecursionError:
+        raise ActionError(f"{path}: nested too deeply to be an actions file") from None
     if entries is None:
         return []
     if not isinstance(entries, list):

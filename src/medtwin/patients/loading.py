@@ -67,6 +67,8 @@ def _load_yaml(source: Path | Traversable, label: str) -> Patient:
         raise PatientError(f"{label}: not a UTF-8 text file") from None
     except yaml.YAMLError as error:
         raise PatientError(f"{label}: not valid YAML ({_yaml_problem(error)})") from None
+    except RecursionError:
+        raise PatientError(f"{label}: nested too deeply to be a patient file") from None
     try:
         return patient_from_dict(data)
     except PatientError as error:

@@ -86,6 +86,15 @@ class Patient(BaseModel):
             raise ValueError(f"is outside the allowed range {_range_text(info.field_name)}")
         return value
 
+    @field_validator("conditions", mode="before")
+    @classmethod
+    def _severities_are_numbers(cls, conditions: Any) -> Any:
+        if isinstance(conditions, dict):
+            for name, severity in conditions.items():
+                if isinstance(severity, bool) or not isinstance(severity, int | float):
+                    raise ValueError(f"gives {name} the severity {severity!r}: must be a number")
+        return conditions
+
     @field_validator("conditions")
     @classmethod
     def _known_conditions(cls, conditions: dict[str, float]) -> dict[str, float]:
