@@ -39,7 +39,7 @@ def mutated_patients(draw) -> object:
 FILES = st.one_of(
     st.text(max_size=200),
     mutated_patients().map(lambda data: yaml.safe_dump(data)),
-    st.integers(1, 3000).map(lambda depth: "[" * depth + "]" * depth),
+    st.integers(1, 60).map(lambda depth: "[" * depth + "]" * depth),
 )
 
 
@@ -60,6 +60,17 @@ def _check_actions_text(text: str, path) -> None:
 
 
 HEALTH = [HealthCheck.function_scoped_fixture]
+
+
+def test_a_file_nested_three_thousand_deep_is_refused_by_name(tmp_path):
+    """A 3,000-deep YAML list printed a 2,992-line traceback from `medtwin simulate`
+    (issue 11); each loader now says what is wrong in one line."""
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("[" * 3000 + "]" * 3000, encoding="utf-8")
+    with pytest.raises(PatientError, match="nested too deeply to be a patient file"):
+        load_patient(deep)
+    with pytest.raises(ActionError, match="nested too deeply to be an actions file"):
+        load_actions_file(deep)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=HEALTH)
