@@ -33,11 +33,13 @@ def run_jobs(
     cluster: str | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    connect_timeout_s: float = 10.0,
 ) -> list[Result]:
     """Apply `function` to every job, in parallel, and return the results in job order.
 
     `function` and the jobs must be picklable (a module-level function and plain data).
-    `progress(done, total)` is called as jobs finish.
+    `progress(done, total)` is called as jobs finish; a scheduler that does not answer
+    within `connect_timeout_s` is refused.
     """
     job_list = list(jobs)
     if workers is not None and workers < 1:
@@ -49,7 +51,7 @@ def run_jobs(
             f"cluster {cluster!r} is not understood: use 'local', 'serial' or a scheduler "
             f"address such as tcp://10.0.0.5:8786"
         )
-    return _run_on_dask(function, job_list, cluster, workers, progress)
+    return _run_on_dask(function, job_list, cluster, workers, progress, connect_timeout_s)
 
 
 def _run_serial(
@@ -71,6 +73,7 @@ def _run_on_dask(
     cluster: str | None,
     workers: int | None,
     progress: Callable[[int, int], None] | None,
+    connect_timeout_s: float,
 ) -> list[Result]:
     from distributed import Client, LocalCluster, as_completed
 
@@ -87,7 +90,7 @@ def _run_on_dask(
             client = Client(local)
         else:
             try:
-                client = Client(cluster, timeout=10)
+                client = Client(cluster, timeout=connect_timeout_s)
             except OSError as error:
                 raise ClusterError(f"cluster {cluster!r} did not answer: {error}") from None
         with client:
