@@ -214,3 +214,18 @@ def test_a_slow_disk_does_not_stall_the_clock_and_orders_are_acknowledged_once_s
         assert pending.result(30).status_code == 201
     events = client.get(f"{url}/events", headers=instructor).json()
     assert [e["order"] for e in events] == ["haemorrhage 100 mL/min"]
+
+
+def test_session_ids_beyond_the_database_are_refused_not_a_server_error(client):
+    """Ids >= 2**63 returned 500 on all seven routes (issue 11)."""
+    instructor = account(client, "ines")
+    url = f"/api/sessions/{2**63}"
+    calls = [("get", url, None), ("get", f"{url}/events", None), ("get", f"{url}/history", None),
+             ("post", f"{url}/orders", {"order": "stop haemorrhage"}),
+             ("post", f"{url}/clock", {"speed": 2}), ("post", f"{url}/end", None),
+             ("post", f"{url}/notes", {"text": "x"})]  # fmt: skip
+    for method, path, body in calls:
+        body_argument = {} if method == "get" else {"json": body}
+        response = getattr(client, method)(path, headers=instructor, **body_argument)
+        assert response.status_code == 422, (path, response.status_code)
+        assert "session_id" in response.json()["detail"]

@@ -49,7 +49,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from medtwin.service.app import create_app
 
     database = tmp_path_factory.mktemp("service") / "db.sqlite"
-    app = create_app(f"sqlite:///{database}", demo=False)
+    app = create_app(f"sqlite:///{database}")
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

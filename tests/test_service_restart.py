@@ -15,7 +15,7 @@ from test_service_support import wait_for
 
 SERVER = (
     "import sys, uvicorn; from medtwin.service.app import create_app; "
-    "uvicorn.run(create_app(sys.argv[1], demo=False), host='127.0.0.1', "
+    "uvicorn.run(create_app(sys.argv[1]), host='127.0.0.1', "
     "port=int(sys.argv[2]), log_level='warning')"
 )
 

@@ -1,4 +1,4 @@
-"""`create_app(database_url, demo)`: the FastAPI app of the live-session service."""
+"""`create_app(database_url)`: the FastAPI app of the live-session service."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from fastapi.staticfiles import StaticFiles
 
 from medtwin.service.auth import server_secret
 from medtwin.service.db import DEFAULT_DATABASE_URL, make_engine, make_sessionmaker
-from medtwin.service.demo import ensure_demo
 from medtwin.service.errors import install_error_handlers
 from medtwin.service.runtime import RuntimeSettings, SessionManager
 from medtwin.service.views import config, sessions, stream, users
@@ -23,19 +22,16 @@ STATIC_DIR = Path(str(files("medtwin.service") / "static"))
 
 def create_app(
     database_url: str = DEFAULT_DATABASE_URL,
-    demo: bool = False,
     *,
     settings: RuntimeSettings | None = None,
 ) -> FastAPI:
-    """The service on `database_url`; `demo` adds the demo user and session if absent."""
+    """The service on `database_url` (the demo, if any, is made by `medtwin serve`)."""
     engine = make_engine(database_url)
     make_db = make_sessionmaker(engine)
     manager = SessionManager(make_db, settings or RuntimeSettings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if demo:
-            ensure_demo(make_db)
         await manager.start()
         try:
             yield

@@ -16,7 +16,8 @@ def serve_command(
         str, typer.Option(help="SQLAlchemy database URL (SQLite file by default).")
     ] = DEFAULT_DATABASE_URL,
     demo: Annotated[
-        bool, typer.Option(help="Create the demo instructor and a running demo session.")
+        bool,
+        typer.Option(help="Demo instructor (random password, loopback only) and session."),
     ] = True,
 ) -> None:
     """Serve live simulation sessions: the web app, the API and the WebSocket stream."""
@@ -25,18 +26,32 @@ def serve_command(
 
     from medtwin.service.app import create_app
     from medtwin.service.db import make_engine, make_sessionmaker
-    from medtwin.service.demo import DEMO_PASSWORD, DEMO_USERNAME, ensure_demo
+    from medtwin.service.demo import DEMO_USERNAME, ensure_demo, is_loopback
 
+    if demo and not is_loopback(host):
+        typer.echo(
+            f"error: --host {host}: the demo instructor is only offered on loopback "
+            "(127.0.0.1, ::1); give --no-demo to serve other addresses",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    if not is_loopback(host):
+        typer.echo(
+            f"warning: serving {host} without TLS: put medtwin behind a reverse proxy with "
+            "TLS before anyone logs in over a network",
+            err=True,
+        )
     try:
         engine = make_engine(database)
-        code = ensure_demo(make_sessionmaker(engine)) if demo else None
+        code, password = ensure_demo(make_sessionmaker(engine)) if demo else (None, None)
         engine.dispose()
-        app = create_app(database, demo=demo)
+        app = create_app(database)
     except (SQLAlchemyError, ValueError) as error:
         typer.echo(f"error: --database {database}: {' '.join(str(error).split())[:300]}", err=True)
         raise typer.Exit(code=2) from None
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     typer.echo(f"medtwin: open http://{shown_host}:{port}/")
     if code:
-        typer.echo(f"  demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}; join code {code}")
+        typer.echo(f"  demo login: {DEMO_USERNAME} / {password} (new at every start); "
+                   f"join code {code}")  # fmt: skip
     uvicorn.run(app, host=host, port=port, log_level="info")

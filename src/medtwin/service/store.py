@@ -34,6 +34,11 @@ def find_user(db: Session, username: str) -> User | None:
     return db.scalar(select(User).where(User.username == username))
 
 
+def set_password(db: Session, user: User, password_hash: str) -> None:
+    user.password_hash = password_hash
+    db.commit()
+
+
 def add_user(db: Session, username: str, password_hash: str) -> User:
     user = User(username=username, password_hash=password_hash)
     db.add(user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from medtwin.service.auth import current_user, get_db
@@ -18,3 +18,5 @@ def get_manager(request: Request) -> SessionManager:
 Db = Annotated[Session, Depends(get_db)]
 User = Annotated[str, Depends(current_user)]
 Manager = Annotated[SessionManager, Depends(get_manager)]
+SessionId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a session's id")]
+"""A session id as the database can hold it (larger ids are refused, not a 500)."""

@@ -16,7 +16,7 @@ from medtwin.service.schemas import (
     SessionCreate,
     SessionOut,
 )
-from medtwin.service.views.deps import Db, Manager, User
+from medtwin.service.views.deps import Db, Manager, SessionId, User
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 
@@ -39,37 +39,37 @@ async def my_sessions(db: Db, user: User, manager: Manager) -> list[dict]:
 
 
 @router.get("/{session_id}", response_model=SessionOut)
-async def get_session(session_id: int, db: Db, user: User, manager: Manager) -> dict:
+async def get_session(session_id: SessionId, db: Db, user: User, manager: Manager) -> dict:
     return sessions.detail(db, manager, session_id, user)
 
 
 @router.post("/{session_id}/orders", status_code=201, response_model=EventRecord)
-async def give_order(session_id: int, body: OrderIn, db: Db, user: User, manager: Manager):
+async def give_order(session_id: SessionId, body: OrderIn, db: Db, user: User, manager: Manager):
     return await sessions.give_order(db, manager, session_id, user, body.order)
 
 
 @router.post("/{session_id}/clock", response_model=SessionOut, response_model_exclude_none=True)
-async def set_clock(session_id: int, body: ClockIn, db: Db, user: User, manager: Manager):
+async def set_clock(session_id: SessionId, body: ClockIn, db: Db, user: User, manager: Manager):
     return await sessions.set_clock(db, manager, session_id, user, body.action, body.speed)
 
 
 @router.post("/{session_id}/end", response_model=SessionOut, response_model_exclude_none=True)
-async def end_session(session_id: int, db: Db, user: User, manager: Manager) -> dict:
+async def end_session(session_id: SessionId, db: Db, user: User, manager: Manager) -> dict:
     return await sessions.end(db, manager, session_id, user)
 
 
 @router.post("/{session_id}/notes", status_code=201, response_model=NoteOut)
-async def add_note(session_id: int, body: NoteIn, db: Db, user: User, manager: Manager):
+async def add_note(session_id: SessionId, body: NoteIn, db: Db, user: User, manager: Manager):
     return await sessions.add_note(db, manager, session_id, user, body.text)
 
 
 @router.get("/{session_id}/events", response_model=list[EventRecord])
-async def get_events(session_id: int, db: Db, user: User, manager: Manager) -> list[dict]:
+async def get_events(session_id: SessionId, db: Db, user: User, manager: Manager) -> list[dict]:
     return sessions.events(db, manager, session_id, user)
 
 
 @router.get("/{session_id}/history", response_model=History)
 async def get_history(
-    session_id: int, db: Db, user: User, manager: Manager, since: float = -1.0
+    session_id: SessionId, db: Db, user: User, manager: Manager, since: float = -1.0
 ) -> dict:
     return sessions.history(db, manager, session_id, user, since)

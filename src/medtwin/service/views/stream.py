@@ -12,7 +12,7 @@ import contextlib
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from medtwin.service import auth, sessions
-from medtwin.service.errors import ServiceError, one_line
+from medtwin.service.errors import NotFoundError, ServiceError, one_line
 from medtwin.service.messages import (
     OVERFLOW_CLOSE_CODE,
     REFUSED_CLOSE_BASE,
@@ -22,6 +22,7 @@ from medtwin.service.messages import (
 from medtwin.service.outbox import Outbox
 
 router = APIRouter(tags=["stream"])
+MAX_SESSION_ID = 2**63 - 1
 
 
 @router.websocket("/ws/sessions/{session_id}")
@@ -30,6 +31,8 @@ async def stream(websocket: WebSocket, session_id: int, token: str | None = None
     manager = app.state.manager
     await websocket.accept()
     try:
+        if not 1 <= session_id <= MAX_SESSION_ID:
+            raise NotFoundError(f"session {session_id}: no such session")
         with app.state.sessionmaker() as db:
             username = auth.authenticate(token, db, app.state.secret)
             live, subscriber = sessions.subscribe(db, manager, session_id, username)
