@@ -23,7 +23,7 @@ def test_create_a_session_for_a_named_patient(client):
     assert session["role"] == "instructor" and session["time_s"] == 0.0
     assert session["patient"]["name"] == "standard-male"
     code = session["code"]
-    assert len(code) == 6 and set(code) <= set("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+    assert len(code) == 8 and set(code) <= set("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
 
 
 def test_create_a_session_for_custom_demographics(client):
@@ -55,7 +55,7 @@ def test_join_by_code_and_list_participants(client):
     ]
     mine = client.get("/api/sessions", headers=trainee).json()
     assert [(s["id"], s["role"]) for s in mine] == [(session["id"], "trainee")]
-    wrong = client.post("/api/sessions/join", json={"code": "ZZZZZZ", "role": "trainee"},
+    wrong = client.post("/api/sessions/join", json={"code": "ZZZZZZZZ", "role": "trainee"},
                         headers=trainee)  # fmt: skip
     assert wrong.status_code == 404 and "code" in wrong.json()["detail"]
 

@@ -136,7 +136,7 @@ def test_instructor_and_trainee_run_a_session(playwright, base_url, tmp_path):
         instructor.screenshot(path=tmp_path / "lobby-1280x800.png")
         instructor.click("#create-submit")
         expect(instructor.locator("#view-session")).to_be_visible()
-        expect(instructor.locator("#join-code-display")).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
+        expect(instructor.locator("#join-code-display")).to_have_text(re.compile(r"^[A-Z2-9]{8}$"))
         code = instructor.locator("#join-code-display").inner_text()
 
         _register(trainee, "trainee_ben")

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from medtwin.service.auth import server_secret
 from medtwin.service.db import DEFAULT_DATABASE_URL, make_engine, make_sessionmaker
 from medtwin.service.errors import install_error_handlers
+from medtwin.service.limits import join_limiter, login_limiter
 from medtwin.service.runtime import RuntimeSettings, SessionManager
 from medtwin.service.views import config, sessions, stream, users
 
@@ -42,6 +43,9 @@ def create_app(
     app = FastAPI(title="medtwin", lifespan=lifespan)
     app.state.sessionmaker = make_db
     app.state.manager = manager
+    clock = manager.settings.clock
+    app.state.login_limiter = login_limiter(clock.now)
+    app.state.join_limiter = join_limiter(clock.now)
     with make_db() as db:
         app.state.secret = server_secret(db)
     install_error_handlers(app)

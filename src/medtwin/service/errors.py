@@ -51,6 +51,16 @@ class InvalidError(ServiceError):
     status = 422
 
 
+class TooManyRequestsError(ServiceError):
+    """Refused for a while (rate limit, lockout); `retry_after_s` says how long."""
+
+    status = 429
+
+    def __init__(self, detail: str, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+
 def one_line(text: str) -> str:
     """Several problem lines joined into one."""
     return "; ".join(line.strip() for line in str(text).splitlines() if line.strip())
@@ -79,7 +89,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ServiceError)
     async def _service(_request: Request, error: ServiceError) -> JSONResponse:
-        return JSONResponse({"detail": error.detail}, status_code=error.status)
+        headers = {}
+        if isinstance(error, TooManyRequestsError):
+            headers["Retry-After"] = str(error.retry_after_s)
+        return JSONResponse({"detail": error.detail}, status_code=error.status, headers=headers)
 
     @app.exception_handler(ActionError)
     async def _action(_request: Request, error: ActionError) -> JSONResponse:

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from medtwin.service.store import CODE_LENGTH
+
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{3,32}$"
 
 
@@ -36,7 +38,7 @@ class SessionCreate(Strict):
 
 
 class JoinRequest(Strict):
-    code: str = Field(min_length=6, max_length=6)
+    code: str = Field(min_length=CODE_LENGTH, max_length=CODE_LENGTH)
     role: Literal["trainee", "observer"]
 
 

@@ -24,7 +24,8 @@ from medtwin.service.db import (
 )
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0, 1: they look alike
-CODE_LENGTH = 6
+CODE_LENGTH = 8
+"""31**8 codes: guessing one of 1,000 live sessions takes centuries (service/limits.py)."""
 SNAPSHOTS_KEPT = 2
 ACTIVE = ("running", "paused")
 

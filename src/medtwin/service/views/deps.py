@@ -20,3 +20,9 @@ User = Annotated[str, Depends(current_user)]
 Manager = Annotated[SessionManager, Depends(get_manager)]
 SessionId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a session's id")]
 """A session id as the database can hold it (larger ids are refused, not a 500)."""
+
+
+def client_address(request: Request) -> str:
+    """The address the request came from (as the server sees it; behind a reverse proxy,
+    uvicorn's --proxy-headers makes it the client's)."""
+    return request.client.host if request.client else "unknown"

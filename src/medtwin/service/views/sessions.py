@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from medtwin.service import sessions
+from medtwin.service.errors import NotFoundError
 from medtwin.service.messages import EventRecord
 from medtwin.service.schemas import (
     ClockIn,
@@ -16,7 +17,7 @@ from medtwin.service.schemas import (
     SessionCreate,
     SessionOut,
 )
-from medtwin.service.views.deps import Db, Manager, SessionId, User
+from medtwin.service.views.deps import Db, Manager, SessionId, User, client_address
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 
@@ -29,8 +30,17 @@ async def create_session(body: SessionCreate, db: Db, user: User, manager: Manag
 
 
 @router.post("/join", response_model=SessionOut, response_model_exclude_none=True)
-async def join_session(body: JoinRequest, db: Db, user: User, manager: Manager) -> dict:
-    return sessions.join(db, manager, user, body.code, body.role)
+async def join_session(
+    body: JoinRequest, db: Db, user: User, manager: Manager, request: Request
+) -> dict:
+    limiter = request.app.state.join_limiter
+    key = f"join:{client_address(request)}"
+    limiter.check("code", key)
+    try:
+        return sessions.join(db, manager, user, body.code, body.role)
+    except NotFoundError:
+        limiter.failed(key)
+        raise
 
 
 @router.get("", response_model=list[SessionOut], response_model_exclude_none=True)
