@@ -66,7 +66,7 @@ LATENCY_P99_MAX_MS = 100.0
 SERVER_SCRIPT = """
 import sys, uvicorn
 from medtwin.service.app import create_app
-uvicorn.run(create_app(sys.argv[1], demo=False), host=sys.argv[2], port=int(sys.argv[3]),
+uvicorn.run(create_app(sys.argv[1]), host=sys.argv[2], port=int(sys.argv[3]),
             log_level="warning")
 """
 
