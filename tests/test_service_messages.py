@@ -8,7 +8,7 @@ import math
 from typing import Annotated
 
 from pydantic import Field, TypeAdapter
-from test_service_support import account, new_session, receive_until, running_client
+from test_service_support import account, new_session, open_stream, receive_until, running_client
 
 from medtwin.service.messages import ServerMessage, VitalsMessage, to_text
 
@@ -25,9 +25,8 @@ def test_every_message_a_client_receives_is_one_of_the_documented_types(tmp_path
     with running_client(tmp_path) as client:
         instructor = account(client, "ines")
         session = new_session(client, instructor)
-        url = f"/ws/sessions/{session['id']}?token="
         token = instructor["Authorization"].removeprefix("Bearer ")
-        with client.websocket_connect(url + token) as ws:
+        with open_stream(client, session["id"], token) as ws:
             ws.send_text(json.dumps({"type": "order", "order": "haemorrhage 100 mL/min"}))
             ws.send_text(json.dumps({"type": "order", "order": "fentanyl 50 g IV bolus"}))
             ws.send_text(json.dumps({"type": "clock", "speed": 20}))

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
-from test_service_support import account, join, new_session, running_client, token_of
+from test_service_support import account, join, new_session, open_stream, running_client, token_of
 
 from medtwin.service import auth
 from medtwin.service.errors import UnauthorizedError
@@ -124,10 +124,24 @@ def test_an_outsider_cannot_stream_a_session(client):
     instructor, outsider = account(client, "ines"), account(client, "eve")
     session = new_session(client, instructor)
     for token in (token_of(outsider), "forged.token", ""):
-        with client.websocket_connect(f"/ws/sessions/{session['id']}?token={token}") as ws:
+        with open_stream(client, session["id"], token) as ws:
             message = json.loads(ws.receive_text())
             assert message["type"] == "error"
             assert ws.receive()["type"] == "websocket.close"
+
+
+def test_a_stream_without_a_first_auth_message_is_refused(client):
+    """The token travels in the first message, never in the URL (issue 11: tokens were
+    written to the server log)."""
+    instructor = account(client, "ines")
+    session = new_session(client, instructor)
+    url = f"/ws/sessions/{session['id']}?token={token_of(instructor)}"
+    with client.websocket_connect(url) as ws:
+        ws.send_text(json.dumps({"type": "order", "order": "haemorrhage 100 mL/min"}))
+        message = json.loads(ws.receive_text())
+        assert message["type"] == "error" and message["detail"].startswith("first message")
+        closing = ws.receive()
+        assert closing["type"] == "websocket.close" and closing["code"] == 4401
 
 
 def test_errors_are_one_line_json_without_a_stack_trace(client):

@@ -12,6 +12,7 @@ from test_service_support import (
     account,
     join,
     new_session,
+    open_stream,
     receive_until,
     running_client,
     token_of,
@@ -30,7 +31,7 @@ def client(tmp_path):
 
 
 def _stream(client, session, headers):
-    return client.websocket_connect(f"/ws/sessions/{session['id']}?token={token_of(headers)}")
+    return open_stream(client, session["id"], token_of(headers))
 
 
 def _is(kind):

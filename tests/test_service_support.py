@@ -85,3 +85,11 @@ def wait_for(condition, timeout_s: float = 10.0, every_s: float = 0.05):
             return value
         time.sleep(every_s)
     raise AssertionError(f"condition not met within {timeout_s} s")
+
+
+@contextmanager
+def open_stream(client: TestClient, session_id: int, token: str):
+    """A session's stream, authenticated by its first message."""
+    with client.websocket_connect(f"/ws/sessions/{session_id}") as websocket:
+        websocket.send_text(json.dumps({"type": "auth", "token": token}))
+        yield websocket

@@ -1,4 +1,5 @@
-"""Messages a stream's client may send: an order or a clock change, as JSON text.
+"""Messages a stream's client may send: first its token, then orders and clock changes,
+as JSON text.
 
 Anything else (binary, over `MAX_MESSAGE_BYTES`, not JSON, an unknown type, a bad field)
 is refused with an `InvalidError` naming what was wrong.
@@ -9,9 +10,9 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from medtwin.service.errors import InvalidError, validation_line
+from medtwin.service.errors import InvalidError, UnauthorizedError, validation_line
 from medtwin.service.schemas import ClockIn, OrderIn
 
 MAX_MESSAGE_BYTES = 4096
@@ -27,6 +28,27 @@ class ClockMessage(ClockIn):
 
 ClientMessage = Annotated[OrderMessage | ClockMessage, Field(discriminator="type")]
 _ADAPTER = TypeAdapter(ClientMessage)
+
+
+class AuthMessage(BaseModel):
+    """The first message of every stream: the bearer token, so that it never travels in
+    a URL (which servers and proxies log)."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["auth"]
+    token: str = Field(max_length=1024)
+
+
+def parse_auth_message(text: str | None) -> str:
+    """The token of a stream's first message; `UnauthorizedError` if it is not one."""
+    if text is None or len(text.encode()) > MAX_MESSAGE_BYTES:
+        raise UnauthorizedError('first message: send {"type": "auth", "token": "<token>"}')
+    try:
+        return AuthMessage.model_validate_json(text).token
+    except ValidationError:
+        raise UnauthorizedError(
+            'first message: send {"type": "auth", "token": "<token>"} before anything else'
+        ) from None
 
 
 def parse_client_message(text: str | None) -> OrderMessage | ClockMessage:

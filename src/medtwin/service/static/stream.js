@@ -40,13 +40,17 @@ export class SessionStream {
 
   connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const url = `${scheme}://${location.host}/ws/sessions/${encodeURIComponent(this.sessionId)}` +
-      `?token=${encodeURIComponent(this.token)}`;
+    const url = `${scheme}://${location.host}/ws/sessions/${encodeURIComponent(this.sessionId)}`;
     const socket = new WebSocket(url);
     socket.binaryType = "arraybuffer";
     this.socket = socket;
     this.handlers.onState?.("connecting");
-    socket.onopen = () => { this.retryMs = 500; this.handlers.onState?.("live"); };
+    socket.onopen = () => {
+      // The token goes in the first message, never in the URL (servers log URLs).
+      socket.send(JSON.stringify({ type: "auth", token: this.token }));
+      this.retryMs = 500;
+      this.handlers.onState?.("live");
+    };
     socket.onmessage = (message) => {
       if (typeof message.data === "string") {
         let data;

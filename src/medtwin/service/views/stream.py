@@ -1,4 +1,7 @@
-"""`/ws/sessions/{id}?token=...`: the live stream of one session, and its client messages.
+"""`/ws/sessions/{id}`: the live stream of one session, and its client messages.
+
+The client's first message carries its token (`{"type": "auth", "token": ...}`): tokens
+never travel in URLs, which servers and proxies write to their logs.
 
 The sender drains the client's outbox; the receiver reads the client's messages. A
 refused connection gets one `error` message and a close code 4000 + the HTTP status.
@@ -12,7 +15,8 @@ import contextlib
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from medtwin.service import auth, sessions
-from medtwin.service.errors import NotFoundError, ServiceError, one_line
+from medtwin.service.client_messages import parse_auth_message
+from medtwin.service.errors import NotFoundError, ServiceError, UnauthorizedError, one_line
 from medtwin.service.messages import (
     OVERFLOW_CLOSE_CODE,
     REFUSED_CLOSE_BASE,
@@ -23,14 +27,16 @@ from medtwin.service.outbox import Outbox
 
 router = APIRouter(tags=["stream"])
 MAX_SESSION_ID = 2**63 - 1
+AUTH_TIMEOUT_S = 10.0
 
 
 @router.websocket("/ws/sessions/{session_id}")
-async def stream(websocket: WebSocket, session_id: int, token: str | None = None) -> None:
+async def stream(websocket: WebSocket, session_id: int) -> None:
     app = websocket.app
     manager = app.state.manager
     await websocket.accept()
     try:
+        token = await _first_message_token(websocket)
         if not 1 <= session_id <= MAX_SESSION_ID:
             raise NotFoundError(f"session {session_id}: no such session")
         with app.state.sessionmaker() as db:
@@ -58,6 +64,15 @@ async def stream(websocket: WebSocket, session_id: int, token: str | None = None
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await sender
+
+
+async def _first_message_token(websocket: WebSocket) -> str:
+    """The token of the client's first message, which must come within AUTH_TIMEOUT_S."""
+    try:
+        first = await asyncio.wait_for(websocket.receive(), AUTH_TIMEOUT_S)
+    except TimeoutError:
+        raise UnauthorizedError(f"first message: no token within {AUTH_TIMEOUT_S:g} s") from None
+    return parse_auth_message(first.get("text"))
 
 
 async def _send(websocket: WebSocket, outbox: Outbox) -> None:
