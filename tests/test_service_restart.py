@@ -27,8 +27,10 @@ def _free_port() -> int:
 
 
 def _start(database_url: str, port: int) -> tuple[subprocess.Popen, httpx.Client]:
+    key_file = Path(database_url.removeprefix("sqlite:///")).with_name("token.key")
     server = subprocess.Popen([sys.executable, "-c", SERVER, database_url, str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              env={**os.environ, "MEDTWIN_KEY_FILE": str(key_file)})  # fmt: skip
     http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
 
     def ready() -> bool:

@@ -167,3 +167,26 @@ def test_an_unexpected_failure_is_a_generic_500(client, monkeypatch):
     response = quiet.get("/api/sessions", headers=headers)
     assert response.status_code == 500
     assert response.json() == {"detail": "internal server error"}
+
+
+def test_the_signing_key_comes_from_a_private_key_file_or_the_environment(tmp_path, monkeypatch):
+    """Not the database (issue 11): a new key file is the owner's alone (0600); one that
+    others can read is refused; `$MEDTWIN_SECRET_KEY` overrides both."""
+    import os
+    import stat
+
+    from medtwin.service.keys import ENV_KEY, SigningKeyError, signing_key
+
+    monkeypatch.delenv(ENV_KEY, raising=False)
+    key_file = tmp_path / "keys" / "token.key"
+    key = signing_key(key_file)
+    assert len(key) == 32 and signing_key(key_file) == key
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    os.chmod(key_file, 0o644)
+    with pytest.raises(SigningKeyError, match="mode 0644 lets others read it; run chmod 600"):
+        signing_key(key_file)
+    monkeypatch.setenv(ENV_KEY, "ab" * 32)
+    assert signing_key(key_file) == bytes.fromhex("ab" * 32)
+    monkeypatch.setenv(ENV_KEY, "abcd")
+    with pytest.raises(SigningKeyError, match="2 bytes; a key needs at least 32"):
+        signing_key(key_file)

@@ -23,7 +23,8 @@ def running_client(tmp_path, clock: Clock | None = None) -> Iterator[TestClient]
     clock = clock or WallClock()
     # a tick of 1/16 s keeps the manual clock's sums exact in binary
     settings = RuntimeSettings(tick_s=0.0625, flush_s=0.5, snapshot_s=1.0, clock=clock)
-    app = create_app(f"sqlite:///{tmp_path / 'service.db'}", settings=settings)
+    app = create_app(f"sqlite:///{tmp_path / 'service.db'}", settings=settings,
+                     key_file=tmp_path / "token.key")  # fmt: skip
     with TestClient(app) as test_client:
         test_client.clock = clock
         yield test_client

@@ -10,9 +10,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from medtwin.service.auth import server_secret
 from medtwin.service.db import DEFAULT_DATABASE_URL, make_engine, make_sessionmaker
 from medtwin.service.errors import install_error_handlers
+from medtwin.service.keys import signing_key
 from medtwin.service.limits import join_limiter, login_limiter
 from medtwin.service.runtime import RuntimeSettings, SessionManager
 from medtwin.service.views import config, sessions, stream, users
@@ -25,8 +25,10 @@ def create_app(
     database_url: str = DEFAULT_DATABASE_URL,
     *,
     settings: RuntimeSettings | None = None,
+    key_file: Path | None = None,
 ) -> FastAPI:
-    """The service on `database_url` (the demo, if any, is made by `medtwin serve`)."""
+    """The service on `database_url` (the demo, if any, is made by `medtwin serve`);
+    tokens are signed with the key of `service.keys` (`key_file`, if given)."""
     engine = make_engine(database_url)
     make_db = make_sessionmaker(engine)
     manager = SessionManager(make_db, settings or RuntimeSettings())
@@ -46,8 +48,7 @@ def create_app(
     clock = manager.settings.clock
     app.state.login_limiter = login_limiter(clock.now)
     app.state.join_limiter = join_limiter(clock.now)
-    with make_db() as db:
-        app.state.secret = server_secret(db)
+    app.state.secret = signing_key(key_file)
     install_error_handlers(app)
     app.include_router(config.router)
     app.include_router(users.router)

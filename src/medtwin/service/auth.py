@@ -1,7 +1,8 @@
 """Passwords and tokens: scrypt hashes with a per-user salt, HMAC-SHA256 bearer tokens.
 
-A token is `base64url(username|expiry) . base64url(hmac)`, signed with a secret that is
-created on first start and kept in the database, so tokens survive restarts. The
+A token is `base64url(username|expiry) . base64url(hmac)`, signed with the service's key
+(`medtwin.service.keys`: environment or key file, never the database), so tokens survive
+restarts. The
 dependency `current_user` accepts `Authorization: Bearer <token>` and gives the
 username.
 """
@@ -18,12 +19,11 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from medtwin.service.db import Setting, User
+from medtwin.service.db import User
 from medtwin.service.errors import UnauthorizedError
 
 TOKEN_LIFETIME_S = 12 * 3600
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-_SECRET_KEY = "token_secret"
 
 
 def hash_password(password: str) -> str:
@@ -44,16 +44,6 @@ def verify_password(password: str, stored: str) -> bool:
         return False
     digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
     return hmac.compare_digest(digest, expected)
-
-
-def server_secret(db: Session) -> bytes:
-    """The token secret, created and stored on first use."""
-    setting = db.get(Setting, _SECRET_KEY)
-    if setting is None:
-        setting = Setting(key=_SECRET_KEY, value=secrets.token_hex(32))
-        db.add(setting)
-        db.commit()
-    return bytes.fromhex(setting.value)
 
 
 def _b64(data: bytes) -> str:

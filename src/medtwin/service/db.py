@@ -124,15 +124,6 @@ class Note(Base):
     wall_time: Mapped[datetime] = mapped_column(default=utc_now)
 
 
-class Setting(Base):
-    """Server settings that must survive restarts (the token secret)."""
-
-    __tablename__ = "settings"
-
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
-
-
 def make_engine(database_url: str = DEFAULT_DATABASE_URL) -> Engine:
     """The engine for `database_url`, with every table created."""
     is_sqlite = database_url.startswith("sqlite")
