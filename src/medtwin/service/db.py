@@ -21,6 +21,9 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
+    inspect,
+    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
@@ -84,7 +87,7 @@ class EventRow(Base):
     action: Mapped[dict] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    queued: Mapped[bool] = mapped_column(Boolean, default=False)
+    queued: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     cause: Mapped[int | None] = mapped_column(Integer, nullable=True)
     wall_time: Mapped[datetime] = mapped_column(default=utc_now)
 
@@ -132,7 +135,29 @@ def make_engine(database_url: str = DEFAULT_DATABASE_URL) -> Engine:
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
     Base.metadata.create_all(engine)
+    _add_missing_columns(engine)
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Bring a database made by an older medtwin up to date: columns added since (each
+    nullable or with a server default) are added, so yesterday's sessions still open."""
+    tables = inspect(engine)
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            present = {column["name"] for column in tables.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                default = ""
+                if column.server_default is not None:
+                    default = (
+                        f" DEFAULT {column.server_default.arg.compile(dialect=engine.dialect)}"
+                    )
+                connection.execute(
+                    text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{default}')
+                )
 
 
 def _sqlite_pragmas(connection, _record) -> None:
