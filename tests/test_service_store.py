@@ -15,7 +15,8 @@ def test_an_events_table_from_before_queued_and_cause_still_opens(tmp_path):
                     "time_s FLOAT, 'order' TEXT, action JSON, source VARCHAR(64), note TEXT, "
                     "wall_time DATETIME)")  # fmt: skip
         old.execute(
-            "INSERT INTO events (session_id, time_s, 'order', action, source) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO events (session_id, time_s, 'order', action, source) "
+            "VALUES (?, ?, ?, ?, ?)",
             (1, 5.0, "stop haemorrhage", '{"kind": "stop_haemorrhage"}', "ines"),
         )
     make_db = make_sessionmaker(make_engine(f"sqlite:///{path}"))
