@@ -31,7 +31,7 @@ def _start(database_url: str, port: int) -> tuple[subprocess.Popen, httpx.Client
     server = subprocess.Popen([sys.executable, "-c", SERVER, database_url, str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               env={**os.environ, "MEDTWIN_KEY_FILE": str(key_file)})  # fmt: skip
-    http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+    http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
 
     def ready() -> bool:
         if server.poll() is not None:

@@ -60,9 +60,9 @@ def test_passwords_are_salted_scrypt_hashes():
 def test_tokens_expire_and_cannot_be_tampered_with():
     secret = b"s" * 32
     token = auth.make_token("ines", secret)
-    assert auth.read_token(token, secret) == "ines"
+    assert auth.read_token(token, secret).username == "ines"
     with pytest.raises(UnauthorizedError, match="expired"):
-        auth.read_token(token, secret, now=time.time() + auth.TOKEN_LIFETIME_S + 5)
+        auth.read_token(token, secret, now=time.time() + auth.ACCESS_LIFETIME_S + 5)
     with pytest.raises(UnauthorizedError, match="signature"):
         auth.read_token(token, b"t" * 32)
     payload, signature = token.split(".")
@@ -190,3 +190,24 @@ def test_the_signing_key_comes_from_a_private_key_file_or_the_environment(tmp_pa
     monkeypatch.setenv(ENV_KEY, "abcd")
     with pytest.raises(SigningKeyError, match="2 bytes; a key needs at least 32"):
         signing_key(key_file)
+
+
+def test_access_tokens_are_short_lived_renewed_by_refresh_and_revoked_by_logout(client):
+    """Issue 11: short-lived access tokens with refresh; logout and revocation."""
+    account(client, "ines")
+    tokens = client.post("/api/login", json={"username": "ines", "password": "correct horse"})
+    tokens = tokens.json()
+    assert tokens["expires_in_s"] == auth.ACCESS_LIFETIME_S == 900
+    bearer = {"Authorization": f"Bearer {tokens['token']}"}
+    assert client.get("/api/sessions", headers=bearer).status_code == 200
+    as_access = {"Authorization": f"Bearer {tokens['refresh_token']}"}
+    refused = client.get("/api/sessions", headers=as_access)
+    assert refused.status_code == 401 and "a refresh token" in refused.json()["detail"]
+    renewed = client.post("/api/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert renewed.status_code == 200
+    assert client.post("/api/logout", headers=bearer).status_code == 204
+    for headers in (bearer, {"Authorization": f"Bearer {renewed.json()['token']}"}):
+        response = client.get("/api/sessions", headers=headers)
+        assert response.status_code == 401 and "revoked" in response.json()["detail"]
+    again = client.post("/api/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert again.status_code == 401

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from dataclasses import dataclass
 
 from fastapi import Depends, Request
 from sqlalchemy import select
@@ -21,8 +22,13 @@ from sqlalchemy.orm import Session
 
 from medtwin.service.db import User
 from medtwin.service.errors import UnauthorizedError
+from medtwin.service.store import token_version
 
-TOKEN_LIFETIME_S = 12 * 3600
+ACCESS_LIFETIME_S = 15 * 60
+"""Access tokens authorise requests for a quarter hour; refresh tokens renew them."""
+REFRESH_LIFETIME_S = 12 * 3600
+LIFETIMES_S = {"access": ACCESS_LIFETIME_S, "refresh": REFRESH_LIFETIME_S}
+REFRESH_ADVICE = {"access": "renew it with POST /api/refresh", "refresh": "log in again"}
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
@@ -54,15 +60,32 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def make_token(username: str, secret: bytes, lifetime_s: float = TOKEN_LIFETIME_S) -> str:
-    """A bearer token for `username`, valid for `lifetime_s`."""
-    payload = f"{username}|{int(time.time() + lifetime_s)}".encode()
+@dataclass(frozen=True)
+class Claims:
+    """What a valid token says: its kind, its user, and the user's token generation."""
+
+    kind: str
+    username: str
+    version: int
+
+
+def make_token(
+    username: str,
+    secret: bytes,
+    version: int = 0,
+    kind: str = "access",
+    lifetime_s: float | None = None,
+) -> str:
+    """A signed `kind` token (access or refresh) for `username` at token generation
+    `version`, valid for `lifetime_s` (by default the kind's lifetime)."""
+    lifetime_s = LIFETIMES_S[kind] if lifetime_s is None else lifetime_s
+    payload = f"{kind}|{username}|{version}|{int(time.time() + lifetime_s)}".encode()
     signature = hmac.new(secret, payload, hashlib.sha256).digest()
     return f"{_b64(payload)}.{_b64(signature)}"
 
 
-def read_token(token: str, secret: bytes, now: float | None = None) -> str:
-    """The username a valid token names; `UnauthorizedError` if forged, malformed or expired."""
+def read_token(token: str, secret: bytes, now: float | None = None) -> Claims:
+    """The claims of a valid token; `UnauthorizedError` if forged, malformed or expired."""
     try:
         payload_text, signature_text = token.split(".")
         payload, signature = _unb64(payload_text), _unb64(signature_text)
@@ -71,10 +94,12 @@ def read_token(token: str, secret: bytes, now: float | None = None) -> str:
     expected = hmac.new(secret, payload, hashlib.sha256).digest()
     if not hmac.compare_digest(signature, expected):
         raise UnauthorizedError("token: invalid signature; log in again to get a new one")
-    username, _, expiry = payload.decode(errors="replace").rpartition("|")
+    kind, username, version, expiry = (payload.decode(errors="replace").split("|") + [""] * 4)[:4]
+    if kind not in LIFETIMES_S or not version.isdigit():
+        raise UnauthorizedError("token: malformed; log in again to get a new one")
     if not expiry.isdigit() or int(expiry) < (time.time() if now is None else now):
-        raise UnauthorizedError("token: expired; log in again to get a new one")
-    return username
+        raise UnauthorizedError(f"token: expired; {REFRESH_ADVICE[kind]}")
+    return Claims(kind, username, int(version))
 
 
 def get_db(request: Request):
@@ -83,14 +108,18 @@ def get_db(request: Request):
         yield db
 
 
-def authenticate(token: str | None, db: Session, secret: bytes) -> str:
-    """The existing user `token` names."""
+def authenticate(token: str | None, db: Session, secret: bytes, kind: str = "access") -> str:
+    """The existing user a valid, unrevoked `kind` token names."""
     if not token:
         raise UnauthorizedError("Authorization: missing; send 'Authorization: Bearer <token>'")
-    username = read_token(token, secret)
-    if db.scalar(select(User.id).where(User.username == username)) is None:
-        raise UnauthorizedError(f"token: user {username!r} no longer exists")
-    return username
+    claims = read_token(token, secret)
+    if claims.kind != kind:
+        raise UnauthorizedError(f"token: a {claims.kind} token, where a {kind} token is needed")
+    if db.scalar(select(User.id).where(User.username == claims.username)) is None:
+        raise UnauthorizedError(f"token: user {claims.username!r} no longer exists")
+    if claims.version != token_version(db, claims.username):
+        raise UnauthorizedError("token: revoked (logged out); log in again")
+    return claims.username
 
 
 def current_user(request: Request, db: Session = Depends(get_db)) -> str:  # noqa: B008

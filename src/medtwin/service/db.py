@@ -127,6 +127,16 @@ class Note(Base):
     wall_time: Mapped[datetime] = mapped_column(default=utc_now)
 
 
+class TokenVersion(Base):
+    """A user's token generation: logging out moves it on, which revokes every token
+    issued before (a table of its own, so that older databases need no new column)."""
+
+    __tablename__ = "token_versions"
+
+    username: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
 def make_engine(database_url: str = DEFAULT_DATABASE_URL) -> Engine:
     """The engine for `database_url`, with every table created."""
     is_sqlite = database_url.startswith("sqlite")

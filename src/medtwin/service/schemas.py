@@ -26,7 +26,13 @@ class UserOut(BaseModel):
 
 class TokenOut(BaseModel):
     token: str
+    refresh_token: str
     username: str
+    expires_in_s: int
+
+
+class RefreshIn(Strict):
+    refresh_token: str = Field(max_length=1024)
 
 
 class SessionCreate(Strict):

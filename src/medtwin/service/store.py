@@ -19,6 +19,7 @@ from medtwin.service.db import (
     Participant,
     SessionRow,
     SnapshotRow,
+    TokenVersion,
     User,
     VitalsRow,
 )
@@ -33,6 +34,22 @@ ACTIVE = ("running", "paused")
 # --- users -------------------------------------------------------------------------
 def find_user(db: Session, username: str) -> User | None:
     return db.scalar(select(User).where(User.username == username))
+
+
+def token_version(db: Session, username: str) -> int:
+    """The user's current token generation (0 until they first log out)."""
+    row = db.get(TokenVersion, username)
+    return 0 if row is None else row.version
+
+
+def revoke_tokens(db: Session, username: str) -> None:
+    """Invalidate every token issued to `username` so far."""
+    row = db.get(TokenVersion, username)
+    if row is None:
+        db.add(TokenVersion(username=username, version=1))
+    else:
+        row.version += 1
+    db.commit()
 
 
 def set_password(db: Session, user: User, password_hash: str) -> None:

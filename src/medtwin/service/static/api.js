@@ -1,6 +1,7 @@
 // REST calls to the medtwin service and the bearer token kept in sessionStorage.
 
 const TOKEN_KEY = "medtwin.token";
+const REFRESH_KEY = "medtwin.refresh";
 const USER_KEY = "medtwin.username";
 
 export class ApiError extends Error {
@@ -13,14 +14,15 @@ export class ApiError extends Error {
 
 export const auth = {
   get token() { return sessionStorage.getItem(TOKEN_KEY); },
+  get refreshToken() { return sessionStorage.getItem(REFRESH_KEY); },
   get username() { return sessionStorage.getItem(USER_KEY); },
-  save(token, username) {
-    sessionStorage.setItem(TOKEN_KEY, token);
-    sessionStorage.setItem(USER_KEY, username);
+  save(data) {
+    sessionStorage.setItem(TOKEN_KEY, data.token);
+    sessionStorage.setItem(REFRESH_KEY, data.refresh_token);
+    sessionStorage.setItem(USER_KEY, data.username);
   },
   clear() {
-    sessionStorage.removeItem(TOKEN_KEY);
-    sessionStorage.removeItem(USER_KEY);
+    for (const key of [TOKEN_KEY, REFRESH_KEY, USER_KEY]) sessionStorage.removeItem(key);
   },
 };
 
@@ -33,7 +35,8 @@ function detailText(status, body) {
   return `request failed (HTTP ${status})`;
 }
 
-export async function request(method, path, body) {
+// Access tokens last a quarter hour: on a 401, renew once with the refresh token.
+export async function request(method, path, body, renewed = false) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (auth.token) headers.Authorization = `Bearer ${auth.token}`;
@@ -50,17 +53,32 @@ export async function request(method, path, body) {
   const text = await response.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  if (response.status === 401 && !renewed && auth.refreshToken && path !== "/api/refresh") {
+    if (await renewToken()) return request(method, path, body, true);
+  }
   if (!response.ok) throw new ApiError(response.status, detailText(response.status, data));
   return data;
+}
+
+/** A new access token from the refresh token; false (and logged out) if refused. */
+export async function renewToken() {
+  try {
+    auth.save(await request("POST", "/api/refresh", { refresh_token: auth.refreshToken }, true));
+    return true;
+  } catch {
+    auth.clear();
+    return false;
+  }
 }
 
 export const api = {
   register: (username, password) => request("POST", "/api/users", { username, password }),
   async login(username, password) {
     const data = await request("POST", "/api/login", { username, password });
-    auth.save(data.token, data.username);
+    auth.save(data);
     return data;
   },
+  logout: () => request("POST", "/api/logout"),
   createSession: (title, patient) => request("POST", "/api/sessions", { title, patient, seed: 0 }),
   joinSession: (code, role) => request("POST", "/api/sessions/join", { code, role }),
   mySessions: () => request("GET", "/api/sessions"),

@@ -190,7 +190,7 @@ function enterSession(session) {
     note(message) { instructor?.showNote(message); },
     error(message) { say("order-message", "error", message.detail); },
   };
-  const stream = new SessionStream(session.id, auth.token, {
+  const stream = new SessionStream(session.id, {
     onMessage: (message) => handlers[message.type]?.(message),
     onWaves: (frame) => monitor.pushWaves(frame),
     onState: (state) => {
@@ -225,8 +225,9 @@ function wire() {
   $("join-code").addEventListener("input", () => {
     $("join-code").value = $("join-code").value.toUpperCase().replace(/[^A-Z0-9]/g, "");
   });
-  $("logout").addEventListener("click", () => {
+  $("logout").addEventListener("click", async () => {
     leaveSession();
+    try { await api.logout(); } catch { /* the tokens are forgotten here either way */ }
     auth.clear();
     sessionStorage.removeItem(CURRENT_KEY);
     showView("login");

@@ -1,5 +1,6 @@
 // The live stream of one session: JSON text messages and binary waveform frames.
 
+import { auth, renewToken } from "./api.js";
 import { config } from "./config.js";
 
 const HEADER_BYTES = 20; // uint32 channel_count, uint32 sample_count, float64 start, float32 rate
@@ -28,9 +29,8 @@ export function decodeWaveFrame(buffer) {
  * handlers: onMessage(jsonObject), onWaves(frame), onState("open" | "closed" | ...).
  */
 export class SessionStream {
-  constructor(sessionId, token, handlers) {
+  constructor(sessionId, handlers) {
     this.sessionId = sessionId;
-    this.token = token;
     this.handlers = handlers;
     this.socket = null;
     this.closedByUs = false;
@@ -46,8 +46,9 @@ export class SessionStream {
     this.socket = socket;
     this.handlers.onState?.("connecting");
     socket.onopen = () => {
+      this.renewed = false;
       // The token goes in the first message, never in the URL (servers log URLs).
-      socket.send(JSON.stringify({ type: "auth", token: this.token }));
+      socket.send(JSON.stringify({ type: "auth", token: auth.token }));
       this.retryMs = 500;
       this.handlers.onState?.("live");
     };
@@ -64,6 +65,15 @@ export class SessionStream {
       if (this.closedByUs) return;
       // 4000 + HTTP status is the server refusing us (bad token, not a participant):
       // retrying cannot help. Anything else, including "client too slow", reconnects.
+      // An expired access token (4401) is renewed once, then the stream reconnects.
+      if (event.code === 4401 && !this.renewed) {
+        this.renewed = true;
+        renewToken().then((ok) => {
+          if (ok && !this.closedByUs) this.connect();
+          else this.handlers.onState?.("refused");
+        });
+        return;
+      }
       if (event.code >= 4000 && event.code < 5000) {
         this.handlers.onState?.("refused");
         return;

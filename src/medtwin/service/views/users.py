@@ -1,4 +1,4 @@
-"""`POST /api/users` (register) and `POST /api/login` (a bearer token)."""
+"""Accounts: register, log in (access and refresh tokens), refresh, log out."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from medtwin.service import auth, store
 from medtwin.service.errors import ConflictError, UnauthorizedError
 from medtwin.service.passwords import check_password
-from medtwin.service.schemas import Credentials, TokenOut, UserOut
-from medtwin.service.views.deps import Db, client_address
+from medtwin.service.schemas import Credentials, RefreshIn, TokenOut, UserOut
+from medtwin.service.views.deps import Db, User, client_address
 
 router = APIRouter(prefix="/api", tags=["users"])
 
@@ -37,5 +37,28 @@ async def login(body: Credentials, db: Db, request: Request) -> TokenOut:
         limiter.failed(*keys)
         raise UnauthorizedError("username or password: wrong")
     limiter.succeeded(keys[1])
-    token = auth.make_token(user.username, request.app.state.secret)
-    return TokenOut(token=token, username=user.username)
+    return _tokens(db, user.username, request.app.state.secret)
+
+
+@router.post("/refresh", response_model=TokenOut)
+async def refresh(body: RefreshIn, db: Db, request: Request) -> TokenOut:
+    """A new access token (and refresh token) for a valid, unrevoked refresh token."""
+    secret = request.app.state.secret
+    username = auth.authenticate(body.refresh_token, db, secret, kind="refresh")
+    return _tokens(db, username, secret)
+
+
+@router.post("/logout", status_code=204)
+async def logout(db: Db, user: User) -> None:
+    """Revoke every access and refresh token of the caller (every device)."""
+    store.revoke_tokens(db, user)
+
+
+def _tokens(db, username: str, secret: bytes) -> TokenOut:
+    version = store.token_version(db, username)
+    return TokenOut(
+        token=auth.make_token(username, secret, version, "access"),
+        refresh_token=auth.make_token(username, secret, version, "refresh"),
+        username=username,
+        expires_in_s=auth.ACCESS_LIFETIME_S,
+    )
