@@ -15,9 +15,14 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from medtwin.assimilation.commands import replay_command, twin_app
+from medtwin.glucose.commands import glucose_app
+from medtwin.hospital.commands import hospital_app
 from medtwin.patients import PatientError, load_patient, named_patients
 from medtwin.pharmacology.commands import drugs_command, pk_command
+from medtwin.planning.commands import plan_command
 from medtwin.service.commands import serve_command
+from medtwin.trials.commands import trial_app
 
 app = typer.Typer(
     help="medtwin: virtual patients from published physiology.",
@@ -201,13 +206,12 @@ app.command("drugs")(drugs_command)
 app.command("serve")(serve_command)
 app.command("pk")(pk_command)
 
-from medtwin.glucose.commands import glucose_app  # noqa: E402
-from medtwin.trials.commands import trial_app  # noqa: E402
-from medtwin.hospital.commands import hospital_app  # noqa: E402
-
 app.add_typer(glucose_app, name="glucose")
 app.add_typer(trial_app, name="trial")
 app.add_typer(hospital_app, name="hospital")
+app.add_typer(twin_app, name="twin")
+app.command("replay")(replay_command)
+app.command("plan")(plan_command)
 
 if __name__ == "__main__":
     app()

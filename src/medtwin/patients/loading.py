@@ -2,9 +2,12 @@
 
 A named patient is a YAML file in `medtwin/patients/library/`, named by its file stem
 (`standard-male`). Anything that looks like a path (has a directory separator or a
-`.yaml`/`.yml` suffix, or is an `os.PathLike`) is read as a file instead.
+`.yaml`/`.yml`/`.json` suffix, or is an `os.PathLike`) is read as a file instead. A
+`.json` file is a twin file (written by `medtwin twin from-fhir`, see
+`medtwin.assimilation.twin_file`): its `patient` object is the patient.
 """
 
+import json
 import os
 from collections.abc import Mapping
 from importlib.resources import files
@@ -18,6 +21,7 @@ from medtwin.patients.model import Patient, PatientError
 
 _LIBRARY = files("medtwin.patients") / "library"
 _YAML_SUFFIXES = (".yaml", ".yml")
+_TWIN_FILE_SUFFIX = ".json"
 
 
 def named_patients() -> list[str]:
@@ -44,6 +48,8 @@ def load_patient(spec: str | os.PathLike | Patient) -> Patient:
         return spec
     if isinstance(spec, os.PathLike) or _looks_like_path(spec):
         path = Path(spec)
+        if path.suffix.lower() == _TWIN_FILE_SUFFIX:
+            return _load_twin_file(path, str(path))
         return _load_yaml(path, str(path))
     if spec in named_patients():
         return _load_yaml(_LIBRARY / f"{spec}.yaml", f"named patient {spec!r}")
@@ -54,7 +60,7 @@ def load_patient(spec: str | os.PathLike | Patient) -> Patient:
 
 
 def _looks_like_path(spec: str) -> bool:
-    return os.sep in spec or "/" in spec or spec.endswith(_YAML_SUFFIXES)
+    return os.sep in spec or "/" in spec or spec.endswith((*_YAML_SUFFIXES, _TWIN_FILE_SUFFIX))
 
 
 def _load_yaml(source: Path | Traversable, label: str) -> Patient:
@@ -73,6 +79,30 @@ def _load_yaml(source: Path | Traversable, label: str) -> Patient:
         return patient_from_dict(data)
     except PatientError as error:
         raise PatientError(*(f"{label}: {problem}" for problem in error.problems)) from None
+
+
+def _load_twin_file(source: Path, label: str) -> Patient:
+    """The patient of a twin file: the JSON object under its `patient` key."""
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise PatientError(f"{label}: cannot read the file ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise PatientError(f"{label}: not a UTF-8 text file") from None
+    except json.JSONDecodeError as error:
+        raise PatientError(
+            f"{label}: not valid JSON ({error.msg} at line {error.lineno})"
+        ) from None
+    except RecursionError:
+        raise PatientError(f"{label}: nested too deeply to be a twin file") from None
+    if not isinstance(data, dict) or "patient" not in data:
+        raise PatientError(f"{label}: a twin file must be a JSON object with a 'patient' object")
+    try:
+        return patient_from_dict(data["patient"])
+    except PatientError as error:
+        raise PatientError(
+            *(f"{label}: patient: {problem}" for problem in error.problems)
+        ) from None
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:

@@ -1,0 +1,214 @@
+"""`medtwin twin from-fhir | show | export-fhir` and `medtwin replay`.
+
+Errors a user can cause (an unreadable bundle, a child's record, a missing file) are
+one line naming the resource or file, with exit code 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from medtwin.interop.measurement import InteropError
+from medtwin.patients import PatientError
+
+twin_app = typer.Typer(help="A patient's twin from their FHIR record.", no_args_is_help=True)
+console = Console()
+errors = Console(stderr=True)
+USER_ERRORS = (InteropError, PatientError, ValueError, OSError)
+
+
+def fail(message: str) -> typer.Exit:
+    """Print a one-line error and return the exit to raise (as medtwin.cli's `fail`)."""
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code=2)
+
+
+def check_output(path: Path | None, option: str) -> None:
+    if path is not None and not path.parent.resolve().is_dir():
+        raise fail(f"{option} {path}: folder {path.parent} does not exist")
+
+
+@twin_app.command("from-fhir")
+def from_fhir(
+    bundle: Annotated[Path, typer.Argument(help="The patient's FHIR R4 Bundle (JSON).")],
+    out: Annotated[Path, typer.Option(help="The twin file to write.")] = Path("twin.json"),
+    reference_bundle: Annotated[
+        list[Path] | None,
+        typer.Option(help="Bundle resolving conditional references (hospital, practitioners)."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="Record date (ISO); default: its latest vital sign.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the twin's variability.")] = 0,
+) -> None:
+    """Build a patient's twin from their FHIR record and fit it to their recent vitals."""
+    from medtwin.assimilation.from_record import twin_from_fhir
+    from medtwin.assimilation.twin_file import write_twin_file
+    from medtwin.interop.record import utc_date
+
+    check_output(out, "--out")
+    try:
+        when = utc_date(as_of) if as_of else None
+        document = twin_from_fhir(bundle, reference_bundle or [], as_of=when, seed=seed)
+        write_twin_file(out, document)
+    except USER_ERRORS as error:
+        raise fail(str(error)) from None
+    _print_twin(document)
+    console.print(f"wrote {out}")
+
+
+@twin_app.command("show")
+def show(twin_file: Annotated[Path, typer.Argument(help="A twin file (twin.json).")]) -> None:
+    """Show a twin file: patient, conditions, medications, the fit and what was ignored."""
+    from medtwin.assimilation.twin_file import read_twin_file
+
+    try:
+        document = read_twin_file(twin_file).document
+    except USER_ERRORS as error:
+        raise fail(str(error)) from None
+    _print_twin(document, ignored=True)
+
+
+@twin_app.command("export-fhir")
+def export_fhir(
+    twin_file: Annotated[Path, typer.Argument(help="A twin file (twin.json).")],
+    out: Annotated[Path, typer.Option(help="FHIR Bundle (collection) of Observations.")] = Path(
+        "twin-observations.json"
+    ),
+) -> None:
+    """Write the twin's resting vitals as FHIR R4 vital-signs Observations."""
+    import json
+
+    from medtwin.assimilation.twin_file import read_twin_file
+    from medtwin.interop.fhir_write import vital_observations
+
+    check_output(out, "--out")
+    try:
+        document = read_twin_file(twin_file).document
+    except USER_ERRORS as error:
+        raise fail(str(error)) from None
+    rows = document["fit"]["signals"]
+    values = {row["signal"]: row["twin"] for row in rows if not math.isnan(row["twin"])}
+    inputs = sorted({r for row in rows for r in row["resources"] if "/" in r})
+    observations = vital_observations(
+        values, datetime.now(UTC), document["record"]["patient_resource"], inputs
+    )
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"fullUrl": f"urn:uuid:{o['id']}", "resource": o} for o in observations],
+    }
+    out.write_text(json.dumps(bundle, indent=1) + "\n", encoding="utf-8")
+    console.print(f"wrote {len(observations)} Observations to {out}")
+
+
+def _print_twin(document: dict, ignored: bool = False) -> None:
+    patient, record = document["patient"], document["record"]
+    console.print(
+        f"[bold]{patient['name']}[/]: {patient['sex']}, {patient['age_years']:g} y, "
+        f"{patient['height_cm']:.0f} cm, {patient['weight_kg']:.1f} kg "
+        f"({record['patient_resource']}, as of {record['as_of'][:10]})"
+    )
+    for c in document["conditions"]:
+        state = "modelled" if c["modelled"] else "not yet modelled"
+        console.print(
+            f"  condition {c['name']} {c['severity']:.2f} ({c['severity_basis']}; {state})"
+        )
+    for m in document["medications"]:
+        match = f" -> {m['drug_class']} (library: {m['library_drug']})" if m["drug_class"] else ""
+        console.print(f"  medication {m['name']}{match}")
+    table = Table(title="fit to the record (resting vitals)", title_justify="left")
+    for column in (
+        "signal",
+        "observed",
+        "twin",
+        "residual",
+        "noise SD",
+        "within",
+        "fitted by",
+        "from",
+    ):
+        table.add_column(column)
+    for row in document["fit"]["signals"]:
+        table.add_row(
+            row["signal"],
+            f"{row['observed']:.1f}",
+            f"{row['twin']:.1f}",
+            f"{row['residual']:+.1f}",
+            f"{row['noise_sd']:g}",
+            "yes" if row["within_noise"] else "no",
+            row["fitted_by"] or "",
+            f"{len(row['resources'])} obs, {row['times'][0][:10]}..{row['times'][-1][:10]}",
+        )
+    console.print(table)
+    if ignored:
+        for item in document["ignored"]:
+            console.print(
+                f"  ignored {item['count']} x {item['resource_type']} {item['code']} "
+                f"{item['display']} ({item['reason']})",
+                highlight=False,
+            )
+    else:
+        total = sum(item["count"] for item in document["ignored"])
+        console.print(
+            f"  ignored {total} resources with {len(document['ignored'])} codes no rule knows "
+            "(medtwin twin show lists them)"
+        )
+
+
+def replay_command(
+    record: Annotated[Path, typer.Argument(help="WFDB numerics record: the path without .hea.")],
+    out: Annotated[Path, typer.Option(help="Scores per signal (CSV).")] = Path("replay.csv"),
+    plot: Annotated[Path | None, typer.Option(help="Tracking figure (PNG).")] = None,
+    members: Annotated[int, typer.Option(help="Ensemble members.")] = 20,
+    minutes: Annotated[float | None, typer.Option(help="Replay only the first minutes.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the ensemble.")] = 0,
+) -> None:
+    """Stream a PhysioNet record into a twin; score tracking and 5/15-min forecasts."""
+    from medtwin.assimilation.replay import COLUMNS, replay
+
+    check_output(out, "--out")
+    check_output(plot, "--plot")
+    if minutes is not None and not (math.isfinite(minutes) and minutes > 0):
+        raise fail(f"--minutes {minutes!r} must be a number of minutes above 0")
+    if members < 2:
+        raise fail(f"--members {members!r} must be at least 2")
+    try:
+        result = replay(record, members=members, seed=seed, minutes=minutes)
+    except USER_ERRORS as error:
+        raise fail(str(error)) from None
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(
+            [
+                {k: (f"{v:.4g}" if isinstance(v, float) else v) for k, v in row.items()}
+                for row in result.rows
+            ]
+        )
+    table = Table(title=f"replay of {result.record}", title_justify="left")
+    for column in COLUMNS:
+        table.add_column(column)
+    for row in result.rows:
+        table.add_row(
+            *(f"{row[c]:.2f}" if isinstance(row[c], float) else str(row[c]) for c in COLUMNS)
+        )
+    console.print(table)
+    console.print(
+        "observations: " + ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
+    )
+    written = [str(out)]
+    if plot:
+        from medtwin.assimilation.plots import plot_replay
+
+        plot_replay(result, plot)
+        written.append(str(plot))
+    console.print(f"wrote {', '.join(written)}")
