@@ -140,7 +140,8 @@ def volume_over_time(draw, fastest_mL_per_min: float) -> dict[str, float]:
     """A volume and a duration no faster than `fastest_mL_per_min` (the kinds refuse
     faster: a rapid infuser, a whole cardiac output)."""
     volume = draw(bounded(10_000))
-    slowest = st.floats(min_value=volume / fastest_mL_per_min * 1.000001, max_value=1440)
+    shortest_min = max(volume / fastest_mL_per_min * 1.000001, 1e-9)  # never 0 (refused)
+    slowest = st.floats(min_value=shortest_min, max_value=1440)
     return {"volume_mL": volume, "duration_min": draw(slowest)}
 
 
