@@ -106,14 +106,19 @@ def simulate(
         written.append(str(events))
     for event in twin.events:
         console.print(f"  {event.time_s:7.0f} s  {event.order()}  [dim]({event.source})[/]")
-    vitals = twin.vitals()
+    shown = {name: _reading(value) for name, value in twin.vitals().items()}
     console.print(
-        f"{twin.patient.name} at {twin.time_s:g} s: HR {vitals['heart_rate']:.0f}/min, "
-        f"BP {vitals['systolic_bp']:.0f}/{vitals['diastolic_bp']:.0f} mmHg, "
-        f"SpO2 {vitals['spo2']:.0f} %, RR {vitals['respiratory_rate']:.0f}/min, "
-        f"EtCO2 {vitals['etco2']:.0f} mmHg"
+        f"{twin.patient.name} at {twin.time_s:g} s: HR {shown['heart_rate']}/min, "
+        f"BP {shown['systolic_bp']}/{shown['diastolic_bp']} mmHg, "
+        f"SpO2 {shown['spo2']} %, RR {shown['respiratory_rate']}/min, "
+        f"EtCO2 {shown['etco2']} mmHg"
     )
     console.print(f"wrote {', '.join(written)}")
+
+
+def _reading(value: float) -> str:
+    """A monitor reading as the monitor shows it: '--' for what it cannot measure."""
+    return "--" if math.isnan(value) else f"{value:.0f}"
 
 
 def _run(twin, duration: float, orders: list) -> None:

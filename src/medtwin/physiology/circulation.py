@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from medtwin.compiled.jit import jit, jit_forceinline, jit_inline
-from medtwin.physiology.layout import EFFECTOR, LINK, N_BEDS, N_EFFECTORS, N_FAST, S
+from medtwin.physiology.layout import BEDS, EFFECTOR, LINK, N_BEDS, N_EFFECTORS, N_FAST, S
 
 # Column of each link in the flow vector and of each effector value (from `layout`)
 LINK_PV_LA = int(LINK.PV_LA)
@@ -46,8 +46,12 @@ CMH2O_PER_MMHG = 1.35951
 HAEMORRHAGE_COMPARTMENT = np.array([S.V_SP, S.V_V_REST, S.V_V_SPLANCHNIC, S.V_V_MUSCLE])
 """Compartment each site of `layout.HAEMORRHAGE_SITES` bleeds from: systemic arteries,
 limb veins, splanchnic (liver, spleen) and skeletal-muscle (fracture) venous pools."""
+HAEMORRHAGE_BED = np.array([-1, BEDS.index("rest"), BEDS.index("splanchnic"), BEDS.index("muscle")])
+"""The bed whose venous pool each bleeding site drains (-1: the arteriolar node)."""
 MIN_BLEEDING_VOLUME_ML = 20.0
 """A bleeding compartment stops losing blood when it is this close to empty."""
+MIN_REFERENCE_PRESSURE_MMHG = 1.0
+"""Floor of a site's resting pressure, so that a bleeding rate stays finite."""
 
 A_EMAX_LV = int(EFFECTOR.EMAX_LV)
 A_EMAX_RV = int(EFFECTOR.EMAX_RV)
@@ -60,6 +64,7 @@ A_URINE = int(EFFECTOR.URINE)
 A_RESPIRATORY_RATE = int(EFFECTOR.RESPIRATORY_RATE)
 A_VENTILATORY_DRIVE = int(EFFECTOR.VENTILATORY_DRIVE)
 A_MUSCLE_STRENGTH = int(EFFECTOR.MUSCLE_STRENGTH)
+A_BLEEDING0 = int(EFFECTOR.BLEEDING_ARTERIAL)  # site k: A_BLEEDING0 + k
 N_ACTUAL = N_EFFECTORS
 
 
@@ -174,7 +179,7 @@ def external_flows(y, p, act, dydt, q):
     """Flows that add volume to or take it from the circulation (mL/s)."""
     bleeding = 0.0
     for site in range(HAEMORRHAGE_COMPARTMENT.shape[0]):
-        rate = p.HAEMORRHAGE_RATE[site]
+        rate = act[A_BLEEDING0 + site]
         compartment = HAEMORRHAGE_COMPARTMENT[site]
         if rate > 0.0 and y.vector[compartment] > MIN_BLEEDING_VOLUME_ML:
             dydt.vector[compartment] -= rate
@@ -188,6 +193,25 @@ def external_flows(y, p, act, dydt, q):
     dydt.V_VC += q[LINK_INFUSION] + q[LINK_LYMPH] + q[LINK_INTAKE]
     dydt.V_SP -= q[LINK_FILTRATION]
     dydt.V_V_KIDNEY -= q[LINK_URINE]
+
+
+@jit
+def bleeding_site_pressure(y, p, act, site) -> float:
+    """Transmural pressure (mmHg) of the compartment a bleeding site drains: what
+    drives blood out through the wound."""
+    j = HAEMORRHAGE_BED[site]
+    if j < 0:
+        return p.E_SP * (y.V_SP - p.VU_SP)
+    return p.E_V[j] * (y.V_V[j] - act[A_VU_V0 + j])
+
+
+@jit
+def bleeding_flow(s, p, site) -> float:
+    """A site's bleeding flow (mL/s): the ordered rate, which is the flow at the site's
+    resting pressure, scaled by its current (smoothed) pressure through the same wound
+    resistance (`fluids.bleeding_rates`)."""
+    reference = max(p.HAEMORRHAGE_PRESSURE_REF[site], MIN_REFERENCE_PRESSURE_MMHG)
+    return p.HAEMORRHAGE_RATE[site] * max(s.BLEED_PRESSURE[site], 0.0) / reference
 
 
 @jit

@@ -25,6 +25,7 @@ import numpy as np
 
 from medtwin.compiled.jit import jit
 from medtwin.physiology.circulation import (
+    A_BLEEDING0,
     A_EMAX_LV,
     A_EMAX_RV,
     A_FILTRATION,
@@ -36,8 +37,9 @@ from medtwin.physiology.circulation import (
     A_URINE,
     A_VENTILATORY_DRIVE,
     A_VU_V0,
+    bleeding_flow,
 )
-from medtwin.physiology.layout import DELAY_SLOTS, EFFECT_TARGETS, N_BEDS
+from medtwin.physiology.layout import DELAY_SLOTS, EFFECT_TARGETS, HAEMORRHAGE_SITES, N_BEDS
 
 RESTING_AVERAGE_S = 300.0
 """Averaging time of the slow means that become the resting references at settling
@@ -196,6 +198,8 @@ def apply_effectors(s, p, act):
     act[A_MUSCLE_STRENGTH] = p.RESPIRATORY_MUSCLE_STRENGTH * max(
         1.0 + s.EFFECT[_NEUROMUSCULAR], 0.0
     )
+    for site in range(len(HAEMORRHAGE_SITES)):  # an order may have changed a rate
+        s.BLEED_RATE[site] = bleeding_flow(s, p, site)
     copy_fluid_rates(s, act)
 
 
@@ -205,3 +209,5 @@ def copy_fluid_rates(s, act):
     act[A_FILTRATION] = s.FILTRATION_RATE
     act[A_LYMPH] = s.LYMPH_RATE
     act[A_URINE] = s.URINE_RATE
+    for site in range(len(HAEMORRHAGE_SITES)):
+        act[A_BLEEDING0 + site] = s.BLEED_RATE[site]

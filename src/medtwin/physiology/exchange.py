@@ -10,6 +10,10 @@ Run once per slow step with the blood volume each flow link carried during it:
   and produce CO2 at the respiratory quotient;
 - lungs: pulmonary capillary blood equilibrates with alveolar gas, except the shunt
   fraction, which keeps mixed-venous content (Albanese 2016; Levitzky 2013 ch. 5);
+- anaerobic metabolism: the O2 demand a tissue cannot meet is met by glycolysis; its
+  lactic acid is buffered by bicarbonate, which releases CO2 into the venous blood
+  (Wasserman 1973), and clearing the lactate regenerates the bicarbonate from CO2;
+  only the net change of lactate moves CO2, so the resting turnover moves none;
 - heat: metabolic heat (Weir 1949: 3.941 kcal/L O2 + 1.106 kcal/L CO2) against a
   conductive loss that balances it at the resting core temperature.
 """
@@ -69,19 +73,19 @@ STPD_TO_PV = 760.0 * 310.15 / 273.15
 JOULES_PER_ML_O2_PER_RQ = (3.941 * 4.184, 1.106 * 4.184)
 """Weir JB de V. J Physiol 1949;109:1-9: heat per mL O2 = 3.941 + 1.106 RQ (cal)."""
 VO2_SMOOTHING_S = 20.0
-ML_O2_PER_MMOL = 22.414
+ML_GAS_PER_MMOL = 22.414  # mL STPD per mmol of any ideal gas
 O2_USE_HILL = 4.0
 """Steepness of the fall of O2 use below the critical tissue content."""
 
 
 @jit
-def _bleeding_share(p, site):
+def _bleeding_share(s, site):
     """Share of the bleeding link's volume that comes from `site` (rates are constant
     over a slow step)."""
     total = 0.0
     for k in range(len(HAEMORRHAGE_SITES)):
-        total += p.HAEMORRHAGE_RATE[k]
-    return p.HAEMORRHAGE_RATE[site] / total if total > 0.0 else 0.0
+        total += s.BLEED_RATE[k]
+    return s.BLEED_RATE[site] / total if total > 0.0 else 0.0
 
 
 @jit
@@ -105,7 +109,7 @@ def transport(s, p):
     bled = s.LINK_VOLUME[LINK_HAEMORRHAGE]
     for site in range(len(HAEMORRHAGE_SITES)):
         c = _compartment_of(HAEMORRHAGE_COMPARTMENT[site])
-        net[c] -= bled * _bleeding_share(p, site)
+        net[c] -= bled * _bleeding_share(s, site)
     for k in range(N_LINKS):
         d = s.LINK_VOLUME[k]
         a, b = LINK_FROM[k], LINK_TO[k]
@@ -121,7 +125,7 @@ def transport(s, p):
         c_co2[c] = s.N_CO2[c] / v_start
     for site in range(len(HAEMORRHAGE_SITES)):
         c = _compartment_of(HAEMORRHAGE_COMPARTMENT[site])
-        d = bled * _bleeding_share(p, site)
+        d = bled * _bleeding_share(s, site)
         s.N_O2[c] -= d * c_o2[c]
         s.N_CO2[c] -= d * c_co2[c]
     for k in range(N_LINKS):
@@ -190,13 +194,21 @@ def tissue_metabolism(s, p, dt):
 
 @jit
 def lactate_step(s, p, o2_shortfall_mL, dt):
-    """Lactate: basal turnover, anaerobic production, hepatic and renal clearance."""
+    """Lactate: basal turnover, anaerobic production, hepatic and renal clearance.
+
+    Lactic acid is buffered by bicarbonate: each mmol of net gain releases a mmol of
+    CO2 into the venous blood of the venae cavae, and each mmol of net loss takes one
+    back to regenerate the bicarbonate (Wasserman 1973).
+    """
     volume_L = p.LACTATE_VOLUME
     clearance = p.LACTATE_CLEARANCE
     basal = clearance * p.LACTATE_REST * volume_L * dt
-    anaerobic = p.LACTATE_PER_O2_DEFICIT * o2_shortfall_mL / ML_O2_PER_MMOL
-    cleared = clearance * s.LACTATE * volume_L * dt
-    s.LACTATE += (basal + anaerobic - cleared) / volume_L
+    anaerobic = p.LACTATE_PER_O2_DEFICIT * o2_shortfall_mL / ML_GAS_PER_MMOL
+    cleared = clearance * max(s.LACTATE, 0.0) * volume_L * dt
+    gained_mmol = basal + anaerobic - cleared
+    s.LACTATE += gained_mmol / volume_L
+    buffered_co2_mL = gained_mmol * p.CO2_PER_LACTATE * ML_GAS_PER_MMOL
+    s.N_CO2_VC = max(s.N_CO2_VC + buffered_co2_mL, 0.0)
 
 
 @jit

@@ -14,6 +14,11 @@ pi = 2.1 C + 0.16 C^2 + 0.009 C^3 (C in g/dL). Urine output follows the renal ou
 curve (pressure natriuresis, Guyton ch. 19) and falls with blood volume (vasopressin,
 aldosterone). At rest the references are the settled resting state, so a patient at
 rest is in fluid balance: intake equals urine, filtration equals lymph.
+
+A bleed is flow through the wound's fixed resistance to the outside, so it follows the
+pressure in the bleeding compartment (flow = pressure difference / resistance, Guyton &
+Hall 2006 ch. 14): the ordered rate is the flow at the patient's resting pressure there,
+and the bleed slows as the pressure falls and stops when it reaches zero.
 """
 
 from __future__ import annotations
@@ -28,10 +33,12 @@ from medtwin.physiology.circulation import (
     LINK_INFUSION,
     LINK_LYMPH,
     LINK_URINE,
+    bleeding_flow,
+    bleeding_site_pressure,
     blood_volume,
 )
 from medtwin.physiology.control import copy_fluid_rates
-from medtwin.physiology.layout import M, S
+from medtwin.physiology.layout import HAEMORRHAGE_SITES, M, S, span
 from medtwin.physiology.parameters import P
 
 MCHC_G_PER_DL = 34.0
@@ -43,6 +50,9 @@ CAPILLARY_PRESSURE_TAU_S = 300.0
 """Capillary pressure is averaged over minutes before it drives filtration (the
 interstitium fills and drains over tens of minutes), so neither the pulse, breathing
 nor beat-to-beat variability biases the resting balance."""
+BLEED_PRESSURE_TAU_S = 3.0
+"""The pressure driving a bleed is averaged over a few beats (the pulse averages out of
+a flow that is linear in pressure), sampled at every slow step."""
 
 
 @jit_entry
@@ -108,7 +118,19 @@ def fluid_rates(s, p, act, arterial_pressure, dt):
         * pressure_term**p.URINE_PRESSURE_EXPONENT
         * volume_term**p.URINE_VOLUME_EXPONENT
     )
+    bleeding_rates(s, p, act, dt)
     copy_fluid_rates(s, act)
+
+
+@jit
+def bleeding_rates(s, p, act, dt):
+    """Each bleeding site's flow (mL/s): the ordered rate scaled by the site's pressure
+    against its resting pressure (a fixed wound resistance)."""
+    w = dt / BLEED_PRESSURE_TAU_S
+    for site in range(len(HAEMORRHAGE_SITES)):
+        pressure = bleeding_site_pressure(s, p, act, site)
+        s.BLEED_PRESSURE[site] += w * (pressure - s.BLEED_PRESSURE[site])
+        s.BLEED_RATE[site] = bleeding_flow(s, p, site)
 
 
 def fluid_references(params: np.ndarray, state: np.ndarray, monitors: np.ndarray) -> None:
@@ -119,3 +141,4 @@ def fluid_references(params: np.ndarray, state: np.ndarray, monitors: np.ndarray
     params[P.RENAL_PRESSURE_REF] = state[S.RENAL_PRESSURE]
     params[P.BLOOD_VOLUME_REF] = monitors[M.blood_volume]
     params[P.FLUID_INTAKE] = params[P.URINE_FLOW_REST]
+    params[span(P, "HAEMORRHAGE_PRESSURE_REF")] = state[span(S, "BLEED_PRESSURE")]

@@ -148,18 +148,19 @@ _LINKS: list[Entry] = [
 LINK = make_layout("LINK", _LINKS)
 N_LINKS = len(LINK)
 
+HAEMORRHAGE_SITES = ("arterial", "venous", "splanchnic", "muscle")
+"""Where a patient can bleed from; `circulation.HAEMORRHAGE_COMPARTMENT` maps them."""
+_SITE_UPPER = tuple(s.upper() for s in HAEMORRHAGE_SITES)
+
 # Current effector values, refreshed by the reflexes at each slow step and read by
 # the fast step (`control.apply_effectors`).
 _EFFECTORS: list[Entry] = [
     "EMAX_LV", "EMAX_RV", ("R_BED", _BED_UPPER), ("VU_V", _BED_UPPER), "HEART_PERIOD",
     "FILTRATION", "LYMPH", "URINE", "RESPIRATORY_RATE", "VENTILATORY_DRIVE",
-    "MUSCLE_STRENGTH",
+    "MUSCLE_STRENGTH", ("BLEEDING", _SITE_UPPER),
 ]  # fmt: skip
 EFFECTOR = make_layout("EFFECTOR", _EFFECTORS)
 N_EFFECTORS = len(EFFECTOR)
-
-HAEMORRHAGE_SITES = ("arterial", "venous", "splanchnic", "muscle")
-"""Where a patient can bleed from; `circulation.HAEMORRHAGE_COMPARTMENT` maps them."""
 
 DRUG_SLOTS = 6
 """Drugs one patient can have on board at once; a slot is given to a drug on first use."""
@@ -206,6 +207,8 @@ _STATE: list[Entry] = [
     "V_ISF", "RBC_VOLUME", "PLASMA_PROTEIN", "HB", "LACTATE",
     "FILTRATION_RATE", "LYMPH_RATE", "URINE_RATE", "RENAL_PRESSURE", "CAPILLARY_PRESSURE",
     "BLOOD_LOST", "URINE_PASSED", "FLUID_GIVEN",
+    # bleeding: each site's driving pressure (mmHg, smoothed) and its flow (mL/s)
+    ("BLEED_PRESSURE", _SITE_UPPER), ("BLEED_RATE", _SITE_UPPER),
     # drugs: per slot amounts and effect-site level; summed effects per target
     ("DRUG_X", DRUG_SLOTS * DRUG_STATES), ("EFFECT", N_EFFECTS),
     # accumulators over one slow step
@@ -215,7 +218,9 @@ _STATE: list[Entry] = [
     # beat accumulators
     "B_PSA_MAX", "B_PSA_MIN", "B_PSA_SUM", "B_PPA_MAX", "B_PPA_MIN", "B_PPA_SUM",
     "B_PRA_SUM", "B_PPV_SUM", "B_VLV_MAX", "B_VLV_MIN", "B_AORTIC_SUM",
-    "B_BRAIN_SUM", "B_KIDNEY_SUM", "B_STEPS",
+    "B_BRAIN_SUM", "B_KIDNEY_SUM", "B_STEPS", "B_PSP_MAX", "B_PSP_MIN",
+    # the last beat's pulse at the pulse oximeter's site (mmHg, peak to trough)
+    "PLETH_PULSE",
     # breath accumulators
     "BR_V_MAX", "BR_V_MIN", "BR_PPL_MAX", "BR_PPL_MIN", "BR_PTP_MAX", "BR_PTP_MIN",
     "BR_CO2_MAX", "BR_EXP_VOLUME", "BR_EXP_CO2",

@@ -3,9 +3,16 @@
 Haemodynamic numbers are per beat (accumulated every step, published when the next
 beat starts), respiratory numbers per breath, blood gases and metabolism per call.
 Names and units are those of `medtwin/data/signals.csv`.
+
+A monitor reports only what it can measure, and NaN otherwise: the pulse oximeter needs
+a pulse at its site (Lawson 1987), and the respiratory rate counts breaths that move
+alveolar gas to the mouth, as a capnograph does (a breath no larger than the anatomic
+dead space brings no CO2 out; Levitzky 2013 ch. 3).
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from medtwin.compiled.jit import jit, jit_inline
 from medtwin.physiology.bloodgas import acid_base, o2_saturation, partial_pressures
@@ -30,8 +37,8 @@ _NO_MINIMUM = 1e9
 @jit
 def reset_beat(s):
     """Empty the beat accumulators for the beat that starts now."""
-    s.B_PSA_MAX = s.B_PPA_MAX = s.B_VLV_MAX = _NO_MAXIMUM
-    s.B_PSA_MIN = s.B_PPA_MIN = s.B_VLV_MIN = _NO_MINIMUM
+    s.B_PSA_MAX = s.B_PPA_MAX = s.B_VLV_MAX = s.B_PSP_MAX = _NO_MAXIMUM
+    s.B_PSA_MIN = s.B_PPA_MIN = s.B_VLV_MIN = s.B_PSP_MIN = _NO_MINIMUM
     s.B_PSA_SUM = s.B_PPA_SUM = s.B_PRA_SUM = s.B_PPV_SUM = 0.0
     s.B_AORTIC_SUM = s.B_BRAIN_SUM = s.B_KIDNEY_SUM = s.B_STEPS = 0.0
 
@@ -48,6 +55,8 @@ def accumulate_beat(s, p, ppl_mmHg, p_ra, q, dt):
     s.B_PPA_MIN = min(s.B_PPA_MIN, p_pa)
     s.B_VLV_MAX = max(s.B_VLV_MAX, s.V_LV)
     s.B_VLV_MIN = min(s.B_VLV_MIN, s.V_LV)
+    s.B_PSP_MAX = max(s.B_PSP_MAX, p_sp)
+    s.B_PSP_MIN = min(s.B_PSP_MIN, p_sp)
     s.B_PSA_SUM += p_sa
     s.B_PPA_SUM += p_pa
     s.B_PRA_SUM += p_ra
@@ -90,6 +99,7 @@ def finish_beat(s, p, m, period):
     m.pulmonary_vascular_resistance = (pa_mean - wedge) / safe_flow
     m.cerebral_blood_flow = s.B_BRAIN_SUM / n * 60.0
     m.renal_blood_flow = s.B_KIDNEY_SUM / n * 60.0
+    s.PLETH_PULSE = s.B_PSP_MAX - s.B_PSP_MIN
     reset_beat(s)
 
 
@@ -127,7 +137,7 @@ def finish_breath(s, p, m):
     rate = 60.0 / period if breathing else 0.0
     tidal = s.BR_V_MAX - s.BR_V_MIN if breathing else 0.0
     dead_space = p.VD1 + p.VD2
-    m.respiratory_rate = rate
+    m.respiratory_rate = rate if tidal > dead_space else 0.0
     m.tidal_volume = tidal
     m.minute_ventilation = tidal * rate * 1e-3
     m.alveolar_ventilation = max(tidal - dead_space, 0.0) * rate * 1e-3
@@ -145,6 +155,26 @@ def finish_breath(s, p, m):
     m.transpulmonary_pressure_max = s.BR_PTP_MAX
     m.transpulmonary_pressure_min = s.BR_PTP_MIN
     reset_breath(s)
+
+
+@jit
+def _awake_fraction(saturation, p):
+    x = (max(saturation, 0.0) / p.BRAIN_VENOUS_SAT_HALF_CONSCIOUS) ** p.BRAIN_VENOUS_SAT_HILL
+    return x / (1.0 + x)
+
+
+@jit
+def cerebral_oxygenation(s, p) -> float:
+    """The brain's O2 supply as a factor on consciousness (1 at rest, 0 when the brain
+    has no O2): a Hill curve of the O2 saturation of blood leaving the brain (its
+    tissue's content, bound O2 only), normalised to the resting content (Schell & Cole
+    2000). It falls within seconds of circulatory arrest, the brain's O2 store being a
+    few seconds of its use."""
+    carried_per_saturation = 1.34e-2 * max(s.HB, 1.0)  # mL O2/mL blood, Hüfner
+    capacity = p.CAP_O2[_BRAIN]
+    saturation = s.T_O2[_BRAIN] / capacity / carried_per_saturation
+    resting = p.TISSUE_O2_REST[_BRAIN] / carried_per_saturation
+    return min(_awake_fraction(saturation, p) / _awake_fraction(resting, p), 1.0)
 
 
 @jit
@@ -167,7 +197,8 @@ def update_gas_monitors(s, p, m):
     m.pvo2 = pvo2
     m.pvco2 = pvco2
     m.sao2 = 100.0 * o2_saturation(pao2, paco2)
-    m.spo2 = 100.0 * o2_saturation(spo2_p, spco2)
+    pulsatile = s.PLETH_PULSE >= p.OXIMETRY_MIN_PULSE_FRACTION * p.PLETH_PULSE_REST
+    m.spo2 = 100.0 * o2_saturation(spo2_p, spco2) if pulsatile else np.nan
     m.ph_arterial = ph
     m.hco3_arterial = hco3
     m.base_excess = base_excess
@@ -194,7 +225,7 @@ def update_gas_monitors(s, p, m):
     m.urine_output = s.URINE_RATE * 3600.0
     m.lactate = s.LACTATE
     m.interstitial_fluid_volume = s.V_ISF
-    consciousness = 1.0 + s.EFFECT[_CONSCIOUSNESS]
+    consciousness = (1.0 + s.EFFECT[_CONSCIOUSNESS]) * cerebral_oxygenation(s, p)
     m.consciousness_index = min(max(BIS_AWAKE * consciousness, 0.0), 100.0)
     m.train_of_four_ratio = min(max(1.0 + s.EFFECT[_NEUROMUSCULAR], 0.0), 1.0)
     for slot in range(DRUG_SLOTS):

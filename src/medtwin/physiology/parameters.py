@@ -351,6 +351,13 @@ REFERENCE: dict[str, Parameter] = {
         "anaerobic glycolysis yields 1 ATP per lactate against 6 ATP per O2 aerobically "
         "(Berg JM et al., Biochemistry, 2002)",
     ),
+    "CO2_PER_LACTATE": Parameter(
+        1.0,
+        "mmol CO2/mmol lactate",
+        "Wasserman K et al. 1973 (lactic acid is buffered by bicarbonate, "
+        "H+ + HCO3- -> H2O + CO2: about 22 mL of CO2 beyond metabolic CO2 per mmol; "
+        "clearing the lactate regenerates the bicarbonate)",
+    ),
     "CRITICAL_TISSUE_O2": Parameter(
         0.04,
         "mL/mL",
@@ -369,6 +376,27 @@ REFERENCE: dict[str, Parameter] = {
         "L/min per mmol/L",
         "Winter's formula (expected PaCO2 = 1.5 HCO3 + 8: each mmol/L of lactic acid "
         "lowers PaCO2 by about 1.5 mmHg, which at rest takes about 0.25 L/min more)",
+    ),
+    # --- monitors
+    "OXIMETRY_MIN_PULSE_FRACTION": Parameter(
+        0.08,
+        "1",
+        "Lawson D et al. 1987 (pulse oximeters lost their signal once limb blood flow "
+        "fell below about 8 % of control): the fraction of the resting peripheral pulse "
+        "below which the oximeter shows no reading",
+    ),
+    "BRAIN_VENOUS_SAT_HALF_CONSCIOUS": Parameter(
+        0.30,
+        "1",
+        "Schell RM, Cole DJ 2000 (Table 1: jugular venous O2 saturation below about 45 % "
+        "brings confusion and below about 24 % unconsciousness); the saturation at which "
+        "the brain's O2 supply halves the consciousness index",
+    ),
+    "BRAIN_VENOUS_SAT_HILL": Parameter(
+        6.0,
+        "1",
+        "Schell RM, Cole DJ 2000 (steepness: from confusion at 45 % to unconsciousness "
+        "at 24 % jugular venous saturation)",
     ),
     # --- temperature
     "SPECIFIC_HEAT": Parameter(
@@ -400,6 +428,7 @@ DERIVED: list[Entry] = [
     "CAPILLARY_PRESSURE_REF", "ONCOTIC_PRESSURE_REF",
     "RENAL_PRESSURE_REF", "BLOOD_VOLUME_REF", "FLUID_INTAKE", "LACTATE_VOLUME",
     ("TISSUE_O2_REST", _BED_UPPER),
+    ("HAEMORRHAGE_PRESSURE_REF", len(HAEMORRHAGE_SITES)), "PLETH_PULSE_REST",
 ]  # fmt: skip
 
 # Run-time inputs: what actions write while a twin runs (`medtwin.physiology.inputs`

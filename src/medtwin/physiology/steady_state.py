@@ -82,8 +82,9 @@ def reference_to_rest(
 
     Fluid balance (filtration = lymph, intake = urine), resting sympathetic activity
     (for the breathing rate's response to shock), resting central venous pressure (for
-    the cardiopulmonary reflex) and each tissue's resting O2 content are referenced to
-    the settled state, so a patient at rest stays there.
+    the cardiopulmonary reflex), each tissue's resting O2 content and the peripheral
+    pulse (for the pulse oximeter's signal) are referenced to the settled state, so a
+    patient at rest stays there.
     """
     fluid_references(params_row, state_row, monitors_row)
     params_row[P.SYMPATHETIC_REST] = state_row[S.SYMPATHETIC_SLOW]
@@ -91,6 +92,7 @@ def reference_to_rest(
     tissue = state_row[span(S, "T_O2")]
     capacity = params_row[span(P, "CAP_O2")]
     params_row[span(P, "TISSUE_O2_REST")] = tissue / capacity
+    params_row[P.PLETH_PULSE_REST] = state_row[S.PLETH_PULSE]
 
 
 def _settle(params: np.ndarray, step_s: float) -> Batch:

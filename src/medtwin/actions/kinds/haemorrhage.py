@@ -1,8 +1,11 @@
 """Haemorrhage: blood lost at a rate or as a volume over a time, from a chosen site.
 
 'haemorrhage 150 mL/min' bleeds until stopped, 'haemorrhage 150 mL/min for 5 min' for
-five minutes, 'haemorrhage 500 mL over 10 min' loses 500 mL at 50 mL/min. The site says
-where the blood leaves; the engine maps it to a compartment
+five minutes, 'haemorrhage 500 mL over 10 min' at 50 mL/min for ten minutes. The rate is
+the flow through the wound at the patient's resting pressure at the site; the engine
+drives it by the pressure there, so a bleed slows as pressure falls (and a compensating
+patient bleeds a little more), and the volume is met only while pressure holds. The
+site says where the blood leaves; the engine maps it to a compartment
 (`physiology.circulation.HAEMORRHAGE_COMPARTMENT`). The twin keeps one bleed per site: a
 new order for a bleeding site replaces its rate and cancels its scheduled end.
 """
