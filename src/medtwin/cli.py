@@ -22,6 +22,7 @@ from medtwin.patients import PatientError, load_patient, named_patients
 from medtwin.pharmacology.commands import drugs_command, pk_command
 from medtwin.planning.commands import plan_command
 from medtwin.service.commands import serve_command
+from medtwin.terminal import check_output, fail
 from medtwin.trials.commands import trial_app
 
 app = typer.Typer(
@@ -30,23 +31,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-errors = Console(stderr=True)
 
 PatientOption = Annotated[
     str, typer.Option("--patient", "-p", help="A named patient or a path to a patient YAML file.")
 ]
 SeedOption = Annotated[int, typer.Option(help="Seed of the patient's random variability.")]
-
-
-def fail(message: str) -> typer.Exit:
-    """Print a one-line error and return the exit to raise."""
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code=2)
-
-
-def _check_output(path: Path | None, option: str) -> None:
-    if path is not None and not path.parent.resolve().is_dir():
-        raise fail(f"{option} {path}: folder {path.parent} does not exist")
 
 
 @app.command()
@@ -77,7 +66,7 @@ def simulate(
         raise fail(f"--duration {duration!r} must be a number of seconds above 0")
     for path, option in ((out, "--out"), (plot, "--plot"), (waveforms, "--waveforms"),
                          (events, "--events")):  # fmt: skip
-        _check_output(path, option)
+        check_output(path, option)
     try:
         twin = Twin(patient, seed=seed, waveform_seconds=duration if waveforms else 0.0)
         if waveforms:
@@ -152,7 +141,7 @@ def validate(
     names = patient or ["standard-male", "standard-female"]
     if report and len(names) > 1:
         raise fail("--report writes one patient's report: give one --patient")
-    _check_output(report, "--report")
+    check_output(report, "--report")
     all_good = True
     for name in names:
         try:

@@ -18,22 +18,11 @@ from rich.table import Table
 
 from medtwin.interop.measurement import InteropError
 from medtwin.patients import PatientError
+from medtwin.terminal import check_output, fail
 
 twin_app = typer.Typer(help="A patient's twin from their FHIR record.", no_args_is_help=True)
 console = Console()
-errors = Console(stderr=True)
 USER_ERRORS = (InteropError, PatientError, ValueError, OSError)
-
-
-def fail(message: str) -> typer.Exit:
-    """Print a one-line error and return the exit to raise (as medtwin.cli's `fail`)."""
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code=2)
-
-
-def check_output(path: Path | None, option: str) -> None:
-    if path is not None and not path.parent.resolve().is_dir():
-        raise fail(f"{option} {path}: folder {path.parent} does not exist")
 
 
 @twin_app.command("from-fhir")

@@ -19,11 +19,11 @@ from medtwin.glucose.meals import MIN_PER_DAY, parse_meals
 from medtwin.glucose.parameters import GlucosePatientError, load_virtual_patients
 from medtwin.glucose.pump import PUMPS
 from medtwin.glucose.sensor import SENSORS
+from medtwin.terminal import check_output, fail
 
 glucose_app = typer.Typer(help="The glucose–insulin twin (type 1 diabetes).",
                           no_args_is_help=True)  # fmt: skip
 console = Console()
-errors = Console(stderr=True)
 DEFAULT_MEALS = "7:00 45g, 12:00 70g, 18:00 80g"
 SUMMARY = (
     ("mean_glucose_mg_per_dL", "mean mg/dL", "{:.0f}"),
@@ -37,16 +37,6 @@ SUMMARY = (
     ("gmi_percent", "GMI %", "{:.2f}"),
     ("total_insulin_U", "insulin U", "{:.1f}"),
 )
-
-
-def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=2)
-
-
-def _check_output(path: Path | None, option: str) -> None:
-    if path is not None and not path.parent.resolve().is_dir():
-        raise _fail(f"{option} {path}: folder {path.parent} does not exist")
 
 
 @glucose_app.command("run")
@@ -70,8 +60,8 @@ def run_command(
     """Simulate virtual patients for days of meals under a controller."""
     from medtwin.glucose.simulation import Scenario, simulate  # compiled code: on use
 
-    _check_output(out, "--out")
-    _check_output(plot, "--plot")
+    check_output(out, "--out")
+    check_output(plot, "--plot")
     try:
         scenario = Scenario(
             meals=None if meals.strip().lower() == "random" else parse_meals(meals),
@@ -81,7 +71,7 @@ def run_command(
         scenario.check()
         patients = load_virtual_patients(patient)
     except GlucosePatientError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     run = simulate(patients, scenario, seed=seed)
     metrics = run.metrics()
     console.print(_metrics_table(metrics, f"{controller}, {days} day(s), sensor {sensor}"))
@@ -137,8 +127,8 @@ def plan_command(
     """Predict glucose under insulin plans, with 90 % bands under CGM and meal uncertainty."""
     from medtwin.glucose.plans import bands, parse_plan, run_plans  # compiled code: on use
 
-    _check_output(out, "--out")
-    _check_output(plot, "--plot")
+    check_output(out, "--out")
+    check_output(plot, "--plot")
     try:
         plans = [parse_plan(text) for text in plan]
         planned_meals = parse_meals(meals)
@@ -147,7 +137,7 @@ def plan_command(
             raise GlucosePatientError(f"--patient {patient!r}: a plan is for one patient")
         runs = run_plans(twin, planned_meals, plans, members=members, seed=seed)
     except GlucosePatientError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     table = Table(title=f"{patient}: plans over one day ({members} members each)",
                   title_justify="left")  # fmt: skip
     for column in ("plan", "TIR % (5–95)", "<70 % (5–95)", "min mg/dL (median)",

@@ -20,6 +20,7 @@ from rich.table import Table
 from medtwin.hospital.errors import ModelError
 from medtwin.hospital.loading import bundled_models, load_model
 from medtwin.scale import ClusterError
+from medtwin.terminal import check_output, fail
 
 hospital_app = typer.Typer(
     help="Hospital operations twin: patient flow, staffing and beds (discrete-event).",
@@ -27,7 +28,6 @@ hospital_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-errors = Console(stderr=True)
 
 ModelArgument = Annotated[
     str, typer.Argument(help="A bundled model name (treatment-centre) or a model YAML file.")
@@ -42,23 +42,13 @@ WorkersOption = Annotated[
 ]
 
 
-def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=2)
-
-
-def _check_output(path: Path | None, option: str) -> None:
-    if path is not None and not path.parent.resolve().is_dir():
-        raise _fail(f"{option} {path}: folder {path.parent} does not exist")
-
-
 def _check_counts(replications: int, seed: int, workers: int | None) -> None:
     if replications < 1:
-        raise _fail(f"--replications {replications} must be 1 or more")
+        raise fail(f"--replications {replications} must be 1 or more")
     if seed < 0:
-        raise _fail(f"--seed {seed} must be 0 or more")
+        raise fail(f"--seed {seed} must be 0 or more")
     if workers is not None and workers < 1:
-        raise _fail(f"--workers {workers} must be 1 or more")
+        raise fail(f"--workers {workers} must be 1 or more")
 
 
 def _progress() -> Progress:
@@ -98,7 +88,7 @@ def run_command(
 
     _check_counts(replications, seed, workers)
     for path, option in ((out, "--out"), (report, "--report"), (events, "--events")):
-        _check_output(path, option)
+        check_output(path, option)
     try:
         hospital = load_model(model)
         with _progress() as progress:
@@ -108,7 +98,7 @@ def run_command(
                 progress=lambda done, _: progress.update(task, completed=done),
             )  # fmt: skip
     except (ModelError, ClusterError) as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     results.table.to_csv(out, index=False, float_format="%.10g")
     written = [str(out)]
     if report:
@@ -163,9 +153,9 @@ def compare_command(
 
     _check_counts(replications, seed, workers)
     if replications < 2:
-        raise _fail(f"--replications {replications}: a confidence interval needs 2 or more")
-    _check_output(out, "--out")
-    _check_output(plot, "--plot")
+        raise fail(f"--replications {replications}: a confidence interval needs 2 or more")
+    check_output(out, "--out")
+    check_output(plot, "--plot")
     try:
         hospital = load_model(model)
         with _progress() as progress:
@@ -175,7 +165,7 @@ def compare_command(
                 progress=lambda done, _: progress.update(task, completed=done),
             )  # fmt: skip
     except (ModelError, ClusterError) as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     comparison.to_csv(out, index=False, float_format="%.10g")
     plot_comparison(comparison, plot)
     table = Table(title="Difference from the base case (95 % CI, paired)", title_justify="left")
@@ -204,18 +194,18 @@ def calibrate_command(
     from medtwin.hospital.calibration import calibrate
     from medtwin.hospital.eventlog import read_event_log
 
-    _check_output(out, "--out")
-    _check_output(diagnostics, "--diagnostics")
+    check_output(out, "--out")
+    check_output(diagnostics, "--diagnostics")
     if out.suffix not in (".yaml", ".yml"):
-        raise _fail(f"--out {out}: the fragment is YAML; give a .yaml file name")
+        raise fail(f"--out {out}: the fragment is YAML; give a .yaml file name")
     try:
         base_model = load_model(base)
         fitted = calibrate(read_event_log(event_log))
     except ModelError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     unknown = [a for a in fitted.chosen if a not in base_model.activities]
     if unknown:
-        raise _fail(
+        raise fail(
             f"event log activities {', '.join(unknown)} are not in {base}; its activities: "
             f"{', '.join(base_model.activities)}"
         )
@@ -230,7 +220,7 @@ def calibrate_command(
     try:
         load_model(out)  # the fragment must run as written
     except ModelError as error:
-        raise _fail(f"the fitted model does not load: {error}") from None
+        raise fail(f"the fitted model does not load: {error}") from None
     table = fitted.diagnostics()
     if diagnostics:
         table.to_csv(diagnostics, index=False, float_format="%.6g")

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from medtwin.patients import Patient, PatientError
@@ -23,16 +22,11 @@ from medtwin.pharmacology.kinetics import simulate
 from medtwin.pharmacology.library import Drug, UnknownDrugError, drug, drugs
 from medtwin.pharmacology.model import ModelError
 from medtwin.pharmacology.units import DoseError, parse_dose, to_amount, to_rate_per_s, unit_slug
+from medtwin.terminal import check_output, fail
 
 console = Console()
-errors = Console(stderr=True)
 WASHOUT_S = 30 * 60.0
 """Default run length after the last infusion ends (or the last bolus)."""
-
-
-def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
-    return typer.Exit(code=2)
 
 
 def _short_source(text: str) -> str:
@@ -120,11 +114,10 @@ def pk_command(
 ) -> None:
     """Plasma and effect-site concentrations of one drug model (PK only, no physiology)."""
     if not (math.isfinite(step_s) and 0 < step_s <= 10):
-        raise _fail(f"--step {step_s!r} must be a number of seconds above 0 and at most 10")
+        raise fail(f"--step {step_s!r} must be a number of seconds above 0 and at most 10")
     if duration_s is not None and not (math.isfinite(duration_s) and duration_s > 0):
-        raise _fail(f"--duration {duration_s!r} must be a number of seconds above 0")
-    if not out.parent.resolve().is_dir():
-        raise _fail(f"--out {out}: folder {out.parent} does not exist")
+        raise fail(f"--duration {duration_s!r} must be a number of seconds above 0")
+    check_output(out, "--out")
     try:
         found = drug(drug_name)
         pk_model = found.model(model)
@@ -133,9 +126,9 @@ def pk_command(
         boluses = _bolus_list(found, bolus or [], weight)
         open_infusions = _infusion_list(found, infusion or [], weight, duration_s)
     except (UnknownDrugError, PatientError, ModelError, DoseError) as error:
-        raise _fail(str(error).replace("\n", "; ")) from None
+        raise fail(str(error).replace("\n", "; ")) from None
     if not boluses and not open_infusions:
-        raise _fail("give at least one --bolus or --infusion")
+        raise fail("give at least one --bolus or --infusion")
     if duration_s is None:
         last = max(
             [t for t, _ in boluses] + [end for _, end, _ in open_infusions if end is not None]

@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from medtwin.assimilation.commands import USER_ERRORS, check_output, console, fail
+from medtwin.assimilation.commands import USER_ERRORS, console
 from medtwin.planning.outcomes import OUTCOMES
+from medtwin.terminal import check_output, fail
 
 
 def plan_command(

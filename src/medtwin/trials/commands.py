@@ -14,17 +14,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from medtwin.scale import ClusterError
+from medtwin.terminal import fail
 from medtwin.trials.spec import TrialError, load_trial
 from medtwin.trials.summary import summarise, summary_table
 
 trial_app = typer.Typer(help="In-silico trials of cohorts on Dask.", no_args_is_help=True)
 console = Console()
-errors = Console(stderr=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=2)
 
 
 def bundled_trials() -> dict[str, Path]:
@@ -64,11 +59,11 @@ def run_command(
         if cohort_size is not None:
             trial = resize(trial, cohort_size)
     except TrialError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     out = out or Path(f"{trial.name}.parquet")
     for option, target in (("--out", out), ("--summary", summary_out)):
         if target is not None and not target.parent.resolve().is_dir():
-            raise _fail(f"{option} {target}: folder {target.parent} does not exist")
+            raise fail(f"{option} {target}: folder {target.parent} does not exist")
     with Progress(TextColumn(f"[bold]{trial.name}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("jobs"), TimeElapsedColumn(), console=console,
                   transient=True) as bar:  # fmt: skip
@@ -80,7 +75,7 @@ def run_command(
         try:
             results = run_trial(trial, cluster=cluster, workers=workers, progress=progress)
         except (TrialError, ClusterError) as error:
-            raise _fail(str(error)) from None
+            raise fail(str(error)) from None
     results.to_parquet(out, index=False)
     summary = summarise(results, trial.outcomes)
     size = trial.cohort.size()
