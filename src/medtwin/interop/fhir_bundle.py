@@ -13,7 +13,6 @@ its R4B model (R4 data: see shared INTEROP.md) only when a reader uses it.
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from medtwin.data_files import read_data_file
 from medtwin.interop.measurement import InteropError
 
 BUNDLE_TYPES = (
@@ -71,18 +71,7 @@ def load_bundle(
     else:
         path = Path(source)
         name = label or str(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise InteropError(f"{name}: cannot read the file ({error.strerror})") from None
-        except UnicodeDecodeError:
-            raise InteropError(f"{name}: not a UTF-8 text file") from None
-        except json.JSONDecodeError as error:
-            raise InteropError(
-                f"{name}: not valid JSON ({error.msg} at line {error.lineno})"
-            ) from None
-        except RecursionError:
-            raise InteropError(f"{name}: nested too deeply to be a FHIR Bundle") from None
+        data = read_data_file(path, name, "json", "a FHIR Bundle", InteropError)
     return _entries(data, name)
 
 

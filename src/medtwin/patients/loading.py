@@ -7,7 +7,6 @@ A named patient is a YAML file in `medtwin/patients/library/`, named by its file
 `medtwin.assimilation.twin_file`): its `patient` object is the patient.
 """
 
-import json
 import os
 from collections.abc import Mapping
 from importlib.resources import files
@@ -15,8 +14,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from medtwin.data_files import read_data_file
 from medtwin.patients.model import Patient, PatientError
 
 _LIBRARY = files("medtwin.patients") / "library"
@@ -65,16 +63,7 @@ def _looks_like_path(spec: str) -> bool:
 
 def _load_yaml(source: Path | Traversable, label: str) -> Patient:
     """Read and validate one patient file; every problem is reported against `label`."""
-    try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise PatientError(f"{label}: cannot read the file ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise PatientError(f"{label}: not a UTF-8 text file") from None
-    except yaml.YAMLError as error:
-        raise PatientError(f"{label}: not valid YAML ({_yaml_problem(error)})") from None
-    except RecursionError:
-        raise PatientError(f"{label}: nested too deeply to be a patient file") from None
+    data = read_data_file(source, label, "yaml", "a patient file", PatientError)
     try:
         return patient_from_dict(data)
     except PatientError as error:
@@ -83,18 +72,7 @@ def _load_yaml(source: Path | Traversable, label: str) -> Patient:
 
 def _load_twin_file(source: Path, label: str) -> Patient:
     """The patient of a twin file: the JSON object under its `patient` key."""
-    try:
-        data = json.loads(source.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise PatientError(f"{label}: cannot read the file ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise PatientError(f"{label}: not a UTF-8 text file") from None
-    except json.JSONDecodeError as error:
-        raise PatientError(
-            f"{label}: not valid JSON ({error.msg} at line {error.lineno})"
-        ) from None
-    except RecursionError:
-        raise PatientError(f"{label}: nested too deeply to be a twin file") from None
+    data = read_data_file(source, label, "json", "a twin file", PatientError)
     if not isinstance(data, dict) or "patient" not in data:
         raise PatientError(f"{label}: a twin file must be a JSON object with a 'patient' object")
     try:
@@ -103,9 +81,3 @@ def _load_twin_file(source: Path, label: str) -> Patient:
         raise PatientError(
             *(f"{label}: patient: {problem}" for problem in error.problems)
         ) from None
-
-
-def _yaml_problem(error: yaml.YAMLError) -> str:
-    mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or "cannot parse"
-    return f"{problem} at line {mark.line + 1}" if mark is not None else problem
