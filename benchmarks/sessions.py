@@ -66,7 +66,10 @@ LATENCY_P99_MAX_MS = 100.0
 SERVER_SCRIPT = """
 import sys, uvicorn
 from medtwin.service.app import create_app
-uvicorn.run(create_app(sys.argv[1]), host=sys.argv[2], port=int(sys.argv[3]),
+from medtwin.service.quotas import Quotas
+# one benchmark instructor runs every session: lift the per-user quotas
+quotas = Quotas(sessions_per_user=10_000, streams_per_user=10_000)
+uvicorn.run(create_app(sys.argv[1], quotas=quotas), host=sys.argv[2], port=int(sys.argv[3]),
             log_level="warning")
 """
 

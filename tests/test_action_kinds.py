@@ -103,11 +103,11 @@ def test_applied_it_is_logged_and_survives_snapshot_and_fork(resting, kind, exam
     forked = twin.fork()
     twin.advance(30.0)
     forked.advance(30.0)
-    twin_history = twin.history().to_numpy()
-    assert np.array_equal(twin_history, forked.history().to_numpy(), equal_nan=True)
+    twin_history = twin.history()
+    assert twin_history.equals(forked.history())  # exact, NaN where NaN
     twin.restore(saved)
     twin.advance(30.0)
-    assert np.array_equal(twin_history, twin.history().to_numpy(), equal_nan=True)
+    assert twin_history.equals(twin.history())
     assert list(twin.events) == list(forked.events)
 
 

@@ -25,8 +25,9 @@ from medtwin.actions import (
     fluid,
 )
 from medtwin.patients import Patient
+from medtwin.physiology.heart import Heart
 from medtwin.physiology.inputs import EngineInputs
-from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES
+from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES, N_STATE
 from medtwin.physiology.parameters import N_PARAM
 
 
@@ -178,9 +179,9 @@ def test_actions_from_dicts_round_trip_and_refuse_unknown_kinds():
     ):
         assert action_from_dict(action.model_dump()) == action
         assert action_from_dict(action.model_dump(mode="json")) == action
-    assert str(refusal(action_from_dict, {"kind": "intubation"})).startswith(
-        "kind = 'intubation' is not one of: drug_bolus, drug_infusion"
-    )
+    message = str(refusal(action_from_dict, {"kind": "intubation"}))
+    assert message.startswith("kind = 'intubation' is not one of: ")
+    assert {"drug_bolus", "drug_infusion", "haemorrhage"} <= set(message.split(": ")[1].split(", "))
 
 
 def context(weight_kg: float = 70.0) -> ActionContext:
@@ -189,7 +190,7 @@ def context(weight_kg: float = 70.0) -> ActionContext:
     inputs = EngineInputs(np.zeros(N_PARAM))
     inputs.clear()
     return ActionContext(someone, 0.0, inputs, np.zeros((DRUG_SLOTS, DRUG_STATES)),
-                         Treatments(someone))  # fmt: skip
+                         Treatments(someone), Heart(np.zeros(N_STATE)))  # fmt: skip
 
 
 def test_per_kg_doses_are_given_for_the_patients_weight():

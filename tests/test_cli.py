@@ -43,7 +43,8 @@ def run(tmp_path_factory) -> Path:
 def test_simulate_writes_the_trend_csv(run):
     """`time_s`, then every signal by its signals.csv name; one row per simulated second."""
     trends = pd.read_csv(run / "a.csv")
-    assert list(trends.columns) == ["time_s", *SIGNAL_NAMES]
+    assert list(trends.columns) == ["time_s", "rhythm", *SIGNAL_NAMES]
+    assert set(trends["rhythm"]) == {"sinus"}
     assert len(trends) == DURATION_S
     assert trends["time_s"].tolist() == [float(t) for t in range(1, DURATION_S + 1)]
     assert trends.notna().all().all()

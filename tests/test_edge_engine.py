@@ -103,13 +103,14 @@ def test_apnoea_after_preoxygenation_raises_paco2_at_the_published_rates():
 
 
 def test_hypoxic_apnoea_keeps_raising_paco2_with_buffered_lactic_acid():
+    """Until the heart stops (about 6 minutes here; see test_arrest)."""
     batch = _apnoeic(fio2=0.21)
     start_lactate = float(batch.monitors[0, M.lactate])
-    values = _paco2_after(batch, [1.0, 2.0, 4.0, 6.0, 8.0, 10.0])
+    values = _paco2_after(batch, [1.0, 2.0, 4.0, 5.5])
     assert np.all(np.diff(values) > 0.0), values
     assert batch.monitors[0, M.lactate] > start_lactate + 2.0
     # the buffered CO2 speeds the rise once the tissues are hypoxic (Wasserman 1973)
-    assert (values[5] - values[4]) / 2.0 > (values[1] - values[0])
+    assert (values[3] - values[2]) / 1.5 > (values[1] - values[0])
     assert np.isfinite(batch.state).all()
 
 

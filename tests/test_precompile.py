@@ -26,7 +26,7 @@ precompile.ensure_compiled(cores=int(sys.argv[1]))
 twin = Twin("standard-male")
 twin.apply("propofol 2 mg/kg IV bolus")
 twin.advance(60)
-np.save(sys.argv[2], twin.history().to_numpy())
+np.save(sys.argv[2], twin.history().select_dtypes(float).to_numpy())
 slow = kernel._slow_step.stats
 print(json.dumps({
     "child_started": precompile._child is not None,

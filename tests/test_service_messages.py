@@ -17,7 +17,7 @@ SERVER_MESSAGE = TypeAdapter(Annotated[ServerMessage, Field(discriminator="type"
 
 def test_a_missing_reading_is_null_and_the_frame_is_valid_json():
     text = to_text(VitalsMessage(time_s=3.0, vitals={"spo2": math.nan, "heart_rate": 71.0}))
-    assert json.loads(text) == {"type": "vitals", "time_s": 3.0,
+    assert json.loads(text) == {"type": "vitals", "time_s": 3.0, "rhythm": None,
                                 "vitals": {"spo2": None, "heart_rate": 71.0}}  # fmt: skip
 
 

@@ -67,6 +67,7 @@ def test_every_client_gets_a_snapshot_then_vitals_at_1_hz_and_waveform_frames(cl
         assert [b - a for a, b in itertools.pairwise(times)] == [1.0, 1.0]
         for name in ("heart_rate", "systolic_bp", "spo2", "etco2", "train_of_four_ratio"):
             assert name in vitals[-1]["vitals"]
+        assert vitals[-1]["rhythm"] == "sinus"
         assert frames
         ends = []
         for frame in frames:
@@ -182,7 +183,7 @@ def test_a_client_that_never_reads_does_not_stall_the_others(tmp_path):
         reader = live.subscribe("observer", {}, None)
         received = []
         for _ in range(120):
-            live.tick(0.125)
+            await live.step(0.125)
             while len(reader.outbox):
                 received.append(await reader.outbox.get())
             assert len(stuck.outbox) <= 8

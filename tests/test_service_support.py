@@ -3,28 +3,43 @@ accounts with tokens, and reading a session's stream until a message arrives."""
 
 from __future__ import annotations
 
+import glob
 import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from medtwin.service.app import create_app
 from medtwin.service.clock import Clock, WallClock
+from medtwin.service.quotas import Quotas
 from medtwin.service.runtime import RuntimeSettings
 
 
 @contextmanager
-def running_client(tmp_path, clock: Clock | None = None) -> Iterator[TestClient]:
-    """A test client of the service on a fresh database, with its sessions running on
-    `clock` (the wall clock by default; with a `ManualClock`, `advance(client, seconds)`
-    moves their wall time on)."""
+def running_client(
+    tmp_path,
+    clock: Clock | None = None,
+    quotas: Quotas | None = None,
+    database_url: str | None = None,
+) -> Iterator[TestClient]:
+    """A test client of the service on a fresh database (SQLite in `tmp_path` unless a
+    `database_url` is given), with its sessions running on `clock` (the wall clock by
+    default; with a `ManualClock`, `advance(client, seconds)` moves their wall time on),
+    and the default quotas unless given."""
     clock = clock or WallClock()
     # a tick of 1/16 s keeps the manual clock's sums exact in binary
-    settings = RuntimeSettings(tick_s=0.0625, flush_s=0.5, snapshot_s=1.0, clock=clock)
-    app = create_app(f"sqlite:///{tmp_path / 'service.db'}", settings=settings,
-                     key_file=tmp_path / "token.key")  # fmt: skip
+    settings = RuntimeSettings(tick_s=0.0625, snapshot_sim_s=5.0, clock=clock)
+    database_url = database_url or f"sqlite:///{tmp_path / 'service.db'}"
+    app = create_app(database_url, settings=settings,
+                     key_file=tmp_path / "token.key", quotas=quotas)  # fmt: skip
     with TestClient(app) as test_client:
         test_client.clock = clock
         yield test_client
@@ -94,3 +109,48 @@ def open_stream(client: TestClient, session_id: int, token: str):
     with client.websocket_connect(f"/ws/sessions/{session_id}") as websocket:
         websocket.send_text(json.dumps({"type": "auth", "token": token}))
         yield websocket
+
+
+@contextmanager
+def private_postgresql(port: int) -> Iterator[Callable[[str], str]]:
+    """A PostgreSQL server of its own (Debian's `postgresql`, from scripts/setup) in a
+    temporary folder, on `port` and a unix socket in that folder, run as the `postgres`
+    user when the tests run as root (PostgreSQL refuses to run as root). Gives
+    `new_database(name)`, which creates a database and returns its URL."""
+    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+    if not binaries:
+        raise AssertionError("PostgreSQL is not installed: run scripts/setup")
+    folder = Path(tempfile.mkdtemp(prefix="medtwin-pg-"))
+    as_user = []
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    bin_dir, data = Path(binaries[-1]), folder / "data"
+
+    def run(*command: str) -> None:
+        subprocess.run([*as_user, *command], check=True, capture_output=True)
+
+    run(str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "medtwin", "--no-sync")
+    options = f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off"
+    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"),
+        "-w", "start")  # fmt: skip
+
+    def new_database(name: str) -> str:
+        import psycopg
+
+        with psycopg.connect(host=str(folder), port=port, user="medtwin", dbname="postgres",
+                             autocommit=True) as connection:  # fmt: skip
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql://medtwin@/{name}?host={folder}&port={port}"
+
+    try:
+        yield new_database
+    finally:
+        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -17,6 +17,7 @@ MEDTWIN_ADDITIONS = [
     "interstitial_fluid_volume",
     "drug_plasma_concentration",
     "drug_effect_site_concentration",
+    "rhythm",
 ]
 
 

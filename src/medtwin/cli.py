@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from medtwin.assimilation.commands import replay_command, twin_app
+from medtwin.assimilation.commands import listen_command, replay_command, twin_app
 from medtwin.glucose.commands import glucose_app
 from medtwin.hospital.commands import hospital_app
 from medtwin.patients import PatientError, load_patient, named_patients
@@ -80,7 +80,8 @@ def simulate(
         raise fail(str(error)) from None
 
     history = twin.history()
-    history.to_csv(out, index=False, float_format="%.6g")
+    history.insert(1, "rhythm", twin.rhythm_history())
+    history.to_csv(out, index=False, float_format="%.6g")  # NaN (not measurable): empty
     written = [str(out)]
     if plot:
         from medtwin.plotting import plot_trends
@@ -97,7 +98,8 @@ def simulate(
         console.print(f"  {event.time_s:7.0f} s  {event.order()}  [dim]({event.source})[/]")
     shown = {name: _reading(value) for name, value in twin.vitals().items()}
     console.print(
-        f"{twin.patient.name} at {twin.time_s:g} s: HR {shown['heart_rate']}/min, "
+        f"{twin.patient.name} at {twin.time_s:g} s: {twin.rhythm_name}, "
+        f"HR {shown['heart_rate']}/min, "
         f"BP {shown['systolic_bp']}/{shown['diastolic_bp']} mmHg, "
         f"SpO2 {shown['spo2']} %, RR {shown['respiratory_rate']}/min, "
         f"EtCO2 {shown['etco2']} mmHg"
@@ -132,12 +134,21 @@ def validate(
         typer.Option("--patient", "-p", help="Patient(s) to check; default: both standard."),
     ] = None,
     report: Annotated[Path | None, typer.Option(help="HTML report (one patient).")] = None,
+    scenarios: Annotated[
+        bool, typer.Option("--scenarios", help="Run the scenario validations instead.")
+    ] = False,
     seed: SeedOption = 0,
 ) -> None:
-    """Grade the resting twin against the published targets; exit 1 if any is not good."""
+    """Grade the resting twin against the published targets; exit 1 if any is not good.
+
+    With --scenarios, run the scenario validations (haemorrhage classes, apnoea,
+    arrest, drugs) and exit 1 if any expectation is graded poor."""
     from medtwin.resting import validate_at_rest
     from medtwin.validation import write_report_html
 
+    if scenarios:
+        _validate_scenarios(report, seed)
+        return
     names = patient or ["standard-male", "standard-female"]
     if report and len(names) > 1:
         raise fail("--report writes one patient's report: give one --patient")
@@ -157,10 +168,46 @@ def validate(
         raise typer.Exit(code=1)
 
 
+def _validate_scenarios(report: Path | None, seed: int) -> None:
+    from medtwin.scenario_validation import run_scenario
+    from medtwin.scenario_validation.library import SCENARIOS
+    from medtwin.scenario_validation.report import write_scenario_report
+
+    check_output(report, "--report")
+    results = [run_scenario(scenario, seed) for scenario in SCENARIOS]
+    colour = {"good": "green", "fair": "yellow", "poor": "red"}
+    for result in results:
+        table = Table(title=f"{result.scenario.title}: {result.verdict}", title_justify="left")
+        table.add_column("expectation", max_width=38)
+        table.add_column("model", justify="right", no_wrap=True)
+        table.add_column("expected", no_wrap=True)
+        table.add_column("grade", no_wrap=True)
+        for row in result.rows:
+            verdict = f"[{colour[row.grade.verdict]}]{row.grade.verdict}[/]"
+            if row.expectation.known_gap:
+                verdict += " (gap)"
+            table.add_row(row.expectation.what, f"{row.value:.3g}",
+                          row.expectation.expected_text(), verdict)  # fmt: skip
+        console.print(table)
+    gaps = {row.expectation.known_gap for result in results for row in result.rows} - {None}
+    for gap in sorted(gaps):
+        console.print(f"(gap) {gap}")
+    if report:
+        write_scenario_report(results, report)
+        console.print(f"wrote {report}")
+    if any(row.grade.verdict == "poor" for result in results for row in result.rows):
+        raise typer.Exit(code=1)
+
+
 def _result_table(name: str, result) -> Table:
+    """The resting grades, narrow enough for an 80-column terminal (the sources are in
+    the HTML report)."""
     table = Table(title=f"{name}: resting values against the reference", title_justify="left")
-    for column in ("quantity", "model", "reference", "unit", "error %", "grade", "source"):
-        table.add_column(column, justify="right" if column in ("model", "error %") else "left")
+    table.add_column("quantity", overflow="fold", max_width=36)
+    table.add_column("model", justify="right", no_wrap=True)
+    table.add_column("reference", no_wrap=True)
+    table.add_column("error %", justify="right", no_wrap=True)
+    table.add_column("grade", no_wrap=True)
     colour = {"good": "green", "fair": "yellow", "poor": "red"}
     for row in result.rows:
         target = row.target
@@ -171,11 +218,9 @@ def _result_table(name: str, result) -> Table:
         table.add_row(
             target.quantity + ("" if target.statistic == "mean" else f" ({target.statistic})"),
             f"{row.value:.4g}",
-            reference,
-            target.unit,
+            f"{reference} {target.unit}",
             f"{row.grade.error_percent:.1f}",
             f"[{colour[row.grade.verdict]}]{row.grade.verdict}[/]",
-            f"{target.source} {target.page}".strip(),
         )
     return table
 
@@ -206,6 +251,7 @@ app.add_typer(hospital_app, name="hospital")
 app.add_typer(twin_app, name="twin")
 app.command("replay")(replay_command)
 app.command("plan")(plan_command)
+app.command("listen")(listen_command)
 
 if __name__ == "__main__":
     app()

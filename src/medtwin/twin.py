@@ -25,13 +25,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from medtwin import pharmacology
+from medtwin import pharmacology, physiology_events
 from medtwin.actions import ActionBase, ActionContext, ActionError, Event, EventLog, parse_order
 from medtwin.actions import Treatments as Treatments
 from medtwin.citations import citations_for
 from medtwin.patients import Patient, load_patient
 from medtwin.physiology.batch import STEP_S, Batch, Recording
-from medtwin.physiology.ecg import Rhythm, rhythm
+from medtwin.physiology.ecg import Rhythm, lead_ii_mV, rhythm
+from medtwin.physiology.heart import Heart
 from medtwin.physiology.inputs import EngineInputs
 from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES, RHYTHM_NAMES, M, S, W, span
 from medtwin.physiology.parameters import P
@@ -45,9 +46,12 @@ if TYPE_CHECKING:
 _SLOT_SIGNALS = {f"drug_plasma_{k}" for k in range(DRUG_SLOTS)} | {
     f"drug_effect_site_{k}" for k in range(DRUG_SLOTS)
 }
-SIGNAL_NAMES: tuple[str, ...] = tuple(m.name for m in M if m.name not in _SLOT_SIGNALS)
-"""Names of the vitals every twin reports (see data/signals.csv); drugs on board add
-`<drug>_plasma_concentration_<unit>` and `<drug>_effect_site_concentration_<unit>`."""
+SIGNAL_NAMES: tuple[str, ...] = tuple(
+    m.name for m in M if m.name not in _SLOT_SIGNALS and m.name != "rhythm"
+)
+"""Names of the numeric vitals every twin reports (see data/signals.csv); drugs on board
+add `<drug>_plasma_concentration_<unit>` and `<drug>_effect_site_concentration_<unit>`.
+The rhythm, a name, is `Twin.rhythm_name` and `Twin.rhythm_history()`."""
 _KEPT = np.array([M[name] for name in SIGNAL_NAMES])
 WAVEFORM_NAMES = ("ecg_ii", "arterial_pressure", "central_venous_pressure", "pleth", "co2",
                   "airway_flow")  # fmt: skip
@@ -142,6 +146,13 @@ class Twin:
         self._history_times: list[np.ndarray] = []
         self._history: list[np.ndarray] = []
         self._waves: deque[tuple[np.ndarray, np.ndarray]] = deque()
+        self._note_heart()
+
+    def _note_heart(self) -> None:
+        """Take the heart's current rhythm and life as already logged."""
+        state = self._batch.state[0]
+        self._logged_rhythm = int(state[S.RHYTHM])
+        self._logged_death = bool(state[S.IRREVERSIBLE])
 
     @property
     def seed(self) -> int:
@@ -248,9 +259,10 @@ class Twin:
 
     def replay(self, events: Iterable[Event]) -> None:
         """Give again, at their times, the logged `events` that were not queued (the
-        restored scheduler gives the queued ones itself), with their sources and notes."""
+        restored scheduler gives the queued ones itself) nor made by the physiology
+        (which makes them again), with their sources and notes."""
         for event in events:
-            if event.queued:
+            if event.queued or event.source == physiology_events.SOURCE:
                 continue
             if event.time_s > self.time_s:
                 self.advance(event.time_s - self.time_s)
@@ -268,6 +280,7 @@ class Twin:
         follow_ups = action.apply(self._context())
         self.scheduler.cancel_follow_ups(action.lines())
         event = self.events.record(self.time_s, action, source, note, queued=queued, cause=cause)
+        self._note_heart()
         for follow_up in follow_ups:
             due = round((self.time_s + follow_up.after_s) / self._batch.step_s)
             self.scheduler.add(due, follow_up.action, cause=event.id)
@@ -291,9 +304,26 @@ class Twin:
             inputs=EngineInputs(self._batch.params[0]),
             drug_amounts=drug_amounts,
             treatments=self.treatments,
+            heart=Heart(self._batch.state[0]),
         )
 
+    def _log_physiology(self, recording: Recording) -> None:
+        """Log what the physiology did during `recording` (see `physiology_events`)."""
+        findings = []
+        if len(recording.times_s):
+            findings = physiology_events.rhythm_findings(
+                recording.times_s, recording.history[0], self._logged_rhythm
+            )
+        state, params = self._batch.state[0], self._batch.params[0]
+        if state[S.IRREVERSIBLE] and not self._logged_death:
+            findings.append(physiology_events.death_finding(self.time_s, state, params))
+        for finding in sorted(findings, key=lambda f: f.time_s):
+            self.events.record(finding.time_s, finding.action, physiology_events.SOURCE,
+                               finding.note)  # fmt: skip
+        self._note_heart()
+
     def _keep(self, recording: Recording) -> None:
+        self._log_physiology(recording)
         if len(recording.times_s):
             self._history_times.append(recording.times_s)
             self._history.append(recording.history[0])
@@ -310,7 +340,8 @@ class Twin:
 
     # --- reading -----------------------------------------------------------------
     def vitals(self) -> dict[str, float]:
-        """The latest value of every signal, by name (units as in data/signals.csv)."""
+        """The latest value of every numeric signal, by name (units as in
+        data/signals.csv; NaN where the monitor cannot measure it)."""
         row = self._batch.monitors[0]
         values = dict(zip(SIGNAL_NAMES, row[_KEPT].tolist(), strict=True))
         for name, index in self._drug_columns().items():
@@ -327,7 +358,7 @@ class Twin:
         return columns
 
     def history(self) -> pd.DataFrame:
-        """1 Hz vitals since time zero: `time_s`, then one column per signal."""
+        """1 Hz vitals since time zero: `time_s`, then one column per numeric signal."""
         import pandas as pd  # imported on use: it adds 0.15 s to every start
 
         if self._history:
@@ -340,6 +371,13 @@ class Twin:
         columns.update({name: values[:, M[name]] for name in SIGNAL_NAMES})
         columns.update({name: values[:, index] for name, index in self._drug_columns().items()})
         return pd.DataFrame(columns)
+
+    def rhythm_history(self) -> np.ndarray:
+        """The heart's rhythm by name at each row of `history()`."""
+        if not self._history:
+            return np.empty(0, dtype=object)
+        indices = np.concatenate(self._history)[:, M.rhythm].astype(int)
+        return np.asarray(RHYTHM_NAMES, dtype=object)[indices]
 
     def waveforms(
         self, rate_hz: float = DEFAULT_WAVEFORM_RATE_HZ, since_s: float | None = None
@@ -379,9 +417,10 @@ class Twin:
         def channel(index: int) -> np.ndarray:
             return np.interp(sample_times, times, raw[:, index])
 
-        phase = channel(W.beat_phase)
+        latest = np.searchsorted(times, sample_times, side="right") - 1
+        rhythm_index = raw[np.maximum(latest, 0), W.rhythm].astype(int)
         return sample_times, {
-            "ecg_ii": self.rhythm.lead_ii_mV(np.mod(phase, 1.0), channel(W.beat_period)),
+            "ecg_ii": lead_ii_mV(rhythm_index, channel(W.beat_phase), channel(W.beat_period)),
             "arterial_pressure": channel(W.arterial_pressure),
             "central_venous_pressure": channel(W.central_venous_pressure),
             "pleth": (channel(W.pleth_pressure) - pleth_low) / pleth_span,

@@ -2,7 +2,8 @@
 
 `ActionContext` is handed to `ActionBase.apply`: the patient, the time, the engine's
 run-time inputs for this patient (by name, `medtwin.physiology.inputs`), the drug
-amounts in the patient's state, and the `Treatments` book of what is running. A
+amounts in the patient's state, the `Treatments` book of what is running, and the
+heart's rhythm state. A
 `FollowUp` is an action the applied one schedules, such as the end of a bag of fluid.
 """
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from medtwin.actions.base import ActionBase
     from medtwin.actions.treatments import Treatments
     from medtwin.patients import Patient
+    from medtwin.physiology.heart import Heart
     from medtwin.physiology.inputs import EngineInputs
 
 
@@ -39,3 +41,5 @@ class ActionContext:
     """(DRUG_SLOTS, DRUG_STATES) view of the patient's drug amounts: central and two
     peripheral compartments, and the effect-site level."""
     treatments: Treatments
+    heart: Heart
+    """The patient's rhythm state (`physiology.heart`)."""

@@ -201,3 +201,124 @@ def replay_command(
         plot_replay(result, plot)
         written.append(str(plot))
     console.print(f"wrote {', '.join(written)}")
+
+
+def _address(text: str | None, option: str) -> tuple[str, int] | None:
+    """`host:port` of an option, or None; a one-line error for anything else."""
+    if text is None:
+        return None
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise fail(f"{option} {text!r} must be host:port with a port of 0-65535")
+    return host, int(port)
+
+
+def listen_command(
+    twin_file: Annotated[
+        str, typer.Argument(help="The twin to keep in step: a twin file (twin.json) or patient.")
+    ],
+    mllp: Annotated[
+        str | None, typer.Option(help="Listen for HL7 v2 ORU^R01 over MLLP at host:port.")
+    ] = None,
+    mqtt: Annotated[
+        str | None, typer.Option(help="Subscribe to the twin's topic at the broker host:port.")
+    ] = None,
+    twin_id: Annotated[
+        str | None, typer.Option(help="MQTT topic id: medtwin/twins/<id>/observations.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Estimates with SDs, one row a step (CSV).")
+    ] = None,
+    members: Annotated[int, typer.Option(help="Ensemble members.")] = 50,
+    seed: Annotated[int, typer.Option(help="Seed of the ensemble.")] = 0,
+    hold: Annotated[float, typer.Option(help="Seconds to wait for out-of-order values.")] = 2.0,
+    every: Annotated[float, typer.Option(help="Seconds between estimator steps.")] = 1.0,
+    stop_after: Annotated[
+        int | None, typer.Option(help="Stop once this many observations were decided.")
+    ] = None,
+    duration: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
+) -> None:
+    """Keep a twin in step with live monitor data (MLLP and/or MQTT) and log its estimate."""
+    import asyncio
+    import logging
+
+    from medtwin.assimilation.enkf import EnsembleKalmanFilter
+    from medtwin.assimilation.listen import listen
+    from medtwin.assimilation.live import ESTIMATE_COLUMNS, LiveSync, estimate_row
+    from medtwin.interop.mqtt_feed import topic_for
+
+    check_output(out, "--out")
+    mllp_address, mqtt_address = _address(mllp, "--mllp"), _address(mqtt, "--mqtt")
+    if mllp_address is None and mqtt_address is None:
+        raise fail("give --mllp host:port, --mqtt host:port or both")
+    if members < 2:
+        raise fail(f"--members {members!r} must be at least 2")
+    for option, value in (("--hold", hold), ("--every", every), ("--duration", duration)):
+        if value is not None and not (math.isfinite(value) and value >= 0):
+            raise fail(f"{option} {value!r} must be a number of seconds, 0 or more")
+    twin_id = twin_id or Path(twin_file).stem
+    try:
+        topic_for(twin_id)
+        estimator = EnsembleKalmanFilter(members=members, seed=seed).fit(twin_file)
+    except USER_ERRORS as error:
+        raise fail(str(error)) from None
+    logging.basicConfig(format="%(message)s", level=logging.INFO)
+    sync = LiveSync(estimator, hold_s=hold)
+    handle = out.open("w", newline="", encoding="utf-8") if out else None
+    writer = csv.DictWriter(handle, fieldnames=ESTIMATE_COLUMNS) if handle else None
+    if writer:
+        writer.writeheader()
+
+    def on_step(report) -> None:
+        for decision in report.decisions:
+            if not decision.accepted:
+                m = decision.measurement
+                print(f"refused {m.source}: {m.signal} {m.value:g}: {decision.reason}", flush=True)
+        if report.estimate is not None and report.decisions and writer:
+            writer.writerow(estimate_row(report.estimate))
+            handle.flush()
+
+    def on_ready(feeds) -> None:
+        print("listening: " + "; ".join(feeds.addresses), flush=True)
+
+    try:
+        feeds = asyncio.run(
+            listen(
+                sync,
+                mllp=mllp_address,
+                mqtt=mqtt_address,
+                twin_id=twin_id,
+                every_s=every,
+                stop_after=stop_after,
+                duration_s=duration,
+                on_ready=on_ready,
+                on_step=on_step,
+            )
+        )
+    except (InteropError, OSError) as error:
+        raise fail(str(error)) from None
+    finally:
+        if handle:
+            handle.close()
+    _print_live_summary(sync, feeds)
+
+
+def _print_live_summary(sync, feeds) -> None:
+    console.print(
+        "observations: " + (", ".join(f"{k} {v}" for k, v in sorted(sync.counts.items())) or "none")
+    )
+    if feeds.mllp is not None:
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(feeds.mllp.counts.items()))
+        console.print(f"MLLP messages: {counts or 'none'}")
+        for code, count in sorted(feeds.mllp.ignored.items()):
+            console.print(f"  ignored {count} x OBX {code}", highlight=False)
+    if feeds.mqtt is not None:
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(feeds.mqtt.counts.items()))
+        console.print(f"MQTT payloads: {counts or 'none'}")
+    estimate = sync.estimate()
+    if estimate is not None:
+        vitals = estimate["vitals"]
+        console.print(
+            f"estimate at {estimate['time']}: "
+            + ", ".join(f"{s} {v['mean']:.1f} ± {v['sd']:.1f}" for s, v in vitals.items())
+        )

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from medtwin.compiled.jit import jit
+from medtwin.physiology.cardiac import PEA, VF, pump_function, vascular_response
 from medtwin.physiology.circulation import (
     A_BLEEDING0,
     A_EMAX_LV,
@@ -39,7 +40,13 @@ from medtwin.physiology.circulation import (
     A_VU_V0,
     bleeding_flow,
 )
-from medtwin.physiology.layout import DELAY_SLOTS, EFFECT_TARGETS, HAEMORRHAGE_SITES, N_BEDS
+from medtwin.physiology.layout import (
+    BEDS,
+    DELAY_SLOTS,
+    EFFECT_TARGETS,
+    HAEMORRHAGE_SITES,
+    N_BEDS,
+)
 
 RESTING_AVERAGE_S = 300.0
 """Averaging time of the slow means that become the resting references at settling
@@ -55,6 +62,8 @@ _HEART_RATE = EFFECT_TARGETS.index("heart_rate")
 _DRIVE = EFFECT_TARGETS.index("ventilatory_drive")
 _RATE = EFFECT_TARGETS.index("respiratory_rate")
 _NEUROMUSCULAR = EFFECT_TARGETS.index("neuromuscular_transmission")
+_HEART_BED = BEDS.index("heart")
+_BRAIN_BED = BEDS.index("brain")
 
 
 @jit
@@ -98,7 +107,14 @@ def _relaxed(value, target, tau, dt):
 
 @jit
 def ventilation_demand(
-    p, drive, wakefulness, paco2_central, paco2_peripheral, pao2_peripheral, lactate
+    p,
+    drive,
+    wakefulness,
+    paco2_central,
+    paco2_peripheral,
+    pao2_peripheral,
+    lactate,
+    carotid_pressure,
 ):
     """Chemoreflex minute-ventilation demand (L/min) and its peripheral part.
 
@@ -107,15 +123,52 @@ def ventilation_demand(
     regulation of breathing. J Appl Physiol 1961;16:15-20): it fades with
     consciousness (`wakefulness` 1 awake, 0 unconscious), leaving breathing to CO2, so
     an anaesthetised patient stops breathing until PaCO2 rises. Lactic acidosis
-    stimulates the peripheral chemoreceptors.
+    stimulates the peripheral chemoreceptors, and so does a carotid body starved of
+    flow once arterial pressure falls below its perfusion threshold (stagnant hypoxia:
+    Landgren S, Neil E. Acta Physiol Scand 1951;23:158), which makes the late
+    tachypnoea of haemorrhagic shock.
     """
     central = p.S_CO2_CENTRAL * (paco2_central - p.PACO2_SET)
     hypoxia = p.A_HYPOXIA * (1.0 / max(pao2_peripheral - 32.0, 4.0) - 1.0 / (p.PAO2_SET - 32.0))
     acidosis = p.LACTATE_VENTILATION_GAIN * max(lactate - p.LACTATE_REST, 0.0)
     peripheral = p.S_CO2_PERIPHERAL * (paco2_peripheral - p.PACO2_SET) + hypoxia
-    peripheral += acidosis
+    hypoperfusion = max(p.CAROTID_BODY_PERFUSION_THRESHOLD - carotid_pressure, 0.0)
+    peripheral += acidosis + p.CAROTID_BODY_HYPOPERFUSION_GAIN * hypoperfusion
     demand = drive * (p.VE_REST * wakefulness + central + peripheral)
     return max(demand, 0.0), peripheral
+
+
+@jit
+def metabolic_tone(s, p, bed):
+    """Local metabolic control of the heart's and the brain's vessels (a factor on the
+    bed's resistance; 1 elsewhere): they dilate as their tissue's O2 falls below rest,
+    down to their maximal dilation, and constrict as it rises, so their flow follows
+    their O2 demand over a wide range of pressure (autoregulation)."""
+    if bed == _HEART_BED:
+        lowest = p.CORONARY_MAX_DILATION
+    elif bed == _BRAIN_BED:
+        lowest = p.CEREBRAL_MAX_DILATION
+    else:
+        return 1.0
+    ratio = max(s.T_O2[bed] / p.CAP_O2[bed] / p.TISSUE_O2_REST[bed], 0.0)
+    return min(max(ratio**p.METABOLIC_VASODILATION_GAIN, lowest), 1.0 / lowest)
+
+
+@jit
+def resting_sympathetic_firing(p):
+    """Efferent sympathetic firing (spikes/s) at the resting reference activity."""
+    return p.FES_MIN - 1.0 + np.exp(p.SIGMA_REF_S)
+
+
+@jit
+def sympathoinhibition(p, unloading):
+    """The second phase of acute blood loss (0-1): once central venous pressure has
+    fallen far enough below rest, cardiac vagal afferents withdraw sympathetic drive and
+    raise vagal drive, and pressure falls to about half (Schadt JC, Ludbrook J. Am J
+    Physiol 1991;260:H305). Sympathetic firing falls back to its resting level and
+    vagal firing rises towards its maximum in proportion."""
+    x = (unloading - p.SYMPATHOINHIBITION_CVP) / p.SYMPATHOINHIBITION_WIDTH
+    return 1.0 / (1.0 + np.exp(-min(max(x, -50.0), 50.0)))
 
 
 @jit
@@ -125,7 +178,9 @@ def reflex_step(s, p, act, sinus_pressure, cvp, peripheral_demand, dt_slow):
     Sympathetic outflow is the arterial baroreflex's, raised by the chemoreflex and by
     unloading of the cardiopulmonary (low-pressure) receptors when central venous
     pressure falls below its resting value (Heldt T et al. 2002, J Appl Physiol
-    92:1239, cardiopulmonary reflex).
+    92:1239, cardiopulmonary reflex), until the central blood volume is so low that
+    the second, sympatho-inhibitory phase of haemorrhage sets in
+    (`sympathoinhibition`).
     """
     lead = p.TAU_Z / p.TAU_P
     s.BARO_LAG += dt_slow * (sinus_pressure * (1.0 - lead) - s.BARO_LAG) / p.TAU_P
@@ -134,11 +189,13 @@ def reflex_step(s, p, act, sinus_pressure, cvp, peripheral_demand, dt_slow):
     s.CARDIOPULMONARY_CVP += dt_slow * (cvp - s.CARDIOPULMONARY_CVP) / p.TAU_CARDIOPULMONARY
     unloading = p.CVP_REST - s.CARDIOPULMONARY_CVP
     cardiopulmonary = max(1.0 + p.G_CARDIOPULMONARY * unloading, MIN_CARDIOPULMONARY)
+    inhibition = sympathoinhibition(p, unloading)
     s.CVP_SLOW = _relaxed(s.CVP_SLOW, s.CARDIOPULMONARY_CVP, RESTING_AVERAGE_S, dt_slow)
-    s.SYMPATHETIC_SLOW = _relaxed(s.SYMPATHETIC_SLOW, s.EFF_R, RESTING_AVERAGE_S, dt_slow)
     drugs = max(1.0 + s.EFFECT[_SYMPATHETIC], 0.0)
     f_es = sympathetic_firing(p, f_ab) * chemo * cardiopulmonary * drugs
+    f_es += inhibition * (resting_sympathetic_firing(p) - f_es)
     f_ev = vagal_firing(p, f_ab)
+    f_ev += inhibition * (p.FEV_INF - f_ev)
 
     index = (int(s.DELAY_INDEX) + 1) % DELAY_SLOTS
     s.DELAY_INDEX = index
@@ -172,28 +229,38 @@ def apply_effectors(s, p, act):
     Drug effects (`drugs.summed_effects`) are fractional changes applied on top of the
     reflexes: resistances, venous unstressed volumes and ventricular contractility are
     scaled, heart rate is scaled (the period divided), and the breathing controller's
-    drive, rate and muscle strength are scaled.
+    drive, rate and muscle strength are scaled. The heart's pump function and the
+    vessels' response (`cardiac`) scale contractility and the vasoconstriction by
+    nerves and drugs; a sinus node short of O2 slows in proportion (hypoxic
+    bradycardia: Senges J et al. Circ Res 1979;44:856), and fibrillation beats at its
+    own rate.
     """
     ref = p.SIGMA_REF_S
-    contractility = 1.0 + s.EFFECT[_CONTRACTILITY]
-    e_scale = max((1.0 + p.G_EMAX * (s.EFF_EMAX - ref)) * contractility, 0.1)
+    contractility = (1.0 + s.EFFECT[_CONTRACTILITY]) * pump_function(s, p)
+    e_scale = max((1.0 + p.G_EMAX * (s.EFF_EMAX - ref)) * contractility, 0.0)
     act[A_EMAX_LV] = p.EMAX_LV * e_scale
     act[A_EMAX_RV] = p.EMAX_RV * e_scale
-    resistance = 1.0 + s.EFFECT[_RESISTANCE]
+    response = vascular_response(s, p)
+    drug_constriction = s.EFFECT[_RESISTANCE]
+    if drug_constriction > 0.0:
+        drug_constriction *= response
+    resistance = 1.0 + drug_constriction
     venous = 1.0 + s.EFFECT[_VENOUS]
     for j in range(N_BEDS):
-        r_scale = max((1.0 + p.G_R[j] * (s.EFF_R - ref)) * resistance, 0.05)
-        act[A_R_BED0 + j] = p.R[j] * r_scale
-        vu = p.VU_V[j] + p.G_VU[j] * (s.EFF_VU - ref)
+        r_scale = max((1.0 + response * p.G_R[j] * (s.EFF_R - ref)) * resistance, 0.05)
+        act[A_R_BED0 + j] = p.R[j] * r_scale * metabolic_tone(s, p, j)
+        vu = p.VU_V[j] + response * p.G_VU[j] * (s.EFF_VU - ref)
         act[A_VU_V0 + j] = max(vu * venous, 0.0)
     sympathetic = p.TACHYCARDIA_SCALE * p.G_TS * (s.EFF_TS - ref)
     period = p.T_REST + sympathetic + p.G_TV * (s.EFF_TV - p.FEV_REF)
     period /= max(1.0 + s.EFFECT[_HEART_RATE], 0.1)
+    period /= max(s.AEROBIC[_HEART_BED], 0.1)  # a hypoxic sinus node slows
     act[A_HEART_PERIOD] = min(max(period, p.MIN_HEART_PERIOD), 3.0)
-    sympathetic_rise = max(s.EFF_R - p.SYMPATHETIC_REST, 0.0)
-    act[A_RESPIRATORY_RATE] = max(1.0 + s.EFFECT[_RATE], 0.0) * (
-        1.0 + p.TACHYPNOEA_GAIN * sympathetic_rise
-    )
+    if int(s.RHYTHM) == VF:
+        act[A_HEART_PERIOD] = p.VF_PERIOD
+    elif int(s.RHYTHM) == PEA:
+        act[A_HEART_PERIOD] = p.PEA_PERIOD
+    act[A_RESPIRATORY_RATE] = max(1.0 + s.EFFECT[_RATE], 0.0)
     act[A_VENTILATORY_DRIVE] = p.VENTILATORY_DRIVE * max(1.0 + s.EFFECT[_DRIVE], 0.0)
     act[A_MUSCLE_STRENGTH] = p.RESPIRATORY_MUSCLE_STRENGTH * max(
         1.0 + s.EFFECT[_NEUROMUSCULAR], 0.0

@@ -84,6 +84,15 @@ def _sinus_model_units(beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.
 _MV_PER_MODEL_UNIT = 1.0 / float(_sinus_model_units(np.array(0.0), np.array(1.0)))
 
 
+def _checked(beat_phase, beat_period_s) -> tuple[np.ndarray, np.ndarray]:
+    phase, period = np.broadcast_arrays(
+        np.asarray(beat_phase, dtype=float), np.asarray(beat_period_s, dtype=float)
+    )
+    if not np.all(np.isfinite(period) & (period > 0.0)):
+        raise ValueError("beat_period_s must be positive and finite (seconds per beat)")
+    return phase, period
+
+
 @dataclass(frozen=True)
 class SinusRhythm:
     """Normal sinus rhythm (McSharry et al. 2003): R peak 1 mV, isoelectric baseline 0 mV."""
@@ -92,16 +101,82 @@ class SinusRhythm:
 
     def lead_ii_mV(self, beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.ndarray:
         """Lead II in mV; ``beat_phase`` is taken modulo 1, ``beat_period_s`` must be > 0."""
-        phase, period = np.broadcast_arrays(
-            np.asarray(beat_phase, dtype=float), np.asarray(beat_period_s, dtype=float)
-        )
-        if not np.all(np.isfinite(period) & (period > 0.0)):
-            raise ValueError("beat_period_s must be positive and finite (seconds per beat)")
+        phase, period = _checked(beat_phase, beat_period_s)
         return _MV_PER_MODEL_UNIT * _sinus_model_units(phase, period)
 
 
-RHYTHMS: dict[str, Rhythm] = {"sinus": SinusRhythm()}
+@dataclass(frozen=True)
+class PulselessElectricalActivity:
+    """The slow, wide complexes of a dying heart: no P waves and a QRS about three times
+    as wide as sinus, at the slow rate the engine's hypoxic sinus node sets (agonal
+    idioventricular rhythm; Resuscitation Council UK, Advanced Life Support, 8th ed.,
+    2021, ch. 8). Drawn as the sinus model's complexes stretched in time, half as tall."""
+
+    name: str = "pea"
+    widening: float = 3.0
+    amplitude: float = 0.5
+
+    def lead_ii_mV(self, beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.ndarray:
+        phase, period = _checked(beat_phase, beat_period_s)
+        within = np.mod(phase + 0.5, 1.0) - 0.5  # the R peak at 0, in (-0.5, 0.5]
+        stretched = within / self.widening
+        no_p_wave = np.where(within < -0.1, 0.0, 1.0)  # the atria are silent
+        drawn = _MV_PER_MODEL_UNIT * _sinus_model_units(stretched, np.ones_like(period))
+        return self.amplitude * drawn * no_p_wave
+
+
+_VF_COMPONENTS = ((1.0, 0.30, 0.0), (1.37, 0.15, 1.0), (0.61, 0.10, 2.0))
+"""Relative frequency, amplitude (mV) and phase of the waves summed for fibrillation:
+incommensurate, so the trace never repeats."""
+_VF_MODULATION_PERIOD = 11.3
+"""Beats of the waxing and waning of the fibrillation amplitude."""
+
+
+@dataclass(frozen=True)
+class VentricularFibrillation:
+    """Coarse ventricular fibrillation: a chaotic 4-7 Hz oscillation of 0.2-0.6 mV, no
+    discernible complexes (Strohmenger HU. Curr Opin Crit Care 2008;14:311; coarse VF
+    above 0.2 mV). The engine's beat clock runs at the fibrillation period, so the
+    phase gives the oscillation."""
+
+    name: str = "vf"
+
+    def lead_ii_mV(self, beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.ndarray:
+        phase, _ = _checked(beat_phase, beat_period_s)
+        turns = 2.0 * np.pi * phase
+        waves = sum(a * np.sin(f * turns + offset) for f, a, offset in _VF_COMPONENTS)
+        return waves * (0.7 + 0.3 * np.sin(turns / _VF_MODULATION_PERIOD))
+
+
+@dataclass(frozen=True)
+class Asystole:
+    """No electrical activity: the isoelectric line."""
+
+    name: str = "asystole"
+
+    def lead_ii_mV(self, beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.ndarray:
+        phase, _ = _checked(beat_phase, beat_period_s)
+        return np.zeros_like(phase)
+
+
+RHYTHMS: dict[str, Rhythm] = {
+    rhythm.name: rhythm
+    for rhythm in (SinusRhythm(), PulselessElectricalActivity(), VentricularFibrillation(),
+                   Asystole())
+}  # fmt: skip
 assert tuple(RHYTHMS) == RHYTHM_NAMES, "every rhythm of the engine state needs a drawing"
+
+
+def lead_ii_mV(
+    rhythm_index: np.ndarray, beat_phase: np.ndarray, beat_period_s: np.ndarray
+) -> np.ndarray:
+    """Lead II in mV of samples whose rhythm (its index in RHYTHM_NAMES) may change."""
+    out = np.zeros(np.shape(beat_phase))
+    for index, name in enumerate(RHYTHM_NAMES):
+        chosen = rhythm_index == index
+        if chosen.any():
+            out[chosen] = RHYTHMS[name].lead_ii_mV(beat_phase[chosen], beat_period_s[chosen])
+    return out
 
 
 def rhythm(name: str) -> Rhythm:

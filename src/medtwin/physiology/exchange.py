@@ -172,8 +172,9 @@ def tissue_metabolism(s, p, dt):
     """Consume O2 and produce CO2 in every bed.
 
     Use is independent of supply until the tissue's O2 content nears the critical
-    level, then falls (a Hill curve normalised to 1 at the resting content). Returns
-    (O2 used, O2 demand not met) in mL STPD; the shortfall is met anaerobically.
+    level, then falls (a Hill curve normalised to 1 at the resting content). Keeps the
+    share of each bed's demand met in `s.AEROBIC`. Returns (O2 used, O2 demand not met)
+    in mL STPD; the shortfall is met anaerobically.
     """
     used_total = 0.0
     shortfall = 0.0
@@ -185,6 +186,7 @@ def tissue_metabolism(s, p, dt):
         )
         demand = p.VO2[j] * dt
         used = min(demand * fraction, max(s.T_O2[j], 0.0))
+        s.AEROBIC[j] = used / demand if demand > 0.0 else 1.0
         s.T_O2[j] -= used
         s.T_CO2[j] += p.RQ * used
         used_total += used

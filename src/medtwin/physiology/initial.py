@@ -127,8 +127,9 @@ def _initial_control(s: np.ndarray, p: np.ndarray) -> None:
     for k in (S.EFF_EMAX, S.EFF_R, S.EFF_VU, S.EFF_TS):
         s[k] = sigma
     s[S.EFF_TV] = p[P.FEV_REF]
+    s[span(S, "AEROBIC")] = 1.0  # every bed meets its O2 demand at rest
+    s[S.PH] = 7.4
     s[S.CARDIOPULMONARY_CVP] = s[S.CVP_SLOW] = INITIAL_CVP_MMHG
-    s[S.SYMPATHETIC_SLOW] = sigma
     lead = p[P.TAU_Z] / p[P.TAU_P]
     s[S.BARO_LAG] = p[P.P_N] * (1.0 - lead)
     f_es_ref = p[P.FES_MIN] - 1.0 + np.exp(sigma)

@@ -6,8 +6,10 @@ Multi-rate scheme (docs/reference/MODELS.md, numerical notes):
   beat or breath may start inside a step without losing its phase); the airway gas
   moves with the exact volume the lungs took in or gave out;
 - slow part, every `SLOW_STEP_S` (whole fast steps): gas transport and exchange,
-  metabolism, heat, drugs, fluids, chemoreflexes and baroreflex (their time constants
-  are seconds to hours).
+  metabolism, heat, drugs, fluids, the heart's O2 balance and rhythm, chemoreflexes
+  and baroreflex (their time constants are seconds to hours). The respiratory centre
+  needs O2 like the rest of the brain: its drive is scaled by the share of the brain's
+  O2 demand met.
 Patients are independent, so a batch can be split across cores (see `batch.Batch`).
 
 Kernels see each patient's state, parameters and monitors as records (`layout`):
@@ -21,7 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from medtwin.compiled.jit import jit, jit_entry, jit_forceinline, jit_inline, jit_nogil
-from medtwin.physiology.bloodgas import partial_pressures
+from medtwin.physiology.bloodgas import acid_base, partial_pressures
+from medtwin.physiology.cardiac import perfusing, rhythm_step, shock_step
 from medtwin.physiology.circulation import (
     A_HEART_PERIOD,
     A_VENTILATORY_DRIVE,
@@ -47,10 +50,11 @@ from medtwin.physiology.exchange import (
     transport,
 )
 from medtwin.physiology.fluids import account_blood, fluid_rates
-from medtwin.physiology.layout import N_FAST, N_LINKS, S_RECORD, W
+from medtwin.physiology.layout import BEDS, N_FAST, N_LINKS, S_RECORD, W
 from medtwin.physiology.monitors import (
     accumulate_beat,
     accumulate_breath,
+    base_excess,
     finish_beat,
     finish_breath,
     update_gas_monitors,
@@ -68,6 +72,7 @@ SLOW_STEP_S = 0.05
 """Slow-part step. Fixed in seconds, so a finer fast step changes only the fast part
 (the reflex delays and the carotid pressure averaging stay the same)."""
 MIN_SYSTOLE_S = 0.1
+_BRAIN = BEDS.index("brain")
 
 
 @jit_inline
@@ -96,6 +101,7 @@ def _slow_step(s, p, act, dt_slow):
     for k in range(N_LINKS):
         s.LINK_VOLUME[k] = 0.0
     used, shortfall = tissue_metabolism(s, p, dt_slow)
+    shock_step(s, p, shortfall, dt_slow)
     lactate_step(s, p, shortfall, dt_slow)
     lung_exchange(s, p, dt_slow)
     heat_balance(s, p, used, dt_slow)
@@ -106,21 +112,22 @@ def _slow_step(s, p, act, dt_slow):
     )
     s.ART_PO2 = pao2
     s.ART_PCO2 = paco2
+    s.PH = acid_base(paco2, base_excess(s, p), s.HB)[0]
+    rhythm_step(s, p, dt_slow)
     s.CHEMO_CENTRAL_PCO2 += dt_slow * (paco2 - s.CHEMO_CENTRAL_PCO2) / p.TAU_CHEMO_CENTRAL
     w = dt_slow / p.TAU_CHEMO_PERIPHERAL
     s.CHEMO_PERIPH_PCO2 += w * (paco2 - s.CHEMO_PERIPH_PCO2)
     s.CHEMO_PERIPH_PO2 += w * (pao2 - s.CHEMO_PERIPH_PO2)
-    demand, peripheral = ventilation_demand(
-        p, act[A_VENTILATORY_DRIVE], wakefulness(s), s.CHEMO_CENTRAL_PCO2,
-        s.CHEMO_PERIPH_PCO2,
-        s.CHEMO_PERIPH_PO2, s.LACTATE,
-    )  # fmt: skip
-    s.VE_DEMAND = demand
-    s.PERIPHERAL_DEMAND = peripheral
     sinus_pressure = s.SLOW_PSA_SUM / s.STEP_IN_SLOW
     cvp = s.SLOW_PRA_SUM / s.STEP_IN_SLOW
     s.SLOW_PSA_SUM = 0.0
     s.SLOW_PRA_SUM = 0.0
+    demand, peripheral = ventilation_demand(
+        p, act[A_VENTILATORY_DRIVE] * s.AEROBIC[_BRAIN], wakefulness(s), s.CHEMO_CENTRAL_PCO2,
+        s.CHEMO_PERIPH_PCO2, s.CHEMO_PERIPH_PO2, s.LACTATE, sinus_pressure,
+    )  # fmt: skip
+    s.VE_DEMAND = demand
+    s.PERIPHERAL_DEMAND = peripheral
     reflex_step(s, p, act, sinus_pressure, cvp, peripheral, dt_slow)
     fluid_rates(s, p, act, sinus_pressure, dt_slow)
 
@@ -130,14 +137,15 @@ def _drives(s, p, dt, drives):
     """Ventricular and atrial activation and muscle pressure at t, t + dt/2 and t + dt.
 
     Evaluated at each stage's own time, so a beat or breath that starts inside a step
-    keeps its phase.
+    keeps its phase. In cardiac arrest the heart does not contract (activation 0).
     """
     be, bp, ts = s.BEAT_ELAPSED, s.BEAT_PERIOD, s.SYSTOLE_DURATION
     pr, a_sys = p.PR_INTERVAL, p.ATRIAL_SYSTOLE
+    beating = perfusing(s)
     for i in range(3):
         offset = 0.5 * dt * i
-        drives[i, 0] = activation(be + offset, bp, ts)
-        drives[i, 1] = atrial_activation(be + offset, bp, pr, a_sys)
+        drives[i, 0] = activation(be + offset, bp, ts) if beating else 0.0
+        drives[i, 1] = atrial_activation(be + offset, bp, pr, a_sys) if beating else 0.0
         drives[i, 2] = muscle_pressure(
             s.BREATH_ELAPSED + offset, s.BREATH_PERIOD, s.INSPIRATION_DURATION,
             s.PMUS_AMPLITUDE, p.PMUS_EXP_TAU_FRACTION,
@@ -257,6 +265,7 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
             waves[step, W.pleth_pressure] = p_sp
             waves[step, W.co2] = co2
             waves[step, W.airway_flow] = flow
+            waves[step, W.rhythm] = s.RHYTHM
         s.STEP_IN_SLOW += 1.0
         if s.STEP_IN_SLOW >= slow_every:
             _slow_step(s, p, act, dt * slow_every)

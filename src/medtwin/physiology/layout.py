@@ -127,9 +127,14 @@ DELAY_SLOTS = 128
 
 N_BEDS = len(BEDS)
 
-RHYTHM_NAMES = ("sinus",)
-"""The heart rhythms the engine knows; state column `RHYTHM` holds the index of the
+RHYTHM_NAMES = ("sinus", "pea", "vf", "asystole")
+"""The heart rhythms the engine knows: sinus rhythm, pulseless electrical activity,
+ventricular fibrillation and asystole. State column `RHYTHM` holds the index of the
 current one, and `ecg.RHYTHMS` draws each."""
+PERFUSING_RHYTHMS = ("sinus",)
+"""Rhythms in which the ventricles contract and eject; the others are cardiac arrest."""
+SHOCKABLE_RHYTHMS = ("vf",)
+"""Rhythms a defibrillator can end (Resuscitation Council UK, ALS algorithm)."""
 
 # Blood-flow links, in the order of the kernel's flow vector: 21 between compartments,
 # then 6 to or from outside the circulation (volumes only leave or enter).
@@ -189,10 +194,15 @@ _STATE: list[Entry] = [
     "STEP_COUNT", "BEAT_COUNT", "BEAT_ELAPSED", "BEAT_PERIOD", "SYSTOLE_DURATION",
     "BREATH_COUNT", "BREATH_ELAPSED", "BREATH_PERIOD", "INSPIRATION_DURATION", "PMUS_AMPLITUDE",
     "STEP_IN_SLOW",
-    # the heart's rhythm, as its index in RHYTHM_NAMES (the kernel may change it)
-    "RHYTHM",
+    # the heart's rhythm, as its index in RHYTHM_NAMES (the kernel may change it),
+    # how long it has lasted, how many changes it has seen (the counter of its random
+    # draws), and the time without circulation
+    "RHYTHM", "RHYTHM_TIME", "RHYTHM_CHANGES", "NO_FLOW_TIME", "IRREVERSIBLE",
+    # the share of each bed's O2 demand met (1 at rest); arterial pH; the O2 deficit
+    # accumulated in shock (mL/kg) and the failure of circulation it set off (0-1)
+    ("AEROBIC", _BED_UPPER), "PH", "O2_DEBT", "DECOMPENSATION",
     # nervous control
-    "BARO_LAG", "CARDIOPULMONARY_CVP", "CVP_SLOW", "SYMPATHETIC_SLOW",
+    "BARO_LAG", "CARDIOPULMONARY_CVP", "CVP_SLOW",
     "EFF_EMAX", "EFF_R", "EFF_VU", "EFF_TS", "EFF_TV",
     "CHEMO_CENTRAL_PCO2", "CHEMO_PERIPH_PCO2", "CHEMO_PERIPH_PO2",
     "DELAY_INDEX", ("FES_HISTORY", DELAY_SLOTS), ("FEV_HISTORY", DELAY_SLOTS),
@@ -253,6 +263,7 @@ _MONITORS: list[Entry] = [
     "respiratory_exchange_ratio", "metabolic_rate",
     "urine_output", "lactate", "consciousness_index", "train_of_four_ratio",
     "interstitial_fluid_volume",
+    "rhythm",
     ("drug_plasma", DRUG_SLOTS), ("drug_effect_site", DRUG_SLOTS),
 ]  # fmt: skip
 M = make_layout("M", _MONITORS)
@@ -263,6 +274,6 @@ N_MONITOR = len(M)
 W = make_layout(
     "W",
     ["beat_phase", "beat_period", "arterial_pressure", "central_venous_pressure",
-     "pleth_pressure", "co2", "airway_flow"],
+     "pleth_pressure", "co2", "airway_flow", "rhythm"],
 )  # fmt: skip
 N_WAVE = len(W)

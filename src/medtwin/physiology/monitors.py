@@ -5,9 +5,10 @@ beat starts), respiratory numbers per breath, blood gases and metabolism per cal
 Names and units are those of `medtwin/data/signals.csv`.
 
 A monitor reports only what it can measure, and NaN otherwise: the pulse oximeter needs
-a pulse at its site (Lawson 1987), and the respiratory rate counts breaths that move
-alveolar gas to the mouth, as a capnograph does (a breath no larger than the anatomic
-dead space brings no CO2 out; Levitzky 2013 ch. 3).
+a pulse at its site (Lawson 1987), the heart rate needs QRS complexes to count (none in
+ventricular fibrillation; 0 in asystole), and the respiratory rate counts breaths that
+move alveolar gas to the mouth, as a capnograph does (a breath no larger than the
+anatomic dead space brings no CO2 out; Levitzky 2013 ch. 3).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 
 from medtwin.compiled.jit import jit, jit_inline
 from medtwin.physiology.bloodgas import acid_base, o2_saturation, partial_pressures
+from medtwin.physiology.cardiac import ASYSTOLE, VF
 from medtwin.physiology.circulation import LINK_AORTIC, LINK_BED0, blood_volume
 from medtwin.physiology.drugs import effect_site_concentration, plasma_concentration
 from medtwin.physiology.layout import BEDS, DRUG_SLOTS, EFFECT_TARGETS
@@ -74,7 +76,13 @@ def finish_beat(s, p, m, period):
     n = s.B_STEPS
     if n < 1.0:
         return
-    m.heart_rate = 60.0 / period
+    rhythm = int(s.RHYTHM)
+    if rhythm == VF:
+        m.heart_rate = np.nan  # no QRS complexes for the monitor to count
+    elif rhythm == ASYSTOLE:
+        m.heart_rate = 0.0
+    else:
+        m.heart_rate = 60.0 / period  # sinus, or the complexes of PEA
     m.systolic_bp = s.B_PSA_MAX
     m.diastolic_bp = s.B_PSA_MIN
     mean = s.B_PSA_SUM / n
@@ -178,6 +186,13 @@ def cerebral_oxygenation(s, p) -> float:
 
 
 @jit
+def base_excess(s, p) -> float:
+    """Arterial base excess (mmol/L): the patient's own, less the lactic acid above
+    rest (each mmol of lactic acid uses a mmol of buffer base)."""
+    return p.BASE_EXCESS - (s.LACTATE - p.LACTATE_REST)
+
+
+@jit
 def update_gas_monitors(s, p, m):
     """Blood gases, acid-base, blood and metabolic numbers from the current state."""
     hb = s.HB
@@ -186,8 +201,8 @@ def update_gas_monitors(s, p, m):
     pvo2, pvco2 = partial_pressures(s.N_O2_PA / v_pa, s.N_CO2_PA / v_pa, hb, 40.0, 46.0)
     v_sp = max(s.V_SP, 1.0)
     spo2_p, spco2 = partial_pressures(s.N_O2_SP / v_sp, s.N_CO2_SP / v_sp, hb, pao2, paco2)
-    base_excess = p.BASE_EXCESS - (s.LACTATE - p.LACTATE_REST)
-    ph, hco3 = acid_base(paco2, base_excess, hb)
+    excess = base_excess(s, p)
+    ph, hco3 = acid_base(paco2, excess, hb)
     vo2 = s.VO2_LUNG * 60.0
     vco2 = s.VCO2_LUNG * 60.0
     rer = vco2 / vo2 if vo2 > 1e-6 else p.RQ
@@ -201,7 +216,7 @@ def update_gas_monitors(s, p, m):
     m.spo2 = 100.0 * o2_saturation(spo2_p, spco2) if pulsatile else np.nan
     m.ph_arterial = ph
     m.hco3_arterial = hco3
-    m.base_excess = base_excess
+    m.base_excess = excess
     m.shunt_fraction = p.SHUNT
     m.alveolar_arterial_gradient = pi_o2 - paco2 / max(rer, 0.5) - pao2
     m.pf_ratio = pao2 / p.FIO2
@@ -225,6 +240,7 @@ def update_gas_monitors(s, p, m):
     m.urine_output = s.URINE_RATE * 3600.0
     m.lactate = s.LACTATE
     m.interstitial_fluid_volume = s.V_ISF
+    m.rhythm = s.RHYTHM
     consciousness = (1.0 + s.EFFECT[_CONSCIOUSNESS]) * cerebral_oxygenation(s, p)
     m.consciousness_index = min(max(BIS_AWAKE * consciousness, 0.0), 100.0)
     m.train_of_four_ratio = min(max(1.0 + s.EFFECT[_NEUROMUSCULAR], 0.0), 1.0)

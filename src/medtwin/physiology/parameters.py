@@ -323,10 +323,11 @@ REFERENCE: dict[str, Parameter] = {
         "((150-50)/(100-50))^2 = 4)",
     ),
     "URINE_VOLUME_EXPONENT": Parameter(
-        3.0,
+        1.0,
         "1",
-        "ATLS 10th ed. (urine output per haemorrhage class); vasopressin and "
-        "aldosterone cut urine output with blood volume at normal pressure",
+        "ATLS 10th ed. 2018 (urine output unchanged in classes I-II, decreased in III, "
+        "greatly decreased in IV); vasopressin and aldosterone cut urine output with "
+        "blood volume at normal pressure: in proportion to the volume left",
     ),
     "RENAL_PRESSURE_TAU": Parameter(
         300.0,
@@ -364,12 +365,18 @@ REFERENCE: dict[str, Parameter] = {
         "O2 use falls once extraction passes about 70 % (Cain SM 1977, J Appl Physiol "
         "42:228; critical O2 delivery): tissue content at which use halves",
     ),
-    "TACHYPNOEA_GAIN": Parameter(
-        1.7,
-        "1/(ln spikes/s)",
-        "breathing rate rises with sympathetic activation in haemorrhage (baroreceptor "
-        "unloading, carotid body hypoperfusion); gain set to reproduce the respiratory "
-        "rates of the ATLS 10th ed. haemorrhage classes",
+    "CAROTID_BODY_PERFUSION_THRESHOLD": Parameter(
+        80.0,
+        "mmHg",
+        "Landgren S, Neil E. Acta Physiol Scand 1951;23:158 (carotid chemoreceptor "
+        "discharge rises once arterial pressure falls below about 80 mmHg after "
+        "haemorrhage)",
+    ),
+    "CAROTID_BODY_HYPOPERFUSION_GAIN": Parameter(
+        0.12,
+        "L/min/mmHg",
+        "set so that breathing is unchanged in ATLS 10th ed. classes I-II and raised in "
+        "class IV (the 10th edition gives directions, not rates)",
     ),
     "LACTATE_VENTILATION_GAIN": Parameter(
         0.25,
@@ -398,6 +405,125 @@ REFERENCE: dict[str, Parameter] = {
         "Schell RM, Cole DJ 2000 (steepness: from confusion at 45 % to unconsciousness "
         "at 24 % jugular venous saturation)",
     ),
+    # --- the heart's O2 balance, acid-base and rhythm
+    "METABOLIC_VASODILATION_GAIN": Parameter(
+        4.0,
+        "1",
+        "Feigl EO. Physiol Rev 1983;63:1 (coronary flow follows myocardial O2 demand and "
+        "is held constant over perfusion pressures of about 60-140 mmHg by metabolic "
+        "autoregulation); Paulson OB et al. Cerebrovasc Brain Metab Rev 1990;2:161 (the "
+        "same for the brain over about 60-150 mmHg): the exponent of the tissue's O2 "
+        "content, relative to rest, on the resistance of the heart's and the brain's beds",
+    ),
+    "CORONARY_MAX_DILATION": Parameter(
+        0.2,
+        "1",
+        "Gould KL et al. Am J Cardiol 1974;33:87 (coronary flow reserve: maximal "
+        "vasodilation raises flow about 4-5 fold): the lowest coronary resistance as a "
+        "share of its resting value",
+    ),
+    "CEREBRAL_MAX_DILATION": Parameter(
+        0.5,
+        "1",
+        "Paulson et al. 1990 (cerebral flow falls once mean pressure drops below about "
+        "60 mmHg, at about half the resting resistance... the lower limit of autoregulation "
+        "from a resting pressure near 95 mmHg): the lowest cerebral resistance as a share "
+        "of its resting value",
+    ),
+    "ACIDOSIS_PH_THRESHOLD": Parameter(
+        7.2,
+        "pH",
+        "Kimmoun A et al. Crit Care 2015;19:175 (below pH 7.2 acidaemia depresses "
+        "cardiac contractility and the vascular response to catecholamines); Mitchell JH "
+        "et al. Kidney Int 1972;1:375",
+    ),
+    "ACIDOSIS_DEPRESSION_PER_PH": Parameter(
+        1.25,
+        "1/pH",
+        "Orchard CH, Kentish JC. Am J Physiol 1990;258:C967 (developed force of cardiac "
+        "muscle falls by about half as pH falls 0.4 units below normal): the share of "
+        "contractility and vascular response lost per pH unit below the threshold",
+    ),
+    "MYOCARDIAL_ARREST_FRACTION": Parameter(
+        0.2,
+        "1",
+        "Vatner SF. Circ Res 1980;47:201 (systolic wall thickening falls in proportion "
+        "to subendocardial flow and ceases once flow is cut by about 80 %): the share of "
+        "the heart's O2 demand met below which it stops pumping (pulseless electrical "
+        "activity)",
+    ),
+    "MYOCARDIAL_SILENCE_FRACTION": Parameter(
+        0.01,
+        "1",
+        "electrical activity needs the membrane pumps' ATP: once the heart meets almost "
+        "none of its O2 demand, pulseless electrical activity decays to asystole "
+        "(model assumption, after Vatner 1980 and Senges J et al. Circ Res 1979;44:856)",
+    ),
+    "ARREST_VF_PROBABILITY": Parameter(
+        0.19,
+        "1",
+        "Andersen LW et al. In-hospital cardiac arrest: a review. JAMA 2019;321:1200 "
+        "(the first documented rhythm is shockable in about 19 % of arrests; the others "
+        "are pulseless electrical activity or asystole)",
+    ),
+    "VF_DECAY_PER_S": Parameter(
+        0.1 / 60.0,
+        "1/s",
+        "Holmberg M et al. Resuscitation 2000;44:7 (the share of arrests still in "
+        "ventricular fibrillation falls by about 10 % per minute without treatment): "
+        "the rate at which untreated fibrillation fades to asystole",
+    ),
+    "VF_PERIOD": Parameter(
+        0.2,
+        "s",
+        "Strohmenger HU. Curr Opin Crit Care 2008;14:311 (dominant frequency of human "
+        "ventricular fibrillation about 4-7 Hz)",
+    ),
+    "PEA_PERIOD": Parameter(
+        2.0,
+        "s",
+        "Resuscitation Council UK, Advanced Life Support, 8th ed., 2021 (the agonal, "
+        "idioventricular complexes of pulseless electrical activity come at about "
+        "20-40/min): 30/min",
+    ),
+    "IRREVERSIBLE_NO_FLOW_S": Parameter(
+        600.0,
+        "s",
+        "Safar P. Circulation 1986;74(suppl IV):IV138 (normothermic no-flow beyond about "
+        "5 min damages the brain; beyond about 10 min it is not expected to recover)",
+    ),
+    "LETHAL_O2_DEBT_MEAN": Parameter(
+        120.0,
+        "mL/kg",
+        "Crowell JW, Smith EE. Am J Physiol 1964;206:313 (dogs held at 30 mmHg: an O2 "
+        "deficit of 100 mL/kg or less was survived, 120 mL/kg killed half, 140 mL/kg or "
+        "more killed all, even after the shed blood was returned)",
+    ),
+    "LETHAL_O2_DEBT_SD": Parameter(
+        10.0,
+        "mL/kg",
+        "Crowell & Smith 1964 (from 100 mL/kg survived to 140 mL/kg always lethal: "
+        "about two standard deviations either side of the LD50)",
+    ),
+    "DECOMPENSATION_TAU": Parameter(
+        1800.0,
+        "s",
+        "guyton2006medical ch. 24 (irreversible shock: after transfusion the pressure "
+        "rises for a while, then falls over the next hour or so to death)",
+    ),
+    "SYMPATHOINHIBITION_CVP": Parameter(
+        5.0,
+        "mmHg",
+        "Schadt JC, Ludbrook J. Am J Physiol 1991;260:H305 (after about 30 % of blood "
+        "volume is lost, cardiac vagal afferents withdraw sympathetic drive and raise "
+        "vagal drive: pressure falls to about half and heart rate falls); the fall of "
+        "central venous pressure below rest at which that phase is half developed",
+    ),
+    "SYMPATHOINHIBITION_WIDTH": Parameter(
+        0.5,
+        "mmHg",
+        "Schadt & Ludbrook 1991 (the second phase sets in abruptly)",
+    ),
     # --- temperature
     "SPECIFIC_HEAT": Parameter(
         3.47, "J/g/K", "Herman IP 2007, Physics of the Human Body (herman2007physics)"
@@ -409,7 +535,7 @@ REFERENCE: dict[str, Parameter] = {
 # Per-patient values computed by `scaling.derive_parameters` (see its docstring for the
 # rule and source of each).
 DERIVED: list[Entry] = [
-    "HB", "BLOOD_VOLUME", "BSA", "IBW", "MIN_HEART_PERIOD", "HEAT_CAPACITY",
+    "HB", "BLOOD_VOLUME", "BSA", "IBW", "BODY_MASS", "MIN_HEART_PERIOD", "HEAT_CAPACITY",
     "HEAT_CONDUCTANCE", "T_REST",
     "VU_VC", "E_VC",
     ("R", _BED_UPPER),
@@ -424,11 +550,12 @@ DERIVED: list[Entry] = [
     "FRC", "V_LUNG0", "V_CW0", "VD1", "VD2", "RR_REST", "PMUS_REST", "VE_REST",
     "SIGMA_REF_S", "FEV_REF", "SEED",
     # body fluids and blood, referenced to the settled resting state
-    "SYMPATHETIC_REST", "CVP_REST", "V_ISF_REST", "INTERSTITIAL_COMPLIANCE",
+    "CVP_REST", "V_ISF_REST", "INTERSTITIAL_COMPLIANCE",
     "CAPILLARY_PRESSURE_REF", "ONCOTIC_PRESSURE_REF",
     "RENAL_PRESSURE_REF", "BLOOD_VOLUME_REF", "FLUID_INTAKE", "LACTATE_VOLUME",
     ("TISSUE_O2_REST", _BED_UPPER),
     ("HAEMORRHAGE_PRESSURE_REF", len(HAEMORRHAGE_SITES)), "PLETH_PULSE_REST",
+    "LETHAL_O2_DEBT",
 ]  # fmt: skip
 
 # Run-time inputs: what actions write while a twin runs (`medtwin.physiology.inputs`

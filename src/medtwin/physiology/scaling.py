@@ -136,7 +136,6 @@ def _set_fluids(v: np.ndarray, patient: Patient) -> None:
     v[P.RENAL_PRESSURE_REF] = v[P.P_N]
     v[P.BLOOD_VOLUME_REF] = v[P.BLOOD_VOLUME]
     v[P.FLUID_INTAKE] = v[P.URINE_FLOW_REST]
-    v[P.SYMPATHETIC_REST] = v[P.SIGMA_REF_S]
     v[P.CVP_REST] = INITIAL_CVP_MMHG  # until the settled CVP is known
     hb = v[P.HB]
     arterial = o2_content(95.0, 40.0, hb)
@@ -151,6 +150,7 @@ def _scale_circulation(v: np.ndarray, patient: Patient) -> None:
     v[P.HB] = hemoglobin_g_per_dL(patient)
     v[P.BSA] = body_surface_area_m2(patient)
     v[P.IBW] = ideal_body_weight_kg(patient)
+    v[P.BODY_MASS] = patient.weight_kg
     for name in ("E_SA", "E_SP", "E_PA", "E_PC", "E_PV"):
         v[P[name]] /= size
     for name in ("VU_SA", "VU_SP", "VU_PA", "VU_PC", "VU_PV"):
@@ -297,7 +297,21 @@ def parameters_for(patient: Patient, seed: int = 0) -> np.ndarray:
             raise PatientError(f"overrides.{name} is not an engine parameter; {hint}")
         values[P[name]] = value
     values[P.SEED] = _check_seed(seed)
+    _set_shock_tolerance(values)
     return values
+
+
+SHOCK_STREAM = 4
+"""Second key of the generator of the patient's shock tolerance, after the seed."""
+
+
+def _set_shock_tolerance(v: np.ndarray) -> None:
+    """The O2 deficit past which this patient's shock becomes irreversible (mL/kg):
+    seeded, from the spread between patients Crowell & Smith 1964 measured (see
+    LETHAL_O2_DEBT_MEAN), kept within their observed 100-140 mL/kg."""
+    deviate = np.random.default_rng([int(v[P.SEED]), SHOCK_STREAM]).standard_normal()
+    deviate = min(max(deviate, -2.0), 2.0)
+    v[P.LETHAL_O2_DEBT] = v[P.LETHAL_O2_DEBT_MEAN] + v[P.LETHAL_O2_DEBT_SD] * deviate
 
 
 def _check_seed(seed: int) -> float:

@@ -30,7 +30,11 @@ from medtwin.physiology.parameters import P
 
 SETTLE_PASSES_S = (1800.0, 900.0, 900.0)
 """Simulated seconds of rest, between which the resting references are renewed."""
-_COUNTERS = (S.STEP_COUNT, S.BEAT_COUNT, S.BREATH_COUNT)
+_COUNTERS = (
+    S.STEP_COUNT, S.BEAT_COUNT, S.BREATH_COUNT,
+    S.RHYTHM_TIME, S.RHYTHM_CHANGES, S.NO_FLOW_TIME, S.O2_DEBT,
+)  # fmt: skip
+"""Clocks and running totals that start at zero in a new twin."""
 
 
 def cache_dir() -> Path:
@@ -80,14 +84,12 @@ def reference_to_rest(
 ) -> None:
     """Make a settled state the reference of the slow balances (in place).
 
-    Fluid balance (filtration = lymph, intake = urine), resting sympathetic activity
-    (for the breathing rate's response to shock), resting central venous pressure (for
-    the cardiopulmonary reflex), each tissue's resting O2 content and the peripheral
+    Fluid balance (filtration = lymph, intake = urine), resting central venous pressure
+    (for the cardiopulmonary reflex), each tissue's resting O2 content and the peripheral
     pulse (for the pulse oximeter's signal) are referenced to the settled state, so a
     patient at rest stays there.
     """
     fluid_references(params_row, state_row, monitors_row)
-    params_row[P.SYMPATHETIC_REST] = state_row[S.SYMPATHETIC_SLOW]
     params_row[P.CVP_REST] = state_row[S.CVP_SLOW]
     tissue = state_row[span(S, "T_O2")]
     capacity = params_row[span(P, "CAP_O2")]
@@ -106,6 +108,10 @@ def _settle(params: np.ndarray, step_s: float) -> Batch:
     held = params.copy()
     for name in ("FILTRATION_COEFFICIENT", "LYMPH_GAIN", "URINE_FLOW_REST", "FLUID_INTAKE"):
         held[:, P[name]] = 0.0
+    # the first guess is not rest: the heart must not arrest, nor shock set in, on the
+    # way there
+    held[:, P.MYOCARDIAL_ARREST_FRACTION] = -1.0
+    held[:, P.LETHAL_O2_DEBT] = np.inf
     start = np.array([initial_state(row) for row in held])
     batch = Batch(held, start, np.zeros((len(params), N_MONITOR)), step_s)
     for seconds in SETTLE_PASSES_S:

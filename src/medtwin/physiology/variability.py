@@ -20,6 +20,8 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 STREAM_BEAT = 1.0
 STREAM_BREATH = 2.0
+STREAM_RHYTHM = 3.0
+"""Draws of the rhythm a heart arrests into, and of when fibrillation fades."""
 
 
 @jit
@@ -31,12 +33,24 @@ def _splitmix64(x):
 
 
 @jit
-def standard_normal(seed: float, counter: float, stream: float) -> float:
-    """A standard normal deviate that depends only on (seed, counter, stream)."""
+def _uniform_pair(seed: float, counter: float, stream: float):
+    """Two uniform deviates in (0, 1] and [0, 1) that depend only on (seed, counter,
+    stream)."""
     key = _splitmix64(np.uint64(seed) * _MIX2 + np.uint64(stream))
     a = _splitmix64(key ^ np.uint64(counter))
     b = _splitmix64(a)
     scale = 1.0 / 18446744073709551616.0  # 2**-64
-    u1 = (np.float64(a) + 1.0) * scale
-    u2 = np.float64(b) * scale
+    return (np.float64(a) + 1.0) * scale, np.float64(b) * scale
+
+
+@jit
+def uniform(seed: float, counter: float, stream: float) -> float:
+    """A uniform deviate in (0, 1] that depends only on (seed, counter, stream)."""
+    return _uniform_pair(seed, counter, stream)[0]
+
+
+@jit
+def standard_normal(seed: float, counter: float, stream: float) -> float:
+    """A standard normal deviate that depends only on (seed, counter, stream)."""
+    u1, u2 = _uniform_pair(seed, counter, stream)
     return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)

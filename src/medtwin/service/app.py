@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
@@ -10,10 +11,12 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from medtwin.service.body_limits import BodySizeLimit
 from medtwin.service.db import DEFAULT_DATABASE_URL, make_engine, make_sessionmaker
 from medtwin.service.errors import install_error_handlers
 from medtwin.service.keys import signing_key
 from medtwin.service.limits import join_limiter, login_limiter
+from medtwin.service.quotas import Quotas
 from medtwin.service.runtime import RuntimeSettings, SessionManager
 from medtwin.service.views import config, sessions, stream, users
 
@@ -26,9 +29,11 @@ def create_app(
     *,
     settings: RuntimeSettings | None = None,
     key_file: Path | None = None,
+    quotas: Quotas | None = None,
 ) -> FastAPI:
     """The service on `database_url` (the demo, if any, is made by `medtwin serve`);
-    tokens are signed with the key of `service.keys` (`key_file`, if given)."""
+    tokens are signed with the key of `service.keys` (`key_file`, if given); every
+    request body is limited (`body_limits`) and every user held to `quotas`."""
     engine = make_engine(database_url)
     make_db = make_sessionmaker(engine)
     manager = SessionManager(make_db, settings or RuntimeSettings())
@@ -49,6 +54,9 @@ def create_app(
     app.state.login_limiter = login_limiter(clock.now)
     app.state.join_limiter = join_limiter(clock.now)
     app.state.secret = signing_key(key_file)
+    app.state.quotas = quotas or Quotas()
+    app.state.open_streams = Counter()  # streams open per user, for the quota
+    app.add_middleware(BodySizeLimit)
     install_error_handlers(app)
     app.include_router(config.router)
     app.include_router(users.router)

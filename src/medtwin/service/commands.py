@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Annotated
 
 import typer
 
 from medtwin.service import DEFAULT_DATABASE_URL
+from medtwin.service.client_messages import MAX_MESSAGE_BYTES
+
+WS_MAX_FRAME_BYTES = 4 * MAX_MESSAGE_BYTES
+"""The largest WebSocket frame uvicorn reads (its default is 16 MB): a client message
+is at most MAX_MESSAGE_BYTES, so a bigger frame is closed (1009) before it is buffered."""
+GRACEFUL_SHUTDOWN_S = 3.0
+"""SIGTERM or Ctrl-C: open connections get this long, then every session writes its
+checkpoint (issue 11: a normal shutdown finishes within 5 s)."""
 
 
 def serve_command(
@@ -54,4 +63,14 @@ def serve_command(
     if code:
         typer.echo(f"  demo login: {DEMO_USERNAME} / {password} (new at every start); "
                    f"join code {code}")  # fmt: skip
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_config=_log_config(), ws_max_size=WS_MAX_FRAME_BYTES,
+                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)  # fmt: skip
+
+
+def _log_config() -> dict:
+    """uvicorn's logging, with medtwin's own messages (sessions restored, failures)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["medtwin"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config

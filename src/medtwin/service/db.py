@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -29,6 +30,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from medtwin.service import DEFAULT_DATABASE_URL
+
+CODE_LENGTH = 8
+"""Join codes of 8 characters (the alphabet is `store.CODE_ALPHABET`)."""
+POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
+POSTGRESQL_DRIVER = "postgresql+psycopg://"
+"""`--database postgresql://...` means psycopg 3, the driver medtwin installs (SQLAlchemy
+would otherwise look for psycopg2)."""
 
 
 def utc_now() -> datetime:
@@ -54,10 +62,10 @@ class SessionRow(Base):
     __tablename__ = "sessions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(6), unique=True, index=True)
+    code: Mapped[str] = mapped_column(String(CODE_LENGTH), unique=True, index=True)
     title: Mapped[str] = mapped_column(String(200))
     patient: Mapped[dict] = mapped_column(JSON)
-    seed: Mapped[int] = mapped_column(Integer, default=0)
+    seed: Mapped[int] = mapped_column(BigInteger, default=0)  # seeds up to 2**32 - 1
     status: Mapped[str] = mapped_column(String(16), default="running")
     speed: Mapped[float] = mapped_column(Float, default=1.0)
     time_s: Mapped[float] = mapped_column(Float, default=0.0)
@@ -139,6 +147,7 @@ class TokenVersion(Base):
 
 def make_engine(database_url: str = DEFAULT_DATABASE_URL) -> Engine:
     """The engine for `database_url`, with every table created."""
+    database_url = driver_url(database_url)
     is_sqlite = database_url.startswith("sqlite")
     connect_args = {"check_same_thread": False, "timeout": 30} if is_sqlite else {}
     engine = create_engine(database_url, connect_args=connect_args)
@@ -147,6 +156,14 @@ def make_engine(database_url: str = DEFAULT_DATABASE_URL) -> Engine:
     Base.metadata.create_all(engine)
     _add_missing_columns(engine)
     return engine
+
+
+def driver_url(database_url: str) -> str:
+    """`database_url` with the PostgreSQL driver medtwin ships named."""
+    for scheme in POSTGRESQL_SCHEMES:
+        if database_url.startswith(scheme):
+            return POSTGRESQL_DRIVER + database_url.removeprefix(scheme)
+    return database_url
 
 
 def _add_missing_columns(engine: Engine) -> None:

@@ -62,6 +62,30 @@ class AttemptLimiter:
             self._failures.pop(key, None)
 
 
+@dataclass
+class TokenBucket:
+    """At most `burst` at once and `rate_per_s` on average (a client's stream messages)."""
+
+    rate_per_s: float
+    burst: int
+    now: Callable[[], float]
+    _tokens: float = field(init=False)
+    _last: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._tokens, self._last = float(self.burst), self.now()
+
+    def take(self) -> bool:
+        """Whether one more is allowed now (and count it)."""
+        now = self.now()
+        self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate_per_s)
+        self._last = now
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
+
+
 def login_limiter(now: Callable[[], float]) -> AttemptLimiter:
     """10 failures per client or account per 15 min, then 15 min locked."""
     return AttemptLimiter(max_failures=10, window_s=900.0, lockout_s=900.0, now=now)

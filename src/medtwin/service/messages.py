@@ -43,6 +43,8 @@ class SnapshotMessage(_Message):
     type: Literal["snapshot"] = "snapshot"
     session: dict[str, Any]
     vitals: dict[str, float | None]
+    rhythm: str | None = None
+    """The heart's rhythm by name; null for a session that is not running."""
     events: list[EventRecord]
     history: Trend
     notes: list[dict[str, Any]] | None = None
@@ -53,6 +55,8 @@ class VitalsMessage(_Message):
     type: Literal["vitals"] = "vitals"
     time_s: float
     vitals: dict[str, float | None]
+    rhythm: str | None = None
+    """The heart's rhythm by name (`physiology.layout.RHYTHM_NAMES`)."""
 
 
 class EventMessage(_Message):

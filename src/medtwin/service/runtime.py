@@ -2,11 +2,14 @@
 
 Each `LiveSession` runs one asyncio task that ticks every `tick_s` of wall time: it
 advances the twin by the wall time elapsed × speed, sends the main numerics at every
-whole simulated second, a binary frame of the new waveform samples, and every new event;
-every `flush_s` it writes the new vitals, every `snapshot_s` a snapshot of the twin. A
-failing tick marks only its own session `errored`. `SessionManager` owns the live
-sessions and, on start-up, restores every running or paused one from its latest
-snapshot and the events after it.
+whole simulated second, a binary frame of the new waveform samples, and every new event.
+Durability is by simulated time, whatever the speed: orders are written before they are
+acknowledged or sent (write-ahead), and the twin never runs more than `checkpoint_sim_s`
+of simulated time past its last written checkpoint (the clock, and the 1 Hz vitals up to
+it); every `snapshot_sim_s` the checkpoint carries a snapshot of the twin. So no client
+ever sees more than `checkpoint_sim_s` beyond what a restart recovers. A failing tick
+marks only its own session `errored`. `SessionManager` owns the live sessions and, on
+start-up, replays every running or paused one from its latest snapshot (`recover`).
 """
 
 from __future__ import annotations
@@ -56,8 +59,12 @@ class RuntimeSettings:
 
     tick_s: float = 0.125
     max_tick_wall_s: float = 0.5  # a stalled loop catches up at most this much per tick
-    flush_s: float = 2.0
-    snapshot_s: float = 5.0
+    checkpoint_sim_s: float = 5.0
+    """Simulated seconds the twin may run past its last written checkpoint (issue 11:
+    a restart resumes at most 5 s of simulated time before what any client saw)."""
+    snapshot_sim_s: float = 30.0
+    """Simulated seconds between snapshots: the most a restart replays (a standard
+    adult twin replays 60 s in well under a second)."""
     waveform_seconds: float = 10.0
     history_seconds: float = 60.0  # the trend lives in the vitals table, not the twin
     outbox_size: int = DEFAULT_OUTBOX_SIZE
@@ -101,9 +108,10 @@ def snapshot_message(
     events: list[dict],
     trend: list[tuple[float, dict]],
     notes: list[dict] | None,
+    rhythm: str | None = None,
 ) -> str:
     """The first message of a stream; `notes` is None for anyone but instructors."""
-    return to_text(SnapshotMessage(session=session, vitals=vitals, events=events,
+    return to_text(SnapshotMessage(session=session, vitals=vitals, rhythm=rhythm, events=events,
                                    history=trend_table(trend), notes=notes))  # fmt: skip
 
 
@@ -131,8 +139,10 @@ class LiveSession:
         self._pending_vitals: list[tuple[float, dict]] = []
         self._sim_target_s = twin.time_s
         self._next_vitals_s = (
-            self.trend[-1][0] + 1.0 if self.trend else float(math.ceil(twin.time_s))
+            self.trend[-1][0] + 1.0 if self.trend else float(math.ceil(twin.time_s - _HALF_STEP_S))
         )
+        self._checkpoint_s = twin.time_s  # written up to here
+        self._snapshot_s = twin.time_s
         self._wave_sent_s = twin.time_s
         self._task: asyncio.Task | None = None
         self._publish_lock = asyncio.Lock()
@@ -167,7 +177,7 @@ class LiveSession:
         vitals = main_numerics(self.twin.vitals())
         session = {**session, **self.info()}
         subscriber.outbox.put_message(
-            snapshot_message(session, vitals, self.events(), recent, notes)
+            snapshot_message(session, vitals, self.events(), recent, notes, self.twin.rhythm_name)
         )
         self.subscribers.append(subscriber)
         return subscriber
@@ -201,6 +211,7 @@ class LiveSession:
         """Give an order now; the event is written (off the loop), then sent to every
         client, and only then acknowledged."""
         self._require_live("give orders")
+        self._run_to(self.twin.time_s)  # the vitals due now come first, as in a replay
         event = self.twin.apply(order, source=source)
         await self.publish_events()
         return event
@@ -238,8 +249,8 @@ class LiveSession:
         self._task = asyncio.create_task(self._run(), name=f"medtwin session {self.id}")
 
     async def checkpoint(self) -> None:
-        """Write a snapshot now (a new session's queue of timed orders survives a restart
-        from its first second)."""
+        """Write a checkpoint with a snapshot now (a new session's queue of timed orders
+        survives a restart from its first second)."""
         await self._flush(snapshot=True)
 
     async def stop(self) -> None:
@@ -254,17 +265,12 @@ class LiveSession:
 
     async def _run(self) -> None:
         clock = self.settings.clock
-        last_tick = last_flush = last_snapshot = clock.now()
+        last_tick = clock.now()
         while self.status in store.ACTIVE:
             await clock.sleep(self.settings.tick_s)
             now = clock.now()
             try:
-                self.tick(now - last_tick)
-                if now - last_flush >= self.settings.flush_s:
-                    due = now - last_snapshot >= self.settings.snapshot_s
-                    await self._flush(snapshot=due)
-                    last_flush = now
-                    last_snapshot = now if due else last_snapshot
+                await self.step(now - last_tick)
             except Exception:
                 log.exception("session %s: tick failed; the session is marked errored", self.id)
                 await self._fail()
@@ -280,25 +286,68 @@ class LiveSession:
             log.exception("session %s: could not write its errored state", self.id)
         self.broadcast(self.clock_message())
 
+    async def step(self, wall_dt_s: float) -> None:
+        """One tick of `wall_dt_s`, with the checkpoints it needs to go that far."""
+        self.tick(wall_dt_s)
+        while self._checkpoint_due():
+            await self._flush(snapshot=self._snapshot_due())
+            self.tick(0.0)  # on to the tick's target, past the new checkpoint
+
     def tick(self, wall_dt_s: float) -> None:
-        """Advance by `wall_dt_s` × speed; send vitals, a waveform frame and new events."""
+        """Advance by `wall_dt_s` × speed, but never more than `checkpoint_sim_s` past
+        the last checkpoint; send vitals, a waveform frame and new events."""
         if self.status != "running":
             return
         self._sim_target_s += min(wall_dt_s, self.settings.max_tick_wall_s) * self.speed
+        self._run_to(min(self._sim_target_s, self._checkpoint_s + self.settings.checkpoint_sim_s))
+        self._send_waveforms()
+        self._publish_soon()
+
+    def _checkpoint_due(self) -> bool:
+        limit_s = self._checkpoint_s + self.settings.checkpoint_sim_s
+        return self.status == "running" and self.twin.time_s >= limit_s - _HALF_STEP_S
+
+    def _snapshot_due(self) -> bool:
+        return self.twin.time_s >= self._snapshot_s + self.settings.snapshot_sim_s - _HALF_STEP_S
+
+    def _run_to(self, target_s: float) -> None:
+        """Advance the twin to `target_s`, recording the vitals of every whole second on
+        the way (before anything else happens at that second)."""
         twin = self.twin
         while True:
             if twin.time_s >= self._next_vitals_s - _HALF_STEP_S:
                 self._record_vitals()
                 continue
-            end_s = min(self._sim_target_s, self._next_vitals_s)
+            end_s = min(target_s, self._next_vitals_s)
             if end_s - twin.time_s < _HALF_STEP_S:
                 break
             before = twin.time_s
             twin.advance(end_s - twin.time_s)
             if twin.time_s == before:
                 break
-        self._send_waveforms()
-        self._publish_soon()
+
+    def recover(self, events: list[Event], stored: list[tuple[float, dict]], until_s: float) -> int:
+        """Replay, not back-fill: from the restored snapshot, give the logged `events`
+        after it at their times and run to `until_s`, recording the vitals as the live
+        tick does. Rows already `stored` stay as they are; the recomputed ones that are
+        not are written by the next checkpoint. The number of stored rows that differ
+        from the replay (0 unless the engine lost its determinism)."""
+        for event in events:
+            self._run_to(event.time_s)
+            self.twin.replay([event])
+        self._run_to(until_s)
+        stored_by_time = dict(stored)
+        recomputed, self._pending_vitals = self._pending_vitals, []
+        differ = 0
+        for time_s, values in recomputed:
+            if time_s not in stored_by_time:
+                self._pending_vitals.append((time_s, values))
+            elif store.json_values(values) != stored_by_time[time_s]:
+                differ += 1
+        merged = {**stored_by_time, **dict(self._pending_vitals)}
+        self.trend = sorted(merged.items())
+        self._sim_target_s = self._wave_sent_s = self._checkpoint_s = self.twin.time_s
+        return differ
 
     def _record_vitals(self) -> None:
         time_s = round(self._next_vitals_s, 6)
@@ -306,7 +355,7 @@ class LiveSession:
         self.trend.append((time_s, values))
         self._pending_vitals.append((time_s, values))
         self._next_vitals_s += 1.0
-        self.broadcast(VitalsMessage(time_s=time_s, vitals=values))
+        self.broadcast(VitalsMessage(time_s=time_s, vitals=values, rhythm=self.twin.rhythm_name))
 
     def _send_waveforms(self) -> None:
         if self.twin.time_s <= self._wave_sent_s + _HALF_SAMPLE_S:
@@ -353,11 +402,16 @@ class LiveSession:
             store.update_clock(db, self.id, status, speed, time_s)
 
     async def _flush(self, snapshot: bool) -> None:
+        """Write a checkpoint: the vitals not yet written and the clock, and, if
+        `snapshot`, the twin (off the loop)."""
         vitals, self._pending_vitals = self._pending_vitals, []
         state = (self.status, self.speed, self.time_s)
         twin_snapshot = self.twin.snapshot() if snapshot else None
         events_count = len(self.twin.events)
         await asyncio.to_thread(self._write, vitals, state, twin_snapshot, events_count)
+        self._checkpoint_s = state[2]
+        if snapshot:
+            self._snapshot_s = state[2]
 
     def _write(self, vitals, state, twin_snapshot, events_count) -> None:
         with self._make_db() as db:
@@ -386,9 +440,11 @@ class SessionManager:
                     waveform_seconds=self.settings.waveform_seconds,
                     history_seconds=self.settings.history_seconds)  # fmt: skip
 
-    def launch(self, row: SessionRow, twin: Twin, **restored: Any) -> LiveSession:
-        live = LiveSession(row, twin, self.make_db, self.settings, **restored)
-        self.sessions[row.id] = live
+    def launch(self, row: SessionRow, twin: Twin) -> LiveSession:
+        return self._start(LiveSession(row, twin, self.make_db, self.settings))
+
+    def _start(self, live: LiveSession) -> LiveSession:
+        self.sessions[live.id] = live
         if live.status in store.ACTIVE:
             live.start()
         return live
@@ -399,19 +455,15 @@ class SessionManager:
             rows = list(store.active_sessions(db))
         for row in rows:
             try:
-                twin, restored = await asyncio.to_thread(self._restore, row)
+                live = await asyncio.to_thread(self._restore, row)
             except Exception:
                 log.exception("session %s: could not be restored; marked errored", row.id)
                 with self.make_db() as db:
                     store.update_clock(db, row.id, "errored", row.speed, row.time_s)
                 continue
-            self.launch(row, twin, **restored)
-            log.info("session %s restored at %.1f s", row.id, twin.time_s)
-
-    async def checkpoint(self) -> None:
-        """Write a snapshot now (a new session's queue of timed orders survives a restart
-        from its first second)."""
-        await self._flush(snapshot=True)
+            await live.checkpoint()  # what the replay recomputed, and a snapshot
+            self._start(live)
+            log.info("session %s restored at %.1f s", row.id, live.time_s)
 
     async def stop(self) -> None:
         for live in list(self.sessions.values()):
@@ -420,20 +472,26 @@ class SessionManager:
             except Exception:
                 log.exception("session %s: could not be stopped cleanly", live.id)
 
-    def _restore(self, row: SessionRow) -> tuple[Twin, dict[str, Any]]:
-        """The twin at its latest snapshot, then the orders given after it."""
+    def _restore(self, row: SessionRow) -> LiveSession:
+        """The session replayed from its latest snapshot: the orders logged after it are
+        given again at their times, up to the last moment written (its clock, its last
+        order or its last vitals row), so that the vitals are what the twin computes."""
         with self.make_db() as db:
             snapshot_row = store.latest_snapshot(db, row.id)
             events = store.events_of(db, row.id)
-            trend = store.vitals_since(db, row.id, -math.inf)
+            stored = store.vitals_since(db, row.id, -math.inf)
         twin = self.new_twin(row.patient, row.seed)
         replay_from = 0
         if snapshot_row is not None:
             twin.restore(snapshot_from_bytes(snapshot_row.blob))
             replay_from = snapshot_row.events_count
-        twin.replay(events[replay_from:])
-        if trend and trend[-1][0] > twin.time_s:
-            twin.advance(trend[-1][0] - twin.time_s)
+        before = [r for r in stored if r[0] <= twin.time_s + _HALF_STEP_S]
+        live = LiveSession(row, twin, self.make_db, self.settings, trend=before or None,
+                           persisted_events=len(events))  # fmt: skip
+        until_s = max([row.time_s, *(e.time_s for e in events), *(t for t, _ in stored)])
+        differ = live.recover(events[replay_from:], stored, until_s)
+        if differ:
+            log.error("session %s: %d stored vitals rows differ from the replay", row.id, differ)
         # events the snapshot holds but the store lacks (a crash mid-write) are written
         # by the session's first tick
-        return twin, {"trend": trend, "persisted_events": len(events)}
+        return live

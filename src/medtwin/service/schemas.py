@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from medtwin.service.store import CODE_LENGTH
+from medtwin.service.db import CODE_LENGTH
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{3,32}$"
 
@@ -39,7 +39,9 @@ class SessionCreate(Strict):
     title: str = Field(min_length=1, max_length=200)
     patient: str | dict[str, Any] = "standard-male"
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
-    protocol: list[str] = Field(default_factory=list, max_length=200)
+    protocol: list[Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=list, max_length=200
+    )
     """Timed orders ('60 s: haemorrhage 100 mL/min') the session's twin plays."""
 
 

@@ -19,6 +19,7 @@ from medtwin.service.client_messages import OrderMessage, parse_client_message
 from medtwin.service.db import SessionRow
 from medtwin.service.errors import ConflictError, InvalidError, NotFoundError
 from medtwin.service.outbox import Outbox
+from medtwin.service.quotas import Quotas
 from medtwin.service.runtime import (
     TREND_WINDOW_S,
     LiveSession,
@@ -31,6 +32,7 @@ from medtwin.service.runtime import (
 )
 
 CUSTOM_PATIENT_NAME = "custom patient"
+DEFAULT_QUOTAS = Quotas()
 
 
 def resolve_patient(spec: str | dict) -> dict[str, Any]:
@@ -62,10 +64,13 @@ async def create(
     patient: str | dict,
     seed: int,
     protocol: list[str] = (),
+    quotas: Quotas = DEFAULT_QUOTAS,
 ) -> dict[str, Any]:
     """A new running session; its twin plays the timed orders of `protocol` (each
     checked first), queued in the twin's scheduler and kept by its first checkpoint."""
     fields = resolve_patient(patient)
+    quotas.check_new_session(db, username)
+    release(db)
     try:
         twin = await asyncio.to_thread(manager.new_twin, fields, seed)
     except ValueError as error:
@@ -75,19 +80,37 @@ async def create(
             twin.schedule(*parse_timed_order(text), source=username)
         except ActionError as error:
             raise InvalidError(f"protocol[{index}]: {error}") from None
+    quotas.check_new_session(db, username)  # again: others may have been made meanwhile
     row = store.add_session(db, title, fields, seed, username)
+    release(db)
     live = manager.launch(row, twin)
     await live.checkpoint()
     return describe(row, live, "instructor")
 
 
-def join(db: Session, manager: SessionManager, username: str, code: str, role: str) -> dict:
+def release(db: Session) -> None:
+    """Give the request's database connection back before waiting on a live session's
+    writes, which need one of their own: holding it, a burst of orders took every
+    connection of the pool and each waited for another (benchmarks/service_load.py).
+    The session opens a new connection if it is used again."""
+    db.close()
+
+
+def join(
+    db: Session,
+    manager: SessionManager,
+    username: str,
+    code: str,
+    role: str,
+    quotas: Quotas = DEFAULT_QUOTAS,
+) -> dict:
     """Join by code; a participant keeps the role they already have."""
     row = store.find_session_by_code(db, code.strip().upper())
     if row is None:
         raise NotFoundError(f"code {code!r}: no session has this join code")
     existing = store.role_of(db, row.id, username)
     if existing is None:
+        quotas.check_new_participant(db, row.id)
         store.add_participant(db, row.id, username, role)
     return describe(row, manager.get(row.id), existing or role)
 
@@ -126,6 +149,7 @@ async def give_order(
     action = parse_order(order)
     if action.insult:
         roles.require(role, "inject", session_id)
+    release(db)
     event = await live_session(manager, row).apply(action, source=username)
     return event_record(event)
 
@@ -140,6 +164,7 @@ async def set_clock(
 ) -> dict[str, Any]:
     row, role = access(db, session_id, username, "control")
     live = live_session(manager, row)
+    release(db)
     await live.set_clock(action=action, speed=speed)
     return describe(row, live, role)
 
@@ -147,6 +172,7 @@ async def set_clock(
 async def end(db: Session, manager: SessionManager, session_id: int, username: str) -> dict:
     row, role = access(db, session_id, username, "control")
     live = live_session(manager, row)
+    release(db)
     await live.end()
     return describe(row, live, role)
 
@@ -155,6 +181,7 @@ async def add_note(
     db: Session, manager: SessionManager, session_id: int, username: str, text: str
 ) -> dict[str, Any]:
     row, _ = access(db, session_id, username, "notes")
+    release(db)
     live = manager.get(session_id)
     if live is not None:
         return await live.add_note(text, username)

@@ -6,14 +6,16 @@ the queries, so that each piece of SQL has one home.
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from medtwin.actions import Event
 from medtwin.service.db import (
+    CODE_LENGTH,
     EventRow,
     Note,
     Participant,
@@ -25,8 +27,8 @@ from medtwin.service.db import (
 )
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0, 1: they look alike
-CODE_LENGTH = 8
-"""31**8 codes: guessing one of 1,000 live sessions takes centuries (service/limits.py)."""
+"""31**8 codes (`db.CODE_LENGTH`): guessing one of 1,000 live sessions takes centuries
+(service/limits.py)."""
 SNAPSHOTS_KEPT = 2
 ACTIVE = ("running", "paused")
 
@@ -128,6 +130,19 @@ def sessions_of(db: Session, username: str) -> list[tuple[SessionRow, str]]:
     return [(row, role) for row, role in db.execute(query)]
 
 
+def active_sessions_run_by(db: Session, username: str) -> int:
+    """How many running or paused sessions `username` is the instructor of."""
+    query = select(func.count(SessionRow.id)).where(
+        SessionRow.instructor == username, SessionRow.status.in_(ACTIVE)
+    )
+    return db.scalar(query)
+
+
+def participant_count(db: Session, session_id: int) -> int:
+    query = select(func.count(Participant.id)).where(Participant.session_id == session_id)
+    return db.scalar(query)
+
+
 def update_clock(db: Session, session_id: int, status: str, speed: float, time_s: float) -> None:
     row = db.get(SessionRow, session_id)
     if row is not None:
@@ -160,8 +175,15 @@ def events_of(db: Session, session_id: int) -> list[Event]:
 
 
 def add_vitals(db: Session, session_id: int, rows: Iterable[tuple[float, dict]]) -> None:
-    db.add_all(VitalsRow(session_id=session_id, time_s=t, values=v) for t, v in rows)
+    """Store 1 Hz vitals; a value the monitor cannot give (NaN) is stored as JSON null,
+    which every database takes (PostgreSQL refuses NaN in JSON)."""
+    db.add_all(VitalsRow(session_id=session_id, time_s=t, values=json_values(v)) for t, v in rows)
     db.commit()
+
+
+def json_values(values: dict[str, float]) -> dict[str, float | None]:
+    """`values` with every non-finite number as None (JSON null)."""
+    return {name: value if math.isfinite(value) else None for name, value in values.items()}
 
 
 def vitals_since(db: Session, session_id: int, since_s: float) -> list[tuple[float, dict]]:

@@ -18,7 +18,9 @@ def get_manager(request: Request) -> SessionManager:
 Db = Annotated[Session, Depends(get_db)]
 User = Annotated[str, Depends(current_user)]
 Manager = Annotated[SessionManager, Depends(get_manager)]
-SessionId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a session's id")]
+MAX_SESSION_ID = 2**31 - 1
+"""The largest id every database's INTEGER column holds (PostgreSQL's is 32-bit)."""
+SessionId = Annotated[int, Path(ge=1, le=MAX_SESSION_ID, description="a session's id")]
 """A session id as the database can hold it (larger ids are refused, not a 500)."""
 
 

@@ -23,10 +23,11 @@ router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 
 
 @router.post("", status_code=201, response_model=SessionOut, response_model_exclude_none=True)
-async def create_session(body: SessionCreate, db: Db, user: User, manager: Manager) -> dict:
-    return await sessions.create(
-        db, manager, user, body.title, body.patient, body.seed, body.protocol
-    )
+async def create_session(
+    body: SessionCreate, db: Db, user: User, manager: Manager, request: Request
+) -> dict:
+    return await sessions.create(db, manager, user, body.title, body.patient, body.seed,
+                                 body.protocol, request.app.state.quotas)  # fmt: skip
 
 
 @router.post("/join", response_model=SessionOut, response_model_exclude_none=True)
@@ -37,7 +38,7 @@ async def join_session(
     key = f"join:{client_address(request)}"
     limiter.check("code", key)
     try:
-        return sessions.join(db, manager, user, body.code, body.role)
+        return sessions.join(db, manager, user, body.code, body.role, request.app.state.quotas)
     except NotFoundError:
         limiter.failed(key)
         raise

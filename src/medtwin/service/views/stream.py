@@ -24,16 +24,16 @@ from medtwin.service.messages import (
     to_text,
 )
 from medtwin.service.outbox import Outbox
+from medtwin.service.views.deps import MAX_SESSION_ID
 
 router = APIRouter(tags=["stream"])
-MAX_SESSION_ID = 2**63 - 1
 AUTH_TIMEOUT_S = 10.0
 
 
 @router.websocket("/ws/sessions/{session_id}")
 async def stream(websocket: WebSocket, session_id: int) -> None:
     app = websocket.app
-    manager = app.state.manager
+    manager, open_streams = app.state.manager, app.state.open_streams
     await websocket.accept()
     try:
         token = await _first_message_token(websocket)
@@ -41,16 +41,22 @@ async def stream(websocket: WebSocket, session_id: int) -> None:
             raise NotFoundError(f"session {session_id}: no such session")
         with app.state.sessionmaker() as db:
             username = auth.authenticate(token, db, app.state.secret)
+            app.state.quotas.check_new_stream(username, open_streams[username])
             live, subscriber = sessions.subscribe(db, manager, session_id, username)
     except ServiceError as error:
         await websocket.send_text(to_text(ErrorMessage(detail=error.detail)))
         await websocket.close(code=REFUSED_CLOSE_BASE + error.status, reason=error.detail[:120])
         return
+    open_streams[username] += 1
     sender = asyncio.create_task(_send(websocket, subscriber.outbox))
+    allowance = app.state.quotas.stream_bucket(manager.settings.clock.now)
     try:
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
+                break
+            if not allowance.take():
+                await _close_flooding(websocket, subscriber.outbox, app.state.quotas)
                 break
             reply = await _handle(app, session_id, username, message)
             if reply is not None:
@@ -58,12 +64,23 @@ async def stream(websocket: WebSocket, session_id: int) -> None:
     except WebSocketDisconnect:
         pass
     finally:
+        open_streams[username] -= 1
         if live is not None:
             live.unsubscribe(subscriber)
         subscriber.outbox.close()
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await sender
+
+
+async def _close_flooding(websocket: WebSocket, outbox: Outbox, quotas) -> None:
+    """Tell a client over its message rate why, and close its stream (1008)."""
+    detail = (f"message: more than {quotas.stream_message_burst} messages at once or "
+              f"{quotas.stream_messages_per_s:g} per second; the stream is closed")  # fmt: skip
+    outbox.close()
+    with contextlib.suppress(Exception):
+        await websocket.send_text(to_text(ErrorMessage(detail=detail)))
+        await websocket.close(code=OVERFLOW_CLOSE_CODE, reason="too many messages")
 
 
 async def _first_message_token(websocket: WebSocket) -> str:

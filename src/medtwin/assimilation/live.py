@@ -1,0 +1,155 @@
+"""Live sync: one twin's estimator fed by any number of feeds, as observations arrive.
+
+`LiveSync` owns an `EnsembleKalmanFilter`. Feeds (the MLLP listener, the MQTT source,
+a FHIR POST handler) call `submit` from any thread; `step` is called by one loop at
+its own pace and does the rest:
+- arrivals wait `hold_s` (after their measured time, by the `clock`) in a buffer, so
+  that values arriving out of order within that window reach the estimator in time
+  order; late ones (older than the estimator's present) go straight on, where the
+  screening assimilates them with an inflated noise or refuses them as too late;
+- values timed more than `future_tolerance_s` ahead of the clock, or more than the
+  estimator's late window behind it, are refused: a device with a wrong clock would
+  otherwise drag the ensemble into the future, or start it years in the past (a
+  recorded stream is replayed with `replay`, not listened to);
+- duplicates, missing, implausible and artefact values are refused by the estimator's
+  screening (`screening`, and the innovation gate of `enkf`) with the reason logged;
+- with nothing to assimilate, the ensemble coasts on to `now - hold_s`, so the estimate
+  is always of the present, its uncertainty growing while data are missing.
+Nothing an observation holds stops the loop: an unexpected failure while assimilating
+is logged against the observations it concerned, and the next step goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from medtwin.assimilation.enkf import EnsembleKalmanFilter
+from medtwin.assimilation.noise import OBSERVABLE
+from medtwin.assimilation.screening import Decision
+from medtwin.interop.measurement import Measurement
+
+LOG_LENGTH = 10_000
+logger = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """What one `step` did: the decisions on the observations it released, and the
+    estimate after it (None when the estimator has no present yet)."""
+
+    decisions: tuple[Decision, ...]
+    estimate: dict | None
+
+
+class LiveSync:
+    """A twin's live state estimate from streaming observations (module docstring)."""
+
+    def __init__(
+        self,
+        estimator: EnsembleKalmanFilter,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        hold_s: float = 2.0,
+        future_tolerance_s: float = 5.0,
+    ) -> None:
+        if not hold_s >= 0:
+            raise ValueError(f"hold_s = {hold_s!r}: must be 0 or more seconds")
+        if not future_tolerance_s >= 0:
+            raise ValueError(f"future_tolerance_s = {future_tolerance_s!r}: must be 0 or more")
+        self.estimator = estimator
+        self.clock = clock
+        self.hold = timedelta(seconds=hold_s)
+        self.future_tolerance = timedelta(seconds=future_tolerance_s)
+        self.log: deque[Decision] = deque(maxlen=LOG_LENGTH)
+        self.counts: Counter[str] = Counter()
+        self._arrivals: queue.SimpleQueue[Measurement] = queue.SimpleQueue()
+        self._buffer: list[Measurement] = []
+
+    def submit(self, measurements: Iterable[Measurement]) -> None:
+        """Hand over observations (from any thread); `step` assimilates them."""
+        for measurement in measurements:
+            self._arrivals.put(measurement)
+
+    @property
+    def pending(self) -> int:
+        """Observations received and not yet released to the estimator."""
+        return len(self._buffer) + self._arrivals.qsize()
+
+    def step(self) -> StepReport:
+        """Release what is due, assimilate it, coast to the present (module docstring)."""
+        now = self.clock()
+        decisions = self._take_arrivals(now)
+        due = now - self.hold
+        ready = sorted((m for m in self._buffer if m.time <= due), key=lambda m: m.time)
+        self._buffer = [m for m in self._buffer if m.time > due]
+        if ready:
+            decisions.extend(self._assimilate(ready))
+        elif self.estimator.time is not None and self.estimator.time < due:
+            self.estimator.predict(due, ())
+        for decision in decisions:
+            self.log.append(decision)
+            self.counts[(decision.reason or "accepted").split(":")[0]] += 1
+        return StepReport(tuple(decisions), self.estimate())
+
+    def _take_arrivals(self, now: datetime) -> list[Decision]:
+        refused = []
+        while True:
+            try:
+                measurement = self._arrivals.get_nowait()
+            except queue.Empty:
+                return refused
+            reason = self._out_of_time(measurement, now)
+            if reason:
+                refused.append(Decision(measurement, False, reason))
+            else:
+                self._buffer.append(measurement)
+
+    def _out_of_time(self, measurement: Measurement, now: datetime) -> str | None:
+        """Why a value is too far from the clock to be live data, or None."""
+        ahead_s = (measurement.time - now).total_seconds()
+        if ahead_s > self.future_tolerance.total_seconds():
+            return f"future: {ahead_s:.0f} s ahead of the clock"
+        window_s = self.estimator.late_window_s
+        if -ahead_s > window_s:
+            return f"late: {-ahead_s:.0f} s before the clock (window {window_s:g} s)"
+        return None
+
+    def _assimilate(self, ready: list[Measurement]) -> list[Decision]:
+        try:
+            return list(self.estimator.update(ready).decisions)
+        except Exception as error:  # a failure must cost these observations, not the loop
+            logger.exception("live sync: assimilation failed")
+            return [Decision(m, False, f"error: {type(error).__name__}: {error}") for m in ready]
+
+    def estimate(self) -> dict | None:
+        """The estimator's present: vitals and parameters with their SDs, and the counts
+        of what became of the observations; None before the first observation."""
+        if self.estimator.time is None:
+            return None
+        return {**self.estimator.estimate(), "counts": dict(self.counts), "pending": self.pending}
+
+
+ESTIMATE_COLUMNS = (
+    "time",
+    "twin_time_s",
+    *(f"{s}_{part}" for s in OBSERVABLE for part in ("mean", "sd")),
+)
+
+
+def estimate_row(estimate: dict) -> dict[str, object]:
+    """One CSV row of an estimate: time, and the mean and SD of every observable vital."""
+    row: dict[str, object] = {"time": estimate["time"], "twin_time_s": estimate["twin_time_s"]}
+    for signal in OBSERVABLE:
+        vital = estimate["vitals"][signal]
+        row[f"{signal}_mean"] = f"{vital['mean']:.4g}"
+        row[f"{signal}_sd"] = f"{vital['sd']:.3g}"
+    return row
