@@ -211,3 +211,14 @@ def test_access_tokens_are_short_lived_renewed_by_refresh_and_revoked_by_logout(
         assert response.status_code == 401 and "revoked" in response.json()["detail"]
     again = client.post("/api/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert again.status_code == 401
+
+
+def test_a_token_spelled_differently_is_refused():
+    """The base64 decoder skips characters outside its alphabet; a token with any added
+    (found by the fuzz run: a leading '::') must not be accepted."""
+    secret = b"k" * 32
+    token = auth.make_token("tom", secret)
+    assert auth.read_token(token, secret).username == "tom"
+    for spelled in ("::" + token, token.replace(".", "=."), " " + token, token + "\n"):
+        with pytest.raises(UnauthorizedError):
+            auth.read_token(spelled, secret)
