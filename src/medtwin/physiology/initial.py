@@ -12,6 +12,7 @@ import numpy as np
 
 from medtwin.compiled.jit import jit_entry
 from medtwin.physiology.bloodgas import co2_content, o2_content
+from medtwin.physiology.control import resting_sympathetic_firing
 from medtwin.physiology.exchange import BLOOD_VOLUME_STATE
 from medtwin.physiology.fluids import MCHC_G_PER_DL
 from medtwin.physiology.layout import (
@@ -23,7 +24,7 @@ from medtwin.physiology.layout import (
     span,
 )
 from medtwin.physiology.monitors import reset_beat, reset_breath
-from medtwin.physiology.parameters import P
+from medtwin.physiology.parameters import P_RECORD, P
 
 # typical resting transmural pressures (mmHg) used only for the first guess
 _GUESS_PRESSURE = {"LA": 8.0, "SA": 95.0, "SP": 86.0, "V": 6.0, "VC": 7.5, "RA": 7.5,
@@ -132,8 +133,8 @@ def _initial_control(s: np.ndarray, p: np.ndarray) -> None:
     s[S.CARDIOPULMONARY_CVP] = s[S.CVP_SLOW] = INITIAL_CVP_MMHG
     lead = p[P.TAU_Z] / p[P.TAU_P]
     s[S.BARO_LAG] = p[P.P_N] * (1.0 - lead)
-    f_es_ref = p[P.FES_MIN] - 1.0 + np.exp(sigma)
-    s[span(S, "FES_HISTORY")] = f_es_ref
+    record = p.view(P_RECORD).view(np.recarray)[0]
+    s[span(S, "FES_HISTORY")] = resting_sympathetic_firing.py_func(record)
     s[span(S, "FEV_HISTORY")] = p[P.FEV_REF]
     s[S.CHEMO_CENTRAL_PCO2] = s[S.CHEMO_PERIPH_PCO2] = p[P.PACO2_SET]
     s[S.CHEMO_PERIPH_PO2] = p[P.PAO2_SET]

@@ -309,6 +309,11 @@ def _minutes_from_arrest_to_death(run: Run) -> float:
     return (deaths[0] - arrest) / 60.0 if deaths else np.nan
 
 
+DEATH_AFTER_ARREST = Expectation(
+    "minutes from arrest to death", "min", _minutes_from_arrest_to_death, SAFAR, None, None, 10.0
+)
+
+
 def _heart_rate_before_arrest(run: Run) -> float:
     arrest = run.first_time(_arrested(run))
     return run.at("heart_rate", arrest - 15.0) / run.window("heart_rate", *BASELINE)
@@ -333,15 +338,7 @@ HYPOXIC_ARREST = Scenario(
             None,
             0.8,
         ),
-        Expectation(
-            "minutes from arrest to death",
-            "min",
-            _minutes_from_arrest_to_death,
-            SAFAR,
-            None,
-            None,
-            10.0,
-        ),
+        DEATH_AFTER_ARREST,
     ),
     plotted=("spo2", "paco2", "heart_rate", "mean_arterial_pressure", "consciousness_index"),
 )
@@ -376,15 +373,7 @@ VF_ARREST = Scenario(
             None,
             10.0,
         ),
-        Expectation(
-            "minutes from arrest to death",
-            "min",
-            _minutes_from_arrest_to_death,
-            SAFAR,
-            None,
-            None,
-            10.0,
-        ),
+        DEATH_AFTER_ARREST,
     ),
     plotted=("mean_arterial_pressure", "consciousness_index", "etco2"),
 )
