@@ -73,6 +73,17 @@ def test_pulse_oximetry_shows_no_reading_without_a_pulse(fast_bleed):
     assert (history.loc[no_reading, "pulse_pressure"] < 0.3 * rest["pulse_pressure"]).all()
 
 
+def test_an_emptied_artery_reads_no_pressure_below_zero(fast_bleed):
+    """Arteries drained below their unstressed volume collapse (Holt 1941; Shapiro
+    1977): an arterial line outside the chest reads about zero, never a suction."""
+    rest, twin, _ = fast_bleed
+    history = twin.history()
+    pressures = history[["systolic_bp", "diastolic_bp", "mean_arterial_pressure"]]
+    assert pressures.to_numpy().min() >= 0.0
+    # the bleed did empty them: the last minutes are near zero, not merely low
+    assert history["mean_arterial_pressure"].iloc[-60:].max() < 0.1 * rest["mean_arterial_pressure"]
+
+
 def _apnoeic(fio2: float) -> Batch:
     """A resting adult breathing `fio2` for 4 min, then with breathing muscles stopped."""
     params, state, monitors = resting_states(

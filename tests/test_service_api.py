@@ -165,6 +165,7 @@ def test_config_serves_what_the_browser_would_otherwise_copy(client):
     the waveform channels, as the library knows them."""
     from medtwin.actions import KINDS
     from medtwin.patients import named_patients
+    from medtwin.physiology.layout import RHYTHM_NAMES
     from medtwin.service.codec import FRAME_CHANNELS
     from medtwin.service.runtime import SPEED_RANGE
 
@@ -177,6 +178,9 @@ def test_config_serves_what_the_browser_would_otherwise_copy(client):
     assert (config["speeds"]["min"], config["speeds"]["max"]) == SPEED_RANGE
     assert config["waveforms"]["channels"] == list(FRAME_CHANNELS)
     assert config["alarm_limits"]["spo2"] == [90.0, None]
+    # rhythm alarms name engine rhythms, and PEA (complexes on the ECG) raises none
+    assert set(config["rhythm_alarms"]) == {"vf", "asystole"}
+    assert set(config["rhythm_alarms"]) <= set(RHYTHM_NAMES)
 
 
 def test_a_slow_disk_does_not_stall_the_clock_and_orders_are_acknowledged_once_stored(

@@ -190,6 +190,15 @@ def test_instructor_and_trainee_run_a_session(playwright, base_url, tmp_path):
         _assert_monitor_fits(instructor)
         _assert_monitor_fits(trainee)
 
+        # An arrest the instructor sets off is the monitor's alarm on every screen:
+        # IEC 60601-2-27 requires a high-priority ventricular fibrillation alarm, and
+        # VF has no QRS complexes for a heart rate.
+        instructor.fill("#order-input", "rhythm ventricular fibrillation")
+        instructor.click("#order-submit")
+        expect(trainee.locator("#alarm-banner")).to_contain_text("V-FIB")
+        expect(trainee.locator("#num-hr")).to_have_text("--")
+        expect(trainee.locator("#monitor")).to_have_attribute("data-rhythm-alarm", "V-FIB")
+
         for page, name in ((instructor, "instructor"), (trainee, "trainee")):
             page.set_viewport_size(TABLET)
             page.wait_for_function(f"() => window.innerWidth === {TABLET['width']}")

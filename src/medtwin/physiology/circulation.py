@@ -52,6 +52,10 @@ MIN_BLEEDING_VOLUME_ML = 20.0
 """A bleeding compartment stops losing blood when it is this close to empty."""
 MIN_REFERENCE_PRESSURE_MMHG = 1.0
 """Floor of a site's resting pressure, so that a bleeding rate stays finite."""
+COLLAPSE_WIDTH_MMHG = 0.5
+"""Width of the smooth transition to a collapsed artery (`extrathoracic_artery_pressure`):
+a numerical choice far below any pressure a perfused artery holds, so that above 5 mmHg
+the reading moves by less than 1e-4 mmHg."""
 
 A_EMAX_LV = int(EFFECTOR.EMAX_LV)
 A_EMAX_RV = int(EFFECTOR.EMAX_RV)
@@ -99,6 +103,24 @@ def right_atrial_pressure(y, p, phi_atria) -> float:
     """Transmural right atrial pressure (mmHg): passive plus contracting elastance."""
     elastance = p.E_RA + phi_atria * p.E_RA_ACTIVE
     return elastance * (y.V_RA - p.VU_RA)
+
+
+@jit_inline
+def extrathoracic_artery_pressure(pressure_mmHg):
+    """What an artery outside the chest holds (mmHg, against the atmosphere) when the
+    arterial tree's pressure is `pressure_mmHg`: the same while it is filled; near zero,
+    never below, once it is emptied.
+
+    A vessel drained below its unstressed volume collapses instead of holding a
+    suction: its wall flattens at almost no transmural pressure (the tube law; Holt JP.
+    Am J Physiol 1941;134:292; Shapiro AH. J Biomech Eng 1977;99:126), and outside the
+    chest the transmural pressure is the pressure an arterial line or a pulse oximeter
+    meets. A softplus of width `COLLAPSE_WIDTH_MMHG` joins the two smoothly.
+    """
+    width = COLLAPSE_WIDTH_MMHG
+    if pressure_mmHg > 40.0 * width:
+        return pressure_mmHg
+    return width * np.log1p(np.exp(pressure_mmHg / width))
 
 
 @jit_inline

@@ -18,7 +18,12 @@ import numpy as np
 from medtwin.compiled.jit import jit, jit_inline
 from medtwin.physiology.bloodgas import acid_base, o2_saturation, partial_pressures
 from medtwin.physiology.cardiac import ASYSTOLE, VF
-from medtwin.physiology.circulation import LINK_AORTIC, LINK_BED0, blood_volume
+from medtwin.physiology.circulation import (
+    LINK_AORTIC,
+    LINK_BED0,
+    blood_volume,
+    extrathoracic_artery_pressure,
+)
 from medtwin.physiology.drugs import effect_site_concentration, plasma_concentration
 from medtwin.physiology.layout import BEDS, DRUG_SLOTS, EFFECT_TARGETS
 from medtwin.physiology.respiration import muscle_pressure, pleural_pressure
@@ -47,10 +52,15 @@ def reset_beat(s):
 
 @jit_inline
 def accumulate_beat(s, p, ppl_mmHg, p_ra, q, dt):
-    """Add this step's pressures, volumes and flows to the running beat."""
-    p_sa = p.E_SA * (s.V_SA - p.VU_SA) + ppl_mmHg
+    """Add this step's pressures, volumes and flows to the running beat.
+
+    The arterial pressure is read where a catheter and a pulse oximeter read it, in an
+    artery outside the chest (the aorta's pressure, or nothing once the arteries are
+    emptied and collapse); the pulmonary pressures inside the chest.
+    """
+    p_sa = extrathoracic_artery_pressure(p.E_SA * (s.V_SA - p.VU_SA) + ppl_mmHg)
     p_pa = p.E_PA * (s.V_PA - p.VU_PA) + ppl_mmHg
-    p_sp = p.E_SP * (s.V_SP - p.VU_SP)
+    p_sp = extrathoracic_artery_pressure(p.E_SP * (s.V_SP - p.VU_SP))
     s.B_PSA_MAX = max(s.B_PSA_MAX, p_sa)
     s.B_PSA_MIN = min(s.B_PSA_MIN, p_sa)
     s.B_PPA_MAX = max(s.B_PPA_MAX, p_pa)

@@ -2,8 +2,8 @@
 
 The web app reads these facts instead of keeping copies: the named patients, every
 action kind the engine knows (forms, examples, field limits, whether it is an insult),
-the clock's speeds, the monitor's default alarm limits and the waveform channels of the
-binary frames.
+the clock's speeds, the monitor's default alarm limits and rhythm alarms, and the
+waveform channels of the binary frames.
 """
 
 from __future__ import annotations
@@ -32,6 +32,14 @@ little so that a resting adult raises none; EtCO2 35-45 mmHg is normal (Levitzky
 30-50 the usual alarm band."""
 
 
+ARRHYTHMIA_ALARMS: dict[str, str] = {"vf": "V-FIB", "asystole": "ASYSTOLE"}
+"""The monitor's life-threatening rhythm alarms, by the engine's rhythm name: an ECG
+monitor must detect asystole and ventricular fibrillation and raise a high-priority
+alarm for each (IEC 60601-2-27:2011, cl. 201.7.9.2.9.101). Pulseless electrical activity
+raises none: its ECG shows complexes, and only the missing pulse (the pressure and
+SpO2 alarms) tells it apart."""
+
+
 def browser_config() -> dict[str, Any]:
     """The facts the web app reads at start."""
     demographics = ("sex", "age_years", "height_cm", "weight_kg")
@@ -55,6 +63,7 @@ def browser_config() -> dict[str, Any]:
         "actions": actions,
         "speeds": {"min": low, "max": high, "presets": list(SPEED_PRESETS)},
         "alarm_limits": {name: list(limits) for name, limits in DEFAULT_ALARM_LIMITS.items()},
+        "rhythm_alarms": dict(ARRHYTHMIA_ALARMS),
         "numerics": list(MAIN_NUMERICS),
         "waveforms": {"channels": list(FRAME_CHANNELS), "rate_hz": WAVEFORM_RATE_HZ},
     }

@@ -169,7 +169,7 @@ function enterSession(session) {
       if (s.title) $("session-title").textContent = s.title;
       if (s.patient) $("monitor-patient").textContent = describePatient(s.patient);
       monitor.setClock(s);
-      monitor.setVitals(message.vitals ?? {}, s.time_s);
+      monitor.setVitals(message.vitals ?? {}, s.time_s, message.rhythm);
       log.reset(message.events ?? []);
       instructor?.trend.reset(message.history);
       instructor?.resetNotes(message.notes);
@@ -178,7 +178,7 @@ function enterSession(session) {
       if (s.status === "ended") onEnded();
     },
     vitals(message) {
-      monitor.setVitals(message.vitals, message.time_s);
+      monitor.setVitals(message.vitals, message.time_s, message.rhythm);
       instructor?.trend.add(message.time_s, message.vitals);
     },
     event(message) { log.add(message.event); },

@@ -94,6 +94,7 @@ export class Monitor {
     this.status = "running";
     this.timeS = 0;
     this.vitals = {};
+    this.rhythm = null;
     this.alarms = [];
     this.soundOn = false;
     this.audio = null;
@@ -196,8 +197,10 @@ export class Monitor {
     }
   }
 
-  setVitals(vitals, timeS) {
+  /** rhythm: the engine's rhythm name (the monitor alarms only on those it can tell). */
+  setVitals(vitals, timeS, rhythm) {
     Object.assign(this.vitals, vitals);
+    if (rhythm !== undefined) this.rhythm = rhythm;
     if (Number.isFinite(timeS)) this.timeS = timeS;
     this.renderNumerics();
     if (this.playIdx === null) this.renderClock(this.timeS);
@@ -221,7 +224,8 @@ export class Monitor {
 
   renderNumerics() {
     const v = this.vitals;
-    const alarms = [];
+    const rhythmAlarm = config.rhythm_alarms?.[this.rhythm] ?? null;
+    const alarms = rhythmAlarm ? [`*** ${rhythmAlarm}`] : [];
     for (const { spec, tile, value } of Object.values(this.tiles)) {
       const reading = v[spec.signal];
       if (spec.id === "abp") {
@@ -231,13 +235,14 @@ export class Monitor {
         value.textContent = fmt(reading, spec.digits);
       }
       const state = alarmState(reading, limitsOf(spec));
-      tile.classList.toggle("alarm", state !== null);
+      tile.classList.toggle("alarm", state !== null || (spec.id === "hr" && rhythmAlarm !== null));
       if (state) alarms.push(`${spec.label} ${state === "HIGH" ? "▲" : "▼"} ${fmt(reading, spec.digits ?? 0)}`);
     }
     this.alarms = alarms;
     this.bannerEl.textContent = alarms.join("  ·  ");
     this.bannerEl.title = alarms.join(", ");
     this.monitorEl.classList.toggle("alarming", alarms.length > 0);
+    this.monitorEl.dataset.rhythmAlarm = rhythmAlarm ?? "";
   }
 
   enableSound(on) {
