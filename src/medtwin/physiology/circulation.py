@@ -48,6 +48,7 @@ HAEMORRHAGE_COMPARTMENT = np.array([S.V_SP, S.V_V_REST, S.V_V_SPLANCHNIC, S.V_V_
 limb veins, splanchnic (liver, spleen) and skeletal-muscle (fracture) venous pools."""
 HAEMORRHAGE_BED = np.array([-1, BEDS.index("rest"), BEDS.index("splanchnic"), BEDS.index("muscle")])
 """The bed whose venous pool each bleeding site drains (-1: the arteriolar node)."""
+HEART_BED = BEDS.index("heart")
 MIN_BLEEDING_VOLUME_ML = 20.0
 """A bleeding compartment stops losing blood when it is this close to empty."""
 MIN_REFERENCE_PRESSURE_MMHG = 1.0
@@ -139,6 +140,20 @@ def ejection(p_max, p_out, kr):
     return 0.0
 
 
+@jit_inline
+def bed_flow(p, bed, p_arteriolar, p_venous, resistance):
+    """Flow (mL/s) through a bed's arterioles and capillaries.
+
+    The coronary bed is a vascular waterfall: its vessels, squeezed by the myocardium,
+    let no blood through below `CORONARY_ZERO_FLOW_PRESSURE`, whatever the venous
+    pressure beyond (Hoffman & Spaan 1990). Every other bed runs against its venous pool.
+    """
+    if bed == HEART_BED:
+        back = max(p_venous, p.CORONARY_ZERO_FLOW_PRESSURE)
+        return max(p_arteriolar - back, 0.0) / resistance
+    return (p_arteriolar - p_venous) / resistance
+
+
 @jit_forceinline
 def circulation_rhs(y, p, act, phi, phi_atria, ppl_mmHg, dydt, q):
     """Derivatives of the circulatory part of the fast state, and the link flows.
@@ -168,7 +183,7 @@ def circulation_rhs(y, p, act, phi, phi_atria, ppl_mmHg, dydt, q):
     drained = 0.0
     for j in range(N_BEDS):
         p_v = p.E_V[j] * (y.V_V[j] - act[A_VU_V0 + j])
-        q_bed = (p_sp - p_v) / act[A_R_BED0 + j]
+        q_bed = bed_flow(p, j, p_sp, p_v, act[A_R_BED0 + j])
         q_vein = (p_v - p_vc) / p.R_V[j]
         q[LINK_BED0 + j] = q_bed
         q[LINK_VEIN0 + j] = q_vein

@@ -415,6 +415,15 @@ REFERENCE: dict[str, Parameter] = {
         "same for the brain over about 60-150 mmHg): the exponent of the tissue's O2 "
         "content, relative to rest, on the resistance of the heart's and the brain's beds",
     ),
+    "CORONARY_ZERO_FLOW_PRESSURE": Parameter(
+        25.0,
+        "mmHg",
+        "Chilian WM, Marcus ML. Am J Physiol 1984;247:H984 (in long diastoles coronary "
+        "arterial inflow stopped at 19-31 mmHg, well above right atrial pressure): the "
+        "back pressure of the coronary bed, a vascular waterfall (Hoffman JIE, Spaan JAE. "
+        "Physiol Rev 1990;70:331), so the heart is starved once the pressure falls "
+        "towards it however far its vessels dilate",
+    ),
     "CORONARY_MAX_DILATION": Parameter(
         0.2,
         "1",

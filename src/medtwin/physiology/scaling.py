@@ -139,8 +139,16 @@ def _set_fluids(v: np.ndarray, patient: Patient) -> None:
     v[P.CVP_REST] = INITIAL_CVP_MMHG  # until the settled CVP is known
     hb = v[P.HB]
     arterial = o2_content(95.0, 40.0, hb)
-    flows = (DESIGN_ARTERIOLAR_PRESSURE - DESIGN_VENOUS_PRESSURE) / v[span(P, "R")]
+    flows = (DESIGN_ARTERIOLAR_PRESSURE - _design_back_pressures(v)) / v[span(P, "R")]
     v[span(P, "TISSUE_O2_REST")] = arterial - v[span(P, "VO2")] / flows
+
+
+def _design_back_pressures(v: np.ndarray) -> np.ndarray:
+    """The pressure each bed's flow runs against at rest (mmHg): its venous pool's, or
+    the heart's higher zero-flow pressure (`circulation.bed_flow`)."""
+    back = np.full(len(BEDS), DESIGN_VENOUS_PRESSURE)
+    back[BEDS.index("heart")] = max(DESIGN_VENOUS_PRESSURE, v[P.CORONARY_ZERO_FLOW_PRESSURE])
+    return back
 
 
 def _scale_circulation(v: np.ndarray, patient: Patient) -> None:
@@ -173,9 +181,10 @@ def _scale_circulation(v: np.ndarray, patient: Patient) -> None:
     vu_ext = v[P.VU_EXTRASPLANCHNIC_VEINS] * size
     v[P.E_VC] = 1.0 / (thoracic * c_ext)
     v[P.VU_VC] = thoracic * vu_ext
+    back_pressures = _design_back_pressures(v)
     for j, bed in enumerate(BEDS):
         flow = BED_FLOW_FRACTION[bed] * cardiac_output
-        v[P.R_BRAIN + j] = (DESIGN_ARTERIOLAR_PRESSURE - DESIGN_VENOUS_PRESSURE) / flow
+        v[P.R_BRAIN + j] = (DESIGN_ARTERIOLAR_PRESSURE - back_pressures[j]) / flow
         if bed == "splanchnic":
             compliance = v[P.C_SPLANCHNIC_VEINS] * size
             v[P.VU_V_BRAIN + j] = v[P.VU_SPLANCHNIC_VEINS] * size

@@ -246,6 +246,89 @@ RAPID_BLEED = Scenario(
 )
 
 
+# --- haemorrhage: the point of no return -------------------------------------------------
+GUYTON = (
+    "Guyton & Hall, Textbook of Medical Physiology, 11th ed., 2006, ch. 24 and its figure "
+    "of dogs bled rapidly to different pressures: those left above about 45 mmHg "
+    "recovered, those taken below it went on falling after the bleeding stopped and died"
+)
+THRESHOLD_BLEED_ML_PER_MIN = 300.0
+OBSERVED_AFTER_S = 3600.0
+
+
+def _bleed_until_map(target_mmHg: float) -> Callable:
+    """Guyton's protocol: bleed fast from an artery and stop once the mean pressure has
+    fallen to `target_mmHg` (found on a fork of the twin, so the run is one timed plan)."""
+
+    def protocol(twin) -> list[tuple[float, str]]:
+        probe = twin.fork()
+        probe.advance(START_S - probe.time_s)
+        probe.apply(f"haemorrhage {THRESHOLD_BLEED_ML_PER_MIN:g} mL/min")
+        while probe.vitals()["mean_arterial_pressure"] > target_mmHg:
+            if probe.time_s > START_S + 1800.0:
+                raise RuntimeError(f"the bleed never took MAP down to {target_mmHg} mmHg")
+            probe.advance(1.0)
+        return [
+            (START_S, f"haemorrhage {THRESHOLD_BLEED_ML_PER_MIN:g} mL/min"),
+            (probe.time_s, "stop haemorrhage"),
+        ]
+
+    return protocol
+
+
+def _bleeding_stopped_s(run: Run) -> float:
+    return next(e.time_s for e in run.twin.events if e.action.kind == "stop_haemorrhage")
+
+
+def _map_after_stop(after_s: float) -> Callable[[Run], float]:
+    """Mean pressure over a minute `after_s` after the bleeding stopped, against the
+    pressure when it stopped."""
+
+    def measure(run: Run) -> float:
+        stop = _bleeding_stopped_s(run)
+        later = run.window("mean_arterial_pressure", stop + after_s - 60.0, stop + after_s)
+        return later / run.at("mean_arterial_pressure", stop)
+
+    return measure
+
+
+def _hours_from_stop_to_death(run: Run) -> float:
+    deaths = [e.time_s for e in run.twin.events if e.action.kind == "death"]
+    return (deaths[0] - _bleeding_stopped_s(run)) / 3600.0 if deaths else np.inf
+
+
+def _threshold_scenario(target_mmHg: float, recovers: bool) -> Scenario:
+    fate = "recovers" if recovers else "past the point of no return"
+    expectations = (
+        Expectation("MAP 1 h after the bleed / at its end", "1",
+                    _map_after_stop(OBSERVED_AFTER_S), GUYTON,
+                    *((1.1, None) if recovers else (None, 0.5))),
+        Expectation("MAP 30 min after the bleed / at its end", "1",
+                    _map_after_stop(1800.0), GUYTON, *((1.1, None) if recovers else (None, 0.5))),
+    )  # fmt: skip
+    if not recovers:
+        expectations += (
+            Expectation("hours from the end of the bleed to death", "h",
+                        _hours_from_stop_to_death, GUYTON, None, 4.0),
+        )  # fmt: skip
+    return Scenario(
+        name=f"haemorrhage-to-{target_mmHg:g}-mmHg",
+        title=f"Rapid haemorrhage to MAP {target_mmHg:g} mmHg, then stopped: {fate}",
+        description=(
+            f"bleeding at {THRESHOLD_BLEED_ML_PER_MIN:g} mL/min from an artery until the "
+            f"mean pressure is {target_mmHg:g} mmHg, then untreated for an hour"
+        ),
+        protocol=_bleed_until_map(target_mmHg),
+        duration_s=START_S + 1800.0 + OBSERVED_AFTER_S,
+        expectations=expectations,
+        plotted=("mean_arterial_pressure", "heart_rate", "cardiac_output", "blood_volume"),
+    )
+
+
+ABOVE_THRESHOLD = _threshold_scenario(55.0, recovers=True)
+BELOW_THRESHOLD = _threshold_scenario(30.0, recovers=False)
+
+
 # --- apnoea ------------------------------------------------------------------------------
 PARALYSE = "rocuronium 1.2 mg/kg IV bolus"
 
@@ -475,6 +558,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     CLASS_IV,
     CLASS_III_FLUID,
     RAPID_BLEED,
+    ABOVE_THRESHOLD,
+    BELOW_THRESHOLD,
     APNOEA_PREOXYGENATED,
     HYPOXIC_ARREST,
     VF_ARREST,
