@@ -19,7 +19,11 @@ from medtwin.compiled.jit import jit, jit_inline
 from medtwin.physiology.bloodgas import acid_base, o2_saturation, partial_pressures
 from medtwin.physiology.cardiac import ASYSTOLE, VF
 from medtwin.physiology.circulation import LINK_AORTIC, LINK_BED0, blood_volume
-from medtwin.physiology.drugs import effect_site_concentration, plasma_concentration
+from medtwin.physiology.drugs import (
+    effect_site_concentration,
+    plasma_concentration,
+    train_of_four_ratio,
+)
 from medtwin.physiology.layout import BEDS, DRUG_SLOTS, EFFECT_TARGETS
 from medtwin.physiology.respiration import muscle_pressure, pleural_pressure
 
@@ -243,7 +247,8 @@ def update_gas_monitors(s, p, m):
     m.rhythm = s.RHYTHM
     consciousness = (1.0 + s.EFFECT[_CONSCIOUSNESS]) * cerebral_oxygenation(s, p)
     m.consciousness_index = min(max(BIS_AWAKE * consciousness, 0.0), 100.0)
-    m.train_of_four_ratio = min(max(1.0 + s.EFFECT[_NEUROMUSCULAR], 0.0), 1.0)
+    m.twitch_height = min(max(1.0 + s.EFFECT[_NEUROMUSCULAR], 0.0), 1.0)
+    m.train_of_four_ratio = train_of_four_ratio(s, p)
     for slot in range(DRUG_SLOTS):
         m.drug_plasma[slot] = plasma_concentration(s, p, slot)
         m.drug_effect_site[slot] = effect_site_concentration(s, p, slot)
