@@ -285,3 +285,145 @@ def test_snapshot_and_restore_carry_drugs_fluids_and_the_event_log():
     assert twin.history().equals(first)
     assert twin.events.to_records() == first_events
     assert [e["source"] for e in first_events] == ["user", "user", "schedule"]
+
+
+# --- published responses on both standard patients ---------------------------------------
+PATIENTS = ("standard-male", "standard-female")
+
+
+def _given(patient: str, order: str, wait_s: float):
+    """History of `patient` at rest for 60 s, then `order`, then `wait_s` more seconds,
+    with the resting means and the rows after the order."""
+    twin = Twin(patient, waveform_seconds=0)
+    twin.advance(60)
+    twin.apply(order)
+    twin.advance(wait_s)
+    history = twin.history()
+    rest = history[history["time_s"] <= 60].mean()
+    history = history.assign(t_after_s=history["time_s"] - 60)
+    return history[history["t_after_s"] > 0], rest
+
+
+def _between(after, start_s: float, end_s: float):
+    return after[(after["t_after_s"] > start_s) & (after["t_after_s"] <= end_s)]
+
+
+@pytest.fixture(scope="module", params=PATIENTS)
+def midazolam_induction(request):
+    return _given(request.param, "midazolam 0.15 mg/kg IV bolus", 600)
+
+
+def test_midazolam_lowers_systolic_pressure_and_speeds_the_heart(midazolam_induction):
+    """Midazolam 0.15 mg/kg IV: systolic pressure falls 5-11 % within 3-4 min while heart
+    rate rises 9-17 % (Forster A et al. Br J Anaesth 1980;52:907, volunteers 121 to 115
+    mmHg and 77 to 88-90 /min; Baber R et al. Anaesth Intensive Care 1982;10:29, 128 to
+    114 mmHg and 81 to 88 /min)."""
+    after, rest = midazolam_induction
+    window = _between(after, 180, 300)
+    systolic = window["systolic_bp"].mean() / rest["systolic_bp"]
+    heart_rate = window["heart_rate"].mean() / rest["heart_rate"]
+    assert 0.89 <= systolic <= 0.95, systolic
+    assert 1.05 <= heart_rate <= 1.20, heart_rate
+
+
+def test_midazolam_depresses_breathing(midazolam_induction):
+    """Breathing is depressed: respiratory rate falls and some patients stop breathing
+    after 0.15 mg/kg (Baber 1982: apnoea in 14 of 57); minute ventilation falls by more
+    than 10 %."""
+    after, rest = midazolam_induction
+    assert after["minute_ventilation"].min() < 0.9 * rest["minute_ventilation"]
+    assert after["respiratory_rate"].min() < rest["respiratory_rate"]
+
+
+@pytest.mark.parametrize("patient", PATIENTS)
+def test_a_5_mg_sedation_dose_lowers_pressure_less_and_depresses_breathing(patient):
+    """5 mg IV (sedation for endoscopy) lowers blood pressure, less than an induction
+    dose, and reduces breathing (Bell GD et al. Br J Clin Pharmacol 1987;23:703: mean 6.3
+    mg reduced respiratory excursion in 80 % of patients)."""
+    after, rest = _given(patient, "midazolam 5 mg IV bolus", 600)
+    fall = 1.0 - after["mean_arterial_pressure"].min() / rest["mean_arterial_pressure"]
+    assert 0.03 <= fall <= 0.15, fall
+    assert after["minute_ventilation"].min() < 0.9 * rest["minute_ventilation"]
+
+
+@pytest.mark.parametrize("patient", PATIENTS)
+def test_an_epinephrine_test_dose_raises_heart_rate_and_systolic_pressure(patient):
+    """10 mcg epinephrine IV raises heart rate by 31-38 /min and systolic pressure by 17-26
+    mmHg within 2 minutes in healthy adults (Guinard JP et al. Anesthesiology
+    1990;73:386)."""
+    after, rest = _given(patient, "epinephrine 10 mcg IV bolus", 180)
+    window = _between(after, 0, 120)
+    assert 31 <= window["heart_rate"].max() - rest["heart_rate"] <= 38
+    assert 17 <= window["systolic_bp"].max() - rest["systolic_bp"] <= 26
+
+
+@pytest.fixture(scope="module", params=PATIENTS)
+def norepinephrine(request):
+    return _given(request.param, "norepinephrine 0.2 mcg/kg/min IV infusion", 900)
+
+
+def test_norepinephrine_reaches_its_published_plasma_level(norepinephrine):
+    """0.2 mcg/kg/min raises plasma norepinephrine by 7.3 +/- 1.1 ng/mL in healthy
+    volunteers (Ensinger H et al. Crit Care Med 1992;20:1250: 0.199 to 7.475 ng/mL)."""
+    after, _ = norepinephrine
+    level = _between(after, 840, 900)["norepinephrine_plasma_concentration_ng_per_mL"].mean()
+    assert level == pytest.approx(7.475 - 0.199, abs=1.071)
+
+
+def test_norepinephrine_raises_systolic_pressure_30_to_40_percent(norepinephrine):
+    """At 0.2 mcg/kg/min systolic pressure rises about 30-40 % and heart rate falls
+    (Ensinger 1992)."""
+    after, rest = norepinephrine
+    window = _between(after, 300, 600)
+    assert 1.30 <= window["systolic_bp"].mean() / rest["systolic_bp"] <= 1.40
+    assert window["heart_rate"].mean() < 0.95 * rest["heart_rate"]
+
+
+@pytest.fixture(scope="module", params=PATIENTS)
+def succinylcholine(request):
+    return _given(request.param, "succinylcholine 1 mg/kg IV bolus", 900)
+
+
+def test_succinylcholine_abolishes_the_twitch_within_the_published_onset(succinylcholine):
+    """1 mg/kg abolishes the twitch; the published onset to maximal block is 71 +/- 22 s
+    (Kopman AF et al. Anesthesiology 2003;99:1050). The engine has no circulation lag, so
+    only the upper bound is checked."""
+    after, _ = succinylcholine
+    assert after["twitch_height"].min() < 0.02
+    blocked = after.loc[after["twitch_height"] <= 0.05, "t_after_s"]
+    assert blocked.iloc[0] <= 71 + 22
+
+
+def test_succinylcholine_recovers_to_90_percent_twitch_in_about_9_minutes(succinylcholine):
+    """Twitch height recovers to 90 % 9.3 +/- 1.2 min after 1 mg/kg (Kopman 2003)."""
+    after, _ = succinylcholine
+    late = after[(after["t_after_s"] > 60) & (after["twitch_height"] >= 0.9)]
+    assert late["t_after_s"].iloc[0] / 60.0 == pytest.approx(9.3, abs=1.2)
+
+
+def test_succinylcholine_block_does_not_fade(succinylcholine):
+    """A phase I depolarising block lowers the four twitches alike: no train-of-four fade
+    up to 1-3 mg/kg (Lee C. Br J Anaesth 1975;47:841), while the twitch is depressed."""
+    after, _ = succinylcholine
+    partial = after[(after["twitch_height"] > 0.1) & (after["twitch_height"] < 0.9)]
+    assert len(partial) > 60
+    assert partial["train_of_four_ratio"].min() == 1.0
+
+
+def test_rocuronium_block_fades_the_train_of_four():
+    """A non-depolarising block fades: the train-of-four ratio falls with the twitch
+    (Wierda 1991), unlike succinylcholine's."""
+    after, _ = _given("standard-male", "rocuronium 0.6 mg/kg IV bolus", 120)
+    assert after["train_of_four_ratio"].min() < 0.1
+
+
+@pytest.mark.parametrize("patient", PATIENTS)
+def test_morphine_changes_heart_rate_little(patient):
+    """Morphine 0.2 mg/kg IV: heart rate changes little over the next 15-45 min (Leaman DM
+    et al. Am J Cardiol 1978;41:324: 69.5 to 72.6 /min at 15 min, not significant; Timmis
+    AD et al. Br Med J 1980;280:980: 109 to 101 /min in acute infarction), no
+    tachycardia and at most a modest fall."""
+    after, rest = _given(patient, "morphine 0.2 mg/kg IV bolus", 45 * 60)
+    for start_min in (14, 44):
+        window = _between(after, start_min * 60, (start_min + 1) * 60)
+        assert 0.90 <= window["heart_rate"].mean() / rest["heart_rate"] <= 1.05

@@ -455,6 +455,10 @@ def test_a_minimal_drug_file_loads():
         ({"limits": {"bolus_max": {"value": 1, "unit": "mg/h", "source": "x"},
                      "infusion_max": {"value": 1, "unit": "mg/h", "source": "x"}}},
          "wrong kind of unit"),
+        ({"class": "neuromuscular_blocker"}, "neuromuscular_block = None must be one of"),
+        ({"class": "neuromuscular_blocker", "neuromuscular_block": "curare-like"},
+         "neuromuscular_block = 'curare-like' must be one of: non_depolarising, depolarising"),
+        ({"neuromuscular_block": "depolarising"}, "only for class neuromuscular_blocker"),
     ],
 )  # fmt: skip
 def test_bad_drug_files_are_refused_with_a_message(change, message):

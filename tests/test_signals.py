@@ -14,6 +14,7 @@ REFERENCE = Path(__file__).resolve().parent / "data" / "reference" / "signals.cs
 MEDTWIN_ADDITIONS = [
     "consciousness_index",
     "train_of_four_ratio",
+    "twitch_height",
     "interstitial_fluid_volume",
     "drug_plasma_concentration",
     "drug_effect_site_concentration",

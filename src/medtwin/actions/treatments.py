@@ -123,6 +123,7 @@ def write_drug(
     inputs["DRUG_CONC_FACTOR"][slot] = drug.concentration_per_amount_per_L
     inputs["DRUG_RATE"][slot] = 0.0
     inputs["DRUG_OPIOID"][slot] = 1.0 if drug.drug_class == "opioid" else 0.0
+    inputs["DRUG_FADES"][slot] = 1.0 if drug.fades_train_of_four else 0.0
     inputs["DRUG_EMAX"][slot] = 0.0
     inputs["DRUG_EC50"][slot] = 1.0
     inputs["DRUG_HILL"][slot] = 1.0

@@ -3,7 +3,9 @@
 A drug file holds the drug's names and class, the unit amounts are counted in and the
 unit concentrations (and EC50s) are quoted in, its PK models with their sources, its
 effects on the engine's quantities (sigmoid Emax on the effect-site concentration) and
-the largest dose a clinician could plausibly order. `drug("Propofol")` finds one by name
+the largest dose a clinician could plausibly order. A neuromuscular blocker also says
+which kind of block it makes (`NEUROMUSCULAR_BLOCKS`), because the kinds differ in
+the train-of-four fade a monitor sees. `drug("Propofol")` finds one by name
 or alias; `drugs()` lists them all.
 """
 
@@ -39,8 +41,17 @@ DRUG_CLASSES = (
 )  # fmt: skip
 _DRUG_KEYS = {
     "name", "aliases", "class", "amount_unit", "concentration_unit", "default_model",
-    "models", "effects", "limits", "sources", "notes",
+    "models", "effects", "limits", "sources", "notes", "neuromuscular_block",
 }  # fmt: skip
+NEUROMUSCULAR_BLOCKS = {
+    "non_depolarising": "competitive block: the train-of-four fades (T4/T1 below 1)",
+    "depolarising": (
+        "phase I block: every twitch falls alike, no train-of-four fade (Lee C. Br J "
+        "Anaesth 1975;47:841-845: minimal fade up to 1-3 mg/kg of suxamethonium; the "
+        "phase II block after 3-5 mg/kg is not modelled)"
+    ),
+}
+"""The kinds of neuromuscular block, the `neuromuscular_block` of a blocker's file."""
 _LIMIT_KEYS = ("bolus_max", "infusion_max")
 
 
@@ -102,6 +113,13 @@ class Drug:
     limits: Mapping[str, DoseLimit]
     sources: tuple[str, ...]
     notes: str | None = None
+    neuromuscular_block: str | None = None
+    """For a neuromuscular blocker, a key of `NEUROMUSCULAR_BLOCKS`; None otherwise."""
+
+    @property
+    def fades_train_of_four(self) -> bool:
+        """Whether the drug's block fades the train-of-four (a competitive block)."""
+        return self.neuromuscular_block == "non_depolarising"
 
     @property
     def concentration_per_amount_per_L(self) -> float:
@@ -184,6 +202,23 @@ def _effect(data: Mapping[str, Any], where: str) -> Effect:
     )
 
 
+def _neuromuscular_block(data: Mapping[str, Any], drug_class: str, where: str) -> str | None:
+    """The kind of block: required of a neuromuscular blocker, refused for other drugs."""
+    block = data.get("neuromuscular_block")
+    if drug_class != "neuromuscular_blocker":
+        if block is not None:
+            raise DrugFileError(
+                f"{where}: neuromuscular_block = {block!r} is only for class neuromuscular_blocker"
+            )
+        return None
+    if block not in NEUROMUSCULAR_BLOCKS:
+        raise DrugFileError(
+            f"{where}: neuromuscular_block = {block!r} must be one of: "
+            f"{', '.join(NEUROMUSCULAR_BLOCKS)}"
+        )
+    return block
+
+
 def _limit(data: Any, kind: str, where: str) -> DoseLimit:
     if not isinstance(data, Mapping):
         raise DrugFileError(f"{where}: limits.{kind} must have value, unit and source")
@@ -256,6 +291,7 @@ def drug_from_dict(data: Mapping[str, Any], where: str = "drug file") -> Drug:
         limits=limits,
         sources=tuple(str(s) for s in _require(data, "sources", where)),
         notes=data.get("notes"),
+        neuromuscular_block=_neuromuscular_block(data, drug_class, where),
     )
 
 

@@ -8,7 +8,9 @@ population model (x' = Phi x + Gamma u, u the infusion rate). Effects are sigmoi
 (Hill) functions of the effect-site concentration (docs/reference/MODELS.md, Drugs), combined across
 drugs multiplicatively on each target: a fractional change e_d of each drug gives
 prod(1 + e_d) - 1. Opioid effects are scaled down by opioid receptor block
-(naloxone): competitive antagonism lumped as a fraction of receptors blocked.
+(naloxone): competitive antagonism lumped as a fraction of receptors blocked. The
+neuromuscular effect is the depression of the single twitch (T1); only the blockers
+whose block fades (non-depolarising, `DRUG_FADES`) lower the train-of-four ratio.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from medtwin.compiled.jit import jit
 from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES, EFFECT_TARGETS, N_EFFECTS
 
 OPIOID_BLOCK = EFFECT_TARGETS.index("opioid_receptor_block")
+NEUROMUSCULAR = EFFECT_TARGETS.index("neuromuscular_transmission")
 
 
 @jit
@@ -86,3 +89,21 @@ def summed_effects(s, p):
             product *= 1.0 + effect
         s.EFFECT[target] = product - 1.0
     s.EFFECT[OPIOID_BLOCK] = 1.0 - unblocked
+
+
+@jit
+def train_of_four_ratio(s, p):
+    """T4/T1 of the train of four: the transmission left by the blockers that fade it.
+
+    A competitive (non-depolarising) block fades the train of four as it depresses the
+    twitch, lumped here as T4/T1 equal to their twitch fraction; a phase I depolarising
+    block lowers all four twitches alike, leaving the ratio at 1 (Lee C. Br J Anaesth
+    1975;47:841-845).
+    """
+    ratio = 1.0
+    for slot in range(DRUG_SLOTS):
+        if p.DRUG_FADES[slot] > 0.0:
+            k = slot * N_EFFECTS + NEUROMUSCULAR
+            ce = effect_site_concentration(s, p, slot)
+            ratio *= 1.0 + _hill(ce, p.DRUG_EMAX[k], p.DRUG_EC50[k], p.DRUG_HILL[k])
+    return min(max(ratio, 0.0), 1.0)

@@ -262,7 +262,7 @@ _MONITORS: list[Entry] = [
     "plasma_volume", "core_temperature", "oxygen_consumption", "co2_production",
     "respiratory_exchange_ratio", "metabolic_rate",
     "urine_output", "lactate", "consciousness_index", "train_of_four_ratio",
-    "interstitial_fluid_volume",
+    "twitch_height", "interstitial_fluid_volume",
     "rhythm",
     ("drug_plasma", DRUG_SLOTS), ("drug_effect_site", DRUG_SLOTS),
 ]  # fmt: skip

@@ -24,7 +24,11 @@ from medtwin.physiology.circulation import (
     blood_volume,
     extrathoracic_artery_pressure,
 )
-from medtwin.physiology.drugs import effect_site_concentration, plasma_concentration
+from medtwin.physiology.drugs import (
+    effect_site_concentration,
+    plasma_concentration,
+    train_of_four_ratio,
+)
 from medtwin.physiology.layout import BEDS, DRUG_SLOTS, EFFECT_TARGETS
 from medtwin.physiology.respiration import muscle_pressure, pleural_pressure
 
@@ -253,7 +257,8 @@ def update_gas_monitors(s, p, m):
     m.rhythm = s.RHYTHM
     consciousness = (1.0 + s.EFFECT[_CONSCIOUSNESS]) * cerebral_oxygenation(s, p)
     m.consciousness_index = min(max(BIS_AWAKE * consciousness, 0.0), 100.0)
-    m.train_of_four_ratio = min(max(1.0 + s.EFFECT[_NEUROMUSCULAR], 0.0), 1.0)
+    m.twitch_height = min(max(1.0 + s.EFFECT[_NEUROMUSCULAR], 0.0), 1.0)
+    m.train_of_four_ratio = train_of_four_ratio(s, p)
     for slot in range(DRUG_SLOTS):
         m.drug_plasma[slot] = plasma_concentration(s, p, slot)
         m.drug_effect_site[slot] = effect_site_concentration(s, p, slot)

@@ -575,7 +575,7 @@ INPUTS: list[Entry] = [
     # drug slots: PK transition over one slow step, effects; see physiology.drugs
     ("DRUG_PHI", DRUG_SLOTS * DRUG_STATES * DRUG_STATES), ("DRUG_GAMMA", DRUG_SLOTS * DRUG_STATES),
     ("DRUG_V1", DRUG_SLOTS), ("DRUG_CONC_FACTOR", DRUG_SLOTS), ("DRUG_RATE", DRUG_SLOTS),
-    ("DRUG_OPIOID", DRUG_SLOTS), ("DRUG_EMAX", DRUG_SLOTS * N_EFFECTS),
+    ("DRUG_OPIOID", DRUG_SLOTS), ("DRUG_FADES", DRUG_SLOTS), ("DRUG_EMAX", DRUG_SLOTS * N_EFFECTS),
     ("DRUG_EC50", DRUG_SLOTS * N_EFFECTS), ("DRUG_HILL", DRUG_SLOTS * N_EFFECTS),
 ]  # fmt: skip
 

@@ -468,94 +468,115 @@ VF_ARREST = Scenario(
 
 
 # --- drugs ---------------------------------------------------------------------------------
-def _drug(order: str, effects: tuple[Expectation, ...], name: str, title: str) -> Scenario:
-    return Scenario(
-        name=name,
-        title=title,
-        description=f"at rest: {order}",
-        protocol=lambda twin: [(START_S, order)],
-        duration_s=START_S + 10 * 60.0,
-        expectations=effects,
-        plotted=("heart_rate", "mean_arterial_pressure", "systolic_bp", "respiratory_rate"),
-    )
+DRUG_PATIENTS = ("standard-male", "standard-female")
+FORSTER_BABER = (
+    "Forster A et al. Br J Anaesth 1980;52:907 (121 to 115 mmHg, 77 to 88-90 /min); "
+    "Baber R et al. Anaesth Intensive Care 1982;10:29 (128 to 114 mmHg, 81 to 88 /min)"
+)
+GUINARD = "Guinard JP et al. Anesthesiology 1990;73:386 (10 mcg IV test dose, within 2 min)"
+ENSINGER = "Ensinger H et al. Crit Care Med 1992;20:1250 (healthy volunteers)"
+KOPMAN = "Kopman AF et al. Anesthesiology 2003;99:1050 (1 mg/kg: 9.3 +/- 1.2 min)"
+MORPHINE_HR = (
+    "Leaman DM et al. Am J Cardiol 1978;41:324 (0.2 mg/kg: 69.5 to 72.6 /min at 15 min, "
+    "n.s.); Timmis AD et al. Br Med J 1980;280:980 (109 to 101 /min in infarction)"
+)
 
 
-def _peak_ratio(signal: str, within_s: float, lowest: bool = False) -> Callable[[Run], float]:
+def _after_order(signal: str, start_s: float, end_s: float) -> Callable[[Run], float]:
+    """Mean of `signal` from `start_s` to `end_s` after the order."""
+    return value(signal, START_S + start_s, START_S + end_s)
+
+
+def _peak_rise(signal: str, within_s: float) -> Callable[[Run], float]:
+    """The highest value of `signal` within `within_s` of the order, minus its baseline."""
+
     def measure(run: Run) -> float:
         times = run.history["time_s"]
         rows = run.history.loc[(times > START_S) & (times <= START_S + within_s), signal]
-        extreme = rows.min() if lowest else rows.max()
-        return float(extreme / run.window(signal, *BASELINE))
+        return float(rows.max() - run.window(signal, *BASELINE))
 
     return measure
 
 
+def _lowest_ratio(signal: str) -> Callable[[Run], float]:
+    """The lowest value of `signal` after the order over its baseline."""
+
+    def measure(run: Run) -> float:
+        rows = run.history.loc[run.history["time_s"] > START_S, signal]
+        return float(rows.min() / run.window(signal, *BASELINE))
+
+    return measure
+
+
+def _minutes_to_twitch_recovery(run: Run) -> float:
+    """Minutes from the order to 90 % single-twitch height, after the block."""
+    recovered = run.history["twitch_height"].to_numpy() >= 0.9
+    return (run.first_time(recovered, after_s=START_S + 60.0) - START_S) / 60.0
+
+
+def _lowest_ratio_during_block(run: Run) -> float:
+    """The lowest train-of-four ratio while the twitch is depressed (10-90 %)."""
+    twitch = run.history["twitch_height"]
+    return float(run.history.loc[(twitch > 0.1) & (twitch < 0.9), "train_of_four_ratio"].min())
+
+
+def _drug_scenarios(
+    name: str, order: str, title: str, minutes: float, effects: tuple[Expectation, ...]
+) -> tuple[Scenario, ...]:
+    """One scenario of `order` at rest per standard patient."""
+    return tuple(
+        Scenario(
+            name=f"drug-{name}-{patient.removeprefix('standard-')}",
+            title=f"{title} ({patient})",
+            description=f"at rest: {order}",
+            protocol=lambda twin: [(START_S, order)],
+            duration_s=START_S + minutes * 60.0,
+            expectations=effects,
+            patient=patient,
+            plotted=("heart_rate", "mean_arterial_pressure", "systolic_bp", "respiratory_rate"),
+        )
+        for patient in DRUG_PATIENTS
+    )
+
+
 DRUGS = (
-    _drug(
-        "midazolam 5 mg IV bolus",
-        (
-            Expectation(
-                "lowest MAP / rest",
-                "1",
-                _peak_ratio("mean_arterial_pressure", 600, True),
-                "Reves JG et al. Anesthesiology 1985;62:310 (midazolam induction lowers "
-                "arterial pressure by about 15-25 %)",
-                0.75,
-                0.85,
-            ),
-            Expectation(
-                "lowest minute ventilation / rest",
-                "1",
-                _peak_ratio("minute_ventilation", 600, True),
-                "Reves 1985 (respiratory depression)",
-                None,
-                0.9,
-            ),
-        ),
-        "drug-midazolam",
-        "Midazolam 5 mg IV",
-    ),
-    _drug(
-        "epinephrine 10 mcg IV bolus",
-        (
-            Expectation(
-                "peak HR / rest, 2 min",
-                "1",
-                _peak_ratio("heart_rate", 120),
-                "Clutter WE et al. J Clin Invest 1980;66:94; small IV epinephrine doses "
-                "raise heart rate and systolic pressure by about 25-50 %",
-                1.25,
-                1.5,
-            ),
-            Expectation(
-                "peak systolic / rest, 2 min",
-                "1",
-                _peak_ratio("systolic_bp", 120),
-                "Clutter WE et al. J Clin Invest 1980;66:94 (as for heart rate)",
-                1.25,
-                1.5,
-            ),
-        ),
-        "drug-epinephrine",
-        "Epinephrine 10 micrograms IV",
-    ),
-    _drug(
-        "norepinephrine 0.2 mcg/kg/min IV infusion",
-        (
-            Expectation(
-                "systolic / rest at 5-10 min",
-                "1",
-                ratio("systolic_bp", START_S + 300, START_S + 600),
-                "Ensinger H et al. Crit Care Med 1992;20:1250 (norepinephrine infusion "
-                "raises systolic pressure by about 30-40 %)",
-                1.3,
-                1.4,
-            ),
-        ),
-        "drug-norepinephrine",
-        "Norepinephrine 0.2 micrograms/kg/min",
-    ),
-)
+    *_drug_scenarios("midazolam", "midazolam 0.15 mg/kg IV bolus", "Midazolam 0.15 mg/kg IV", 10, (
+        Expectation("systolic / rest at 3-5 min", "1", ratio("systolic_bp", START_S + 180,
+                    START_S + 300), FORSTER_BABER, 0.89, 0.95),
+        Expectation("HR / rest at 3-5 min", "1", ratio("heart_rate", START_S + 180,
+                    START_S + 300), FORSTER_BABER, 1.09, 1.17),
+        Expectation("lowest minute ventilation / rest", "1", _lowest_ratio("minute_ventilation"),
+                    "Baber 1982 (apnoea in 14 of 57 patients, respiratory rate falls)",
+                    None, 0.9),
+    )),
+    *_drug_scenarios("epinephrine", "epinephrine 10 mcg IV bolus", "Epinephrine 10 mcg IV", 5, (
+        Expectation("peak HR rise, 2 min", "/min", _peak_rise("heart_rate", 120), GUINARD,
+                    31.0, 38.0),
+        Expectation("peak systolic rise, 2 min", "mmHg", _peak_rise("systolic_bp", 120),
+                    GUINARD, 17.0, 26.0),
+    )),
+    *_drug_scenarios("norepinephrine", "norepinephrine 0.2 mcg/kg/min IV infusion",
+                     "Norepinephrine 0.2 mcg/kg/min", 15, (
+        Expectation("systolic / rest at 5-10 min", "1", ratio("systolic_bp", START_S + 300,
+                    START_S + 600), ENSINGER + ": systolic pressure rises about 30-40 %",
+                    1.3, 1.4),
+        Expectation("plasma level at 14-15 min", "ng/mL",
+                    _after_order("norepinephrine_plasma_concentration_ng_per_mL", 840, 900),
+                    ENSINGER + ": 0.199 to 7.475 ng/mL", None, None, 7.475 - 0.199),
+    )),
+    *_drug_scenarios("succinylcholine", "succinylcholine 1 mg/kg IV bolus",
+                     "Succinylcholine 1 mg/kg IV", 15, (
+        Expectation("minutes to 90 % twitch height", "min", _minutes_to_twitch_recovery,
+                    KOPMAN, 8.1, 10.5),
+        Expectation("lowest TOF ratio during the block", "1", _lowest_ratio_during_block,
+                    "Lee C. Br J Anaesth 1975;47:841 (phase I block: no train-of-four fade)",
+                    None, None, 1.0),
+    )),
+    *_drug_scenarios("morphine", "morphine 0.2 mg/kg IV bolus", "Morphine 0.2 mg/kg IV", 16, (
+        Expectation("HR / rest at 14-15 min", "1", ratio("heart_rate", START_S + 840,
+                    START_S + 900), MORPHINE_HR, 0.9, 1.05),
+    )),
+)  # fmt: skip
 
 SCENARIOS: tuple[Scenario, ...] = (
     CLASS_II,
