@@ -77,8 +77,8 @@ class Patient(BaseModel):
     weight_kg: float
     overrides: dict[str, float] = {}
     conditions: dict[str, float] = {}
-    variation: IndividualVariation = IndividualVariation()
     source: str | None = None
+    variation: IndividualVariation = IndividualVariation()
 
     def __init__(self, **data: Any) -> None:
         try:
