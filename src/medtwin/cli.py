@@ -137,17 +137,24 @@ def validate(
     scenarios: Annotated[
         bool, typer.Option("--scenarios", help="Run the scenario validations instead.")
     ] = False,
+    population: Annotated[
+        int | None, typer.Option(help="Grade a generated cohort of N patients (seed: --seed).")
+    ] = None,
     seed: SeedOption = 0,
 ) -> None:
     """Grade the resting twin against the published targets; exit 1 if any is not good.
 
     With --scenarios, run the scenario validations (haemorrhage classes, apnoea,
-    arrest, drugs) and exit 1 if any expectation is graded poor."""
+    arrest, drugs) and exit 1 if any expectation is graded poor. With --population N,
+    grade a seeded cohort against population surveys; exit 1 if any row is poor."""
     from medtwin.resting import validate_at_rest
     from medtwin.validation import write_report_html
 
     if scenarios:
         _validate_scenarios(report, seed)
+        return
+    if population is not None:
+        _validate_population(population, seed)
         return
     names = patient or ["standard-male", "standard-female"]
     if report and len(names) > 1:
@@ -165,6 +172,26 @@ def validate(
             write_report_html(result, report, twin.patient)
             console.print(f"wrote {report}")
     if not all_good:
+        raise typer.Exit(code=1)
+
+
+def _validate_population(n: int, seed: int) -> None:
+    from medtwin.population_validation import row_cells, validate_population
+
+    try:
+        result = validate_population(n, seed)
+    except (PatientError, ValueError) as error:
+        raise fail(str(error)) from None
+    verdict = "matches" if result.matches else "does not match"
+    table = Table(title=f"{n} patients, seed {seed}: {verdict}", title_justify="left")
+    for name in ("statistic", "sex", "ages", "n", "cohort", "reference", "grade"):
+        table.add_column(name, no_wrap=True, justify="right" if name in ("n", "cohort") else "left")
+    colour = {"good": "green", "fair": "yellow", "poor": "red", "n/a": "dim"}
+    for row in result.rows:
+        *cells, grade = row_cells(row)
+        table.add_row(*cells, f"[{colour[grade]}]{grade}[/]")
+    console.print(table)
+    if not result.matches:
         raise typer.Exit(code=1)
 
 

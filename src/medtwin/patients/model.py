@@ -9,6 +9,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from medtwin.patients.variation import VARIATION_LIMITS, IndividualVariation
 from medtwin.problems import problem_line
 
 Sex = Literal["male", "female"]
@@ -43,13 +44,18 @@ def _allowed_text(field: str) -> str | None:
         return _range_text(field)
     if field == "sex":
         return ", ".join(get_args(Sex))
+    if field.removeprefix("variation.") in VARIATION_LIMITS:
+        low, high, unit = VARIATION_LIMITS[field.removeprefix("variation.")]
+        return f"{low:g} to {high:g} {unit}".rstrip()
     return None
 
 
 def _describe(error: Any) -> str:
     """One line for one pydantic error: field, value given, what is allowed."""
     field = ".".join(str(part) for part in error["loc"])
-    return problem_line(error, Patient.model_fields, _allowed_text(field), noun="key")
+    nested = error["loc"][:1] == ("variation",)
+    known = IndividualVariation.model_fields if nested else Patient.model_fields
+    return problem_line(error, known, _allowed_text(field), noun="key")
 
 
 class Patient(BaseModel):
@@ -58,7 +64,8 @@ class Patient(BaseModel):
     `overrides` maps physiology parameter names to values; the engine checks the names,
     this model only that the values are finite numbers. `conditions` maps chronic
     conditions (`medtwin.patients.conditions`) to severities in (0, 1]. `source` cites
-    where a named patient's figures come from.
+    where a named patient's figures come from. `variation` holds the patient's own
+    departures from the reference values (`medtwin.patients.variation`); by default none.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -71,6 +78,7 @@ class Patient(BaseModel):
     overrides: dict[str, float] = {}
     conditions: dict[str, float] = {}
     source: str | None = None
+    variation: IndividualVariation = IndividualVariation()
 
     def __init__(self, **data: Any) -> None:
         try:

@@ -15,7 +15,11 @@ stream, so the same arguments always give the same list:
 - BMI: log-normal with mean 27 and standard deviation 5 kg/m² (a right-skewed adult
   BMI, a modelling choice rather than a fitted survey distribution), redrawn into
   `bmi_range`;
-- weight = BMI · height².
+- weight = BMI · height²;
+- each patient's individual factors (resting core temperature, lactate, urine output,
+  baroreflex gain) with the published spreads between individuals
+  (`medtwin.patients.variation`), drawn after the demographics so a seed gives the same
+  sexes, ages and sizes as before the factors existed.
 """
 
 import math
@@ -25,6 +29,7 @@ from collections.abc import Callable
 import numpy as np
 
 from medtwin.patients.model import ALLOWED_RANGES, Patient, PatientError
+from medtwin.patients.variation import draw_variations
 
 HEIGHT_MEAN_SD_CM = {"male": (175.7, 7.5), "female": (161.8, 7.1)}
 HEIGHT_LIMITS_CM = (145.0, 205.0)
@@ -76,6 +81,7 @@ def generate_population(
         "bmi_range",
     )
     weight_kg = bmi * (height_cm / 100) ** 2
+    variations = draw_variations(rng, n)
     return [
         Patient(
             name=f"generated-{i + 1:04d}",
@@ -83,6 +89,7 @@ def generate_population(
             age_years=float(age_years[i]),
             height_cm=float(height_cm[i]),
             weight_kg=float(weight_kg[i]),
+            variation=variations[i],
         )
         for i in range(n)
     ]

@@ -30,6 +30,10 @@ Rules, each with its source:
   chemoreflex would.
 - Heat: capacity = specific heat x body mass; the loss conductance balances resting
   heat production at the set core temperature.
+- Age and sex: blood pressure, arterial PO2 and baroreflex gain follow the published
+  age and sex curves, counted from the standard patients' age (`patients.ageing`); the
+  patient's individual factors (`patients.variation`) move core temperature, lactate,
+  urine output and baroreflex gain.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ import numpy as np
 from medtwin.patients import (
     Patient,
     PatientError,
+    ageing,
     blood_volume_mL,
     body_surface_area_m2,
     functional_residual_capacity_L,
@@ -50,6 +55,7 @@ from medtwin.patients import (
     resting_energy_kcal_per_day,
 )
 from medtwin.patients.conditions import condition_kind
+from medtwin.patients.variation import apply_variation
 from medtwin.physiology.bloodgas import o2_content
 from medtwin.physiology.initial import INITIAL_CVP_MMHG
 from medtwin.physiology.inputs import EngineInputs
@@ -109,11 +115,15 @@ def derive_parameters(patient: Patient) -> np.ndarray:
     for kind, severity in conditions:
         kind.on_constants(v, severity)
     _scale_circulation(v, patient)
+    ageing.age_circulation(v, patient, DESIGN_ARTERIOLAR_PRESSURE - _design_back_pressures(v))
     _set_reflex_reference(v)
+    ageing.age_baroreflex(v, patient)
+    apply_variation(v, patient.variation)
     _set_heart_rate_limit(v, patient)
     _set_metabolism(v, patient)
     _set_lungs(v, patient)
     _set_fluids(v, patient)
+    ageing.age_gas_exchange(v, patient, _resting_cardiac_output_mL_per_s(v))
     EngineInputs(v).clear()
     for kind, severity in conditions:
         kind.on_patient(v, severity)
@@ -173,7 +183,7 @@ def _scale_circulation(v: np.ndarray, patient: Patient) -> None:
     for name in ("R_SA", "R_MITRAL", "R_TRICUSPID", "R_VC", "R_PA", "R_PC", "R_PV"):
         v[P[name]] /= heart
 
-    cardiac_output = CARDIAC_INDEX_L_PER_MIN_M2 * v[P.BSA] * 1000.0 / 60.0  # mL/s
+    cardiac_output = _resting_cardiac_output_mL_per_s(v)
     extrasplanchnic = [b for b in BEDS if b != "splanchnic"]
     ext_flow = sum(BED_FLOW_FRACTION[b] for b in extrasplanchnic)
     thoracic = v[P.THORACIC_VEIN_SHARE]
@@ -202,6 +212,10 @@ def _scale_circulation(v: np.ndarray, patient: Patient) -> None:
             gain = v[P.G_R_SPLANCHNIC_POOL] if bed == "kidney" else v[P.G_R_EXTRASPLANCHNIC_POOL]
             v[P.G_R_BRAIN + j] = gain if sympathetic else 0.0
         v[P.E_V_BRAIN + j] = 1.0 / compliance
+
+
+def _resting_cardiac_output_mL_per_s(v: np.ndarray) -> float:
+    return CARDIAC_INDEX_L_PER_MIN_M2 * v[P.BSA] * 1000.0 / 60.0
 
 
 def _set_heart_rate_limit(v: np.ndarray, patient: Patient) -> None:
