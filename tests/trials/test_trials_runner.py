@@ -6,8 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from medtwin.cli import app
-from medtwin.trials import parse_trial, run_trial, summarise
-from medtwin.trials.summary import differences
+from medtwin.trials import differences, parse_trial, run_trial, summarise
 
 GLUCOSE = {
     "name": "small", "twin": "glucose", "seed": 3, "cohort": {"generated": 12, "group": "adult"},
