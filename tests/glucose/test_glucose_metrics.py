@@ -14,6 +14,15 @@ def test_kovatchev_1997_scale_is_symmetric_over_20_to_600_mg_per_dL():
     assert 10 * risk_function(np.array(600.0)) ** 2 == pytest.approx(100, rel=0.01)
 
 
+def test_risk_is_read_on_the_meter_range_20_to_600_mg_per_dL():
+    # Kovatchev 1997 defines the scale on 20–600 mg/dL, where risk reaches 100: glucose
+    # below (above) it counts as 20 (600), so no minute weighs more than 100.
+    deep = glucose_metrics(np.array([5.0, 112.5]))
+    assert deep["lbgi"][0] == pytest.approx(glucose_metrics(np.array([20.0, 112.5]))["lbgi"][0])
+    assert deep["lbgi"][0] == pytest.approx(50, rel=0.01)
+    assert glucose_metrics(np.array([900.0]))["hbgi"][0] == pytest.approx(100, rel=0.01)
+
+
 def test_lbgi_and_hbgi_count_only_their_side():
     low = glucose_metrics(np.full(10, 60.0))
     high = glucose_metrics(np.full(10, 250.0))

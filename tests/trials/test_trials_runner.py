@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from medtwin.cli import app
-from medtwin.trials import parse_trial, run_trial, summarise
+from medtwin.trials import differences, parse_trial, run_trial, summarise
 
 GLUCOSE = {
     "name": "small", "twin": "glucose", "seed": 3, "cohort": {"generated": 12, "group": "adult"},
@@ -52,20 +52,52 @@ def test_summary_mean_and_t_interval():
     assert row["ci_high"] - row["mean"] == pytest.approx(3.182446 * 1.290994 / 2, rel=1e-5)
 
 
+def test_a_patient_an_order_is_refused_for_is_excluded_from_every_arm():
+    # Seed 13 draws a woman with BMI 37.1 kg/m² first: propofol's dose model uses the
+    # James lean body mass, which peaks at BMI ≈ 36 kg/m² in women (James WPT. Research
+    # on obesity. HMSO 1976) and is refused there. She is excluded, not a crash.
+    trial = parse_trial(CARDIO | {"seed": 13, "cohort": {"generated": 2}, "duration_min": 1})
+    results = run_trial(trial, cluster="serial")
+    first = results[results["key"] == 0]
+    assert len(first) == 2 and first["min_map_mmHg"].isna().all()
+    assert first["excluded"].str.contains("propofol 2 mg/kg IV bolus: bmi = 37.1").all()
+    assert (results.loc[results["key"] == 1, "excluded"] == "").all()
+    assert summarise(results, ["min_map_mmHg"])["n"].tolist() == [1, 1]
+
+
+def test_paired_differences_and_their_t_interval():
+    # Altman 1991 (section 9.6): the paired interval is the one-sample interval of the
+    # within-patient differences, here 1, 2, 3 (key 3 has no value in arm a): mean 2,
+    # s = 1, t(0.975, 2) = 4.303.
+    results = pd.DataFrame({"arm": ["a"] * 4 + ["b"] * 4, "key": [0, 1, 2, 3] * 2,
+                            "x": [10.0, 20.0, 30.0, np.nan, 11.0, 22.0, 33.0, 7.0]})  # fmt: skip
+    row = differences(results, ["x"], "a").iloc[0]
+    assert (row["arm"], row["reference"], row["n"], row["mean"]) == ("b", "a", 3, 2.0)
+    assert row["ci_high"] - row["mean"] == pytest.approx(4.302653 * 1.0 / np.sqrt(3), rel=1e-5)
+    assert differences(results, ["x"], "b").iloc[0]["mean"] == -2.0
+
+
 def test_trial_run_cli_writes_parquet_and_summary(tmp_path):
     import yaml
 
     path = tmp_path / "small.yaml"
     path.write_text(yaml.safe_dump(GLUCOSE), encoding="utf-8")
-    out, summary = tmp_path / "r.parquet", tmp_path / "s.csv"
+    out, summary, paired = tmp_path / "r.parquet", tmp_path / "s.csv", tmp_path / "d.csv"
     result = CliRunner().invoke(app, ["trial", "run", str(path), "--cluster", "serial",
                                       "--cohort-size", "4", "--out", str(out),
-                                      "--summary", str(summary)])  # fmt: skip
+                                      "--summary", str(summary), "--differences",
+                                      str(paired)])  # fmt: skip
     assert result.exit_code == 0, result.output
     frame = pd.read_parquet(out)
     assert len(frame) == 8 and set(frame["arm"]) == {"basal", "bb"}
     table = pd.read_csv(summary)
     assert np.all(table["ci_low"] <= table["mean"]) and "95 % CI" in result.output
+    change = pd.read_csv(paired).set_index("outcome")
+    assert "bb − basal" in result.output and set(change["arm"]) == {"bb"}
+    tir = frame.pivot(index="key", columns="arm", values="time_in_range_70_180_percent")
+    assert change.loc["time_in_range_70_180_percent", "mean"] == pytest.approx(
+        (tir["bb"] - tir["basal"]).mean(), rel=1e-5
+    )
 
 
 def test_trial_cli_errors_are_one_line(tmp_path):

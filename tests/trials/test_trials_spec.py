@@ -37,6 +37,7 @@ def test_bundled_trials_load():
             {"arms": [{"name": "a", "controller": "basal"}, {"name": "a", "controller": "pid"}]},
             "must be different",
         ),
+        ({"reference_arm": "b"}, "reference_arm = 'b': not an arm; allowed: a"),
     ],
 )
 def test_refusals_name_field_value_and_allowed(change, words):

@@ -102,7 +102,7 @@ def _metrics_table(metrics: pd.DataFrame, title: str) -> Table:
         table.add_column(header, justify="right")
     rows = [row for _, row in metrics.iterrows()]
     if len(rows) > 1:
-        mean = metrics.mean(numeric_only=True)
+        mean = metrics.mean(numeric_only=True).astype(object)
         mean["patient"] = f"mean of {len(rows)}"
         rows.append(mean)
     for row in rows:

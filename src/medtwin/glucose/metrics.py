@@ -9,7 +9,11 @@
   Gonder-Frederick LA, Clarke W. Symmetrization of the blood glucose measurement scale
   and its applications. Diabetes Care 1997;20:1655–1658, with
   f(BG) = 1.509·[(ln BG)^1.084 − 5.381] (BG in mg/dL), risk = 10·f², and LBGI (HBGI) the
-  mean of the risk over readings with f < 0 (f > 0), counting 0 for the others.
+  mean of the risk over readings with f < 0 (f > 0), counting 0 for the others. The
+  scale is defined on the meter range 20–600 mg/dL (risk 100 at both ends), so glucose
+  outside it is read as 20 or 600 mg/dL, as a meter reports it; otherwise a simulated
+  glucose falling towards 0 (the model has no counter-regulation) would give one minute
+  a risk of hundreds and swamp a day's index.
 - GMI, the glucose management indicator (estimated HbA1c, %) = 3.31 + 0.02392 × mean
   glucose in mg/dL: Bergenstal RM, Beck RW, Close KL, et al. Diabetes Care
   2018;41:2275–2280.
@@ -23,6 +27,7 @@ import numpy as np
 RISK_SCALE = 1.509
 RISK_EXPONENT = 1.084
 RISK_SHIFT = 5.381
+RISK_DOMAIN_mg_per_dL = (20.0, 600.0)
 GMI_INTERCEPT_PERCENT = 3.31
 GMI_SLOPE_PERCENT_PER_mg_dL = 0.02392
 METRIC_NAMES = (
@@ -41,7 +46,7 @@ def risk_function(glucose_mg_per_dL: np.ndarray) -> np.ndarray:
 def glucose_metrics(glucose_mg_per_dL: np.ndarray) -> dict[str, np.ndarray]:
     """The glycaemic measures of each row (patient) of a per-minute glucose array."""
     glucose = np.atleast_2d(glucose_mg_per_dL)
-    f = risk_function(np.maximum(glucose, 1.0))
+    f = risk_function(np.clip(glucose, *RISK_DOMAIN_mg_per_dL))
     risk = 10.0 * f**2
     mean = glucose.mean(axis=1)
 

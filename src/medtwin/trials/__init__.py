@@ -2,7 +2,8 @@
 
 `load_trial(path)` validates TRIAL.yaml, `run_trial(trial, cluster=...)` runs every arm
 over the cohort through `medtwin.scale.run_jobs` (Dask), `summarise` gives the mean and
-95 % confidence interval of every outcome per arm. Glucose twins (`medtwin.glucose`)
+95 % confidence interval of every outcome per arm, `differences` each arm's paired
+difference from the reference arm. Glucose twins (`medtwin.glucose`)
 and cardiopulmonary twins (`medtwin.Twin`) are both supported.
 """
 
@@ -13,9 +14,10 @@ _HOME = {
     "TrialError": "medtwin.trials.spec",
     "load_trial": "medtwin.trials.spec",
     "parse_trial": "medtwin.trials.spec",
+    "differences": "medtwin.trials.summary",
     "summarise": "medtwin.trials.summary",
 }
 
-__all__ = ["TrialError", "load_trial", "parse_trial", "run_trial", "summarise"]
+__all__ = ["TrialError", "differences", "load_trial", "parse_trial", "run_trial", "summarise"]
 
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _HOME)

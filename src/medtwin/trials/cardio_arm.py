@@ -8,6 +8,12 @@ most `max_doses` times. MAP < 65 mmHg is the usual intraoperative hypotension th
 (Walsh M, Devereaux PJ, Garg AX, et al. Relationship between intraoperative mean
 arterial pressure and clinical outcomes after noncardiac surgery. Anesthesiology
 2013;119:507–515).
+
+A patient for whom any order of the trial is refused (say a dose model whose covariate
+formula does not hold for their build, such as the James lean body mass above a BMI of
+about 36 kg/m² in women) is excluded from every arm, as a trial's exclusion criteria
+would: the row keeps its key with the reason in `excluded` and no outcomes, so the arms
+stay paired on the same patients.
 """
 
 from __future__ import annotations
@@ -37,6 +43,11 @@ def run_cardio_job(job: tuple[CardioTrial, int, list[int]]) -> pd.DataFrame:
     rows = []
     for key in keys:
         twin = Twin(population[key], seed=cohort_seed(trial, key), waveform_seconds=0.0)
+        row = {"arm": arm.name, "key": key, "patient": twin.patient.name}
+        reason = exclusion_reason(twin, trial)
+        if reason:
+            rows.append(row | {"excluded": reason} | dict.fromkeys(trial.outcomes, np.nan))
+            continue
         for order in trial.at_start:
             twin.apply(order, source="trial protocol")
         doses = _run_with_rescue(twin, trial, arm.vasopressor)
@@ -53,9 +64,21 @@ def run_cardio_job(job: tuple[CardioTrial, int, list[int]]) -> pd.DataFrame:
             "vasopressor_doses": float(len(doses)),
             "first_dose_min": doses[0] if doses else np.nan,
         }
-        rows.append({"arm": arm.name, "key": key, "patient": twin.patient.name,
-                     **{name: outcomes[name] for name in trial.outcomes}})  # fmt: skip
+        rows.append(row | {"excluded": ""} | {name: outcomes[name] for name in trial.outcomes})
     return pd.DataFrame(rows)
+
+
+def exclusion_reason(twin: Twin, trial: CardioTrial) -> str:
+    """Why `twin` cannot take the trial's orders ("" if it can): every order of the
+    protocol and of every arm is tried, in turn, on a copy of the twin at the start."""
+    trying = twin.fork()
+    orders = [*trial.at_start, *(arm.vasopressor for arm in trial.arms if arm.vasopressor)]
+    for order in orders:
+        try:
+            trying.apply(order, source="trial eligibility")
+        except ValueError as refused:
+            return f"{order}: {str(refused).splitlines()[0]}"
+    return ""
 
 
 def _run_with_rescue(twin: Twin, trial: CardioTrial, order: str | None) -> list[float]:

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from medtwin.scale import ClusterError
 from medtwin.terminal import fail
 from medtwin.trials.spec import TrialError, load_trial
-from medtwin.trials.summary import summarise, summary_table
+from medtwin.trials.summary import differences, summarise, summary_table
 
 trial_app = typer.Typer(help="In-silico trials of cohorts on Dask.", no_args_is_help=True)
 console = Console()
@@ -49,6 +49,12 @@ def run_command(
         typer.Option(help="Results (Parquet), one row a patient and arm; default NAME.parquet."),
     ] = None,
     summary_out: Annotated[Path | None, typer.Option("--summary", help="Summary CSV.")] = None,
+    differences_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--differences", help="CSV of each arm's paired difference from the reference arm."
+        ),
+    ] = None,
 ) -> None:
     """Run every arm of a trial over its cohort and summarise the outcomes per arm."""
     from medtwin.trials.runner import resize, run_trial  # loads the engine: only when run
@@ -61,7 +67,8 @@ def run_command(
     except TrialError as error:
         raise fail(str(error)) from None
     out = out or Path(f"{trial.name}.parquet")
-    for option, target in (("--out", out), ("--summary", summary_out)):
+    targets = (("--out", out), ("--summary", summary_out), ("--differences", differences_out))
+    for option, target in targets:
         if target is not None and not target.parent.resolve().is_dir():
             raise fail(f"{option} {target}: folder {target.parent} does not exist")
     with Progress(TextColumn(f"[bold]{trial.name}"), BarColumn(), MofNCompleteColumn(),
@@ -81,8 +88,25 @@ def run_command(
     size = trial.cohort.size()
     console.print(summary_table(summary, f"{trial.name}: {size} patients × "
                                          f"{len(trial.arms)} arms"))  # fmt: skip
+    _print_exclusions(results, size)
+    reference = trial.reference()
+    paired = differences(results, trial.outcomes, reference)
+    if len(paired):
+        shown = paired.assign(arm=paired["arm"] + f" − {reference}")
+        console.print(summary_table(shown, f"paired differences from {reference} "
+                                           "(same patients)"))  # fmt: skip
     written = [str(out)]
-    if summary_out:
-        summary.to_csv(summary_out, index=False, float_format="%.6g")
-        written.append(str(summary_out))
+    for target, frame in ((summary_out, summary), (differences_out, paired)):
+        if target:
+            frame.to_csv(target, index=False, float_format="%.6g")
+            written.append(str(target))
     console.print(f"wrote {', '.join(written)}")
+
+
+def _print_exclusions(results, size: int) -> None:
+    """One line per reason for which patients were excluded (cardiopulmonary trials)."""
+    if "excluded" not in results:
+        return
+    excluded = results[results["excluded"] != ""].drop_duplicates("key")
+    for reason, count in excluded["excluded"].value_counts(sort=False).items():
+        console.print(f"excluded {count} of {size} patients: {reason}")

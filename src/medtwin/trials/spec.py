@@ -13,6 +13,7 @@ arms:
 meals: random                    # or "7:00 45g, 12:00 70g, 18:00 80g"
 days: 1
 outcomes: [time_in_range_70_180_percent, lbgi]
+reference_arm: basal-bolus       # compared with the others (default: the first arm)
 ```
 
 ```yaml
@@ -69,6 +70,17 @@ def _one_of(value: str, allowed, what: str) -> str:
     return value
 
 
+class _Trial(_Strict):
+    name: str
+    seed: int = 0
+    reference_arm: str | None = None
+    """The arm the others are compared with (paired differences); default the first."""
+
+    def reference(self) -> str:
+        """The name of the reference arm."""
+        return self.reference_arm or self.arms[0].name
+
+
 class GlucoseCohort(_Strict):
     patients: Literal["all"] | list[str] | None = None
     generated: Annotated[int, Field(ge=1, le=MAX_COHORT)] | None = None
@@ -113,10 +125,8 @@ class GlucoseArm(_Strict):
         return _one_of(value, PUMPS, "pump")
 
 
-class GlucoseTrial(_Strict):
-    name: str
+class GlucoseTrial(_Trial):
     twin: Literal["glucose"]
-    seed: int = 0
     cohort: GlucoseCohort = GlucoseCohort()
     arms: Annotated[list[GlucoseArm], Field(min_length=1)]
     meals: str = "random"
@@ -163,10 +173,8 @@ class CardioArm(_Strict):
     """An order given by the rescue rule; None: a control arm without rescue."""
 
 
-class CardioTrial(_Strict):
-    name: str
+class CardioTrial(_Trial):
     twin: Literal["cardiopulmonary"]
-    seed: int = 0
     cohort: CardioCohort = CardioCohort()
     duration_min: Annotated[float, Field(gt=0, le=24 * 60)] = 30.0
     at_start: list[str] = []
@@ -195,6 +203,9 @@ def parse_trial(data: object, source: str = "trial") -> Trial:
     names = [arm.name for arm in trial.arms]
     if len(set(names)) != len(names):
         raise TrialError(f"{source}: arms: names {names} must be different")
+    if trial.reference_arm is not None and trial.reference_arm not in names:
+        raise TrialError(f"{source}: reference_arm = {trial.reference_arm!r}: not an arm; "
+                         f"allowed: {', '.join(names)}")  # fmt: skip
     return trial
 
 

@@ -1,9 +1,11 @@
-"""Per-arm summaries of a trial: mean and 95 % confidence interval of every outcome.
+"""Per-arm summaries of a trial, and each arm's paired difference from the reference arm.
 
-The interval is the t interval of the mean, mean ± t(0.975, n−1)·s/√n (Student's t; any
-statistics text, e.g. Altman DG. Practical Statistics for Medical Research, 1991,
-ch. 8). Patients without a value (e.g. no vasopressor dose, so no first-dose time) are
-left out of that outcome's n.
+Both give the mean and its 95 % confidence interval, the t interval
+mean ± t(0.975, n−1)·s/√n (Student's t; Altman DG. Practical Statistics for Medical
+Research, Chapman & Hall 1991, sections 8.5 and 9.6: for paired data, the interval of
+the mean of the within-patient differences). Every arm runs on the same patients, so
+the differences are paired by patient key. Patients without a value (excluded, or no
+vasopressor dose and so no first-dose time) are left out of that outcome's n.
 """
 
 from __future__ import annotations
@@ -16,18 +18,41 @@ from scipy import stats
 CONFIDENCE = 0.95
 
 
+def mean_interval(values: np.ndarray) -> dict[str, float]:
+    """n, mean, sd, ci_low and ci_high of `values` (NaN where n is too small)."""
+    n = values.size
+    mean = values.mean() if n else np.nan
+    sd = values.std(ddof=1) if n > 1 else np.nan
+    half = stats.t.ppf((1 + CONFIDENCE) / 2, n - 1) * sd / np.sqrt(n) if n > 1 else np.nan
+    return {"n": n, "mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half}
+
+
 def summarise(results: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
     """One row per arm and outcome: n, mean, sd, ci_low, ci_high (arms in trial order)."""
     rows = []
     for arm, group in results.groupby("arm", sort=False):
         for outcome in outcomes:
             values = group[outcome].dropna().to_numpy(float)
-            n = values.size
-            mean = values.mean() if n else np.nan
-            sd = values.std(ddof=1) if n > 1 else np.nan
-            half = stats.t.ppf((1 + CONFIDENCE) / 2, n - 1) * sd / np.sqrt(n) if n > 1 else np.nan
-            rows.append({"arm": arm, "outcome": outcome, "n": n, "mean": mean, "sd": sd,
-                         "ci_low": mean - half, "ci_high": mean + half})  # fmt: skip
+            rows.append({"arm": arm, "outcome": outcome, **mean_interval(values)})
+    return pd.DataFrame(rows)
+
+
+def differences(results: pd.DataFrame, outcomes: list[str], reference: str) -> pd.DataFrame:
+    """One row per other arm and outcome: the mean of (arm − reference) over the patients
+    with both values, with its paired t interval (columns as `summarise`, plus
+    `reference`)."""
+    if reference not in set(results["arm"]):
+        raise ValueError(f"reference arm {reference!r} is not in the results")
+    base = results[results["arm"] == reference].set_index("key")
+    rows = []
+    for arm, group in results.groupby("arm", sort=False):
+        if arm == reference:
+            continue
+        paired = group.set_index("key")
+        for outcome in outcomes:
+            change = (paired[outcome] - base[outcome].reindex(paired.index)).dropna()
+            rows.append({"arm": arm, "reference": reference, "outcome": outcome,
+                         **mean_interval(change.to_numpy(float))})  # fmt: skip
     return pd.DataFrame(rows)
 
 
