@@ -7,7 +7,8 @@ Run by hand:
 
 Figures:
 1. one twin, full model, one simulated hour after compilation: best wall time of
-   several runs and the real-time multiple, without and with waveform recording;
+   several runs and the real-time multiple, without and with waveform recording, with
+   drugs running, on a ventilator and in CPR;
 2. batch throughput in simulated patient-seconds per wall-second for 1 to 1000
    twins, on one thread and on two, with the per-core figure and the speed-up;
 3. start-up: a fresh process with an empty cache (import, compile, settle), also
@@ -122,6 +123,12 @@ THREE_DRUGS = (
     "norepinephrine 0.05 mcg/kg/min IV infusion",
 )
 """A typical total intravenous anaesthetic with a vasopressor: the issue's speed case."""
+VENTILATED = ("rocuronium 1.2 mg/kg IV bolus", "intubate",
+              "ventilator VC rate 14 VT 450 mL PEEP 5 FiO2 0.5")  # fmt: skip
+"""Paralysed on a ventilator: the Rescue issue's first speed case."""
+IN_CPR = ("rhythm ventricular fibrillation", "start CPR rate 110 depth 5.5 cm",
+          "bag-valve-mask rate 10 volume 500 mL FiO2 1")  # fmt: skip
+"""Fibrillation under CPR with bag ventilation: its second."""
 
 
 def single_twin_table(settings: Settings) -> Table:
@@ -135,6 +142,8 @@ def single_twin_table(settings: Settings) -> Table:
         ("at rest, waveforms off", 0.0, ()),
         (f"at rest, waveforms kept {seconds:g} s", seconds, ()),
         ("three drugs running, waveforms off", 0.0, THREE_DRUGS),
+        ("on a ventilator, waveforms off", 0.0, VENTILATED),
+        ("in CPR with a bag, waveforms off", 0.0, IN_CPR),
     )
     plain = None
     for label, waveform_seconds, orders in runs:

@@ -22,7 +22,7 @@ import pytest
 from medtwin import Twin
 from medtwin.patients import load_patient
 from medtwin.physiology.batch import STEP_S, Batch
-from medtwin.physiology.layout import M
+from medtwin.physiology.layout import DEVICE_SIGNALS, M
 from medtwin.physiology.parameters import P
 from medtwin.physiology.scaling import parameters_for
 from medtwin.physiology.steady_state import resting_states
@@ -46,7 +46,8 @@ def fast_bleed():
 
 def test_no_insult_makes_a_signal_non_finite(fast_bleed):
     _, twin, _ = fast_bleed
-    history = twin.history().drop(columns=["spo2"]).select_dtypes(float)
+    missing = ["spo2", *DEVICE_SIGNALS]  # no pulse; no ventilator connected
+    history = twin.history().drop(columns=missing).select_dtypes(float)
     assert np.isfinite(history.to_numpy()).all()
     assert np.isfinite(twin.snapshot().state).all()
 

@@ -19,6 +19,16 @@ MEDTWIN_ADDITIONS = [
     "drug_plasma_concentration",
     "drug_effect_site_concentration",
     "rhythm",
+    "fio2",
+    "airway_pressure",
+    "peak_inspiratory_pressure",
+    "plateau_pressure",
+    "total_peep",
+    "exhaled_tidal_volume",
+    "exhaled_minute_volume",
+    "peak_expiratory_flow",
+    "dynamic_compliance",
+    "static_compliance",
 ]
 
 

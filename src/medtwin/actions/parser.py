@@ -27,8 +27,8 @@ def parse_order(text: str) -> ActionBase:
     key = name_key(text).rstrip(".")
     is_stop = key.startswith("stop ")
     for kind in kinds_by_parse_priority():
-        if kind.forms[0].startswith("stop ") != is_stop:
-            continue  # 'stop ...' orders are read by the kinds whose orders read so
+        if not any(form.startswith("stop ") == is_stop for form in kind.forms):
+            continue  # 'stop ...' orders are read by the kinds with a form that reads so
         action = kind.parse(key, text)
         if action is not None:
             return action

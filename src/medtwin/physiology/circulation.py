@@ -155,21 +155,26 @@ def bed_flow(p, bed, p_arteriolar, p_venous, resistance):
 
 
 @jit_forceinline
-def circulation_rhs(y, p, act, phi, phi_atria, ppl_mmHg, dydt, q):
+def circulation_rhs(y, p, act, phi, phi_atria, ppl_mmHg, squeeze_mmHg, dydt, q):
     """Derivatives of the circulatory part of the fast state, and the link flows.
 
     `y` is the fast state (see `layout.S`), `p` the patient's parameters, `act` the
     effector values of the reflexes, `phi` and `phi_atria` the ventricular and atrial
-    activations, `ppl_mmHg` the pleural pressure. Flows `q` are in mL/s, pressures in
+    activations, `ppl_mmHg` the pleural pressure (a chest compression's push included),
+    `squeeze_mmHg` what a compression presses on the ventricles directly. The veins
+    entering the chest have valves that stop blood being pushed back out of it
+    (Rudikoff MT et al. Circulation 1980;61:345). Flows `q` are in mL/s, pressures in
     mmHg.
     """
     p_la = (p.E_LA + phi_atria * p.E_LA_ACTIVE) * (y.V_LA - p.VU_LA)
     pmax_lv = ventricle_isometric(phi, y.V_LV, act[A_EMAX_LV], p.VU_LV, p.P0_LV, p.KE_LV)
+    pmax_lv += squeeze_mmHg
     p_sa = p.E_SA * (y.V_SA - p.VU_SA)
     p_sp = p.E_SP * (y.V_SP - p.VU_SP)
     p_vc = p.E_VC * (y.V_VC - p.VU_VC) + ppl_mmHg
     p_ra = right_atrial_pressure(y, p, phi_atria)
     pmax_rv = ventricle_isometric(phi, y.V_RV, act[A_EMAX_RV], p.VU_RV, p.P0_RV, p.KE_RV)
+    pmax_rv += squeeze_mmHg
     p_pa = p.E_PA * (y.V_PA - p.VU_PA)
     p_pc = p.E_PC * (y.V_PC - p.VU_PC)
     p_pv = p.E_PV * (y.V_PV - p.VU_PV)
@@ -184,7 +189,7 @@ def circulation_rhs(y, p, act, phi, phi_atria, ppl_mmHg, dydt, q):
     for j in range(N_BEDS):
         p_v = p.E_V[j] * (y.V_V[j] - act[A_VU_V0 + j])
         q_bed = bed_flow(p, j, p_sp, p_v, act[A_R_BED0 + j])
-        q_vein = (p_v - p_vc) / p.R_V[j]
+        q_vein = max(p_v - p_vc, 0.0) / p.R_V[j]
         q[LINK_BED0 + j] = q_bed
         q[LINK_VEIN0 + j] = q_vein
         dydt.V_V[j] = q_bed - q_vein

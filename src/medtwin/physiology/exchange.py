@@ -39,6 +39,7 @@ from medtwin.physiology.layout import (
     N_LINKS,
     S,
 )
+from medtwin.physiology.ventilation import shunt as ventilated_shunt
 
 N_BLOOD = len(BLOOD_COMPARTMENTS)
 BLOOD_VOLUME_STATE = np.array(
@@ -173,12 +174,15 @@ def tissue_metabolism(s, p, dt):
 
     Use is independent of supply until the tissue's O2 content nears the critical
     level, then falls (a Hill curve normalised to 1 at the resting content). Keeps the
-    share of each bed's demand met in `s.AEROBIC`. Returns (O2 used, O2 demand not met)
-    in mL STPD; the shortfall is met anaerobically.
+    share of each bed's demand met in `s.AEROBIC`. The demand not met is met by
+    glycolysis, whose lactic acid the tissue's bicarbonate buffers where it is made,
+    releasing CO2 into that tissue (Wasserman 1973; with no flow it stays there).
+    Returns (O2 used, O2 demand not met) in mL STPD.
     """
     used_total = 0.0
     shortfall = 0.0
     critical = p.CRITICAL_TISSUE_O2
+    buffered_co2_per_o2 = p.LACTATE_PER_O2_DEFICIT * p.CO2_PER_LACTATE
     for j in range(N_BEDS):
         c_o2 = s.T_O2[j] / p.CAP_O2[j]
         fraction = _o2_use_fraction(c_o2, critical) / _o2_use_fraction(
@@ -188,9 +192,10 @@ def tissue_metabolism(s, p, dt):
         used = min(demand * fraction, max(s.T_O2[j], 0.0))
         s.AEROBIC[j] = used / demand if demand > 0.0 else 1.0
         s.T_O2[j] -= used
-        s.T_CO2[j] += p.RQ * used
+        unmet = max(demand - used, 0.0)
+        s.T_CO2[j] += p.RQ * used + buffered_co2_per_o2 * unmet
         used_total += used
-        shortfall += max(demand - used, 0.0)
+        shortfall += unmet
     return used_total, shortfall
 
 
@@ -198,19 +203,19 @@ def tissue_metabolism(s, p, dt):
 def lactate_step(s, p, o2_shortfall_mL, dt):
     """Lactate: basal turnover, anaerobic production, hepatic and renal clearance.
 
-    Lactic acid is buffered by bicarbonate: each mmol of net gain releases a mmol of
-    CO2 into the venous blood of the venae cavae, and each mmol of net loss takes one
-    back to regenerate the bicarbonate (Wasserman 1973).
+    Clearing lactic acid above its resting level regenerates the bicarbonate that
+    buffered it, from the CO2 of the venous blood reaching the liver and kidneys (the
+    venae cavae here); the CO2 of the buffering itself was released in the tissues
+    (`tissue_metabolism`).
     """
     volume_L = p.LACTATE_VOLUME
     clearance = p.LACTATE_CLEARANCE
     basal = clearance * p.LACTATE_REST * volume_L * dt
     anaerobic = p.LACTATE_PER_O2_DEFICIT * o2_shortfall_mL / ML_GAS_PER_MMOL
     cleared = clearance * max(s.LACTATE, 0.0) * volume_L * dt
-    gained_mmol = basal + anaerobic - cleared
-    s.LACTATE += gained_mmol / volume_L
-    buffered_co2_mL = gained_mmol * p.CO2_PER_LACTATE * ML_GAS_PER_MMOL
-    s.N_CO2_VC = max(s.N_CO2_VC + buffered_co2_mL, 0.0)
+    s.LACTATE += (basal + anaerobic - cleared) / volume_L
+    regenerated_co2_mL = (cleared - basal) * p.CO2_PER_LACTATE * ML_GAS_PER_MMOL
+    s.N_CO2_VC = max(s.N_CO2_VC - regenerated_co2_mL, 0.0)
 
 
 @jit
@@ -220,7 +225,7 @@ def lung_exchange(s, p, dt):
     pa_o2 = s.ALV_O2 / alveolar_volume
     pa_co2 = s.ALV_CO2 / alveolar_volume
     hb = s.HB
-    shunt = p.SHUNT
+    shunt = ventilated_shunt(p)
     v_pa = max(s.V_PA, 1.0)
     v_pc = max(s.V_PC, 1.0)
     target_o2 = (1 - shunt) * o2_content(pa_o2, pa_co2, hb) + shunt * s.N_O2_PA / v_pa

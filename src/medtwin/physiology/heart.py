@@ -40,6 +40,17 @@ class Heart:
         self.state[S.RHYTHM_TIME] = 0.0
         self.state[S.RHYTHM_CHANGES] += 1.0
 
+    def deliver_shock(self, energy_J: float, synchronised: bool) -> None:
+        """Charge a shock of `energy_J` for the engine to deliver at its next step
+        (`cardiac.rhythm_step` decides, with the twin's seeded stream, whether it ends
+        the rhythm); `synchronised` times it on an R wave (cardioversion)."""
+        self.state[S.SHOCK_ENERGY] = energy_J
+        self.state[S.SHOCK_SYNCHRONISED] = 1.0 if synchronised else 0.0
+
+    @property
+    def shocks_delivered(self) -> int:
+        return int(self.state[S.SHOCK_COUNT])
+
     def die(self) -> None:
         """The irreversible end: asystole for good."""
         self.state[S.IRREVERSIBLE] = 1.0

@@ -116,6 +116,7 @@ def _initial_gases(s: np.ndarray, p: np.ndarray) -> None:
     alveolar_volume = p[P.FRC] - p[P.VD1] - p[P.VD2]
     s[S.ALV_O2] = alveolar_o2 * alveolar_volume
     s[S.ALV_CO2] = _ARTERIAL[1] * alveolar_volume
+    s[S.INSPIRED_O2] = p[P.FIO2]
     s[S.D1_PO2], s[S.D1_PCO2] = pi_o2, 0.0
     s[S.D2_PO2], s[S.D2_PCO2] = alveolar_o2, _ARTERIAL[1]
     s[S.ART_PO2], s[S.ART_PCO2] = _ARTERIAL
@@ -130,6 +131,7 @@ def _initial_control(s: np.ndarray, p: np.ndarray) -> None:
     s[S.EFF_TV] = p[P.FEV_REF]
     s[span(S, "AEROBIC")] = 1.0  # every bed meets its O2 demand at rest
     s[S.PH] = 7.4
+    s[S.HEART_ENERGY] = 1.0
     s[S.CARDIOPULMONARY_CVP] = s[S.CVP_SLOW] = INITIAL_CVP_MMHG
     lead = p[P.TAU_Z] / p[P.TAU_P]
     s[S.BARO_LAG] = p[P.P_N] * (1.0 - lead)

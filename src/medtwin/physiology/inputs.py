@@ -37,6 +37,23 @@ INPUT_SHAPES: dict[str, tuple[int, ...]] = {
     "DRUG_EMAX": (DRUG_SLOTS, N_EFFECTS),
     "DRUG_EC50": (DRUG_SLOTS, N_EFFECTS),
     "DRUG_HILL": (DRUG_SLOTS, N_EFFECTS),
+    **{name: () for name in ("CPR_RATE", "CPR_DEPTH", "CPR_FRACTION", "CPR_LEANING")},
+    **{
+        name: ()
+        for name in (
+            "VENT_MODE",
+            "VENT_RATE",
+            "VENT_VT",
+            "VENT_PINSP",
+            "VENT_PEEP",
+            "VENT_TI",
+            "VENT_FIO2",
+            "VENT_DELIVERED",
+            "AIRWAY_OBSTRUCTION",
+            "AIRWAY_TUBE",
+        )
+    },
+    **{name: () for name in ("O2_FLOW", "O2_RESERVOIR", "O2_SOURCE_FIO2", "O2_ENTRAINMENT")},
 }
 """Every run-time input and its shape (scalars have shape ())."""
 
@@ -71,7 +88,8 @@ class EngineInputs:
             self._record[name] = value
 
     def clear(self) -> None:
-        """Every input at its idle value: no bleeding, no infusion, empty drug slots."""
+        """Every input at its idle value: no bleeding, no infusion, empty drug slots, no
+        CPR, no breathing support or oxygen, an open airway."""
         for name in INPUT_SHAPES:
             self[name] = IDLE_VALUES.get(name, 0.0)
 

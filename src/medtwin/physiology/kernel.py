@@ -41,6 +41,7 @@ from medtwin.physiology.control import (
     ventilation_demand,
     wakefulness,
 )
+from medtwin.physiology.cpr import compressed_lung_pressure, compression_pressure
 from medtwin.physiology.drugs import drug_step
 from medtwin.physiology.exchange import (
     heat_balance,
@@ -60,13 +61,22 @@ from medtwin.physiology.monitors import (
     update_gas_monitors,
 )
 from medtwin.physiology.respiration import (
+    alveolar_pressure,
     lung_rhs,
     move_airway_gas,
     muscle_pressure,
+    opening_pressure,
     pleural_pressure,
     start_breath,
 )
 from medtwin.physiology.variability import STREAM_BEAT, STREAM_BREATH, standard_normal
+from medtwin.physiology.ventilation import (
+    MODE_BAG,
+    inspiration_time,
+    inspired_o2,
+    mandatory,
+    supply,
+)
 
 SLOW_STEP_S = 0.05
 """Slow-part step. Fixed in seconds, so a finer fast step changes only the fast part
@@ -82,11 +92,16 @@ def _clip3(x):
 
 
 @jit_inline
-def _stage(y, p, act, phi, phi_atria, pmus, dydt, q):
-    """Right-hand side of the fast ODE at one RK stage."""
-    ppl = pleural_pressure(y.V_LUNG, p, pmus)
-    circulation_rhs(y, p, act, phi, phi_atria, ppl / CMH2O_PER_MMHG, dydt, q)
-    dydt.V_LUNG = lung_rhs(y.V_LUNG, p, ppl)
+def _stage(y, p, act, drive, dydt, q):
+    """Right-hand side of the fast ODE at one RK stage; `drive` is that stage's row of
+    `_drives`."""
+    compression = drive[3]
+    ppl = pleural_pressure(y.V_LUNG, p, drive[2])
+    ppl_vessels = ppl / CMH2O_PER_MMHG + compression
+    squeeze = p.CARDIAC_COMPRESSION_SHARE * compression
+    circulation_rhs(y, p, act, drive[0], drive[1], ppl_vessels, squeeze, dydt, q)
+    ppl_lungs = ppl + compressed_lung_pressure(p, compression)
+    dydt.V_LUNG = lung_rhs(y.V_LUNG, p, ppl_lungs, drive[4], drive[5])
 
 
 @jit_entry
@@ -103,6 +118,7 @@ def _slow_step(s, p, act, dt_slow):
     used, shortfall = tissue_metabolism(s, p, dt_slow)
     shock_step(s, p, shortfall, dt_slow)
     lactate_step(s, p, shortfall, dt_slow)
+    s.INSPIRED_O2 = inspired_o2(p, s.LAST_TIDAL_VOLUME, s.INSPIRATION_DURATION, s.BREATH_PERIOD)
     lung_exchange(s, p, dt_slow)
     heat_balance(s, p, used, dt_slow)
     drug_step(s, p)
@@ -134,10 +150,13 @@ def _slow_step(s, p, act, dt_slow):
 
 @jit_forceinline
 def _drives(s, p, dt, drives):
-    """Ventricular and atrial activation and muscle pressure at t, t + dt/2 and t + dt.
+    """What drives the fast ODE at t, t + dt/2 and t + dt: ventricular and atrial
+    activation, breathing-muscle pressure, the pressure of chest compressions, and the
+    breathing device's airway opening pressure and set flow (`ventilation.supply`).
 
-    Evaluated at each stage's own time, so a beat or breath that starts inside a step
-    keeps its phase. In cardiac arrest the heart does not contract (activation 0).
+    Evaluated at each stage's own time, so a beat, breath or compression that starts
+    inside a step keeps its phase. In cardiac arrest the heart does not contract
+    (activation 0).
     """
     be, bp, ts = s.BEAT_ELAPSED, s.BEAT_PERIOD, s.SYSTOLE_DURATION
     pr, a_sys = p.PR_INTERVAL, p.ATRIAL_SYSTOLE
@@ -150,6 +169,8 @@ def _drives(s, p, dt, drives):
             s.BREATH_ELAPSED + offset, s.BREATH_PERIOD, s.INSPIRATION_DURATION,
             s.PMUS_AMPLITUDE, p.PMUS_EXP_TAU_FRACTION,
         )  # fmt: skip
+        drives[i, 3] = compression_pressure(s.CPR_TIME + offset, p)
+        drives[i, 4], drives[i, 5] = supply(p, s.VENT_TIME + offset)
 
 
 @jit_inline
@@ -164,22 +185,19 @@ def _euler_point(point, y, slope, h):
 def _rk4(s, p, act, dt, stages, q1, q2, q3, q4, qw, drives):
     """Advance the fast states by one RK4 step and add the link volumes carried.
 
-    `drives` holds the activations and muscle pressure at t, t + dt/2 and t + dt;
-    `stages` (5 state records) and `q1`-`q4` (link flows at each stage) are scratch
-    space, and `qw` receives the step's mean link flows.
+    `drives` holds the drives at t, t + dt/2 and t + dt (`_drives`); `stages` (5 state
+    records) and `q1`-`q4` (link flows at each stage) are scratch space, and `qw`
+    receives the step's mean link flows.
     """
-    phi0, phia0, pm0 = drives[0, 0], drives[0, 1], drives[0, 2]
-    phi_h, phia_h, pm_h = drives[1, 0], drives[1, 1], drives[1, 2]
-    phi1, phia1, pm1 = drives[2, 0], drives[2, 1], drives[2, 2]
     half = 0.5 * dt
     k1, k2, k3, k4, point = stages[0], stages[1], stages[2], stages[3], stages[4]
-    _stage(s, p, act, phi0, phia0, pm0, k1, q1)
+    _stage(s, p, act, drives[0], k1, q1)
     _euler_point(point, s, k1, half)
-    _stage(point, p, act, phi_h, phia_h, pm_h, k2, q2)
+    _stage(point, p, act, drives[1], k2, q2)
     _euler_point(point, s, k2, half)
-    _stage(point, p, act, phi_h, phia_h, pm_h, k3, q3)
+    _stage(point, p, act, drives[1], k3, q3)
     _euler_point(point, s, k3, dt)
-    _stage(point, p, act, phi1, phia1, pm1, k4, q4)
+    _stage(point, p, act, drives[2], k4, q4)
     y, a, b, c, d = s.vector, k1.vector, k2.vector, k3.vector, k4.vector
     for i in range(N_FAST):
         y[i] += dt / 6.0 * (a[i] + 2.0 * b[i] + 2.0 * c[i] + d[i])
@@ -193,47 +211,90 @@ def _fast_step(s, p, m, act, dt, stages, q1, q2, q3, q4, qw, drives):
     """One production step of the fast part.
 
     RK4 over circulation and lung mechanics, then the airway gas, the beat and breath
-    accumulators, and the start of a new beat or breath when one is due. `stages`,
-    `q1`-`q4` and `qw` are scratch space (see `_rk4`). Returns this step's waveform
-    samples: beat phase and period, arterial, central venous and pleth pressures, airway
-    CO2 and flow.
+    accumulators, and the start of a new beat, compression cycle or breath when one is
+    due. `stages`, `q1`-`q4` and `qw` are scratch space (see `_rk4`). Returns this
+    step's waveform samples: beat phase and period, arterial, central venous and pleth
+    pressures, airway CO2, flow and pressure, and lung volume.
     """
     be, bp = s.BEAT_ELAPSED, s.BEAT_PERIOD
-    re, rp = s.BREATH_ELAPSED, s.BREATH_PERIOD
     _drives(s, p, dt, drives)
     v_lung_before = s.V_LUNG
     _rk4(s, p, act, dt, stages, q1, q2, q3, q4, qw, drives)
-    pm1, phia1 = drives[2, 2], drives[2, 1]
+    pm1, phia1, compression = drives[2, 2], drives[2, 1], drives[2, 3]
 
     delta_v = s.V_LUNG - v_lung_before
     mouth_co2 = move_airway_gas(s, p, delta_v)
-    ppl_cm = pleural_pressure(s.V_LUNG, p, pm1)
-    ppl_mmHg = ppl_cm / CMH2O_PER_MMHG
+    ppl_breath = pleural_pressure(s.V_LUNG, p, pm1)
+    ppl_cm = ppl_breath + compressed_lung_pressure(p, compression)
+    ppl_mmHg = ppl_breath / CMH2O_PER_MMHG + compression
+    p_alv = alveolar_pressure(s.V_LUNG, p, ppl_cm)
+    s.AIRWAY_PRESSURE = opening_pressure(p, p_alv, delta_v / dt, drives[2, 4], drives[2, 5])
     p_ra = right_atrial_pressure(s, p, phia1) + ppl_mmHg
     p_sa, p_sp = accumulate_beat(s, p, ppl_mmHg, p_ra, qw, dt)
-    accumulate_breath(s, p, ppl_cm, mouth_co2, delta_v)
+    accumulate_breath(s, p, ppl_cm, mouth_co2, delta_v, dt)
     s.SLOW_PSA_SUM += p_sa
     s.SLOW_PRA_SUM += p_ra
     beat_phase = s.BEAT_COUNT + (be + dt) / bp
 
     s.STEP_COUNT += 1.0
+    # Without a heartbeat, the monitor's "beats" are the compressions of CPR.
+    compressing = p.CPR_RATE > 0.0 and not perfusing(s)
     s.BEAT_ELAPSED = be + dt
     if s.BEAT_ELAPSED >= bp:
-        finish_beat(s, p, m, bp)
+        if not compressing:
+            finish_beat(s, p, m, bp, bp)
         s.BEAT_ELAPSED -= bp
         s.BEAT_COUNT += 1.0
         noise = standard_normal(p.SEED, s.BEAT_COUNT, STREAM_BEAT)
         period = act[A_HEART_PERIOD] * (1.0 + p.HEART_PERIOD_CV * _clip3(noise))
         s.BEAT_PERIOD = period
         s.SYSTOLE_DURATION = max(p.T_SYS0 - p.K_SYS / period, MIN_SYSTOLE_S)
-    s.BREATH_ELAPSED = re + dt
-    if s.BREATH_ELAPSED >= rp:
-        finish_breath(s, p, m)
-        s.BREATH_ELAPSED -= rp
+    if p.CPR_RATE > 0.0:
+        cycle = 60.0 / p.CPR_RATE
+        before = s.CPR_TIME
+        s.CPR_TIME = before + dt
+        if compressing and np.floor(s.CPR_TIME / cycle) > np.floor(before / cycle):
+            finish_beat(s, p, m, cycle, s.BEAT_PERIOD)
+    else:
+        s.CPR_TIME = 0.0
+    _breath_clocks(s, p, m, act, dt, p_alv)
+    return (beat_phase, bp, p_sa, p_ra, p_sp, mouth_co2, delta_v / dt * 1e-3,
+            s.AIRWAY_PRESSURE, s.V_LUNG)  # fmt: skip
+
+
+@jit_inline
+def _breath_clocks(s, p, m, act, dt, p_alv):
+    """Advance the patient's breathing rhythm and the ventilator's cycle; a breath
+    ends with the ventilator's cycle while it gives mandatory breaths (or when the
+    patient's effort triggers one, in assist-control), else with the patient's own."""
+    ventilated = mandatory(p)
+    before = s.BREATH_ELAPSED
+    s.BREATH_ELAPSED = before + dt
+    if not ventilated and before < s.INSPIRATION_DURATION <= s.BREATH_ELAPSED:
+        s.BR_PALV_INSP = p_alv
+    effort_began = False
+    if s.BREATH_ELAPSED >= s.BREATH_PERIOD:
+        if not ventilated:
+            finish_breath(s, p, m, s.BREATH_PERIOD, s.INSPIRATION_DURATION,
+                          s.PMUS_AMPLITUDE > 0.0, p_alv)  # fmt: skip
+        s.BREATH_ELAPSED -= s.BREATH_PERIOD
         s.BREATH_COUNT += 1.0
         noise = standard_normal(p.SEED, s.BREATH_COUNT, STREAM_BREATH)
         start_breath(s, p, act, 1.0 + p.BREATH_PERIOD_CV * _clip3(noise))
-    return beat_phase, bp, p_sa, p_ra, p_sp, mouth_co2, delta_v / dt * 1e-3
+        effort_began = s.PMUS_AMPLITUDE > 0.0
+    if not ventilated:
+        s.VENT_TIME = 0.0
+        return
+    t_insp = inspiration_time(p)
+    before = s.VENT_TIME
+    s.VENT_TIME = before + dt
+    if before < t_insp <= s.VENT_TIME:
+        s.BR_PALV_INSP = p_alv
+    triggered = effort_began and p.VENT_MODE != MODE_BAG and s.VENT_TIME >= t_insp
+    cycle = 60.0 / p.VENT_RATE
+    if s.VENT_TIME >= cycle or triggered:
+        finish_breath(s, p, m, s.VENT_TIME, t_insp, True, p_alv)
+        s.VENT_TIME = 0.0 if triggered else s.VENT_TIME - cycle
 
 
 @jit
@@ -249,12 +310,12 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
     stages = np.empty(5, S_RECORD)  # RK4 slopes and probe point: only fast states used
     q1, q2, q3, q4 = np.empty(N_LINKS), np.empty(N_LINKS), np.empty(N_LINKS), np.empty(N_LINKS)
     qw = np.empty(N_LINKS)  # link flows at the RK4 stages, and their weighted mean
-    drives = np.empty((3, 3))
+    drives = np.empty((3, 6))
     record_waves = waves.shape[0] > 0
     slow_every = max(round(SLOW_STEP_S / dt), 1)
     n_recorded = 0
     for step in range(n_steps):
-        phase, period, p_sa, p_ra, p_sp, co2, flow = _fast_step(
+        phase, period, p_sa, p_ra, p_sp, co2, flow, paw, volume = _fast_step(
             s, p, m, act, dt, stages, q1, q2, q3, q4, qw, drives
         )
         if record_waves:
@@ -265,6 +326,8 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
             waves[step, W.pleth_pressure] = p_sp
             waves[step, W.co2] = co2
             waves[step, W.airway_flow] = flow
+            waves[step, W.airway_pressure] = paw
+            waves[step, W.lung_volume] = volume
             waves[step, W.rhythm] = s.RHYTHM
         s.STEP_IN_SLOW += 1.0
         if s.STEP_IN_SLOW >= slow_every:

@@ -201,6 +201,13 @@ _STATE: list[Entry] = [
     # the share of each bed's O2 demand met (1 at rest); arterial pH; the O2 deficit
     # accumulated in shock (mL/kg) and the failure of circulation it set off (0-1)
     ("AEROBIC", _BED_UPPER), "PH", "O2_DEBT", "DECOMPENSATION",
+    # resuscitation: time since compressions began (0 without CPR), the myocardium's
+    # energy reserve (1 at rest), a shock waiting to be delivered (its energy in J, and
+    # 1 if synchronised) and the shocks delivered so far
+    "CPR_TIME", "HEART_ENERGY", "SHOCK_ENERGY", "SHOCK_SYNCHRONISED", "SHOCK_COUNT",
+    # breathing support: time into the ventilator's cycle, the inspired O2 fraction,
+    # and the airway opening pressure (cmH2O)
+    "VENT_TIME", "INSPIRED_O2", "AIRWAY_PRESSURE",
     # nervous control
     "BARO_LAG", "CARDIOPULMONARY_CVP", "CVP_SLOW",
     "EFF_EMAX", "EFF_R", "EFF_VU", "EFF_TS", "EFF_TV",
@@ -228,12 +235,15 @@ _STATE: list[Entry] = [
     # beat accumulators
     "B_PSA_MAX", "B_PSA_MIN", "B_PSA_SUM", "B_PPA_MAX", "B_PPA_MIN", "B_PPA_SUM",
     "B_PRA_SUM", "B_PPV_SUM", "B_VLV_MAX", "B_VLV_MIN", "B_AORTIC_SUM",
-    "B_BRAIN_SUM", "B_KIDNEY_SUM", "B_STEPS", "B_PSP_MAX", "B_PSP_MIN",
+    "B_BRAIN_SUM", "B_KIDNEY_SUM", "B_STEPS", "B_PSP_MAX", "B_PSP_MIN", "B_PRA_AT_PSA_MIN",
     # the last beat's pulse at the pulse oximeter's site (mmHg, peak to trough)
     "PLETH_PULSE",
     # breath accumulators
     "BR_V_MAX", "BR_V_MIN", "BR_PPL_MAX", "BR_PPL_MIN", "BR_PTP_MAX", "BR_PTP_MIN",
     "BR_CO2_MAX", "BR_EXP_VOLUME", "BR_EXP_CO2",
+    "BR_PAW_MAX", "BR_PAW_SUM", "BR_STEPS", "BR_PALV_INSP", "BR_PEAK_EXP_FLOW",
+    # the last breath's tidal volume (mL), for an oxygen device's dilution
+    "LAST_TIDAL_VOLUME",
 ]  # fmt: skip
 S = make_layout("S", _STATE)
 S_RECORD = make_record(_STATE)
@@ -263,9 +273,19 @@ _MONITORS: list[Entry] = [
     "respiratory_exchange_ratio", "metabolic_rate",
     "urine_output", "lactate", "consciousness_index", "train_of_four_ratio",
     "twitch_height", "interstitial_fluid_volume",
+    # breathing support and resuscitation
+    "fio2", "airway_pressure", "peak_inspiratory_pressure", "plateau_pressure", "total_peep",
+    "exhaled_tidal_volume", "exhaled_minute_volume", "peak_expiratory_flow",
+    "dynamic_compliance", "static_compliance", "coronary_perfusion_pressure",
     "rhythm",
     ("drug_plasma", DRUG_SLOTS), ("drug_effect_site", DRUG_SLOTS),
 ]  # fmt: skip
+DEVICE_SIGNALS = (
+    "airway_pressure", "peak_inspiratory_pressure", "plateau_pressure", "total_peep",
+    "exhaled_tidal_volume", "exhaled_minute_volume", "peak_expiratory_flow",
+    "dynamic_compliance", "static_compliance",
+)  # fmt: skip
+"""Monitor signals a ventilator or bag measures: missing (NaN) without one."""
 M = make_layout("M", _MONITORS)
 M_RECORD = make_record(_MONITORS)
 N_MONITOR = len(M)
@@ -274,6 +294,6 @@ N_MONITOR = len(M)
 W = make_layout(
     "W",
     ["beat_phase", "beat_period", "arterial_pressure", "central_venous_pressure",
-     "pleth_pressure", "co2", "airway_flow", "rhythm"],
+     "pleth_pressure", "co2", "airway_flow", "airway_pressure", "lung_volume", "rhythm"],
 )  # fmt: skip
 N_WAVE = len(W)

@@ -31,6 +31,7 @@ from medtwin.physiology.drugs import (
 )
 from medtwin.physiology.layout import BEDS, DRUG_SLOTS, EFFECT_TARGETS
 from medtwin.physiology.respiration import muscle_pressure, pleural_pressure
+from medtwin.physiology.ventilation import MODE_OFF, capnograph_connected, mandatory, shunt
 
 _CONSCIOUSNESS = EFFECT_TARGETS.index("consciousness")
 _NEUROMUSCULAR = EFFECT_TARGETS.index("neuromuscular_transmission")
@@ -66,7 +67,9 @@ def accumulate_beat(s, p, ppl_mmHg, p_ra, q, dt):
     p_pa = p.E_PA * (s.V_PA - p.VU_PA) + ppl_mmHg
     p_sp = extrathoracic_artery_pressure(p.E_SP * (s.V_SP - p.VU_SP))
     s.B_PSA_MAX = max(s.B_PSA_MAX, p_sa)
-    s.B_PSA_MIN = min(s.B_PSA_MIN, p_sa)
+    if p_sa < s.B_PSA_MIN:
+        s.B_PSA_MIN = p_sa
+        s.B_PRA_AT_PSA_MIN = p_ra
     s.B_PPA_MAX = max(s.B_PPA_MAX, p_pa)
     s.B_PPA_MIN = min(s.B_PPA_MIN, p_pa)
     s.B_VLV_MAX = max(s.B_VLV_MAX, s.V_LV)
@@ -85,8 +88,10 @@ def accumulate_beat(s, p, ppl_mmHg, p_ra, q, dt):
 
 
 @jit
-def finish_beat(s, p, m, period):
-    """Publish the haemodynamic numbers of the beat that just ended."""
+def finish_beat(s, p, m, period, heart_period):
+    """Publish the haemodynamic numbers of the beat that just ended: `period` long (a
+    heartbeat, or a chest compression's cycle during CPR), the heart's own beat period
+    being `heart_period`."""
     n = s.B_STEPS
     if n < 1.0:
         return
@@ -96,7 +101,7 @@ def finish_beat(s, p, m, period):
     elif rhythm == ASYSTOLE:
         m.heart_rate = 0.0
     else:
-        m.heart_rate = 60.0 / period  # sinus, or the complexes of PEA
+        m.heart_rate = 60.0 / heart_period  # sinus, or the complexes of PEA
     m.systolic_bp = s.B_PSA_MAX
     m.diastolic_bp = s.B_PSA_MIN
     mean = s.B_PSA_SUM / n
@@ -104,6 +109,9 @@ def finish_beat(s, p, m, period):
     m.pulse_pressure = s.B_PSA_MAX - s.B_PSA_MIN
     cvp = s.B_PRA_SUM / n
     m.central_venous_pressure = cvp
+    # aortic pressure at its lowest (diastole, or a compression's release) less the
+    # right atrial pressure then (Paradis NA et al. JAMA 1990;263:1106)
+    m.coronary_perfusion_pressure = s.B_PSA_MIN - s.B_PRA_AT_PSA_MIN
     ejected = s.B_AORTIC_SUM
     flow = ejected / period  # mL/s
     m.stroke_volume = ejected
@@ -132,11 +140,18 @@ def reset_breath(s):
     s.BR_V_MIN = s.BR_PPL_MIN = s.BR_PTP_MIN = _NO_MINIMUM
     s.BR_EXP_VOLUME = 0.0
     s.BR_EXP_CO2 = 0.0
+    s.BR_PAW_MAX = _NO_MAXIMUM
+    s.BR_PAW_SUM = s.BR_STEPS = s.BR_PEAK_EXP_FLOW = 0.0
+    s.BR_PALV_INSP = 0.0
 
 
 @jit_inline
-def accumulate_breath(s, p, ppl_cmH2O, mouth_co2, delta_volume):
-    """Add this step's lung volume, pressures and expired CO2 to the running breath."""
+def accumulate_breath(s, p, ppl_cmH2O, mouth_co2, delta_volume, dt):
+    """Add this step's lung volume, pressures, airway pressure and expired gas to the
+    running breath."""
+    s.BR_PAW_MAX = max(s.BR_PAW_MAX, s.AIRWAY_PRESSURE)
+    s.BR_PAW_SUM += s.AIRWAY_PRESSURE
+    s.BR_STEPS += 1.0
     v = s.V_LUNG
     ptp = (v - p.V_LUNG0) / p.C_LUNG
     s.BR_V_MAX = max(s.BR_V_MAX, v)
@@ -146,37 +161,77 @@ def accumulate_breath(s, p, ppl_cmH2O, mouth_co2, delta_volume):
     s.BR_PTP_MAX = max(s.BR_PTP_MAX, ptp)
     s.BR_PTP_MIN = min(s.BR_PTP_MIN, ptp)
     if delta_volume < 0.0:
+        s.BR_PEAK_EXP_FLOW = max(s.BR_PEAK_EXP_FLOW, -delta_volume / dt)
         s.BR_CO2_MAX = max(s.BR_CO2_MAX, mouth_co2)
         s.BR_EXP_VOLUME -= delta_volume
         s.BR_EXP_CO2 -= delta_volume * mouth_co2
 
 
 @jit
-def finish_breath(s, p, m):
-    """Publish the respiratory numbers of the breath that just ended."""
-    period = s.BREATH_PERIOD
-    breathing = s.PMUS_AMPLITUDE > 0.0
-    rate = 60.0 / period if breathing else 0.0
-    tidal = s.BR_V_MAX - s.BR_V_MIN if breathing else 0.0
+def finish_breath(s, p, m, period, inspiration_s, driven, alveolar_pressure_now):
+    """Publish the respiratory numbers of the breath that just ended: `period` long,
+    inspiring for `inspiration_s`; `driven` if the patient's muscles or a device drove
+    it. A breath that moves no more than the dead space brings no alveolar gas out
+    (no rate on a capnograph), and a capnograph on a tube in the oesophagus sees no
+    CO2. Ventilator readings (airway pressures, exhaled volumes, compliances) need a
+    device on the airway: NaN without one."""
+    rate = 60.0 / period if driven else 0.0
+    tidal = s.BR_V_MAX - s.BR_V_MIN if driven else 0.0
+    s.LAST_TIDAL_VOLUME = tidal
     dead_space = p.VD1 + p.VD2
     m.respiratory_rate = rate if tidal > dead_space else 0.0
     m.tidal_volume = tidal
     m.minute_ventilation = tidal * rate * 1e-3
     m.alveolar_ventilation = max(tidal - dead_space, 0.0) * rate * 1e-3
     m.anatomic_dead_space = dead_space
-    t_insp = s.INSPIRATION_DURATION
-    m.ie_ratio = t_insp / (period - t_insp)
-    if breathing and s.BR_EXP_VOLUME > 0.0:
-        m.etco2 = s.BR_CO2_MAX
+    m.ie_ratio = inspiration_s / (period - inspiration_s)
+    connected = capnograph_connected(p)
+    if driven and connected and s.BR_EXP_VOLUME > 0.0:
+        m.etco2 = s.BR_CO2_MAX * perfused_alveolar_share(m, p)
         mixed_expired = s.BR_EXP_CO2 / s.BR_EXP_VOLUME
         m.dead_space_ratio = 1.0 - mixed_expired / max(s.ART_PCO2, 1.0)
-    elif not breathing:
-        m.etco2 = 0.0  # no exhaled gas: the capnogram is flat
+    else:
+        m.etco2 = 0.0  # no exhaled gas reaches the capnograph: the capnogram is flat
     m.intrapleural_pressure_max = s.BR_PPL_MAX
     m.intrapleural_pressure_min = s.BR_PPL_MIN
     m.transpulmonary_pressure_max = s.BR_PTP_MAX
     m.transpulmonary_pressure_min = s.BR_PTP_MIN
+    _publish_device_breath(s, p, m, rate, alveolar_pressure_now)
     reset_breath(s)
+
+
+@jit
+def perfused_alveolar_share(m, p) -> float:
+    """The share of the exhaled alveolar gas that comes from perfused alveoli: 1 down
+    to `ZONE_ONE_FLOW_SHARE` of resting cardiac output, then in proportion to the flow
+    (the rest, from unperfused alveoli, carries no CO2)."""
+    flow_share = max(m.cardiac_output, 0.0) / p.CARDIAC_OUTPUT_REST
+    return min(flow_share / p.ZONE_ONE_FLOW_SHARE, 1.0)
+
+
+@jit
+def _publish_device_breath(s, p, m, rate, total_peep):
+    """The numbers a ventilator reads for the breath that just ended (NaN without one)."""
+    if p.VENT_MODE == MODE_OFF:
+        m.airway_pressure = m.peak_inspiratory_pressure = m.plateau_pressure = np.nan
+        m.total_peep = m.exhaled_tidal_volume = m.exhaled_minute_volume = np.nan
+        m.peak_expiratory_flow = m.dynamic_compliance = m.static_compliance = np.nan
+        return
+    exhaled = s.BR_EXP_VOLUME if capnograph_connected(p) else 0.0
+    m.airway_pressure = s.BR_PAW_SUM / max(s.BR_STEPS, 1.0)  # mean airway pressure
+    m.peak_inspiratory_pressure = s.BR_PAW_MAX
+    m.plateau_pressure = s.BR_PALV_INSP
+    m.total_peep = total_peep
+    m.exhaled_tidal_volume = exhaled
+    m.exhaled_minute_volume = exhaled * rate * 1e-3
+    m.peak_expiratory_flow = s.BR_PEAK_EXP_FLOW * 0.06
+    driving = s.BR_PAW_MAX - total_peep
+    plateau = s.BR_PALV_INSP - total_peep
+    if not mandatory(p) or exhaled <= 0.0:
+        m.dynamic_compliance = m.static_compliance = np.nan
+        return
+    m.dynamic_compliance = exhaled * 1e-3 / driving if driving > 0.5 else np.nan
+    m.static_compliance = exhaled * 1e-3 / plateau if plateau > 0.5 else np.nan
 
 
 @jit
@@ -200,6 +255,14 @@ def cerebral_oxygenation(s, p) -> float:
 
 
 @jit
+def post_anoxic_factor(s, p) -> float:
+    """The share of consciousness a brain regains after its ischaemic time (1 without
+    arrest): falling steeply past `POST_ANOXIC_COMA_S` (a Hill curve of slope 4)."""
+    x = (s.NO_FLOW_TIME / p.POST_ANOXIC_COMA_S) ** 4
+    return 1.0 / (1.0 + x)
+
+
+@jit
 def base_excess(s, p) -> float:
     """Arterial base excess (mmol/L): the patient's own, less the lactic acid above
     rest (each mmol of lactic acid uses a mmol of buffer base)."""
@@ -220,7 +283,9 @@ def update_gas_monitors(s, p, m):
     vo2 = s.VO2_LUNG * 60.0
     vco2 = s.VCO2_LUNG * 60.0
     rer = vco2 / vo2 if vo2 > 1e-6 else p.RQ
-    pi_o2 = p.FIO2 * (p.PB - 47.0)
+    fio2 = s.INSPIRED_O2
+    pi_o2 = fio2 * (p.PB - 47.0)
+    m.fio2 = fio2
     m.pao2 = pao2
     m.paco2 = paco2
     m.pvo2 = pvo2
@@ -231,9 +296,9 @@ def update_gas_monitors(s, p, m):
     m.ph_arterial = ph
     m.hco3_arterial = hco3
     m.base_excess = excess
-    m.shunt_fraction = p.SHUNT
+    m.shunt_fraction = shunt(p)
     m.alveolar_arterial_gradient = pi_o2 - paco2 / max(rer, 0.5) - pao2
-    m.pf_ratio = pao2 / p.FIO2
+    m.pf_ratio = pao2 / fio2
     pmus = muscle_pressure(
         s.BREATH_ELAPSED, s.BREATH_PERIOD, s.INSPIRATION_DURATION,
         s.PMUS_AMPLITUDE, p.PMUS_EXP_TAU_FRACTION,
@@ -255,7 +320,8 @@ def update_gas_monitors(s, p, m):
     m.lactate = s.LACTATE
     m.interstitial_fluid_volume = s.V_ISF
     m.rhythm = s.RHYTHM
-    consciousness = (1.0 + s.EFFECT[_CONSCIOUSNESS]) * cerebral_oxygenation(s, p)
+    oxygenation = cerebral_oxygenation(s, p) * post_anoxic_factor(s, p)
+    consciousness = (1.0 + s.EFFECT[_CONSCIOUSNESS]) * oxygenation
     m.consciousness_index = min(max(BIS_AWAKE * consciousness, 0.0), 100.0)
     m.twitch_height = min(max(1.0 + s.EFFECT[_NEUROMUSCULAR], 0.0), 1.0)
     m.train_of_four_ratio = train_of_four_ratio(s, p)

@@ -205,6 +205,26 @@ REFERENCE: dict[str, Parameter] = {
     "DEAD_SPACE_PER_KG_IBW": Parameter(2.0, "mL/kg", "Levitzky 2013 p71 (1 mL/lb IBW)"),
     "SHUNT": Parameter(0.03, "1", "Levitzky 2013 p127 (normal shunt 2-5 % of output)"),
     "FIO2": Parameter(0.21, "1", "room air"),
+    "VENTILATOR_PRESSURE_LIMIT": Parameter(
+        50.0,
+        "cmH2O",
+        "kacmarek2016egan (the high-pressure limit that ends a volume-controlled breath "
+        "is set about 10 cmH2O above the peak; 50 cmH2O is a common adult ceiling), the "
+        "most a ventilator or bag pushes into a resistant or obstructed airway",
+    ),
+    "TRACHEAL_TUBE_RESISTANCE": Parameter(
+        4.0e-3,
+        "cmH2O*s/mL",
+        "Guttmann J et al. Anesthesiology 1993;79:503 (an 8 mm tracheal tube adds about "
+        "4 cmH2O/L/s at usual flows)",
+    ),
+    "ONE_LUNG_SHUNT": Parameter(
+        0.22,
+        "1",
+        "Benumof JL. Anesth Analg 1985;64:821 (one-lung ventilation: hypoxic pulmonary "
+        "vasoconstriction halves the unventilated lung's flow, leaving a shunt of about "
+        "20-25 %): the shunt added while a tube ventilates one lung",
+    ),
     "FICO2": Parameter(0.0, "1", "room air (0.04 % CO2 neglected)"),
     "PB": Parameter(760.0, "mmHg", "sea level"),
     # --- ventilatory control
@@ -482,6 +502,81 @@ REFERENCE: dict[str, Parameter] = {
         "ventricular fibrillation falls by about 10 % per minute without treatment): "
         "the rate at which untreated fibrillation fades to asystole",
     ),
+    # --- resuscitation: chest compressions and defibrillation
+    "COMPRESSION_PRESSURE_PER_CM": Parameter(
+        5.0,
+        "mmHg/cm",
+        "peak pressure a compression puts on the intrathoracic vessels per cm of depth, "
+        "set with `CARDIAC_COMPRESSION_SHARE` so that guideline compressions (5.5 cm, "
+        "110/min) give 17-27 % of resting cardiac output (Voorhees WD et al. "
+        "Crit Care Med 1980;8:134) and a coronary perfusion pressure about 15 mmHg "
+        "(Paradis NA et al. JAMA 1990;263:1106)",
+    ),
+    "COMPRESSION_LUNG_DISPLACEMENT_PER_CM": Parameter(
+        15.0,
+        "mL/cm",
+        "Deakin CD et al. Resuscitation 2007;75:53 (chest compressions alone moved a mean "
+        "41.5 mL of air per compression in intubated patients): the chest volume a "
+        "compression takes from the lungs per cm of depth (half of it leaves as air when "
+        "lung and chest wall are equally compliant); the lungs' small airways close "
+        "under the rest of the push, which reaches the vessels",
+    ),
+    "CARDIAC_COMPRESSION_SHARE": Parameter(
+        0.2,
+        "1",
+        "Deshmukh HG et al. Chest 1989;95:1092 (echocardiography in human CPR: the "
+        "ventricles are squeezed and the mitral valve closes in compression, so part of "
+        "the force acts on the heart directly); the share of the chest's compression "
+        "pressure the ventricles feel on top of the pleural rise (0.2, set with "
+        "`COMPRESSION_PRESSURE_PER_CM`)",
+    ),
+    "SHOCK_ENERGY_HALF_J": Parameter(
+        74.0,
+        "J",
+        "Stiell IG et al. Circulation 2007;116:1511 (BIPHASIC trial: a 200 J biphasic "
+        "first shock ends early ventricular fibrillation in about 88 %); the energy at "
+        "which a logistic dose-response in energy (slope `SHOCK_ENERGY_HILL`) ends half "
+        "of early fibrillation, set to give 88 % at 200 J",
+    ),
+    "SHOCK_ENERGY_HILL": Parameter(
+        2.0,
+        "1",
+        "Hill slope of the shock's energy response: 150 J ends about 80 % and 360 J about "
+        "96 % of early fibrillation (Stiell 2007: escalating 200-360 J better than fixed "
+        "150 J for recurrent fibrillation)",
+    ),
+    "HEART_ENERGY_DEPLETION_TAU": Parameter(
+        120.0,
+        "s",
+        "Jennings RB, Reimer KA. Annu Rev Med 1991;42:225 (in severe myocardial ischaemia "
+        "creatine phosphate is mostly gone within minutes, ATP over tens of minutes); "
+        "Valenzuela TD et al. N Engl J Med 2000;343:1206 (74 % survived fibrillation "
+        "shocked within 3 min, 49 % later): the time constant of the myocardium's energy "
+        "reserve falling towards its O2 supply, so that a shock after about 3 min of "
+        "untreated fibrillation still finds a heart that can beat",
+    ),
+    "HEART_ENERGY_RECOVERY_TAU": Parameter(
+        20.0,
+        "s",
+        "Jennings & Reimer 1991 (creatine phosphate refills within a minute of "
+        "reperfusion after brief ischaemia): the time constant of the reserve refilling",
+    ),
+    "REPERFUSION_S": Parameter(
+        10.0,
+        "s",
+        "the seconds after the heart restarts (a shock, the return of circulation) in "
+        "which it beats on its energy reserve before its own coronary flow is back, "
+        "a few beats' circulation time (model assumption, after Jennings & Reimer 1991)",
+    ),
+    "SHOCK_ENERGY_EXPONENT": Parameter(
+        1.0 / 6.0,
+        "1",
+        "Larsen MP et al. Ann Emerg Med 1993;22:1652 (the chance of surviving "
+        "fibrillation falls by about 8 % of itself per minute without CPR, about half as "
+        "fast with it): a shock's chance goes as the myocardial energy reserve to this "
+        "power, which with a 120 s depletion time constant falls by e in 12 min of "
+        "untreated fibrillation; CPR slows the fall by feeding the reserve",
+    ),
     "VF_PERIOD": Parameter(
         0.2,
         "s",
@@ -494,6 +589,23 @@ REFERENCE: dict[str, Parameter] = {
         "Resuscitation Council UK, Advanced Life Support, 8th ed., 2021 (the agonal, "
         "idioventricular complexes of pulseless electrical activity come at about "
         "20-40/min): 30/min",
+    ),
+    "ZONE_ONE_FLOW_SHARE": Parameter(
+        0.5,
+        "1",
+        "Weil MH et al. Crit Care Med 1985;13:907 (during CPR end-tidal CO2 fell in "
+        "proportion to cardiac output): below this share of resting cardiac output the "
+        "pulmonary pressure no longer reaches the upper lung (West's zone 1), whose "
+        "ventilated, unperfused alveoli dilute the end-tidal gas in proportion to the "
+        "flow lost",
+    ),
+    "POST_ANOXIC_COMA_S": Parameter(
+        300.0,
+        "s",
+        "Booth CM et al. JAMA 2004;291:870 (coma after resuscitation is likelier the "
+        "longer the arrest; patients shocked within a few minutes usually wake soon); "
+        "Safar 1986 (no-flow beyond about 5 min damages the brain): the ischaemic time "
+        "that halves the consciousness a resuscitated brain regains",
     ),
     "IRREVERSIBLE_NO_FLOW_S": Parameter(
         600.0,
@@ -564,6 +676,7 @@ DERIVED: list[Entry] = [
     "RENAL_PRESSURE_REF", "BLOOD_VOLUME_REF", "FLUID_INTAKE", "LACTATE_VOLUME",
     ("TISSUE_O2_REST", _BED_UPPER),
     ("HAEMORRHAGE_PRESSURE_REF", len(HAEMORRHAGE_SITES)), "PLETH_PULSE_REST",
+    "CARDIAC_OUTPUT_REST",
     "LETHAL_O2_DEBT",
 ]  # fmt: skip
 
@@ -577,6 +690,13 @@ INPUTS: list[Entry] = [
     ("DRUG_V1", DRUG_SLOTS), ("DRUG_CONC_FACTOR", DRUG_SLOTS), ("DRUG_RATE", DRUG_SLOTS),
     ("DRUG_OPIOID", DRUG_SLOTS), ("DRUG_FADES", DRUG_SLOTS), ("DRUG_EMAX", DRUG_SLOTS * N_EFFECTS),
     ("DRUG_EC50", DRUG_SLOTS * N_EFFECTS), ("DRUG_HILL", DRUG_SLOTS * N_EFFECTS),
+    # chest compressions (rate /min, depth cm, hands-on fraction, leaning share)
+    "CPR_RATE", "CPR_DEPTH", "CPR_FRACTION", "CPR_LEANING",
+    # breathing support (physiology.ventilation): mode and settings; the airway
+    "VENT_MODE", "VENT_RATE", "VENT_VT", "VENT_PINSP", "VENT_PEEP", "VENT_TI",
+    "VENT_FIO2", "VENT_DELIVERED", "AIRWAY_OBSTRUCTION", "AIRWAY_TUBE",
+    # an oxygen device on a spontaneously breathing patient
+    "O2_FLOW", "O2_RESERVOIR", "O2_SOURCE_FIO2", "O2_ENTRAINMENT",
 ]  # fmt: skip
 
 P = make_layout("P", [*REFERENCE, *DERIVED, *INPUTS])

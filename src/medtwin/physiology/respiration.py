@@ -21,6 +21,12 @@ import numpy as np
 
 from medtwin.compiled.jit import jit_inline
 from medtwin.physiology.circulation import A_MUSCLE_STRENGTH, A_RESPIRATORY_RATE
+from medtwin.physiology.ventilation import (
+    MODE_OFF,
+    TUBE_OESOPHAGUS,
+    airway_resistance,
+    lung_compliance,
+)
 
 
 @jit_inline
@@ -46,10 +52,41 @@ def pleural_pressure(volume, p, pmus):
 
 
 @jit_inline
-def lung_rhs(volume, p, ppl):
-    """Airway flow (mL/s, positive into the lungs) at the given pleural pressure."""
-    p_alv = ppl + (volume - p.V_LUNG0) / p.C_LUNG
-    return -p_alv / p.R_AW
+def alveolar_pressure(volume, p, ppl):
+    """Alveolar pressure (cmH2O): pleural plus the lungs' recoil. With one lung
+    ventilated, a tidal breath stretches half the lung: twice the recoil about FRC."""
+    recoil = (volume - p.V_LUNG0) / p.C_LUNG
+    one_lung = 1.0 / lung_compliance(p) - 1.0 / p.C_LUNG
+    return ppl + recoil + one_lung * (volume - p.FRC)
+
+
+@jit_inline
+def lung_rhs(volume, p, ppl, p_opening, set_flow):
+    """Airway flow (mL/s, positive into the lungs) at the given pleural pressure, with
+    the airway opening at `p_opening` (cmH2O) or, in a volume-controlled inspiration,
+    a device pushing `set_flow` (mL/s) up to its pressure limit. No flow through a
+    completely obstructed airway."""
+    p_alv = alveolar_pressure(volume, p, ppl)
+    resistance = airway_resistance(p)
+    if resistance < 0.0:
+        return 0.0
+    if set_flow > 0.0:
+        p_opening = min(p_alv + resistance * set_flow, p.VENTILATOR_PRESSURE_LIMIT)
+    return (p_opening - p_alv) / resistance
+
+
+@jit_inline
+def opening_pressure(p, p_alv, flow, p_device, set_flow):
+    """Pressure at the airway opening (cmH2O), as a ventilator's gauge reads it: the
+    alveolar pressure plus the airway's resistive drop at `flow` (mL/s); against a
+    completely obstructed airway, what the device applies (`p_device`, or its limit in
+    volume control). 0, the atmosphere, without a device on the lungs' airway."""
+    if p.VENT_MODE == MODE_OFF or p.AIRWAY_TUBE == TUBE_OESOPHAGUS:
+        return 0.0
+    resistance = airway_resistance(p)
+    if resistance < 0.0:
+        return p.VENTILATOR_PRESSURE_LIMIT if set_flow > 0.0 else p_device
+    return p_alv + resistance * flow
 
 
 @jit_inline
@@ -60,7 +97,7 @@ def move_airway_gas(s, p, delta_volume):
     """
     vd1 = p.VD1
     vd2 = p.VD2
-    pi_o2 = p.FIO2 * (p.PB - 47.0)
+    pi_o2 = s.INSPIRED_O2 * (p.PB - 47.0)
     pi_co2 = p.FICO2 * (p.PB - 47.0)
     if delta_volume >= 0.0:
         # inspiration: air -> D1 -> D2 -> alveoli (updating downstream first)

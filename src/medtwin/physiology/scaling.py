@@ -184,6 +184,7 @@ def _scale_circulation(v: np.ndarray, patient: Patient) -> None:
         v[P[name]] /= heart
 
     cardiac_output = _resting_cardiac_output_mL_per_s(v)
+    v[P.CARDIAC_OUTPUT_REST] = cardiac_output * 0.06  # L/min, until the settled value
     extrasplanchnic = [b for b in BEDS if b != "splanchnic"]
     ext_flow = sum(BED_FLOW_FRACTION[b] for b in extrasplanchnic)
     thoracic = v[P.THORACIC_VEIN_SHARE]

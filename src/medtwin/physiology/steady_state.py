@@ -25,7 +25,7 @@ from medtwin.compiled.cache import engine_fingerprint, versioned_cache_dir
 from medtwin.physiology.batch import STEP_S, Batch, available_cores
 from medtwin.physiology.fluids import fluid_references
 from medtwin.physiology.initial import initial_state
-from medtwin.physiology.layout import N_MONITOR, N_STATE, S, span
+from medtwin.physiology.layout import N_MONITOR, N_STATE, M, S, span
 from medtwin.physiology.parameters import P
 
 SETTLE_PASSES_S = (1800.0, 900.0, 900.0)
@@ -84,10 +84,11 @@ def reference_to_rest(
 ) -> None:
     """Make a settled state the reference of the slow balances (in place).
 
-    Fluid balance (filtration = lymph, intake = urine), resting central venous pressure
-    (for the cardiopulmonary reflex), each tissue's resting O2 content and the peripheral
-    pulse (for the pulse oximeter's signal) are referenced to the settled state, so a
-    patient at rest stays there.
+        Fluid balance (filtration = lymph, intake = urine), resting central venous pressure
+        (for the cardiopulmonary reflex), each tissue's resting O2 content and the peripheral
+        pulse (for the pulse oximeter's signal) and the cardiac output (for the lung zones
+    that capnography sees) are referenced to the settled state, so a
+        patient at rest stays there.
     """
     fluid_references(params_row, state_row, monitors_row)
     params_row[P.CVP_REST] = state_row[S.CVP_SLOW]
@@ -95,6 +96,7 @@ def reference_to_rest(
     capacity = params_row[span(P, "CAP_O2")]
     params_row[span(P, "TISSUE_O2_REST")] = tissue / capacity
     params_row[P.PLETH_PULSE_REST] = state_row[S.PLETH_PULSE]
+    params_row[P.CARDIAC_OUTPUT_REST] = monitors_row[M.cardiac_output]
 
 
 def _settle(params: np.ndarray, step_s: float) -> Batch:

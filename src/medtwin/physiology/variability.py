@@ -21,7 +21,14 @@ _MIX2 = np.uint64(0x94D049BB133111EB)
 STREAM_BEAT = 1.0
 STREAM_BREATH = 2.0
 STREAM_RHYTHM = 3.0
-"""Draws of the rhythm a heart arrests into, and of when fibrillation fades."""
+"""Draws of the rhythm a heart arrests into."""
+STREAM_VF_DURATION = 4.0
+"""Draws of how long an episode of fibrillation lasts untreated."""
+STREAM_SHOCK = 5.0
+"""Draws of whether a shock ends fibrillation.
+
+Streams are whole numbers: the generator keys on their integer value, so two streams
+must differ by at least 1 to draw independently."""
 
 
 @jit

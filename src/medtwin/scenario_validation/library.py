@@ -369,13 +369,19 @@ def _arrested(run: Run) -> np.ndarray:
     return run.rhythm != "sinus"
 
 
+PREOXYGENATION_S = 300.0
+"""Five minutes of tidal breathing of O2 through a tight face mask (Edmark 2003)."""
+
+
 APNOEA_PREOXYGENATED = Scenario(
     name="apnoea-preoxygenated",
-    title="Apnoea after preoxygenation (FIO2 1.0)",
-    description="breathing oxygen to equilibrium (FIO2 1.0), then paralysed and not ventilated",
-    protocol=lambda twin: [(START_S, PARALYSE)],
-    duration_s=START_S + 15 * 60.0,
-    overrides={"FIO2": 1.0},
+    title="Apnoea after preoxygenation (face mask, FiO2 1.0)",
+    description=(
+        "5 min breathing O2 through a tight face mask, then paralysed and not ventilated "
+        "(the mask stays on)"
+    ),
+    protocol=lambda twin: [(0.0, "oxygen facemask FiO2 1"), (PREOXYGENATION_S, PARALYSE)],
+    duration_s=PREOXYGENATION_S + 15 * 60.0,
     expectations=(
         Expectation(
             "PaCO2 rise, first minute", "mmHg", _paco2_rise(0.0, 1.0, False), EGER_STOCK, 8.0, 16.0
@@ -464,6 +470,111 @@ VF_ARREST = Scenario(
         DEATH_AFTER_ARREST,
     ),
     plotted=("mean_arterial_pressure", "consciousness_index", "etco2"),
+)
+
+
+# --- resuscitation -------------------------------------------------------------------------
+AHA_ETCO2 = (
+    "Link MS et al. Circulation 2015;132:S444 (AHA 2015: end-tidal CO2 under 10 mmHg "
+    "during CPR means poor compressions; 10-20 mmHg with good CPR); Weil MH et al. Crit "
+    "Care Med 1985;13:907 (end-tidal CO2 follows cardiac output)"
+)
+VOORHEES = (
+    "Voorhees WD et al. Crit Care Med 1980;8:134 (CPR gives a fifth to a quarter of normal output)"
+)
+CPR_START_S = START_S + 60.0
+CPR_WINDOW = (CPR_START_S + 60.0, CPR_START_S + 120.0)
+
+
+def _vf_with(*orders: str) -> Callable:
+    def protocol(twin) -> list[tuple[float, str]]:
+        return [(START_S, "rhythm ventricular fibrillation"), *((CPR_START_S, o) for o in orders)]
+
+    return protocol
+
+
+CPR_IN_VF = Scenario(
+    name="cpr-in-ventricular-fibrillation",
+    title="Ventricular fibrillation: a minute untreated, then good CPR with a bag",
+    description=(
+        "fibrillation, then compressions at 110/min, 5.5 cm and bag ventilation 10/min "
+        "of 500 mL O2; read over the second minute of CPR"
+    ),
+    protocol=_vf_with(
+        "start CPR rate 110 depth 5.5 cm", "bag-valve-mask rate 10 volume 500 mL FiO2 1"
+    ),
+    duration_s=CPR_WINDOW[1],
+    seed=2,
+    expectations=(
+        Expectation(
+            "cardiac output / rest", "1", ratio("cardiac_output", *CPR_WINDOW), VOORHEES, 0.17, 0.27
+        ),
+        Expectation("end-tidal CO2", "mmHg", value("etco2", *CPR_WINDOW), AHA_ETCO2, 10.0, 20.0),
+    ),
+    plotted=("cardiac_output", "mean_arterial_pressure", "etco2", "coronary_perfusion_pressure"),
+)
+VF_VENTILATED_ONLY = Scenario(
+    name="ventricular-fibrillation-ventilated-without-cpr",
+    title="Ventricular fibrillation, bag ventilation but no compressions",
+    description="fibrillation, then bag ventilation 10/min of 500 mL O2 and no compressions",
+    protocol=_vf_with("bag-valve-mask rate 10 volume 500 mL FiO2 1"),
+    duration_s=CPR_WINDOW[1],
+    seed=2,
+    expectations=(
+        Expectation(
+            "end-tidal CO2 in the second minute",
+            "mmHg",
+            value("etco2", *CPR_WINDOW),
+            AHA_ETCO2 + ": no flow, no CO2 to the lungs",
+            None,
+            2.0,
+        ),
+    ),
+    plotted=("cardiac_output", "etco2"),
+)
+
+
+def _oesophageal_intubation(twin) -> list[tuple[float, str]]:
+    return [(START_S, PARALYSE), (START_S + 30.0, "intubate oesophagus"),
+            (START_S + 30.0, "ventilator VC rate 12 VT 500 mL PEEP 5 FiO2 1")]  # fmt: skip
+
+
+OESOPHAGEAL_WINDOW = (START_S + 240.0, START_S + 300.0)
+OESOPHAGEAL_INTUBATION = Scenario(
+    name="oesophageal-intubation",
+    title="Paralysed, a tube in the oesophagus, on a ventilator",
+    description="rocuronium, a misplaced tube and volume control at FiO2 1.0 for 5 min",
+    protocol=_oesophageal_intubation,
+    duration_s=OESOPHAGEAL_WINDOW[1],
+    expectations=(
+        Expectation(
+            "end-tidal CO2",
+            "mmHg",
+            value("etco2", *OESOPHAGEAL_WINDOW),
+            "Link 2015 (AHA: no CO2 on the capnogram of an oesophageal tube)",
+            None,
+            None,
+            0.0,
+        ),
+        Expectation(
+            "exhaled tidal volume",
+            "mL",
+            value("exhaled_tidal_volume", *OESOPHAGEAL_WINDOW),
+            "Link 2015 (AHA: an oesophageal tube ventilates no lung)",
+            None,
+            None,
+            0.0,
+        ),
+        Expectation(
+            "PaCO2 rise",
+            "mmHg",
+            lambda run: run.window("paco2", *OESOPHAGEAL_WINDOW) - run.window("paco2", *BASELINE),
+            EGER_STOCK + " (apnoea)",
+            8.0,
+            None,
+        ),
+    ),
+    plotted=("spo2", "paco2", "etco2", "exhaled_tidal_volume"),
 )
 
 
@@ -589,6 +700,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     APNOEA_PREOXYGENATED,
     HYPOXIC_ARREST,
     VF_ARREST,
+    CPR_IN_VF,
+    VF_VENTILATED_ONLY,
+    OESOPHAGEAL_INTUBATION,
     *DRUGS,
 )
 """Every scenario validation, in report order."""

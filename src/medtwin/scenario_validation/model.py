@@ -95,6 +95,9 @@ class Scenario:
     expectations: tuple[Expectation, ...]
     patient: str = "standard-male"
     overrides: dict[str, float] = field(default_factory=dict)
+    seed: int | None = None
+    """The twin's seed when the scenario needs a particular one (a fibrillation that
+    does not fade early); otherwise the runner's."""
     plotted: tuple[str, ...] = ("heart_rate", "mean_arterial_pressure", "spo2")
 
 

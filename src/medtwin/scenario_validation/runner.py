@@ -17,7 +17,7 @@ def run_scenario(scenario: Scenario, seed: int = 0) -> ScenarioResult:
         patient = patient.model_copy(
             update={"overrides": {**patient.overrides, **scenario.overrides}}
         )
-    twin = Twin(patient, seed=seed, waveform_seconds=0)
+    twin = Twin(patient, seed=seed if scenario.seed is None else scenario.seed, waveform_seconds=0)
     twin.run(scenario.protocol(twin), until=scenario.duration_s, source="scenario")
     run = Run(twin.history(), twin.rhythm_history(), twin)
     rows = tuple(graded(expectation, run) for expectation in scenario.expectations)

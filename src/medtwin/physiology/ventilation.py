@@ -1,0 +1,134 @@
+"""Breathing support and the airway: what reaches the lungs from outside, step by step.
+
+The lungs fill through one airway resistance from the airway opening (respiration.py).
+Here is what sits at that opening:
+- nothing: the mouth is at atmospheric pressure and the patient breathes room air or an
+  oxygen device's gas;
+- a ventilator or a bag: volume control delivers a set flow during inspiration (up to
+  `VENTILATOR_PRESSURE_LIMIT`), pressure control and CPAP hold a set pressure, a bag
+  squeezed through a mask is volume control that loses the mask's leak; all hold PEEP
+  in expiration, and a patient's own effort triggers a mandatory breath (assist-control;
+  Tobin MJ. Principles and Practice of Mechanical Ventilation, 3rd ed., 2013, ch. 4);
+- the airway itself: an obstruction narrows it (the resistance of a tube rises as the
+  square of the lost cross-section, Poiseuille's law, until complete obstruction lets
+  nothing through), a tracheal tube adds its own resistance, a tube in the oesophagus
+  sends the ventilator's gas to the stomach (the lungs get none and the capnograph on
+  the tube sees no CO2), and a tube in the right main bronchus ventilates one lung
+  (half the compliance and a shunt, `ONE_LUNG_SHUNT`).
+"""
+
+from __future__ import annotations
+
+from medtwin.compiled.jit import jit_inline
+
+MODE_OFF = 0.0
+MODE_VOLUME = 1.0
+MODE_PRESSURE = 2.0
+MODE_CPAP = 3.0
+MODE_BAG = 4.0
+MODE_NAMES = {MODE_OFF: "off", MODE_VOLUME: "VC", MODE_PRESSURE: "PC", MODE_CPAP: "CPAP",
+              MODE_BAG: "bag-valve-mask"}  # fmt: skip
+"""`VENT_MODE` values: the breathing support the patient is on."""
+TUBE_NONE = 0.0
+TUBE_TRACHEA = 1.0
+TUBE_OESOPHAGUS = 2.0
+TUBE_RIGHT_MAINSTEM = 3.0
+TUBE_SUPRAGLOTTIC = 4.0
+TUBE_NAMES = {TUBE_NONE: "none", TUBE_TRACHEA: "trachea", TUBE_OESOPHAGUS: "oesophagus",
+              TUBE_RIGHT_MAINSTEM: "right mainstem", TUBE_SUPRAGLOTTIC: "supraglottic"}  # fmt: skip
+"""`AIRWAY_TUBE` values: where an airway device sits."""
+FULL_OBSTRUCTION = 0.999
+"""An obstruction from which on no gas passes."""
+
+
+@jit_inline
+def mandatory(p) -> bool:
+    """True while a ventilator or bag gives the breaths (the ventilator's cycle, not the
+    patient's, makes them)."""
+    mode = p.VENT_MODE
+    return mode in (MODE_VOLUME, MODE_PRESSURE, MODE_BAG)
+
+
+@jit_inline
+def inspiration_time(p) -> float:
+    """The mandatory breath's inspiratory time (s): as set, else a third of the cycle."""
+    if p.VENT_TI > 0.0:
+        return p.VENT_TI
+    return 60.0 / (3.0 * p.VENT_RATE)
+
+
+@jit_inline
+def supply(p, vent_time):
+    """What the device does at `vent_time` into its cycle: (airway opening pressure in
+    cmH2O, set inspiratory flow in mL/s or 0). A tube in the oesophagus takes the gas
+    to the stomach: the lungs see the atmosphere."""
+    mode = p.VENT_MODE
+    if mode == MODE_OFF or p.AIRWAY_TUBE == TUBE_OESOPHAGUS:
+        return 0.0, 0.0
+    peep = p.VENT_PEEP
+    if mode == MODE_CPAP:
+        return peep, 0.0
+    if vent_time >= inspiration_time(p):
+        return peep, 0.0
+    if mode == MODE_PRESSURE:
+        return peep + p.VENT_PINSP, 0.0
+    delivered = p.VENT_DELIVERED if mode == MODE_BAG else 1.0
+    return peep, delivered * p.VENT_VT / inspiration_time(p)
+
+
+@jit_inline
+def airway_resistance(p) -> float:
+    """Resistance (cmH2O*s/mL) from the airway opening to the alveoli; infinite (a
+    negative value) once the airway is completely obstructed."""
+    open_share = 1.0 - p.AIRWAY_OBSTRUCTION
+    if open_share <= 1.0 - FULL_OBSTRUCTION:
+        return -1.0
+    resistance = p.R_AW / (open_share * open_share)
+    tube = p.AIRWAY_TUBE
+    if tube in (TUBE_TRACHEA, TUBE_RIGHT_MAINSTEM):
+        resistance += p.TRACHEAL_TUBE_RESISTANCE
+    return resistance
+
+
+@jit_inline
+def lung_compliance(p) -> float:
+    """The compliance (mL/cmH2O) of the lung gas that moves: half with one lung."""
+    if p.AIRWAY_TUBE == TUBE_RIGHT_MAINSTEM:
+        return 0.5 * p.C_LUNG
+    return p.C_LUNG
+
+
+@jit_inline
+def shunt(p) -> float:
+    """The share of pulmonary blood flow that meets no ventilated alveoli."""
+    if p.AIRWAY_TUBE == TUBE_RIGHT_MAINSTEM:
+        return min(p.SHUNT + p.ONE_LUNG_SHUNT, 1.0)
+    return p.SHUNT
+
+
+@jit_inline
+def capnograph_connected(p) -> bool:
+    """False while the capnograph samples a tube in the oesophagus (it sees no CO2)."""
+    return p.AIRWAY_TUBE != TUBE_OESOPHAGUS
+
+
+@jit_inline
+def inspired_o2(p, tidal_volume_mL, inspiration_s, period_s) -> float:
+    """The O2 fraction of the gas the patient breathes in.
+
+    A ventilator or bag gives its set FiO2. An oxygen device on a spontaneous breath
+    fills it with what flows during inspiration plus what the reservoir holds (a bag,
+    or for a cannula the nose and pharynx), refilled at the same flow during
+    expiration; the rest of the breath is room air drawn in around it, and a share of
+    every breath (`O2_ENTRAINMENT`, a mask's leak) always is. So the FiO2 falls as the
+    patient breathes deeper or faster (Wettstein RB et al. Respir Care 2005;50:604:
+    a cannula gave 0.26-0.54 at 1-6 L/min at rest, 0.24-0.45 breathing fast).
+    """
+    if p.VENT_MODE != MODE_OFF and p.VENT_FIO2 > 0.0:
+        return p.VENT_FIO2
+    if p.O2_FLOW <= 0.0:
+        return p.FIO2
+    tidal = max(tidal_volume_mL, 1.0)
+    refill = min(p.O2_FLOW * max(period_s - inspiration_s, 0.0), p.O2_RESERVOIR)
+    from_device = min(p.O2_FLOW * inspiration_s + refill, (1.0 - p.O2_ENTRAINMENT) * tidal)
+    return (from_device * p.O2_SOURCE_FIO2 + (tidal - from_device) * p.FIO2) / tidal
