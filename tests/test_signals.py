@@ -29,6 +29,8 @@ MEDTWIN_ADDITIONS = [
     "peak_expiratory_flow",
     "dynamic_compliance",
     "static_compliance",
+    "pleural_pressure_left",
+    "pleural_pressure_right",
 ]
 
 

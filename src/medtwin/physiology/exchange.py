@@ -225,7 +225,7 @@ def lung_exchange(s, p, dt):
     pa_o2 = s.ALV_O2 / alveolar_volume
     pa_co2 = s.ALV_CO2 / alveolar_volume
     hb = s.HB
-    shunt = ventilated_shunt(p)
+    shunt = ventilated_shunt(s, p)
     v_pa = max(s.V_PA, 1.0)
     v_pc = max(s.V_PC, 1.0)
     target_o2 = (1 - shunt) * o2_content(pa_o2, pa_co2, hb) + shunt * s.N_O2_PA / v_pa

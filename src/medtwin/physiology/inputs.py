@@ -54,6 +54,8 @@ INPUT_SHAPES: dict[str, tuple[int, ...]] = {
         )
     },
     **{name: () for name in ("O2_FLOW", "O2_RESERVOIR", "O2_SOURCE_FIO2", "O2_ENTRAINMENT")},
+    "PTX_LEAK": (2,),
+    "PTX_VENT": (2,),
 }
 """Every run-time input and its shape (scalars have shape ())."""
 

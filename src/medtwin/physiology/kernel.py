@@ -60,6 +60,7 @@ from medtwin.physiology.monitors import (
     finish_breath,
     update_gas_monitors,
 )
+from medtwin.physiology.pleura import mediastinal_pressure_cmH2O, pleura_step
 from medtwin.physiology.respiration import (
     alveolar_pressure,
     lung_rhs,
@@ -76,6 +77,7 @@ from medtwin.physiology.ventilation import (
     inspired_o2,
     mandatory,
     supply,
+    ventilated_share,
 )
 
 SLOW_STEP_S = 0.05
@@ -96,12 +98,12 @@ def _stage(y, p, act, drive, dydt, q):
     """Right-hand side of the fast ODE at one RK stage; `drive` is that stage's row of
     `_drives`."""
     compression = drive[3]
-    ppl = pleural_pressure(y.V_LUNG, p, drive[2])
+    ppl = pleural_pressure(y.V_LUNG, p, drive[2]) + drive[6]
     ppl_vessels = ppl / CMH2O_PER_MMHG + compression
     squeeze = p.CARDIAC_COMPRESSION_SHARE * compression
     circulation_rhs(y, p, act, drive[0], drive[1], ppl_vessels, squeeze, dydt, q)
     ppl_lungs = ppl + compressed_lung_pressure(p, compression)
-    dydt.V_LUNG = lung_rhs(y.V_LUNG, p, ppl_lungs, drive[4], drive[5])
+    dydt.V_LUNG = lung_rhs(y.V_LUNG, p, ppl_lungs, drive[7], drive[4], drive[5])
 
 
 @jit_entry
@@ -119,6 +121,7 @@ def _slow_step(s, p, act, dt_slow):
     shock_step(s, p, shortfall, dt_slow)
     lactate_step(s, p, shortfall, dt_slow)
     s.INSPIRED_O2 = inspired_o2(p, s.LAST_TIDAL_VOLUME, s.INSPIRATION_DURATION, s.BREATH_PERIOD)
+    pleura_step(s, p, dt_slow)
     lung_exchange(s, p, dt_slow)
     heat_balance(s, p, used, dt_slow)
     drug_step(s, p)
@@ -151,8 +154,10 @@ def _slow_step(s, p, act, dt_slow):
 @jit_forceinline
 def _drives(s, p, dt, drives):
     """What drives the fast ODE at t, t + dt/2 and t + dt: ventricular and atrial
-    activation, breathing-muscle pressure, the pressure of chest compressions, and the
-    breathing device's airway opening pressure and set flow (`ventilation.supply`).
+    activation, breathing-muscle pressure, the pressure of chest compressions, the
+    breathing device's airway opening pressure and set flow (`ventilation.supply`), and
+    the pleurae's: the pressure a tension pneumothorax puts on the mediastinum and the
+    share of the lungs left open (constant over a step).
 
     Evaluated at each stage's own time, so a beat, breath or compression that starts
     inside a step keeps its phase. In cardiac arrest the heart does not contract
@@ -161,6 +166,8 @@ def _drives(s, p, dt, drives):
     be, bp, ts = s.BEAT_ELAPSED, s.BEAT_PERIOD, s.SYSTOLE_DURATION
     pr, a_sys = p.PR_INTERVAL, p.ATRIAL_SYSTOLE
     beating = perfusing(s)
+    mediastinal = mediastinal_pressure_cmH2O(s, p)
+    ventilated = ventilated_share(s, p)
     for i in range(3):
         offset = 0.5 * dt * i
         drives[i, 0] = activation(be + offset, bp, ts) if beating else 0.0
@@ -171,6 +178,8 @@ def _drives(s, p, dt, drives):
         )  # fmt: skip
         drives[i, 3] = compression_pressure(s.CPR_TIME + offset, p)
         drives[i, 4], drives[i, 5] = supply(p, s.VENT_TIME + offset)
+        drives[i, 6] = mediastinal
+        drives[i, 7] = ventilated
 
 
 @jit_inline
@@ -224,10 +233,10 @@ def _fast_step(s, p, m, act, dt, stages, q1, q2, q3, q4, qw, drives):
 
     delta_v = s.V_LUNG - v_lung_before
     mouth_co2 = move_airway_gas(s, p, delta_v)
-    ppl_breath = pleural_pressure(s.V_LUNG, p, pm1)
+    ppl_breath = pleural_pressure(s.V_LUNG, p, pm1) + drives[2, 6]
     ppl_cm = ppl_breath + compressed_lung_pressure(p, compression)
     ppl_mmHg = ppl_breath / CMH2O_PER_MMHG + compression
-    p_alv = alveolar_pressure(s.V_LUNG, p, ppl_cm)
+    p_alv = alveolar_pressure(s.V_LUNG, p, ppl_cm, drives[2, 7])
     s.AIRWAY_PRESSURE = opening_pressure(p, p_alv, delta_v / dt, drives[2, 4], drives[2, 5])
     p_ra = right_atrial_pressure(s, p, phia1) + ppl_mmHg
     p_sa, p_sp = accumulate_beat(s, p, ppl_mmHg, p_ra, qw, dt)
@@ -310,7 +319,7 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
     stages = np.empty(5, S_RECORD)  # RK4 slopes and probe point: only fast states used
     q1, q2, q3, q4 = np.empty(N_LINKS), np.empty(N_LINKS), np.empty(N_LINKS), np.empty(N_LINKS)
     qw = np.empty(N_LINKS)  # link flows at the RK4 stages, and their weighted mean
-    drives = np.empty((3, 6))
+    drives = np.empty((3, 8))
     record_waves = waves.shape[0] > 0
     slow_every = max(round(SLOW_STEP_S / dt), 1)
     n_recorded = 0

@@ -208,6 +208,8 @@ _STATE: list[Entry] = [
     # breathing support: time into the ventilator's cycle, the inspired O2 fraction,
     # and the airway opening pressure (cmH2O)
     "VENT_TIME", "INSPIRED_O2", "AIRWAY_PRESSURE",
+    # air in each pleural space (mL; left, right)
+    ("PTX_VOLUME", ("LEFT", "RIGHT")),
     # nervous control
     "BARO_LAG", "CARDIOPULMONARY_CVP", "CVP_SLOW",
     "EFF_EMAX", "EFF_R", "EFF_VU", "EFF_TS", "EFF_TV",
@@ -277,6 +279,7 @@ _MONITORS: list[Entry] = [
     "fio2", "airway_pressure", "peak_inspiratory_pressure", "plateau_pressure", "total_peep",
     "exhaled_tidal_volume", "exhaled_minute_volume", "peak_expiratory_flow",
     "dynamic_compliance", "static_compliance", "coronary_perfusion_pressure",
+    "pleural_pressure_left", "pleural_pressure_right",
     "rhythm",
     ("drug_plasma", DRUG_SLOTS), ("drug_effect_site", DRUG_SLOTS),
 ]  # fmt: skip

@@ -218,6 +218,21 @@ REFERENCE: dict[str, Parameter] = {
         "Guttmann J et al. Anesthesiology 1993;79:503 (an 8 mm tracheal tube adds about "
         "4 cmH2O/L/s at usual flows)",
     ),
+    "PNEUMOTHORAX_TRANSMISSION": Parameter(
+        0.5,
+        "1",
+        "Barton ED et al. J Emerg Med 1997;15:147; Nelson D et al. J Trauma Acute Care "
+        "Surg 2013;74:1106 (in swine, a tension pneumothorax's pressure shifts the "
+        "mediastinum, compresses the great veins and the other lung, and ends in "
+        "circulatory collapse): the share of one side's tension felt around the heart "
+        "and the other lung (model assumption)",
+    ),
+    "CHEST_DRAIN_TAU": Parameter(
+        60.0,
+        "s",
+        "kacmarek2016egan (a chest drain re-expands the lung within minutes): the time "
+        "constant of the pleural air's drainage",
+    ),
     "ONE_LUNG_SHUNT": Parameter(
         0.22,
         "1",
@@ -697,6 +712,8 @@ INPUTS: list[Entry] = [
     "VENT_FIO2", "VENT_DELIVERED", "AIRWAY_OBSTRUCTION", "AIRWAY_TUBE",
     # an oxygen device on a spontaneously breathing patient
     "O2_FLOW", "O2_RESERVOIR", "O2_SOURCE_FIO2", "O2_ENTRAINMENT",
+    # air leaking into each pleural space (mL/s) and how it is let out (pleura.VENT_*)
+    ("PTX_LEAK", 2), ("PTX_VENT", 2),
 ]  # fmt: skip
 
 P = make_layout("P", [*REFERENCE, *DERIVED, *INPUTS])

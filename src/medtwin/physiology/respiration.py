@@ -25,7 +25,6 @@ from medtwin.physiology.ventilation import (
     MODE_OFF,
     TUBE_OESOPHAGUS,
     airway_resistance,
-    lung_compliance,
 )
 
 
@@ -52,21 +51,22 @@ def pleural_pressure(volume, p, pmus):
 
 
 @jit_inline
-def alveolar_pressure(volume, p, ppl):
-    """Alveolar pressure (cmH2O): pleural plus the lungs' recoil. With one lung
-    ventilated, a tidal breath stretches half the lung: twice the recoil about FRC."""
+def alveolar_pressure(volume, p, ppl, ventilated):
+    """Alveolar pressure (cmH2O): pleural plus the lungs' recoil. With only the share
+    `ventilated` of the lungs open, a tidal breath stretches that share: its recoil
+    about FRC is that many times higher."""
     recoil = (volume - p.V_LUNG0) / p.C_LUNG
-    one_lung = 1.0 / lung_compliance(p) - 1.0 / p.C_LUNG
-    return ppl + recoil + one_lung * (volume - p.FRC)
+    narrowed = (1.0 / ventilated - 1.0) / p.C_LUNG
+    return ppl + recoil + narrowed * (volume - p.FRC)
 
 
 @jit_inline
-def lung_rhs(volume, p, ppl, p_opening, set_flow):
+def lung_rhs(volume, p, ppl, ventilated, p_opening, set_flow):
     """Airway flow (mL/s, positive into the lungs) at the given pleural pressure, with
     the airway opening at `p_opening` (cmH2O) or, in a volume-controlled inspiration,
     a device pushing `set_flow` (mL/s) up to its pressure limit. No flow through a
-    completely obstructed airway."""
-    p_alv = alveolar_pressure(volume, p, ppl)
+    completely obstructed airway; `ventilated` is the open share of the lungs."""
+    p_alv = alveolar_pressure(volume, p, ppl, ventilated)
     resistance = airway_resistance(p)
     if resistance < 0.0:
         return 0.0

@@ -20,6 +20,7 @@ Here is what sits at that opening:
 from __future__ import annotations
 
 from medtwin.compiled.jit import jit_inline
+from medtwin.physiology.pleura import collapse
 
 MODE_OFF = 0.0
 MODE_VOLUME = 1.0
@@ -91,19 +92,22 @@ def airway_resistance(p) -> float:
 
 
 @jit_inline
-def lung_compliance(p) -> float:
-    """The compliance (mL/cmH2O) of the lung gas that moves: half with one lung."""
+def ventilated_share(s, p) -> float:
+    """Share of the lungs that gas reaches (1 healthy): half with a tube in the right
+    main bronchus, less the part a pneumothorax has collapsed."""
+    left = 1.0 - collapse(s, p, 0)
+    right = 1.0 - collapse(s, p, 1)
     if p.AIRWAY_TUBE == TUBE_RIGHT_MAINSTEM:
-        return 0.5 * p.C_LUNG
-    return p.C_LUNG
+        left = 0.0
+    return max(0.5 * (left + right), 0.05)
 
 
 @jit_inline
-def shunt(p) -> float:
-    """The share of pulmonary blood flow that meets no ventilated alveoli."""
-    if p.AIRWAY_TUBE == TUBE_RIGHT_MAINSTEM:
-        return min(p.SHUNT + p.ONE_LUNG_SHUNT, 1.0)
-    return p.SHUNT
+def shunt(s, p) -> float:
+    """The share of pulmonary blood flow that meets no ventilated alveoli: a whole lung
+    lost adds `ONE_LUNG_SHUNT` (its flow halved by hypoxic vasoconstriction)."""
+    lost = 1.0 - ventilated_share(s, p)
+    return min(p.SHUNT + 2.0 * lost * p.ONE_LUNG_SHUNT, 1.0)
 
 
 @jit_inline

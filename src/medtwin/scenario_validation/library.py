@@ -578,6 +578,74 @@ OESOPHAGEAL_INTUBATION = Scenario(
 )
 
 
+BARTON_NELSON = (
+    "Barton ED et al. J Emerg Med 1997;15:147; Nelson D et al. J Trauma Acute Care Surg "
+    "2013;74:1106 (swine: hypoxaemia first, then rising venous pressure, falling output "
+    "and pressure)"
+)
+PTX_START_S = START_S
+NEEDLE_S = PTX_START_S + 720.0
+
+
+def _tension_pneumothorax(twin) -> list[tuple[float, str]]:
+    return [(PTX_START_S, "tension pneumothorax left 0.6"), (NEEDLE_S, "needle decompression left")]
+
+
+TENSION_PNEUMOTHORAX = Scenario(
+    name="tension-pneumothorax",
+    title="Tension pneumothorax (left, 0.6), needle decompression at 12 min",
+    description="an air leak into the left pleural space, untreated for 12 min, then a needle",
+    protocol=_tension_pneumothorax,
+    duration_s=NEEDLE_S + 120.0,
+    expectations=(
+        Expectation(
+            "PaO2 at 3 min / rest",
+            "1",
+            ratio("pao2", PTX_START_S + 160, PTX_START_S + 180),
+            BARTON_NELSON,
+            None,
+            0.8,
+        ),
+        Expectation(
+            "MAP at 3 min / rest",
+            "1",
+            ratio("mean_arterial_pressure", PTX_START_S + 160, PTX_START_S + 180),
+            BARTON_NELSON + ": pressure held while the lung collapses",
+            0.95,
+            None,
+        ),
+        Expectation(
+            "MAP at 12 min / rest",
+            "1",
+            ratio("mean_arterial_pressure", NEEDLE_S - 20, NEEDLE_S),
+            BARTON_NELSON,
+            None,
+            0.75,
+        ),
+        Expectation(
+            "CVP rise at 12 min",
+            "mmHg",
+            lambda run: (
+                run.window("central_venous_pressure", NEEDLE_S - 20, NEEDLE_S)
+                - run.window("central_venous_pressure", *BASELINE)
+            ),
+            BARTON_NELSON,
+            5.0,
+            None,
+        ),
+        Expectation(
+            "MAP 2 min after the needle / rest",
+            "1",
+            ratio("mean_arterial_pressure", NEEDLE_S + 100, NEEDLE_S + 120),
+            "ATLS 10th ed. 2018 ch. 4 (decompression relieves the tension)",
+            0.9,
+            None,
+        ),
+    ),
+    plotted=("pao2", "mean_arterial_pressure", "central_venous_pressure", "pleural_pressure_left"),
+)
+
+
 # --- drugs ---------------------------------------------------------------------------------
 DRUG_PATIENTS = ("standard-male", "standard-female")
 FORSTER_BABER = (
@@ -703,6 +771,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     CPR_IN_VF,
     VF_VENTILATED_ONLY,
     OESOPHAGEAL_INTUBATION,
+    TENSION_PNEUMOTHORAX,
     *DRUGS,
 )
 """Every scenario validation, in report order."""
