@@ -129,7 +129,8 @@ def target_key(signal: str, statistic: str = "mean") -> str:
     return signal if statistic == "mean" else f"{signal}:{statistic}"
 
 
-def _number(text: str) -> float | None:
+def optional_number(text: str) -> float | None:
+    """A reference table's number, None for an empty cell."""
     return float(text) if text.strip() else None
 
 
@@ -144,9 +145,9 @@ def _load_targets(filename: str) -> dict[str, Target]:
             statistic=row["statistic"],
             quantity=row["quantity"],
             unit=row["unit"],
-            reference_value=_number(row["reference_value"]),
-            range_min=_number(row["range_min"]),
-            range_max=_number(row["range_max"]),
+            reference_value=optional_number(row["reference_value"]),
+            range_min=optional_number(row["range_min"]),
+            range_max=optional_number(row["range_max"]),
             source=row["source"],
             page=row["page"],
             note=row["note"],

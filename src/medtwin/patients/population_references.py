@@ -19,6 +19,8 @@ import functools
 from dataclasses import dataclass
 from importlib.resources import files
 
+from medtwin.validation import optional_number
+
 _STATISTICS = ("mean", "sd", "slope")
 _SEXES = ("male", "female", "all")
 
@@ -59,10 +61,6 @@ class PopulationReference:
         return self.sex in ("all", sex) and self.age_min <= age_years < self.age_max + 1
 
 
-def _number(text: str) -> float | None:
-    return float(text) if text.strip() else None
-
-
 @functools.cache
 def population_references() -> tuple[PopulationReference, ...]:
     """Every row of the reference table, in its order."""
@@ -76,9 +74,9 @@ def population_references() -> tuple[PopulationReference, ...]:
             age_min=int(row["age_min"]),
             age_max=int(row["age_max"]),
             unit=row["unit"],
-            reference_value=_number(row["reference_value"]),
-            range_min=_number(row["range_min"]),
-            range_max=_number(row["range_max"]),
+            reference_value=optional_number(row["reference_value"]),
+            range_min=optional_number(row["range_min"]),
+            range_max=optional_number(row["range_max"]),
             source=row["source"],
             note=row["note"],
         )
