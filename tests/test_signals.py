@@ -31,6 +31,7 @@ MEDTWIN_ADDITIONS = [
     "static_compliance",
     "pleural_pressure_left",
     "pleural_pressure_right",
+    "peak_flow_percent_predicted",
 ]
 
 

@@ -51,6 +51,7 @@ INPUT_SHAPES: dict[str, tuple[int, ...]] = {
             "VENT_DELIVERED",
             "AIRWAY_OBSTRUCTION",
             "AIRWAY_TUBE",
+            "BRONCHOSPASM",
         )
     },
     **{name: () for name in ("O2_FLOW", "O2_RESERVOIR", "O2_SOURCE_FIO2", "O2_ENTRAINMENT")},

@@ -73,6 +73,7 @@ from medtwin.physiology.respiration import (
 from medtwin.physiology.variability import STREAM_BEAT, STREAM_BREATH, standard_normal
 from medtwin.physiology.ventilation import (
     MODE_BAG,
+    bronchial_narrowing,
     inspiration_time,
     inspired_o2,
     mandatory,
@@ -103,7 +104,7 @@ def _stage(y, p, act, drive, dydt, q):
     squeeze = p.CARDIAC_COMPRESSION_SHARE * compression
     circulation_rhs(y, p, act, drive[0], drive[1], ppl_vessels, squeeze, dydt, q)
     ppl_lungs = ppl + compressed_lung_pressure(p, compression)
-    dydt.V_LUNG = lung_rhs(y.V_LUNG, p, ppl_lungs, drive[7], drive[4], drive[5])
+    dydt.V_LUNG = lung_rhs(y.V_LUNG, p, ppl_lungs, drive[7], drive[8], drive[4], drive[5])
 
 
 @jit_entry
@@ -157,7 +158,7 @@ def _drives(s, p, dt, drives):
     activation, breathing-muscle pressure, the pressure of chest compressions, the
     breathing device's airway opening pressure and set flow (`ventilation.supply`), and
     the pleurae's: the pressure a tension pneumothorax puts on the mediastinum and the
-    share of the lungs left open (constant over a step).
+    share of the lungs left open, and the bronchi's narrowing (constant over a step).
 
     Evaluated at each stage's own time, so a beat, breath or compression that starts
     inside a step keeps its phase. In cardiac arrest the heart does not contract
@@ -168,6 +169,7 @@ def _drives(s, p, dt, drives):
     beating = perfusing(s)
     mediastinal = mediastinal_pressure_cmH2O(s, p)
     ventilated = ventilated_share(s, p)
+    narrowing = bronchial_narrowing(s, p)
     for i in range(3):
         offset = 0.5 * dt * i
         drives[i, 0] = activation(be + offset, bp, ts) if beating else 0.0
@@ -180,6 +182,7 @@ def _drives(s, p, dt, drives):
         drives[i, 4], drives[i, 5] = supply(p, s.VENT_TIME + offset)
         drives[i, 6] = mediastinal
         drives[i, 7] = ventilated
+        drives[i, 8] = narrowing
 
 
 @jit_inline
@@ -237,7 +240,9 @@ def _fast_step(s, p, m, act, dt, stages, q1, q2, q3, q4, qw, drives):
     ppl_cm = ppl_breath + compressed_lung_pressure(p, compression)
     ppl_mmHg = ppl_breath / CMH2O_PER_MMHG + compression
     p_alv = alveolar_pressure(s.V_LUNG, p, ppl_cm, drives[2, 7])
-    s.AIRWAY_PRESSURE = opening_pressure(p, p_alv, delta_v / dt, drives[2, 4], drives[2, 5])
+    s.AIRWAY_PRESSURE = opening_pressure(
+        p, p_alv, delta_v / dt, drives[2, 4], drives[2, 5], drives[2, 8]
+    )
     p_ra = right_atrial_pressure(s, p, phia1) + ppl_mmHg
     p_sa, p_sp = accumulate_beat(s, p, ppl_mmHg, p_ra, qw, dt)
     accumulate_breath(s, p, ppl_cm, mouth_co2, delta_v, dt)
@@ -319,7 +324,7 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
     stages = np.empty(5, S_RECORD)  # RK4 slopes and probe point: only fast states used
     q1, q2, q3, q4 = np.empty(N_LINKS), np.empty(N_LINKS), np.empty(N_LINKS), np.empty(N_LINKS)
     qw = np.empty(N_LINKS)  # link flows at the RK4 stages, and their weighted mean
-    drives = np.empty((3, 8))
+    drives = np.empty((3, 9))
     record_waves = waves.shape[0] > 0
     slow_every = max(round(SLOW_STEP_S / dt), 1)
     n_recorded = 0

@@ -182,6 +182,7 @@ EFFECT_TARGET_DESCRIPTIONS: dict[str, str] = {
     "consciousness": "BIS-like index, awake 97.4 (Bouillon 2004) (fractional change)",
     "opioid_receptor_block": "fraction of opioid effects removed (1 = all)",
     "sympathetic_outflow": "efferent sympathetic nerve activity (fractional change)",
+    "bronchoconstriction": "the bronchospasm's narrowing of the airways (fractional change)",
 }
 """What a drug can act on: the vocabulary of the drug files' `effects`; the engine
 implements each (see `control.apply_effectors` and `drugs`)."""
@@ -279,7 +280,7 @@ _MONITORS: list[Entry] = [
     "fio2", "airway_pressure", "peak_inspiratory_pressure", "plateau_pressure", "total_peep",
     "exhaled_tidal_volume", "exhaled_minute_volume", "peak_expiratory_flow",
     "dynamic_compliance", "static_compliance", "coronary_perfusion_pressure",
-    "pleural_pressure_left", "pleural_pressure_right",
+    "pleural_pressure_left", "pleural_pressure_right", "peak_flow_percent_predicted",
     "rhythm",
     ("drug_plasma", DRUG_SLOTS), ("drug_effect_site", DRUG_SLOTS),
 ]  # fmt: skip

@@ -32,7 +32,14 @@ from medtwin.physiology.drugs import (
 from medtwin.physiology.layout import BEDS, DRUG_SLOTS, EFFECT_TARGETS
 from medtwin.physiology.pleura import collapse, mediastinal_pressure_cmH2O, tension_cmH2O
 from medtwin.physiology.respiration import muscle_pressure, pleural_pressure
-from medtwin.physiology.ventilation import MODE_OFF, capnograph_connected, mandatory, shunt
+from medtwin.physiology.ventilation import (
+    MODE_OFF,
+    airway_resistance,
+    bronchial_narrowing,
+    capnograph_connected,
+    mandatory,
+    shunt,
+)
 
 _CONSCIOUSNESS = EFFECT_TARGETS.index("consciousness")
 _NEUROMUSCULAR = EFFECT_TARGETS.index("neuromuscular_transmission")
@@ -317,8 +324,14 @@ def update_gas_monitors(s, p, m):
     m.lung_compliance = p.C_LUNG * 1e-3
     m.chest_wall_compliance = p.C_CHEST_WALL * 1e-3
     m.respiratory_system_compliance = 1e-3 / (1.0 / p.C_LUNG + 1.0 / p.C_CHEST_WALL)
-    m.inspiratory_resistance = p.R_AW * 1e3
-    m.expiratory_resistance = p.R_AW * 1e3
+    narrowing = bronchial_narrowing(s, p)
+    resistance = airway_resistance(p, narrowing)
+    m.inspiratory_resistance = resistance * 1e3 if resistance > 0.0 else np.nan
+    m.expiratory_resistance = m.inspiratory_resistance
+    # a forced expiration's peak flow goes with the airways' cross-section (flow at the
+    # wave speed, Dawson SV, Elliott EA. J Appl Physiol 1977;43:498)
+    open_share = (1.0 - p.AIRWAY_OBSTRUCTION) * (1.0 - narrowing)
+    m.peak_flow_percent_predicted = 100.0 * max(open_share, 0.0)
     total = blood_volume(s)
     hct = s.RBC_VOLUME / total
     m.hemoglobin = hb

@@ -709,7 +709,7 @@ INPUTS: list[Entry] = [
     "CPR_RATE", "CPR_DEPTH", "CPR_FRACTION", "CPR_LEANING",
     # breathing support (physiology.ventilation): mode and settings; the airway
     "VENT_MODE", "VENT_RATE", "VENT_VT", "VENT_PINSP", "VENT_PEEP", "VENT_TI",
-    "VENT_FIO2", "VENT_DELIVERED", "AIRWAY_OBSTRUCTION", "AIRWAY_TUBE",
+    "VENT_FIO2", "VENT_DELIVERED", "AIRWAY_OBSTRUCTION", "AIRWAY_TUBE", "BRONCHOSPASM",
     # an oxygen device on a spontaneously breathing patient
     "O2_FLOW", "O2_RESERVOIR", "O2_SOURCE_FIO2", "O2_ENTRAINMENT",
     # air leaking into each pleural space (mL/s) and how it is let out (pleura.VENT_*)

@@ -61,13 +61,14 @@ def alveolar_pressure(volume, p, ppl, ventilated):
 
 
 @jit_inline
-def lung_rhs(volume, p, ppl, ventilated, p_opening, set_flow):
+def lung_rhs(volume, p, ppl, ventilated, narrowing, p_opening, set_flow):
     """Airway flow (mL/s, positive into the lungs) at the given pleural pressure, with
     the airway opening at `p_opening` (cmH2O) or, in a volume-controlled inspiration,
     a device pushing `set_flow` (mL/s) up to its pressure limit. No flow through a
-    completely obstructed airway; `ventilated` is the open share of the lungs."""
+    completely obstructed airway; `ventilated` is the open share of the lungs and
+    `narrowing` the small airways' (`ventilation.bronchial_narrowing`)."""
     p_alv = alveolar_pressure(volume, p, ppl, ventilated)
-    resistance = airway_resistance(p)
+    resistance = airway_resistance(p, narrowing)
     if resistance < 0.0:
         return 0.0
     if set_flow > 0.0:
@@ -76,14 +77,14 @@ def lung_rhs(volume, p, ppl, ventilated, p_opening, set_flow):
 
 
 @jit_inline
-def opening_pressure(p, p_alv, flow, p_device, set_flow):
+def opening_pressure(p, p_alv, flow, p_device, set_flow, narrowing):
     """Pressure at the airway opening (cmH2O), as a ventilator's gauge reads it: the
     alveolar pressure plus the airway's resistive drop at `flow` (mL/s); against a
     completely obstructed airway, what the device applies (`p_device`, or its limit in
     volume control). 0, the atmosphere, without a device on the lungs' airway."""
     if p.VENT_MODE == MODE_OFF or p.AIRWAY_TUBE == TUBE_OESOPHAGUS:
         return 0.0
-    resistance = airway_resistance(p)
+    resistance = airway_resistance(p, narrowing)
     if resistance < 0.0:
         return p.VENTILATOR_PRESSURE_LIMIT if set_flow > 0.0 else p_device
     return p_alv + resistance * flow

@@ -20,7 +20,10 @@ Here is what sits at that opening:
 from __future__ import annotations
 
 from medtwin.compiled.jit import jit_inline
+from medtwin.physiology.layout import EFFECT_TARGETS
 from medtwin.physiology.pleura import collapse
+
+_BRONCHOCONSTRICTION = EFFECT_TARGETS.index("bronchoconstriction")
 
 MODE_OFF = 0.0
 MODE_VOLUME = 1.0
@@ -78,10 +81,19 @@ def supply(p, vent_time):
 
 
 @jit_inline
-def airway_resistance(p) -> float:
-    """Resistance (cmH2O*s/mL) from the airway opening to the alveoli; infinite (a
-    negative value) once the airway is completely obstructed."""
-    open_share = 1.0 - p.AIRWAY_OBSTRUCTION
+def bronchial_narrowing(s, p) -> float:
+    """Share of the small airways' cross-section a bronchospasm takes, less what drugs
+    relax of it (`bronchoconstriction` effect)."""
+    relaxed = max(1.0 + s.EFFECT[_BRONCHOCONSTRICTION], 0.0)
+    return min(p.BRONCHOSPASM * relaxed, FULL_OBSTRUCTION)
+
+
+@jit_inline
+def airway_resistance(p, narrowing) -> float:
+    """Resistance (cmH2O*s/mL) from the airway opening to the alveoli, with the small
+    airways narrowed by `narrowing` (`bronchial_narrowing`); infinite (a negative value)
+    once the airway is completely obstructed."""
+    open_share = (1.0 - p.AIRWAY_OBSTRUCTION) * (1.0 - narrowing)
     if open_share <= 1.0 - FULL_OBSTRUCTION:
         return -1.0
     resistance = p.R_AW / (open_share * open_share)

@@ -646,6 +646,69 @@ TENSION_PNEUMOTHORAX = Scenario(
 )
 
 
+BTS = "BTS/SIGN British guideline on the management of asthma, 2019 (acute severe asthma)"
+SPASM_S = START_S
+SALBUTAMOL_S = SPASM_S + 600.0
+SPASM_WINDOW = (SALBUTAMOL_S - 60.0, SALBUTAMOL_S)
+DISTRESS_GAP = (
+    "the distress of an asthma attack (dyspnoea, anxiety, its catecholamines) is not "
+    "modelled: breathing and heart rate rise only as far as the blood gases drive them"
+)
+
+
+def _severe_asthma(twin) -> list[tuple[float, str]]:
+    return [(SPASM_S, "bronchospasm 0.6"), (SALBUTAMOL_S, "salbutamol 250 mcg IV bolus")]
+
+
+SEVERE_ASTHMA = Scenario(
+    name="acute-severe-asthma",
+    title="Acute severe asthma (bronchospasm 0.6), then IV salbutamol at 10 min",
+    description="bronchospasm taking 60 % of the small airways, salbutamol 250 mcg at 10 min",
+    protocol=_severe_asthma,
+    duration_s=SALBUTAMOL_S + 300.0,
+    expectations=(
+        Expectation(
+            "peak flow, % predicted",
+            "%",
+            value("peak_flow_percent_predicted", *SPASM_WINDOW),
+            BTS,
+            33.0,
+            50.0,
+        ),
+        Expectation(
+            "respiratory rate",
+            "/min",
+            value("respiratory_rate", *SPASM_WINDOW),
+            BTS,
+            25.0,
+            None,
+            known_gap=DISTRESS_GAP,
+        ),
+        Expectation(
+            "heart rate",
+            "/min",
+            value("heart_rate", *SPASM_WINDOW),
+            BTS,
+            110.0,
+            None,
+            known_gap=DISTRESS_GAP,
+        ),
+        Expectation(
+            "peak flow rise 5 min after salbutamol",
+            "% predicted",
+            lambda run: (
+                run.window("peak_flow_percent_predicted", SALBUTAMOL_S + 240, SALBUTAMOL_S + 300)
+                - run.window("peak_flow_percent_predicted", *SPASM_WINDOW)
+            ),
+            BTS + ": bronchodilators within minutes",
+            8.0,
+            None,
+        ),
+    ),
+    plotted=("peak_flow_percent_predicted", "respiratory_rate", "spo2", "paco2"),
+)
+
+
 # --- drugs ---------------------------------------------------------------------------------
 DRUG_PATIENTS = ("standard-male", "standard-female")
 FORSTER_BABER = (
@@ -772,6 +835,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     VF_VENTILATED_ONLY,
     OESOPHAGEAL_INTUBATION,
     TENSION_PNEUMOTHORAX,
+    SEVERE_ASTHMA,
     *DRUGS,
 )
 """Every scenario validation, in report order."""
