@@ -178,6 +178,13 @@ def test_fuzz_any_error_text_stays_inside_its_ack_fields(text):
     _ack_of_any_text(text)
 
 
+def test_a_field_the_messages_version_lacks_reads_as_absent():
+    """The fuzz run's find: a cut that leaves the message claiming HL7 v2.1, whose OBX
+    has no OBX-14, is read (observation times fall back to the order's) or refused
+    with the project's error, never hl7apy's ChildNotFound."""
+    _parse_mutated((99, 37, ""))
+
+
 @pytest.mark.fuzz
 @settings(max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(_MUTATION)

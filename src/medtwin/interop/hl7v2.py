@@ -272,9 +272,13 @@ def _segments(element) -> Iterator:
 
 
 def _value(segment, field: str) -> str:
-    """The ER7 text of one field (`OBX-5`), empty when absent."""
+    """The ER7 text of one field (`OBX-5`), empty when absent, including when the
+    message's HL7 version has no such field (OBX-14 is not in v2.1)."""
     name = field.replace("-", "_").lower()
-    found = segment.children.get(name) if hasattr(segment.children, "get") else None
+    try:
+        found = segment.children.get(name) if hasattr(segment.children, "get") else None
+    except HL7apyException:
+        return ""
     if not found:
         return ""
     return str(found[0].value) if isinstance(found, list) else str(found.value)
