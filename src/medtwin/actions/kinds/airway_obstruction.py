@@ -7,44 +7,23 @@ obstruction lets no gas through, breathing or ventilated.
 
 from __future__ import annotations
 
-import re
-from typing import ClassVar, Literal, Self
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from medtwin.actions.base import ActionBase
-from medtwin.actions.context import ActionContext, FollowUp
-from medtwin.actions.formatter import format_number
-from medtwin.actions.grammar import NUMBER, number
 from medtwin.actions.registry import register
-
-_ORDER = re.compile(rf"airway obstruction (?P<severity>{NUMBER})")
+from medtwin.actions.severity import SeverityInsult
 
 
 @register
-class AirwayObstruction(ActionBase):
+class AirwayObstruction(SeverityInsult):
     """The airway narrowed by `severity` (share of its cross-section lost)."""
 
     kind: Literal["airway_obstruction"] = "airway_obstruction"
-    insult: ClassVar[bool] = True
+    word: ClassVar[str] = "airway obstruction"
+    input_name: ClassVar[str] = "AIRWAY_OBSTRUCTION"
     severity: float = Field(ge=0, le=1, json_schema_extra={"unit": ""})
 
     forms = ("airway obstruction <0-1>",)
     examples = ("airway obstruction 0.8", "airway obstruction 1", "airway obstruction 0")
     refusals = ("airway obstruction 2",)
-    parse_priority = 20
-
-    @classmethod
-    def parse(cls, key: str, text: str) -> Self | None:
-        match = _ORDER.fullmatch(key)
-        return None if match is None else cls(severity=number(match["severity"]))
-
-    def order(self) -> str:
-        return f"airway obstruction {format_number(self.severity)}"
-
-    def apply(self, context: ActionContext) -> list[FollowUp]:
-        context.inputs["AIRWAY_OBSTRUCTION"] = self.severity
-        return []
-
-    def lines(self) -> frozenset[str]:
-        return frozenset({"airway obstruction"})
