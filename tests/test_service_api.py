@@ -179,7 +179,7 @@ def test_config_serves_what_the_browser_would_otherwise_copy(client):
     assert config["waveforms"]["channels"] == list(FRAME_CHANNELS)
     assert config["alarm_limits"]["spo2"] == [90.0, None]
     # rhythm alarms name engine rhythms, and PEA (complexes on the ECG) raises none
-    assert set(config["rhythm_alarms"]) == {"vf", "asystole"}
+    assert set(config["rhythm_alarms"]) == {"vf", "asystole", "vt", "pulseless_vt"}
     assert set(config["rhythm_alarms"]) <= set(RHYTHM_NAMES)
 
 

@@ -28,6 +28,7 @@ import numpy as np
 from medtwin import pharmacology, physiology_events
 from medtwin.actions import ActionBase, ActionContext, ActionError, Event, EventLog, parse_order
 from medtwin.actions import Treatments as Treatments
+from medtwin.actions.kinds.rhythm import OWN_RATES
 from medtwin.citations import citations_for
 from medtwin.patients import Patient, load_patient
 from medtwin.physiology.batch import STEP_S, Batch, Recording
@@ -126,6 +127,7 @@ class Twin:
         settings = TwinSettings(seed, float(waveform_seconds), history_seconds, models)
         params, state, monitors = resting_states(parameters_for(patient, seed), STEP_S)
         state[:, S.RHYTHM] = RHYTHM_NAMES.index(rhythm_name)
+        state[:, S.RHYTHM_RATE] = OWN_RATES.get(rhythm_name, (0.0,))[0]
         self._restore(patient, settings, Batch(params, state, monitors, STEP_S))
 
     def _restore(
@@ -420,7 +422,13 @@ class Twin:
         latest = np.searchsorted(times, sample_times, side="right") - 1
         rhythm_index = raw[np.maximum(latest, 0), W.rhythm].astype(int)
         return sample_times, {
-            "ecg_ii": lead_ii_mV(rhythm_index, channel(W.beat_phase), channel(W.beat_period)),
+            "ecg_ii": lead_ii_mV(
+                rhythm_index,
+                channel(W.beat_phase),
+                channel(W.beat_period),
+                sample_times,
+                raw[np.maximum(latest, 0), W.paced] > 0.0,
+            ),
             "arterial_pressure": channel(W.arterial_pressure),
             "central_venous_pressure": channel(W.central_venous_pressure),
             "pleth": (channel(W.pleth_pressure) - pleth_low) / pleth_span,

@@ -24,7 +24,12 @@ from __future__ import annotations
 import numpy as np
 
 from medtwin.compiled.jit import jit
-from medtwin.physiology.cardiac import PEA, VF, pump_function, vascular_response
+from medtwin.physiology.cardiac import (
+    activation_contractility,
+    pump_function,
+    vascular_response,
+    ventricular_period,
+)
 from medtwin.physiology.circulation import (
     A_BLEEDING0,
     A_EMAX_LV,
@@ -232,11 +237,13 @@ def apply_effectors(s, p, act):
     drive, rate and muscle strength are scaled. The heart's pump function and the
     vessels' response (`cardiac`) scale contractility and the vasoconstriction by
     nerves and drugs; a sinus node short of O2 slows in proportion (hypoxic
-    bradycardia: Senges J et al. Circ Res 1979;44:856), and fibrillation beats at its
-    own rate.
+    bradycardia: Senges J et al. Circ Res 1979;44:856); the ventricles beat at the
+    rate their rhythm or a capturing pacemaker sets (`cardiac.ventricular_period`), and
+    beats that start in a ventricle contract less (`cardiac.activation_contractility`).
     """
     ref = p.SIGMA_REF_S
     contractility = (1.0 + s.EFFECT[_CONTRACTILITY]) * pump_function(s, p)
+    contractility *= activation_contractility(s, p)
     e_scale = max((1.0 + p.G_EMAX * (s.EFF_EMAX - ref)) * contractility, 0.0)
     act[A_EMAX_LV] = p.EMAX_LV * e_scale
     act[A_EMAX_RV] = p.EMAX_RV * e_scale
@@ -255,11 +262,8 @@ def apply_effectors(s, p, act):
     period = p.T_REST + sympathetic + p.G_TV * (s.EFF_TV - p.FEV_REF)
     period /= max(1.0 + s.EFFECT[_HEART_RATE], 0.1)
     period /= max(s.AEROBIC[_HEART_BED], 0.1)  # a hypoxic sinus node slows
-    act[A_HEART_PERIOD] = min(max(period, p.MIN_HEART_PERIOD), 3.0)
-    if int(s.RHYTHM) == VF:
-        act[A_HEART_PERIOD] = p.VF_PERIOD
-    elif int(s.RHYTHM) == PEA:
-        act[A_HEART_PERIOD] = p.PEA_PERIOD
+    sinus_period = min(max(period, p.MIN_HEART_PERIOD), 3.0)
+    act[A_HEART_PERIOD] = ventricular_period(s, p, sinus_period)
     act[A_RESPIRATORY_RATE] = max(1.0 + s.EFFECT[_RATE], 0.0)
     act[A_VENTILATORY_DRIVE] = p.VENTILATORY_DRIVE * max(1.0 + s.EFFECT[_DRIVE], 0.0)
     act[A_MUSCLE_STRENGTH] = p.RESPIRATORY_MUSCLE_STRENGTH * max(

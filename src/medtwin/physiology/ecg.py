@@ -2,8 +2,11 @@
 
 For every waveform sample the engine records the beat phase ``u`` in [0, 1) (``u = 0`` at
 the R peak, i.e. ventricular activation, rising linearly over the beat) and the current
-beat period ``T`` in seconds. A rhythm turns those into millivolts; rhythms are looked up
-by name so that an arrhythmia insult can swap one for another.
+beat period ``T`` in seconds. A rhythm turns those, and the sample's time (for atria that
+beat on their own clock: flutter waves, fibrillation waves, the P waves of complete
+block), into millivolts; rhythms are looked up by name so that an arrhythmia insult can
+swap one for another. A paced beat is drawn as a pacing spike before a wide complex,
+whatever the rhythm underneath.
 
 The sinus rhythm follows McSharry PE, Clifford GD, Tarassenko L, Smith LA. A dynamical
 model for generating synthetic electrocardiogram signals. IEEE Trans Biomed Eng
@@ -41,8 +44,10 @@ class Rhythm(Protocol):
 
     name: str
 
-    def lead_ii_mV(self, beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.ndarray:
-        """Lead II in mV for each sample; the two arrays broadcast against each other."""
+    def lead_ii_mV(
+        self, beat_phase: np.ndarray, beat_period_s: np.ndarray, time_s: np.ndarray
+    ) -> np.ndarray:
+        """Lead II in mV for each sample; the arrays broadcast against each other."""
         ...
 
 
@@ -70,27 +75,47 @@ _WIDTH_RAD = np.array([e.width_rad for e in _SINUS_EVENTS])
 _ANGLE_RATE_EXPONENT = np.array([e.angle_rate_exponent for e in _SINUS_EVENTS])
 
 
-def _sinus_model_units(beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.ndarray:
-    """Σ aᵢ bᵢ² exp(-Δθᵢ² / 2bᵢ²) at rest-rate widths (the 1/ω cancels the rate scaling)."""
+_NO_P_WAVE = _AMPLITUDE * np.array([0.0, 1.0, 1.0, 1.0, 1.0])
+_P_WAVE_ONLY = _AMPLITUDE - _NO_P_WAVE
+
+
+def _sinus_model_units(
+    beat_phase: np.ndarray, beat_period_s: np.ndarray, amplitude: np.ndarray = _AMPLITUDE
+) -> np.ndarray:
+    """Σ aᵢ bᵢ² exp(-Δθᵢ² / 2bᵢ²) at rest-rate widths (the 1/ω cancels the rate scaling);
+    `amplitude` replaces the events' aᵢ (a zero leaves that wave out)."""
     rate_ratio = (1.0 / beat_period_s)[..., np.newaxis]  # HR/60 with HR in beats/min
     centre = _ANGLE_RAD * rate_ratio**_ANGLE_RATE_EXPONENT
     width = _WIDTH_RAD * np.sqrt(rate_ratio)
     theta = 2.0 * np.pi * beat_phase[..., np.newaxis]
     offset = np.mod(theta - centre + np.pi, 2.0 * np.pi) - np.pi
-    events = _AMPLITUDE * _WIDTH_RAD**2 * np.exp(-(offset**2) / (2.0 * width**2))
+    events = amplitude * _WIDTH_RAD**2 * np.exp(-(offset**2) / (2.0 * width**2))
     return events.sum(axis=-1)
 
 
 _MV_PER_MODEL_UNIT = 1.0 / float(_sinus_model_units(np.array(0.0), np.array(1.0)))
 
 
-def _checked(beat_phase, beat_period_s) -> tuple[np.ndarray, np.ndarray]:
-    phase, period = np.broadcast_arrays(
-        np.asarray(beat_phase, dtype=float), np.asarray(beat_period_s, dtype=float)
+def _checked(beat_phase, beat_period_s, time_s=0.0) -> tuple[np.ndarray, ...]:
+    phase, period, time = np.broadcast_arrays(
+        np.asarray(beat_phase, dtype=float),
+        np.asarray(beat_period_s, dtype=float),
+        np.asarray(time_s, dtype=float),
     )
     if not np.all(np.isfinite(period) & (period > 0.0)):
         raise ValueError("beat_period_s must be positive and finite (seconds per beat)")
-    return phase, period
+    return phase, period, time
+
+
+def _wide_complex(phase: np.ndarray, period: np.ndarray, widening: float) -> np.ndarray:
+    """The sinus model's QRS-T at 60/min without its P wave, `widening` times as long (a
+    beat spreading through the ventricles muscle to muscle instead of by the conduction
+    system: a QRS of about 80 ms becomes 80 × `widening` ms), in mV, centred on each
+    beat's R peak."""
+    within = np.mod(phase + 0.5, 1.0) - 0.5  # the R peak at 0, in (-0.5, 0.5]
+    seconds_from_r = within * period
+    units = _sinus_model_units(seconds_from_r / widening, np.ones_like(phase), _NO_P_WAVE)
+    return _MV_PER_MODEL_UNIT * units
 
 
 @dataclass(frozen=True)
@@ -99,9 +124,9 @@ class SinusRhythm:
 
     name: str = "sinus"
 
-    def lead_ii_mV(self, beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.ndarray:
+    def lead_ii_mV(self, beat_phase, beat_period_s, time_s=0.0) -> np.ndarray:
         """Lead II in mV; ``beat_phase`` is taken modulo 1, ``beat_period_s`` must be > 0."""
-        phase, period = _checked(beat_phase, beat_period_s)
+        phase, period, _ = _checked(beat_phase, beat_period_s)
         return _MV_PER_MODEL_UNIT * _sinus_model_units(phase, period)
 
 
@@ -116,8 +141,8 @@ class PulselessElectricalActivity:
     widening: float = 3.0
     amplitude: float = 0.5
 
-    def lead_ii_mV(self, beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.ndarray:
-        phase, period = _checked(beat_phase, beat_period_s)
+    def lead_ii_mV(self, beat_phase, beat_period_s, time_s=0.0) -> np.ndarray:
+        phase, period, _ = _checked(beat_phase, beat_period_s)
         within = np.mod(phase + 0.5, 1.0) - 0.5  # the R peak at 0, in (-0.5, 0.5]
         stretched = within / self.widening
         no_p_wave = np.where(within < -0.1, 0.0, 1.0)  # the atria are silent
@@ -141,8 +166,8 @@ class VentricularFibrillation:
 
     name: str = "vf"
 
-    def lead_ii_mV(self, beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.ndarray:
-        phase, _ = _checked(beat_phase, beat_period_s)
+    def lead_ii_mV(self, beat_phase, beat_period_s, time_s=0.0) -> np.ndarray:
+        phase, _, _ = _checked(beat_phase, beat_period_s)
         turns = 2.0 * np.pi * phase
         waves = sum(a * np.sin(f * turns + offset) for f, a, offset in _VF_COMPONENTS)
         return waves * (0.7 + 0.3 * np.sin(turns / _VF_MODULATION_PERIOD))
@@ -154,28 +179,156 @@ class Asystole:
 
     name: str = "asystole"
 
-    def lead_ii_mV(self, beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.ndarray:
-        phase, _ = _checked(beat_phase, beat_period_s)
+    def lead_ii_mV(self, beat_phase, beat_period_s, time_s=0.0) -> np.ndarray:
+        phase, _, _ = _checked(beat_phase, beat_period_s)
         return np.zeros_like(phase)
+
+
+_F_WAVES = ((6.1, 0.05, 0.0), (7.3, 0.035, 1.3), (5.2, 0.03, 2.1))
+"""Frequency (Hz), amplitude (mV) and phase of the waves summed for the fibrillating
+atria: f waves at 350-600/min, under 0.1 mV in lead II (Hindricks G et al. 2020 ESC
+Guidelines for AF, Eur Heart J 2021;42:373)."""
+
+
+@dataclass(frozen=True)
+class AtrialFibrillation:
+    """Narrow QRS complexes at irregular intervals (the engine's beat clock), no P
+    waves, and the fine, chaotic f waves of the fibrillating atria on the baseline."""
+
+    name: str = "af"
+
+    def lead_ii_mV(self, beat_phase, beat_period_s, time_s=0.0) -> np.ndarray:
+        phase, period, time = _checked(beat_phase, beat_period_s, time_s)
+        f_waves = sum(a * np.sin(2.0 * np.pi * f * time + o) for f, a, o in _F_WAVES)
+        return _MV_PER_MODEL_UNIT * _sinus_model_units(phase, period, _NO_P_WAVE) + f_waves
+
+
+@dataclass(frozen=True)
+class AtrialFlutter:
+    """Narrow QRS complexes and the saw-tooth flutter waves of typical flutter, negative
+    in lead II, at an atrial rate of 300/min (Brugada J et al. 2019 ESC Guidelines for
+    SVT, Eur Heart J 2020;41:655: 250-330/min, no isoelectric baseline between them)."""
+
+    name: str = "flutter"
+    atrial_period_s: float = 0.2
+    flutter_mV: float = 0.2
+
+    def lead_ii_mV(self, beat_phase, beat_period_s, time_s=0.0) -> np.ndarray:
+        phase, period, time = _checked(beat_phase, beat_period_s, time_s)
+        ramp = np.mod(time / self.atrial_period_s, 1.0)  # slow rise, sharp fall
+        saw = self.flutter_mV * (ramp - 0.5) * -2.0
+        return _MV_PER_MODEL_UNIT * _sinus_model_units(phase, period, _NO_P_WAVE) + saw
+
+
+@dataclass(frozen=True)
+class SupraventricularTachycardia:
+    """AV-nodal re-entry: fast, regular, narrow complexes with the P waves hidden in
+    them (Brugada 2020)."""
+
+    name: str = "svt"
+
+    def lead_ii_mV(self, beat_phase, beat_period_s, time_s=0.0) -> np.ndarray:
+        phase, period, _ = _checked(beat_phase, beat_period_s)
+        return _MV_PER_MODEL_UNIT * _sinus_model_units(phase, period, _NO_P_WAVE)
+
+
+@dataclass(frozen=True)
+class VentricularTachycardia:
+    """Monomorphic ventricular tachycardia: regular complexes wider than 120 ms and
+    taller than sinus, no P waves linked to them (Zeppenfeld K et al. Eur Heart J
+    2022;43:3997); the same drawing with and without a pulse."""
+
+    name: str = "vt"
+    widening: float = 3.0
+    amplitude: float = 1.5
+
+    def lead_ii_mV(self, beat_phase, beat_period_s, time_s=0.0) -> np.ndarray:
+        phase, period, _ = _checked(beat_phase, beat_period_s)
+        return self.amplitude * _wide_complex(phase, period, self.widening)
+
+
+@dataclass(frozen=True)
+class SecondDegreeBlock:
+    """Mobitz II with 2:1 conduction: each conducted P-QRS-T is followed, half a
+    ventricular cycle later, by a P wave with no QRS."""
+
+    name: str = "block2"
+
+    def lead_ii_mV(self, beat_phase, beat_period_s, time_s=0.0) -> np.ndarray:
+        phase, period, _ = _checked(beat_phase, beat_period_s)
+        atrial_period = period / 2.0  # the atria beat twice per ventricular beat
+        conducted = _sinus_model_units(phase, atrial_period)
+        blocked = _sinus_model_units(phase + 0.5, atrial_period, _P_WAVE_ONLY)
+        return _MV_PER_MODEL_UNIT * (conducted + blocked)
+
+
+@dataclass(frozen=True)
+class CompleteBlock:
+    """Third-degree block: wide, slow ventricular escape complexes, and P waves that
+    march through them at the atria's own rate (drawn at 75/min), unrelated."""
+
+    name: str = "block3"
+    atrial_period_s: float = 0.8
+    widening: float = 2.0
+
+    def lead_ii_mV(self, beat_phase, beat_period_s, time_s=0.0) -> np.ndarray:
+        phase, period, time = _checked(beat_phase, beat_period_s, time_s)
+        atrial_phase = np.mod(time / self.atrial_period_s, 1.0)
+        p_waves = _sinus_model_units(atrial_phase, np.ones_like(time), _P_WAVE_ONLY)
+        return _wide_complex(phase, period, self.widening) + _MV_PER_MODEL_UNIT * p_waves
+
+
+PACING_SPIKE_MV = 2.0
+"""Height of the transcutaneous pacemaker's spike as drawn."""
+PACING_SPIKE_S = 0.02
+"""Width of the spike: transcutaneous pacemakers' pulses last 20-40 ms (Epstein AE et al.
+Circulation 2008;117:e350)."""
+_PACED_WIDENING = 2.0
+_QRS_ONSET_S = 0.066
+"""Time from the sinus model's QRS onset to its R peak at 60/min."""
+
+
+def paced_lead_ii_mV(beat_phase: np.ndarray, beat_period_s: np.ndarray) -> np.ndarray:
+    """A paced beat: the spike, then a wide complex (the beat starts in a ventricle)."""
+    phase, period, _ = _checked(beat_phase, beat_period_s)
+    seconds_from_r = (np.mod(phase + 0.5, 1.0) - 0.5) * period
+    onset = -_QRS_ONSET_S * _PACED_WIDENING
+    on_spike = (seconds_from_r >= onset - PACING_SPIKE_S) & (seconds_from_r < onset)
+    spike = np.where(on_spike, PACING_SPIKE_MV, 0.0)
+    return spike + _wide_complex(phase, period, _PACED_WIDENING)
 
 
 RHYTHMS: dict[str, Rhythm] = {
     rhythm.name: rhythm
     for rhythm in (SinusRhythm(), PulselessElectricalActivity(), VentricularFibrillation(),
-                   Asystole())
+                   Asystole(), AtrialFibrillation(), AtrialFlutter(),
+                   SupraventricularTachycardia(), VentricularTachycardia(),
+                   VentricularTachycardia(name="pulseless_vt"), SecondDegreeBlock(),
+                   CompleteBlock())
 }  # fmt: skip
 assert tuple(RHYTHMS) == RHYTHM_NAMES, "every rhythm of the engine state needs a drawing"
 
 
 def lead_ii_mV(
-    rhythm_index: np.ndarray, beat_phase: np.ndarray, beat_period_s: np.ndarray
+    rhythm_index: np.ndarray,
+    beat_phase: np.ndarray,
+    beat_period_s: np.ndarray,
+    time_s: np.ndarray,
+    paced: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Lead II in mV of samples whose rhythm (its index in RHYTHM_NAMES) may change."""
+    """Lead II in mV of samples whose rhythm (its index in RHYTHM_NAMES) may change;
+    samples where `paced` is true are paced beats."""
     out = np.zeros(np.shape(beat_phase))
+    time_s = np.broadcast_to(time_s, out.shape)
     for index, name in enumerate(RHYTHM_NAMES):
         chosen = rhythm_index == index
         if chosen.any():
-            out[chosen] = RHYTHMS[name].lead_ii_mV(beat_phase[chosen], beat_period_s[chosen])
+            out[chosen] = RHYTHMS[name].lead_ii_mV(
+                beat_phase[chosen], beat_period_s[chosen], time_s[chosen]
+            )
+    if paced is not None and np.any(paced):
+        chosen = np.asarray(paced, dtype=bool)
+        out[chosen] = paced_lead_ii_mV(beat_phase[chosen], beat_period_s[chosen])
     return out
 
 

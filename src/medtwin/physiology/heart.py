@@ -34,9 +34,11 @@ class Heart:
         """True once the twin is dead: no rhythm change can bring it back."""
         return bool(self.state[S.IRREVERSIBLE])
 
-    def set_rhythm(self, name: str) -> None:
-        """Change the rhythm to `name` now (one of RHYTHM_NAMES)."""
+    def set_rhythm(self, name: str, rate_per_min: float = 0.0) -> None:
+        """Change the rhythm to `name` now (one of RHYTHM_NAMES), beating at
+        `rate_per_min` if it is an arrhythmia with a rate of its own."""
         self.state[S.RHYTHM] = RHYTHM_NAMES.index(name)
+        self.state[S.RHYTHM_RATE] = rate_per_min
         self.state[S.RHYTHM_TIME] = 0.0
         self.state[S.RHYTHM_CHANGES] += 1.0
 

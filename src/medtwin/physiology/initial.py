@@ -132,6 +132,7 @@ def _initial_control(s: np.ndarray, p: np.ndarray) -> None:
     s[span(S, "AEROBIC")] = 1.0  # every bed meets its O2 demand at rest
     s[S.PH] = 7.4
     s[S.HEART_ENERGY] = 1.0
+    s[S.CONTRACTILE_RESERVE] = 1.0
     s[S.CARDIOPULMONARY_CVP] = s[S.CVP_SLOW] = INITIAL_CVP_MMHG
     lead = p[P.TAU_Z] / p[P.TAU_P]
     s[S.BARO_LAG] = p[P.P_N] * (1.0 - lead)

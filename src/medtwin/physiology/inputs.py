@@ -38,6 +38,7 @@ INPUT_SHAPES: dict[str, tuple[int, ...]] = {
     "DRUG_EC50": (DRUG_SLOTS, N_EFFECTS),
     "DRUG_HILL": (DRUG_SLOTS, N_EFFECTS),
     **{name: () for name in ("CPR_RATE", "CPR_DEPTH", "CPR_FRACTION", "CPR_LEANING")},
+    **{name: () for name in ("PACE_RATE", "PACE_CURRENT")},
     **{
         name: ()
         for name in (

@@ -24,7 +24,13 @@ import numpy as np
 
 from medtwin.compiled.jit import jit, jit_entry, jit_forceinline, jit_inline, jit_nogil
 from medtwin.physiology.bloodgas import acid_base, partial_pressures
-from medtwin.physiology.cardiac import perfusing, rhythm_step, shock_step
+from medtwin.physiology.cardiac import (
+    atrial_kick,
+    next_beat_period,
+    perfusing,
+    rhythm_step,
+    shock_step,
+)
 from medtwin.physiology.circulation import (
     A_HEART_PERIOD,
     A_VENTILATORY_DRIVE,
@@ -155,10 +161,11 @@ def _slow_step(s, p, act, dt_slow):
 @jit_forceinline
 def _drives(s, p, dt, drives):
     """What drives the fast ODE at t, t + dt/2 and t + dt: ventricular and atrial
-    activation, breathing-muscle pressure, the pressure of chest compressions, the
-    breathing device's airway opening pressure and set flow (`ventilation.supply`), and
-    the pleurae's: the pressure a tension pneumothorax puts on the mediastinum and the
-    share of the lungs left open, and the bronchi's narrowing (constant over a step).
+    activation (no atrial systole in rhythms that lose it), breathing-muscle pressure,
+    the pressure of chest compressions, the breathing device's airway opening pressure
+    and set flow (`ventilation.supply`), and the pleurae's: the pressure a tension
+    pneumothorax puts on the mediastinum and the share of the lungs left open, and the
+    bronchi's narrowing (constant over a step).
 
     Evaluated at each stage's own time, so a beat, breath or compression that starts
     inside a step keeps its phase. In cardiac arrest the heart does not contract
@@ -167,13 +174,14 @@ def _drives(s, p, dt, drives):
     be, bp, ts = s.BEAT_ELAPSED, s.BEAT_PERIOD, s.SYSTOLE_DURATION
     pr, a_sys = p.PR_INTERVAL, p.ATRIAL_SYSTOLE
     beating = perfusing(s)
+    kick = beating and atrial_kick(s)
     mediastinal = mediastinal_pressure_cmH2O(s, p)
     ventilated = ventilated_share(s, p)
     narrowing = bronchial_narrowing(s, p)
     for i in range(3):
         offset = 0.5 * dt * i
         drives[i, 0] = activation(be + offset, bp, ts) if beating else 0.0
-        drives[i, 1] = atrial_activation(be + offset, bp, pr, a_sys) if beating else 0.0
+        drives[i, 1] = atrial_activation(be + offset, bp, pr, a_sys) if kick else 0.0
         drives[i, 2] = muscle_pressure(
             s.BREATH_ELAPSED + offset, s.BREATH_PERIOD, s.INSPIRATION_DURATION,
             s.PMUS_AMPLITUDE, p.PMUS_EXP_TAU_FRACTION,
@@ -259,8 +267,8 @@ def _fast_step(s, p, m, act, dt, stages, q1, q2, q3, q4, qw, drives):
             finish_beat(s, p, m, bp, bp)
         s.BEAT_ELAPSED -= bp
         s.BEAT_COUNT += 1.0
-        noise = standard_normal(p.SEED, s.BEAT_COUNT, STREAM_BEAT)
-        period = act[A_HEART_PERIOD] * (1.0 + p.HEART_PERIOD_CV * _clip3(noise))
+        noise = _clip3(standard_normal(p.SEED, s.BEAT_COUNT, STREAM_BEAT))
+        period = next_beat_period(s, p, act[A_HEART_PERIOD], noise)
         s.BEAT_PERIOD = period
         s.SYSTOLE_DURATION = max(p.T_SYS0 - p.K_SYS / period, MIN_SYSTOLE_S)
     if p.CPR_RATE > 0.0:
@@ -343,6 +351,7 @@ def advance_one(s, p, m, n_steps, dt, record_every, history, waves):
             waves[step, W.airway_pressure] = paw
             waves[step, W.lung_volume] = volume
             waves[step, W.rhythm] = s.RHYTHM
+            waves[step, W.paced] = s.PACED
         s.STEP_IN_SLOW += 1.0
         if s.STEP_IN_SLOW >= slow_every:
             _slow_step(s, p, act, dt * slow_every)

@@ -127,14 +127,33 @@ DELAY_SLOTS = 128
 
 N_BEDS = len(BEDS)
 
-RHYTHM_NAMES = ("sinus", "pea", "vf", "asystole")
+RHYTHM_NAMES = (
+    "sinus", "pea", "vf", "asystole",
+    "af", "flutter", "svt", "vt", "pulseless_vt", "block2", "block3",
+)  # fmt: skip
 """The heart rhythms the engine knows: sinus rhythm, pulseless electrical activity,
-ventricular fibrillation and asystole. State column `RHYTHM` holds the index of the
-current one, and `ecg.RHYTHMS` draws each."""
-PERFUSING_RHYTHMS = ("sinus",)
+ventricular fibrillation, asystole, atrial fibrillation, atrial flutter (2:1),
+supraventricular (AV-nodal re-entry) tachycardia, ventricular tachycardia with and
+without a pulse, second-degree (Mobitz II, 2:1) and third-degree (complete) heart block.
+State column `RHYTHM` holds the index of the current one (new rhythms are appended, so
+an index keeps its meaning), and `ecg.RHYTHMS` draws each."""
+PERFUSING_RHYTHMS = ("sinus", "af", "flutter", "svt", "vt", "block2", "block3")
 """Rhythms in which the ventricles contract and eject; the others are cardiac arrest."""
-SHOCKABLE_RHYTHMS = ("vf",)
+SHOCKABLE_RHYTHMS = ("vf", "pulseless_vt")
 """Rhythms a defibrillator can end (Resuscitation Council UK, ALS algorithm)."""
+NO_ATRIAL_KICK_RHYTHMS = ("af", "flutter", "svt", "vt", "block3")
+"""Perfusing rhythms whose atria do not fill the ventricles before they contract:
+fibrillating or fluttering atria, atria contracting with the ventricles (AV-nodal
+re-entry) or dissociated from them (ventricular tachycardia, complete block). Atrial
+systole adds about a fifth of ventricular filling at rest (Hall JE. Guyton and Hall
+Textbook of Medical Physiology, 14th ed., 2021, ch. 9: the atria as primer pumps), which
+these rhythms lose."""
+VENTRICULAR_RHYTHMS = ("vt", "pulseless_vt", "block3")
+"""Rhythms whose beats start in a ventricle (wide QRS), so that the ventricles contract
+out of step (as a paced beat does)."""
+AV_CONDUCTED_RHYTHMS = ("sinus", "af", "flutter", "svt", "block2")
+"""Rhythms whose beats reach the ventricles through the AV node, which a drug blocking
+it (adenosine) slows or, in AV-nodal re-entry, ends."""
 
 # Blood-flow links, in the order of the kernel's flow vector: 21 between compartments,
 # then 6 to or from outside the circulation (volumes only leave or enter).
@@ -183,6 +202,7 @@ EFFECT_TARGET_DESCRIPTIONS: dict[str, str] = {
     "opioid_receptor_block": "fraction of opioid effects removed (1 = all)",
     "sympathetic_outflow": "efferent sympathetic nerve activity (fractional change)",
     "bronchoconstriction": "the bronchospasm's narrowing of the airways (fractional change)",
+    "av_conduction": "conduction through the AV node (−1 = complete, transient block)",
 }
 """What a drug can act on: the vocabulary of the drug files' `effects`; the engine
 implements each (see `control.apply_effectors` and `drugs`)."""
@@ -199,6 +219,9 @@ _STATE: list[Entry] = [
     # how long it has lasted, how many changes it has seen (the counter of its random
     # draws), and the time without circulation
     "RHYTHM", "RHYTHM_TIME", "RHYTHM_CHANGES", "NO_FLOW_TIME", "IRREVERSIBLE",
+    # the ventricular rate an arrhythmia runs at (/min; set with the rhythm), and 1
+    # while a pacemaker captures the ventricles
+    "RHYTHM_RATE", "PACED",
     # the share of each bed's O2 demand met (1 at rest); arterial pH; the O2 deficit
     # accumulated in shock (mL/kg) and the failure of circulation it set off (0-1)
     ("AEROBIC", _BED_UPPER), "PH", "O2_DEBT", "DECOMPENSATION",
@@ -206,6 +229,9 @@ _STATE: list[Entry] = [
     # energy reserve (1 at rest), a shock waiting to be delivered (its energy in J, and
     # 1 if synchronised) and the shocks delivered so far
     "CPR_TIME", "HEART_ENERGY", "SHOCK_ENERGY", "SHOCK_SYNCHRONISED", "SHOCK_COUNT",
+    # the contraction a beating heart keeps up for seconds once its O2 supply fails
+    # (share of the healthy heart's, 1 at rest)
+    "CONTRACTILE_RESERVE",
     # breathing support: time into the ventilator's cycle, the inspired O2 fraction,
     # and the airway opening pressure (cmH2O)
     "VENT_TIME", "INSPIRED_O2", "AIRWAY_PRESSURE",
@@ -298,6 +324,6 @@ N_MONITOR = len(M)
 W = make_layout(
     "W",
     ["beat_phase", "beat_period", "arterial_pressure", "central_venous_pressure",
-     "pleth_pressure", "co2", "airway_flow", "airway_pressure", "lung_volume", "rhythm"],
+     "pleth_pressure", "co2", "airway_flow", "airway_pressure", "lung_volume", "rhythm", "paced"],
 )  # fmt: skip
 N_WAVE = len(W)

@@ -576,6 +576,15 @@ REFERENCE: dict[str, Parameter] = {
         "Jennings & Reimer 1991 (creatine phosphate refills within a minute of "
         "reperfusion after brief ischaemia): the time constant of the reserve refilling",
     ),
+    "CONTRACTILE_RESERVE_TAU": Parameter(
+        20.0,
+        "s",
+        "Tennant R, Wiggers CJ. Am J Physiol 1935;112:351 (after a coronary artery is "
+        "tied, its territory weakens over seconds and stops contracting within about a "
+        "minute): the time constant over which a heart whose O2 supply fails (a pause, "
+        "a sudden fall of coronary flow) loses the contraction its phosphagen and "
+        "glycolysis keep up, so that seconds of asystole do not stop it",
+    ),
     "REPERFUSION_S": Parameter(
         10.0,
         "s",
@@ -604,6 +613,50 @@ REFERENCE: dict[str, Parameter] = {
         "Resuscitation Council UK, Advanced Life Support, 8th ed., 2021 (the agonal, "
         "idioventricular complexes of pulseless electrical activity come at about "
         "20-40/min): 30/min",
+    ),
+    # --- arrhythmias, cardioversion and pacing
+    "AF_RR_CV": Parameter(
+        0.2,
+        "1",
+        "Tateno K, Glass L. Med Biol Eng Comput 2001;39:664 (in atrial fibrillation the "
+        "RR intervals' coefficient of variation is high and about constant, near 0.2, "
+        "against a few per cent in sinus rhythm): the random spread of the ventricular "
+        "intervals in atrial fibrillation",
+    ),
+    "VENTRICULAR_ACTIVATION_CONTRACTILITY": Parameter(
+        0.8,
+        "1",
+        "Prinzen FW, Peschar M. Pacing Clin Electrophysiol 2002;25:484 (activation "
+        "spreading from one ventricular site, as in ventricular pacing, lowers LV "
+        "dP/dtmax and stroke work by about 10-30 %): the share of contractility left "
+        "when beats start in a ventricle (ventricular tachycardia, escape rhythm, paced)",
+    ),
+    "AF_SHOCK_HALF_J": Parameter(
+        82.0,
+        "J",
+        "Page RL et al. J Am Coll Cardiol 2002;39:1956 (biphasic cardioversion of atrial "
+        "fibrillation: a first shock of 100 J succeeds in 60 %; escalating to 150 and "
+        "200 J, 77 and 90 % in all): with `SHOCK_ENERGY_HILL` 2, half at 82 J gives 60 % "
+        "at 100 J. Shocks are drawn independently, so escalation succeeds more often "
+        "than in patients, some of whom resist every shock",
+    ),
+    "ORGANISED_SHOCK_HALF_J": Parameter(
+        41.0,
+        "J",
+        "Gurevitz OT et al. Am Heart J 2005;149:316 (biphasic cardioversion of atrial "
+        "flutter needed about half the energy of atrial fibrillation: 108 against 199 J "
+        "in all); Resuscitation Council UK ALS 2021 (flutter, SVT and VT with a pulse "
+        "convert with lower energies than atrial fibrillation): the energy ending half "
+        "of organised tachycardias (flutter, SVT, VT), half of `AF_SHOCK_HALF_J`, so "
+        "that 50 J ends about 60 % and 120 J about 90 %",
+    ),
+    "PACING_THRESHOLD_MA": Parameter(
+        70.0,
+        "mA",
+        "Epstein AE et al. ACC/AHA/HRS 2008 device guidelines, Circulation "
+        "2008;117:e350 (transcutaneous pacing captures at 40-80 mA in most patients; "
+        "emergency series report means of 73-81 mA): the current at which a "
+        "transcutaneous pacemaker captures the ventricles",
     ),
     "ZONE_ONE_FLOW_SHARE": Parameter(
         0.5,
@@ -707,6 +760,8 @@ INPUTS: list[Entry] = [
     ("DRUG_EC50", DRUG_SLOTS * N_EFFECTS), ("DRUG_HILL", DRUG_SLOTS * N_EFFECTS),
     # chest compressions (rate /min, depth cm, hands-on fraction, leaning share)
     "CPR_RATE", "CPR_DEPTH", "CPR_FRACTION", "CPR_LEANING",
+    # a transcutaneous pacemaker (rate /min, current mA; 0 = off)
+    "PACE_RATE", "PACE_CURRENT",
     # breathing support (physiology.ventilation): mode and settings; the airway
     "VENT_MODE", "VENT_RATE", "VENT_VT", "VENT_PINSP", "VENT_PEEP", "VENT_TI",
     "VENT_FIO2", "VENT_DELIVERED", "AIRWAY_OBSTRUCTION", "AIRWAY_TUBE", "BRONCHOSPASM",

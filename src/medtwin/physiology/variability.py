@@ -25,7 +25,11 @@ STREAM_RHYTHM = 3.0
 STREAM_VF_DURATION = 4.0
 """Draws of how long an episode of fibrillation lasts untreated."""
 STREAM_SHOCK = 5.0
-"""Draws of whether a shock ends fibrillation.
+"""Draws of whether a shock ends fibrillation or an organised tachycardia."""
+STREAM_AV_BLOCK = 6.0
+"""Draws of whether a blocked AV node lets a beat through (four per beat)."""
+STREAM_REENTRY = 7.0
+"""Draws of how deep an AV-nodal block must be to end an episode of re-entry.
 
 Streams are whole numbers: the generator keys on their integer value, so two streams
 must differ by at least 1 to draw independently."""

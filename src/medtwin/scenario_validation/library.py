@@ -15,10 +15,10 @@ from importlib.resources import files
 
 import numpy as np
 
+from medtwin.scenario_validation.arrhythmias import ARRHYTHMIAS
 from medtwin.scenario_validation.model import Expectation, Run, Scenario
+from medtwin.scenario_validation.reading import BASELINE, START_S, ratio, value
 
-BASELINE = (0.0, 60.0)
-START_S = 60.0
 ATLS = "ATLS 10th ed. 2018, signs by class (medtwin/data/hemorrhage_classes.csv)"
 SCHADT = "Schadt JC, Ludbrook J. Am J Physiol 1991;260:H305 (two phases of blood loss)"
 EGER_STOCK = "Eger & Severinghaus, Anesthesiology 1961;22:419; Stock MC, J Clin Anesth 1988;1:96"
@@ -30,17 +30,6 @@ ASPHYXIA = (
     "(Albaghdadi AS et al. Resuscitation 2010;81:353; Vaagenes P et al. Resuscitation "
     "1997;35:41)"
 )
-
-
-def ratio(signal: str, start_s: float, end_s: float) -> Callable[[Run], float]:
-    def measure(run: Run) -> float:
-        return run.window(signal, start_s, end_s) / run.window(signal, *BASELINE)
-
-    return measure
-
-
-def value(signal: str, start_s: float, end_s: float) -> Callable[[Run], float]:
-    return lambda run: run.window(signal, start_s, end_s)
 
 
 def _blood_volume_at_rest(twin) -> float:
@@ -836,6 +825,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     OESOPHAGEAL_INTUBATION,
     TENSION_PNEUMOTHORAX,
     SEVERE_ASTHMA,
+    *ARRHYTHMIAS,
     *DRUGS,
 )
 """Every scenario validation, in report order."""

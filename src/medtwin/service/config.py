@@ -32,12 +32,15 @@ little so that a resting adult raises none; EtCO2 35-45 mmHg is normal (Levitzky
 30-50 the usual alarm band."""
 
 
-ARRHYTHMIA_ALARMS: dict[str, str] = {"vf": "V-FIB", "asystole": "ASYSTOLE"}
+ARRHYTHMIA_ALARMS: dict[str, str] = {
+    "vf": "V-FIB", "asystole": "ASYSTOLE", "vt": "V-TACH", "pulseless_vt": "V-TACH",
+}  # fmt: skip
 """The monitor's life-threatening rhythm alarms, by the engine's rhythm name: an ECG
-monitor must detect asystole and ventricular fibrillation and raise a high-priority
-alarm for each (IEC 60601-2-27:2011, cl. 201.7.9.2.9.101). Pulseless electrical activity
-raises none: its ECG shows complexes, and only the missing pulse (the pressure and
-SpO2 alarms) tells it apart."""
+monitor must detect asystole, ventricular fibrillation and ventricular tachycardia and
+raise a high-priority alarm for each (IEC 60601-2-27:2011, cl. 201.7.9.2.9.101).
+Pulseless electrical activity raises none: its ECG shows complexes, and only the missing
+pulse (the pressure and SpO2 alarms) tells it apart; nor does pulseless VT differ from
+VT on the ECG."""
 
 
 def browser_config() -> dict[str, Any]:
