@@ -74,6 +74,18 @@ def _read_table(filename: str, row_type: type[_Row]) -> tuple[_Row, ...]:
 SIGNALS: tuple[Signal, ...] = _read_table("signals.csv", Signal)
 WAVEFORMS: tuple[Waveform, ...] = _read_table("waveforms.csv", Waveform)
 
+BEDSIDE_VITALS = (
+    "heart_rate",
+    "systolic_bp",
+    "diastolic_bp",
+    "mean_arterial_pressure",
+    "spo2",
+    "respiratory_rate",
+    "etco2",
+    "core_temperature",
+)
+"""The vital signs a bedside monitor shows on every patient, whatever else it shows."""
+
 _SIGNAL_BY_NAME = {s.name: s for s in SIGNALS}
 _WAVEFORM_BY_NAME = {w.name: w for w in WAVEFORMS}
 

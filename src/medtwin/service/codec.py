@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from medtwin.signals import BEDSIDE_VITALS
+
 FRAME_CHANNELS = (
     "ecg_ii",
     "arterial_pressure",
@@ -24,14 +26,7 @@ FRAME_CHANNELS = (
 FRAME_HEADER = struct.Struct("<IIdf")
 WAVEFORM_RATE_HZ = 125.0
 MAIN_NUMERICS = (
-    "heart_rate",
-    "systolic_bp",
-    "diastolic_bp",
-    "mean_arterial_pressure",
-    "spo2",
-    "respiratory_rate",
-    "etco2",
-    "core_temperature",
+    *BEDSIDE_VITALS,
     "central_venous_pressure",
     "cardiac_output",
     "consciousness_index",
