@@ -3,7 +3,9 @@
 1. One twin with a 50-member ensemble assimilates 1 Hz data (heart rate, MAP, SpO2,
    respiratory rate from a "truth" twin plus noise): simulated seconds per wall second.
 2. Three plans x 50 members x 1 simulated hour (`compare_plans`), serial and on a
-   local Dask cluster of two workers: wall seconds.
+   local Dask cluster of two workers: wall seconds, and (serial) the CPU seconds of the
+   process's threads, which say what a quiet machine would take when others share it.
+The members of each run side by side in one batch of the kernel (`assimilation.batched`).
 
 Run: .venv/bin/python benchmarks/records.py [--seconds 120] [--members 50] [--skip-plans]
 """
@@ -11,6 +13,7 @@ Run: .venv/bin/python benchmarks/records.py [--seconds 120] [--members 50] [--sk
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -60,10 +63,13 @@ def assimilation(seconds: int, members: int) -> float:
 def plans(members: int, cluster: str, chunks: int) -> float:
     snapshots = EnsembleKalmanFilter(members=members, seed=0).fit(PATIENT).ensemble.snapshots()
     parsed = [parse_plan(text, PATIENT) for text in PLANS]
-    begin = time.perf_counter()
+    begin, cpu = time.perf_counter(), time.process_time()
     compare_plans(snapshots, parsed, 3600.0, every_s=60.0, cluster=cluster, chunks_per_plan=chunks)
-    elapsed = time.perf_counter() - begin
-    print(f"plans: 3 plans x {members} members x 1 h, cluster={cluster}: {elapsed:.1f} s wall")
+    elapsed, cpu = time.perf_counter() - begin, time.process_time() - cpu
+    # CPU seconds of this process (every thread): the work, whatever else the machine does
+    busy = f"; {cpu:.1f} CPU s in this process" if cluster == "serial" else ""
+    print(f"plans: 3 plans x {members} members x 1 h, cluster={cluster}: {elapsed:.1f} s wall"
+          f"{busy}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
     return elapsed
 
 

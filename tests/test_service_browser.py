@@ -6,41 +6,25 @@ bounded; nothing is asserted about wall-clock speed.
 """
 
 import re
-import socket
-import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
+from browser_support import (
+    CHROMIUM,
+    TABLET,
+    canvas_pixels,
+    horizontal_overflow,
+    open_browser,
+    register,
+)
 from playwright import sync_api as playwright_sync
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-DESKTOP = {"width": 1280, "height": 800}
-TABLET = {"width": 820, "height": 1180}
-PASSWORD = "correct-horse-battery"
+from test_service_support import serving
 
 
 def test_debians_chromium_is_installed():
     """scripts/setup installs Debian's chromium; the browser tests drive it."""
     assert CHROMIUM.exists(), f"{CHROMIUM} is missing: run scripts/setup as root"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -49,49 +33,14 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from medtwin.service.app import create_app
 
     database = tmp_path_factory.mktemp("service") / "db.sqlite"
-    app = create_app(f"sqlite:///{database}")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive(), "the server thread died while starting"
-        assert time.monotonic() < deadline, "the server did not start within 20 s"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(f"sqlite:///{database}")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def playwright() -> Iterator["playwright_sync.Playwright"]:
     with playwright_sync.sync_playwright() as running:
         yield running
-
-
-def _open_browser(playwright, profile: Path, base_url: str):
-    """A fresh chromium with an empty profile; returns (context, page) at the app."""
-    context = playwright.chromium.launch_persistent_context(
-        str(profile),
-        executable_path=str(CHROMIUM),
-        args=CHROMIUM_ARGS,
-        headless=True,
-        viewport=DESKTOP,
-    )
-    page = context.pages[0] if context.pages else context.new_page()
-    page.set_default_timeout(15_000)
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto(base_url)
-    return context, page
-
-
-def _register(page, username: str) -> None:
-    page.fill("#login-username", username)
-    page.fill("#login-password", PASSWORD)
-    page.click("#register-submit")
-    playwright_sync.expect(page.locator("#view-lobby")).to_be_visible()
 
 
 def _number(text: str) -> float:
@@ -107,18 +56,12 @@ def _wait_for(condition, timeout_s: float, message: str) -> None:
         time.sleep(0.25)
 
 
-def _canvas_pixels(page, canvas_id: str) -> str:
-    return page.evaluate(f"document.getElementById('{canvas_id}').toDataURL()")
-
-
 def _assert_monitor_fits(page) -> None:
     monitor = page.locator("#monitor")
     playwright_sync.expect(monitor).to_be_visible()
     box = monitor.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 300, box
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
+    overflow = horizontal_overflow(page)
     assert overflow <= 0, f"page overflows horizontally by {overflow} px"
     playwright_sync.expect(page.locator("#wave-ecg_ii")).to_be_visible()
     playwright_sync.expect(page.locator("#num-hr")).to_be_visible()
@@ -126,11 +69,11 @@ def _assert_monitor_fits(page) -> None:
 
 def test_instructor_and_trainee_run_a_session(playwright, base_url, tmp_path):
     expect = playwright_sync.expect
-    instructor_context, instructor = _open_browser(playwright, tmp_path / "p1", base_url)
-    trainee_context, trainee = _open_browser(playwright, tmp_path / "p2", base_url)
+    instructor_context, instructor = open_browser(playwright, tmp_path / "p1", base_url)
+    trainee_context, trainee = open_browser(playwright, tmp_path / "p2", base_url)
     try:
         instructor.screenshot(path=tmp_path / "login-1280x800.png")
-        _register(instructor, "instructor_ana")
+        register(instructor, "instructor_ana")
         instructor.fill("#create-title", "Haemorrhage drill")
         instructor.select_option("#create-patient", "standard-female")
         instructor.screenshot(path=tmp_path / "lobby-1280x800.png")
@@ -139,7 +82,7 @@ def test_instructor_and_trainee_run_a_session(playwright, base_url, tmp_path):
         expect(instructor.locator("#join-code-display")).to_have_text(re.compile(r"^[A-Z2-9]{8}$"))
         code = instructor.locator("#join-code-display").inner_text()
 
-        _register(trainee, "trainee_ben")
+        register(trainee, "trainee_ben")
         trainee.fill("#join-code", code)
         trainee.select_option("#join-role", "trainee")
         trainee.click("#join-submit")
@@ -149,9 +92,9 @@ def test_instructor_and_trainee_run_a_session(playwright, base_url, tmp_path):
         # The trainee's monitor moves and shows plausible numbers.
         expect(trainee.locator("#num-hr")).to_have_text(re.compile(r"^\d+$"))
         assert 30 <= _number(trainee.locator("#num-hr").inner_text()) <= 200
-        before = _canvas_pixels(trainee, "wave-ecg_ii")
+        before = canvas_pixels(trainee, "wave-ecg_ii")
         _wait_for(
-            lambda: _canvas_pixels(trainee, "wave-ecg_ii") != before,
+            lambda: canvas_pixels(trainee, "wave-ecg_ii") != before,
             10,
             "the ECG trace did not move",
         )

@@ -14,7 +14,10 @@ hashing is not what is fuzzed here.
 
 from __future__ import annotations
 
+import copy
 import json
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -103,7 +106,9 @@ def service(tmp_path_factory):
             session = new_session(client, instructor)
             join(client, trainee, session["code"], "trainee")
             refresh = client.post("/api/login", json={"username": "ines", "password": PASSWORD})
-            client.fuzz = {"session": session, "refresh_token": refresh.json()["refresh_token"]}
+            twin = client.post("/api/twins", json=TWIN_EXAMPLES[0], headers=instructor).json()
+            client.fuzz = {"session": session, "twin": twin,
+                           "refresh_token": refresh.json()["refresh_token"]}  # fmt: skip
             yield client
 
 
@@ -128,8 +133,84 @@ def _targets(service) -> dict[str, tuple[str, list[dict]]]:
         "orders": (f"{url}/orders", [{"order": text} for text in ORDER_EXAMPLES]),
         "clock": (f"{url}/clock", [{"action": "pause"}, {"action": "resume"}, {"speed": 10}]),
         "notes": (f"{url}/notes", [{"text": "slow to call for help"}]),
+        "twins": ("/api/twins", TWIN_EXAMPLES),
+        "observations": (f"/api/twins/{facts['twin']['id']}/observations",
+                         observation_examples()),
     }
     # fmt: on
+
+
+# --- patients' twins: bodies of FHIR Observations ----------------------------------
+TWIN_EXAMPLES = [
+    {"title": "Bed 3", "patient": "standard-male", "members": 2, "seed": 1},
+    {"title": "Bed 4", "patient": CUSTOM_PATIENT, "members": 3},
+]
+HEART_RATE = json.loads(
+    (Path(__file__).parent / "data" / "records" / "observation-example-heart-rate.json").read_text()
+)
+
+
+def observation_examples() -> list[dict]:
+    """A heart rate (the FHIR R4 example, timed now), and a Bundle of it with a
+    blood-pressure panel: what a monitor gateway posts. (The time is to the second, so
+    that the texts are of one length whenever the cases are drawn.)"""
+    when = datetime.now(UTC).replace(microsecond=0).isoformat()
+    heart = {**HEART_RATE, "effectiveDateTime": when}
+    panel = {**heart, "id": "bp", "code": {"coding": [{"system": "http://loinc.org",
+                                                       "code": "85354-9"}]},
+             "component": [{"code": {"coding": [{"system": "http://loinc.org", "code": code}]},
+                            "valueQuantity": {"value": value, "unit": "mm[Hg]",
+                                              "system": "http://unitsofmeasure.org",
+                                              "code": "mm[Hg]"}}
+                           for code, value in (("8480-6", 120), ("8462-4", 80))]}  # fmt: skip
+    del panel["valueQuantity"]
+    entries = [{"resource": r, "request": {"method": "POST", "url": "Observation"}}
+               for r in (heart, panel)]  # fmt: skip
+    return [heart, {"resourceType": "Bundle", "type": "batch", "entry": entries}]
+
+
+def _nested(value: dict | list):
+    """Every (container, key) inside a JSON value, depth first."""
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        yield value, key
+        if isinstance(item, dict | list) and item:
+            yield from _nested(item)
+
+
+@st.composite
+def deep_mutated(draw, example: dict) -> dict:
+    """`example` with up to three values anywhere inside it dropped or replaced by odd
+    values (a FHIR resource's problems are deep: a unit, a code, a time)."""
+    body = copy.deepcopy(example)
+    for _ in range(draw(st.integers(1, 3))):
+        places = list(_nested(body))
+        if not places:
+            break
+        container, key = draw(st.sampled_from(places))
+        if isinstance(container, dict) and draw(st.booleans()):
+            container.pop(key)
+        else:
+            container[key] = draw(ODD_VALUES | JSON_VALUES)
+    return body
+
+
+def nested_extensions(levels: int) -> tuple[str, bytes]:
+    """The heart rate with extensions `levels` deep, as JSON text (the models validate
+    nesting recursively: a few hundred levels once exhausted Python's stack)."""
+    inner = '{"url": "http://example.org/x", "valueString": "v"}'
+    nested = '{"url": "http://example.org/x", "extension": [' * levels + inner + "]}" * levels
+    text = json.dumps(observation_examples()[0])[:-1] + f', "extension": [{nested}]}}'
+    return ("raw", text.encode())
+
+
+def observation_payloads() -> st.SearchStrategy[tuple[str, Any]]:
+    examples = st.builds(observation_examples).flatmap(st.sampled_from)
+    return st.one_of(
+        payloads(observation_examples()),
+        examples.flatmap(deep_mutated).map(lambda body: ("json", body)),
+        st.integers(1, 2000).map(nested_extensions),
+    )
 
 
 CALLERS = st.sampled_from(["instructor", "trainee", "nobody", "forged"])
@@ -169,7 +250,8 @@ def _post(service, target: str, caller: str, payload: tuple[str, Any]) -> None:
     _check_response(response)
 
 
-TARGETS = ("users", "login", "refresh", "sessions", "join", "orders", "clock", "notes")
+TARGETS = ("users", "login", "refresh", "sessions", "join", "orders", "clock", "notes", "twins",
+           "observations")  # fmt: skip
 SLOW = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 
 
@@ -187,6 +269,24 @@ def test_fuzz_bodies(service, target, data, caller):
     """FUZZ_BUDGET cases over all the body routes together (the route is drawn too),
     so that the dedicated run stays within the CI's time."""
     test_any_body_is_answered_or_refused.hypothesis.inner_test(service, target, data, caller)
+
+
+@settings(max_examples=DEFAULT_BUDGET, deadline=None, suppress_health_check=SLOW)
+@given(payload=observation_payloads(), caller=CALLERS)
+def test_any_observation_body_is_assimilated_or_refused(service, payload, caller):
+    """A FHIR Observation POST: 202 with what was queued, or a one-line refusal."""
+    _post(service, "observations", caller, payload)
+
+
+@pytest.mark.fuzz
+@settings(max_examples=FUZZ_BUDGET, deadline=None, suppress_health_check=SLOW)
+@given(payload=observation_payloads(), caller=CALLERS)
+def test_fuzz_observation_bodies(service, payload, caller):
+    """FUZZ_BUDGET cases of the Observation POST alone: a parser of outside data, as
+    the HL7 and MQTT readers are."""
+    test_any_observation_body_is_assimilated_or_refused.hypothesis.inner_test(
+        service, payload, caller
+    )
 
 
 PATH_PARTS = st.one_of(

@@ -7,6 +7,7 @@ recovery of a real server on PostgreSQL is in test_service_recovery.py."""
 from __future__ import annotations
 
 import itertools
+import json
 import math
 
 import pytest
@@ -108,3 +109,22 @@ def test_quotas_count_on_postgresql(tmp_path, database_url):
         client.post(f"/api/sessions/{session['id']}/end", headers=instructor)
         assert client.post("/api/sessions", json={"title": "two"},
                            headers=instructor).status_code == 201  # fmt: skip
+
+
+def test_a_patients_twin_from_a_record_on_postgresql(tmp_path, database_url):
+    """The twin file's document (a JSON column: PostgreSQL refuses NaN in JSON), a seed of
+    2**32 - 1, and the twin tracked again after a restart."""
+    from pathlib import Path
+
+    bundle = json.loads((Path(__file__).parent / "data" / "records" /
+                         "martina_murazik.json").read_text(encoding="utf-8"))  # fmt: skip
+    body = {"title": "Ward 7", "bundle": bundle, "members": 2, "seed": 2**32 - 1}
+    with running_client(tmp_path, ManualClock(), database_url=database_url) as client:
+        headers = account(client, "ines")
+        made = client.post("/api/twins", json=body, headers=headers)
+        assert made.status_code == 201, made.text
+    with running_client(tmp_path, ManualClock(), database_url=database_url) as client:
+        again = client.get(f"/api/twins/{made.json()['id']}", headers=headers)
+        assert again.status_code == 200
+        assert again.json()["fit"] == made.json()["fit"] and again.json()["seed"] == 2**32 - 1
+        assert client.get(f"/api/twins/{made.json()['id']}/track", headers=headers).is_success

@@ -72,6 +72,15 @@ def test_a_fhir_observation_payload():
         ),
         (HEART_RATE_EXAMPLE.replace(b"8867-4", b"0000-0"), "no code of loinc_vitals.csv"),
         (b" " * 70_000, "payload of 70000 bytes is over 65536"),
+        (
+            HEART_RATE_EXAMPLE[:-2]
+            + b', "extension": ['
+            + b'{"url": "http://example.org/x", "extension": [' * 400
+            + b'{"url": "http://example.org/x", "valueString": "v"}'
+            + b"]}" * 400
+            + b"]}",
+            "nested 803 levels deep; allowed: at most 32",
+        ),
     ],
 )
 def test_bad_payloads_are_refused_with_the_reason(payload, expected):

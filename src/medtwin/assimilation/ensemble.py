@@ -1,11 +1,13 @@
 """An ensemble of twins: forks of one twin whose free parameters differ.
 
-Each member is a `Twin` (a fork) with its own variability seed and its own values of
-the free parameters (`free_parameters`); the estimator reads their vitals and moves
-their parameters, and forecasts fork them again. Parameters are handled in a
-transformed space where a Gaussian spread makes sense: logarithms for the positive
-ones (periods, elastances, rates, conductances), plain values for the set point and
-the shunt fraction (kept within `calibration.SHUNT_LIMITS`).
+Each member is a fork of the twin with its own variability seed and its own values of
+the free parameters (`free_parameters`); the members are rows of one batch of the
+compiled kernel (`batched.BatchedMembers`), advanced together. The estimator reads
+their vitals and moves their parameters (written into their rows in place), and
+forecasts fork them again. Parameters are handled in a transformed space where a
+Gaussian spread makes sense: logarithms for the positive ones (periods, elastances,
+rates, conductances), plain values for the set point and the shunt fraction (kept
+within `calibration.SHUNT_LIMITS`).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from medtwin.assimilation.batched import BatchedMembers
 from medtwin.assimilation.calibration import SHUNT_LIMITS
 from medtwin.assimilation.free_parameters import BY_NAME, base_values, overrides_for
+from medtwin.patients import Patient
 from medtwin.physiology.parameters import P
 from medtwin.twin import Snapshot, Twin
 
@@ -50,16 +54,21 @@ class Ensemble:
         centre = np.array([to_space(n, self.base[n]) for n in self.names])
         spread = np.array([BY_NAME[n].log_spread for n in self.names])
         self.theta = centre + rng.standard_normal((members, len(self.names))) * spread
-        self.members: list[Twin] = []
+        rows = []
         for i in range(members):
             params = snapshot.params.copy()
             params[P.SEED] = float(twin.seed * 1000 + i)
-            self.members.append(Twin.from_snapshot(dataclasses.replace(snapshot, params=params)))
+            rows.append(dataclasses.replace(snapshot, params=params))
+        self.members = BatchedMembers(rows)
         self.apply_parameters()
 
     @property
     def time_s(self) -> float:
-        return self.members[0].time_s
+        return self.members.time_s
+
+    @property
+    def patient(self) -> Patient:
+        return self.members.patient
 
     def values(self) -> list[dict[str, float]]:
         """The free parameters of every member, in their units."""
@@ -70,28 +79,21 @@ class Ensemble:
 
     def apply_parameters(self) -> None:
         """Write each member's `theta` into its engine parameters."""
-        for twin, values in zip(self.members, self.values(), strict=True):
-            snapshot = twin.snapshot()
-            params = snapshot.params.copy()
+        params = self.members.params
+        for i, values in enumerate(self.values()):
             for name, value in overrides_for(values, self.base).items():
                 if name != "T_CORE_SET":  # the starting temperature only matters at rest
-                    params[P[name]] = value
-            twin.restore(dataclasses.replace(snapshot, params=params))
+                    params[i, P[name]] = value
 
     def advance(self, seconds: float) -> None:
-        for twin in self.members:
-            twin.advance(seconds)
+        self.members.advance(seconds)
 
     def predicted(self, signals: Sequence[str]) -> np.ndarray:
         """(members, signals) of the members' current vitals."""
-        rows = []
-        for twin in self.members:
-            vitals = twin.vitals()
-            rows.append([vitals[s] for s in signals])
-        return np.array(rows)
+        return self.members.values(signals)
 
     def snapshots(self) -> list[Snapshot]:
-        return [twin.snapshot() for twin in self.members]
+        return self.members.snapshots()
 
 
 def _lean(snapshot: Snapshot) -> Snapshot:

@@ -107,14 +107,16 @@ class LiveSync:
                 measurement = self._arrivals.get_nowait()
             except queue.Empty:
                 return refused
-            reason = self._out_of_time(measurement, now)
+            reason = self.out_of_time(measurement, now)
             if reason:
                 refused.append(Decision(measurement, False, reason))
             else:
                 self._buffer.append(measurement)
 
-    def _out_of_time(self, measurement: Measurement, now: datetime) -> str | None:
-        """Why a value is too far from the clock to be live data, or None."""
+    def out_of_time(self, measurement: Measurement, now: datetime | None = None) -> str | None:
+        """Why a value is too far from the clock (at `now`, by default the clock's
+        present) to be live data, or None; what `step` will decide on its arrival."""
+        now = self.clock() if now is None else now
         ahead_s = (measurement.time - now).total_seconds()
         if ahead_s > self.future_tolerance.total_seconds():
             return f"future: {ahead_s:.0f} s ahead of the clock"

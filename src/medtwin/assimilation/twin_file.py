@@ -66,6 +66,14 @@ def twin_document(record: PatientRecord, calibration: Calibration) -> dict[str, 
     }
 
 
+def patient_document(patient: Patient) -> dict[str, Any]:
+    """The document of a twin of a patient without a record (a library patient, or
+    demographics alone): no record, no fit."""
+    return {"format": FORMAT, "version": VERSION, "patient": patient.model_dump(mode="json"),
+            "record": None, "conditions": [], "medications": [], "fit": None,
+            "ignored": []}  # fmt: skip
+
+
 def write_twin_file(path: str | os.PathLike, document: dict[str, Any]) -> None:
     Path(path).write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", "utf-8")
 

@@ -26,15 +26,42 @@ def _model(resource_type: str) -> Any:
     return getattr(module, resource_type)
 
 
+MAX_NESTING = 32
+"""Levels of JSON objects and lists a resource may nest. Real resources nest about ten
+(an Observation's component, its code, its coding; an extension within an extension);
+the models validate nested elements recursively, so a resource nested some hundreds
+deep would exhaust Python's stack instead of being refused (medtwin's bound)."""
+
+
+def nesting_depth(value: Any) -> int:
+    """How many levels of objects and lists `value` nests (0 for a scalar)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping | list):
+            deepest = max(deepest, depth + 1)
+            children = item.values() if isinstance(item, Mapping) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def validated(entry: Entry) -> Any:
     """The entry's resource as its R4B model; `InteropError` naming it if it is invalid."""
+    depth = nesting_depth(entry.resource)
+    if depth > MAX_NESTING:
+        raise InteropError(
+            f"{entry.label}: not a valid FHIR R4 {entry.type}: nested {depth} levels deep; "
+            f"allowed: at most {MAX_NESTING}"
+        )
     try:
         return _model(entry.type).model_validate(dict(entry.resource))
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "resource"
+        value = first.get("input")
+        given = f" (got {value!r:.80})" if isinstance(value, str | int | float | bool) else ""
         raise InteropError(
-            f"{entry.label}: not a valid FHIR R4 {entry.type}: {where}: {first['msg']}"
+            f"{entry.label}: not a valid FHIR R4 {entry.type}: {where}{given}: {first['msg']}"
         ) from None
 
 

@@ -17,7 +17,6 @@ so a payload may arrive twice: the estimator's screening refuses the duplicate.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import re
@@ -29,8 +28,7 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 
-from medtwin.interop.fhir_bundle import Entry
-from medtwin.interop.fhir_vitals import observed_values
+from medtwin.interop.fhir_observations import json_object, measurements_from_observation
 from medtwin.interop.measurement import SIGNAL_NAMES, InteropError, Measurement
 from medtwin.interop.units import convert
 from medtwin.signals import SIGNALS
@@ -60,41 +58,10 @@ def measurements_from_payload(payload: bytes, source: str) -> list[Measurement]:
     """The measurements of one MQTT payload (see the module docstring)."""
     if len(payload) > MAX_PAYLOAD_BYTES:
         raise InteropError(f"{source}: payload of {len(payload)} bytes is over {MAX_PAYLOAD_BYTES}")
-    try:
-        document = json.loads(payload.decode("utf-8"), parse_constant=_refuse_constant)
-    except UnicodeDecodeError as error:
-        raise InteropError(f"{source}: payload is not UTF-8 (byte {error.start})") from None
-    except (json.JSONDecodeError, RecursionError) as error:
-        raise InteropError(f"{source}: payload is not JSON: {error}") from None
-    except InteropError as error:  # NaN or Infinity
-        raise InteropError(f"{source}: {error}") from None
-    if not isinstance(document, Mapping):
-        raise InteropError(f"{source}: payload is a JSON {type(document).__name__}, not an object")
+    document = json_object(payload, source)
     if "resourceType" in document:
-        return _from_observation(document, source)
+        return measurements_from_observation(document, source)
     return [_from_small_json(document, source)]
-
-
-def _refuse_constant(name: str) -> float:
-    raise InteropError(f"{name} is not a JSON number; send null for an unavailable value")
-
-
-def _from_observation(resource: Mapping[str, Any], source: str) -> list[Measurement]:
-    if resource["resourceType"] != "Observation":
-        raise InteropError(
-            f"{source}: resourceType {resource['resourceType']!r}; only Observation is read"
-        )
-    entry = Entry(resource, None, "the payload", 0)
-    try:
-        values = observed_values(entry)
-    except InteropError as error:
-        raise InteropError(f"{source}: {error}") from None
-    if not values:
-        raise InteropError(f"{source}: {entry.label} has no code of loinc_vitals.csv with a value")
-    found = [v for v in values if v.target in SIGNAL_NAMES]
-    if not found:
-        raise InteropError(f"{source}: {entry.label} ({values[0].target}) is not a live signal")
-    return [Measurement(v.target, v.value, v.time, f"{source} {v.resource}") for v in found]
 
 
 def _from_small_json(document: Mapping[str, Any], source: str) -> Measurement:

@@ -48,7 +48,7 @@ def plan_command(
     try:
         horizon_s, every_s = parse_time(horizon), parse_time(every)
         estimator = EnsembleKalmanFilter(members=members, seed=seed).fit(twin_file)
-        patient = estimator.ensemble.members[0].patient
+        patient = estimator.ensemble.patient
         plans = [parse_plan(text, patient) for text in plan]
         results = compare_plans(
             estimator.ensemble.snapshots(),

@@ -22,6 +22,12 @@ class PlanResult:
     forecast: Forecast
     outcomes: dict[str, dict[str, float]]
 
+    def to_dict(self) -> dict:
+        """The plan's name and orders, its outcome measures and its forecast (JSON)."""
+        orders = [{"at_s": at_s, "order": action.order()} for at_s, action in self.plan.orders]
+        return {"plan": self.plan.name, "orders": orders, "outcomes": self.outcomes,
+                "forecast": self.forecast.to_dict()}  # fmt: skip
+
 
 def compare_plans(
     snapshots: Sequence[Snapshot],

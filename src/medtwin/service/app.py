@@ -18,7 +18,8 @@ from medtwin.service.keys import signing_key
 from medtwin.service.limits import join_limiter, login_limiter
 from medtwin.service.quotas import Quotas
 from medtwin.service.runtime import RuntimeSettings, SessionManager
-from medtwin.service.views import config, sessions, stream, users
+from medtwin.service.tracking import TrackingSettings, TwinManager
+from medtwin.service.views import config, sessions, stream, twins, users
 
 log = logging.getLogger("medtwin.service")
 STATIC_DIR = Path(str(files("medtwin.service") / "static"))
@@ -30,26 +31,32 @@ def create_app(
     settings: RuntimeSettings | None = None,
     key_file: Path | None = None,
     quotas: Quotas | None = None,
+    tracking: TrackingSettings | None = None,
 ) -> FastAPI:
     """The service on `database_url` (the demo, if any, is made by `medtwin serve`);
     tokens are signed with the key of `service.keys` (`key_file`, if given); every
-    request body is limited (`body_limits`) and every user held to `quotas`."""
+    request body is limited (`body_limits`) and every user held to `quotas`. Patients'
+    twins step by `tracking` (by default on the sessions' clock)."""
     engine = make_engine(database_url)
     make_db = make_sessionmaker(engine)
     manager = SessionManager(make_db, settings or RuntimeSettings())
+    twin_manager = TwinManager(make_db, tracking or TrackingSettings(clock=manager.settings.clock))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await manager.start()
+        await twin_manager.start()
         try:
             yield
         finally:
+            await twin_manager.stop()
             await manager.stop()
             engine.dispose()
 
     app = FastAPI(title="medtwin", lifespan=lifespan)
     app.state.sessionmaker = make_db
     app.state.manager = manager
+    app.state.twins = twin_manager
     clock = manager.settings.clock
     app.state.login_limiter = login_limiter(clock.now)
     app.state.join_limiter = join_limiter(clock.now)
@@ -62,6 +69,7 @@ def create_app(
     app.include_router(users.router)
     app.include_router(sessions.router)
     app.include_router(stream.router)
+    app.include_router(twins.router)
     if STATIC_DIR.is_dir():
         app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="static")
     return app

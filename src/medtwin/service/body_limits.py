@@ -17,13 +17,29 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 DEFAULT_LIMIT_BYTES = 32 * 1024
 """Every JSON body but a new session's: the largest field is a 2,000-character note,
 at most 24 kB even with every character escaped as a surrogate pair (12 bytes)."""
-ROUTE_LIMITS_BYTES = {("POST", "/api/sessions"): 256 * 1024}
-"""A new session: a patient's fields and up to 200 timed orders of 500 characters."""
+ROUTE_LIMITS_BYTES = {
+    ("POST", "/api/sessions"): 256 * 1024,
+    ("POST", "/api/twins"): 16 * 1024 * 1024,
+    ("POST", "/api/twins/{id}/observations"): 1024 * 1024,
+}
+"""A new session: a patient's fields and up to 200 timed orders of 500 characters. A
+new twin: a patient's FHIR record (Synthea bundles of decades of care run to several
+megabytes). Observations: a Bundle of a few minutes of 1 Hz numerics (about a
+kilobyte an Observation)."""
 
 
 def body_limit_bytes(method: str, path: str) -> int:
-    """The largest body `method path` accepts."""
-    return ROUTE_LIMITS_BYTES.get((method, path.rstrip("/") or "/"), DEFAULT_LIMIT_BYTES)
+    """The largest body `method path` accepts (`{id}` stands for any one path segment)."""
+    parts = (path.rstrip("/") or "/").split("/")
+    for (route_method, route), limit in ROUTE_LIMITS_BYTES.items():
+        pattern = route.split("/")
+        if (
+            route_method == method
+            and len(pattern) == len(parts)
+            and all(want in ("{id}", part) for want, part in zip(pattern, parts, strict=True))
+        ):
+            return limit
+    return DEFAULT_LIMIT_BYTES
 
 
 def _too_large(size: str, limit: int, method: str, path: str) -> HTTPException:

@@ -2,7 +2,7 @@
 
 SQLite by default (`sqlite:///medtwin.db`), any SQLAlchemy URL otherwise (PostgreSQL).
 Sessions, events, 1 Hz vitals, snapshots and notes are enough to restore every live
-session after a restart.
+session after a restart; a patient's twin is kept as the twin file it was built from.
 """
 
 from __future__ import annotations
@@ -133,6 +133,21 @@ class Note(Base):
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(32))
     wall_time: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class TwinRow(Base):
+    """A patient's twin the service keeps in step with live observations: whose it is,
+    the twin file's document (`assimilation.twin_file`) and its ensemble's size and seed."""
+
+    __tablename__ = "twins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(32), index=True)
+    document: Mapped[dict] = mapped_column(JSON)
+    members: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(BigInteger, default=0)  # seeds up to 2**32 - 1
+    created: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class TokenVersion(Base):

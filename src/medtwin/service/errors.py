@@ -51,6 +51,10 @@ class InvalidError(ServiceError):
     status = 422
 
 
+class UnsupportedMediaTypeError(ServiceError):
+    status = 415
+
+
 class TooManyRequestsError(ServiceError):
     """Refused for a while (rate limit, lockout); `retry_after_s` says how long."""
 

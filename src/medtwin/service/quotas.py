@@ -1,5 +1,5 @@
-"""Per-user quotas: how many live sessions one user may run, and how many people may
-take part in one session.
+"""Per-user quotas: how many live sessions and patients' twins one user may run, and how
+many people may take part in one session.
 
 Each live session costs the server a twin ticking at up to 60 x real time and a stream
 per participant, so one account must not be able to take the server for itself. The
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from medtwin.service import store
-from medtwin.service.errors import ConflictError
+from medtwin.service.errors import ConflictError, TooManyRequestsError
 from medtwin.service.limits import TokenBucket
 
 
@@ -29,6 +29,13 @@ class Quotas:
     """Running or paused sessions one user is the instructor of."""
     participants_per_session: int = 40
     """People in one session, its instructor included."""
+    twins_per_user: int = 5
+    """Patients' twins one user keeps in step with live data: each is an ensemble of up
+    to 50 twins stepping every second, a few times the cost of a session."""
+    values_waiting_per_twin: int = 20_000
+    """Observed values waiting for a twin's estimator: it takes them every second, so a
+    monitor's 1 Hz numerics keep a few dozen waiting; a client sending faster than the
+    estimator assimilates is told to slow down (429) before the server's memory fills."""
     streams_per_user: int = 10
     """Streams one user has open at once (a monitor and a console in a few tabs)."""
     stream_messages_per_s: float = 10.0
@@ -40,29 +47,46 @@ class Quotas:
     def check_new_session(self, db: Session, username: str) -> None:
         """Refuse a new session to a user who already runs `sessions_per_user`."""
         running = store.active_sessions_run_by(db, username)
-        if running >= self.sessions_per_user:
-            raise ConflictError(
-                f"quota sessions_per_user: {username!r} already runs {running} live sessions "
-                f"(the limit is {self.sessions_per_user}); end one first"
+        situation = f"{username!r} already runs {running} live sessions"
+        _refuse_at("sessions_per_user", running, self.sessions_per_user, situation, "end one first")
+
+    def check_new_twin(self, db: Session, username: str) -> None:
+        """Refuse a new twin to a user who already keeps `twins_per_user`."""
+        kept = store.twin_count_of(db, username)
+        situation = f"{username!r} already keeps {kept} twins"
+        _refuse_at("twins_per_user", kept, self.twins_per_user, situation, "delete one first")
+
+    def check_values_waiting(self, twin_id: int, waiting: int, arriving: int) -> None:
+        """Refuse `arriving` values to a twin with `waiting` not yet assimilated, if
+        together they are over `values_waiting_per_twin`."""
+        if waiting + arriving > self.values_waiting_per_twin:
+            raise TooManyRequestsError(
+                f"quota values_waiting_per_twin: twin {twin_id} has {waiting} values waiting "
+                f"for its estimator and {arriving} arrived (the limit is "
+                f"{self.values_waiting_per_twin}); send them again in a second",
+                retry_after_s=1,
             )
 
     def check_new_participant(self, db: Session, session_id: int) -> None:
         """Refuse to join a session that already has `participants_per_session`."""
         count = store.participant_count(db, session_id)
-        if count >= self.participants_per_session:
-            raise ConflictError(
-                f"quota participants_per_session: session {session_id} has {count} "
-                f"participants (the limit is {self.participants_per_session})"
-            )
+        _refuse_at("participants_per_session", count, self.participants_per_session,
+                   f"session {session_id} has {count} participants")  # fmt: skip
 
     def check_new_stream(self, username: str, open_streams: int) -> None:
         """Refuse another stream to a user who has `streams_per_user` open."""
-        if open_streams >= self.streams_per_user:
-            raise ConflictError(
-                f"quota streams_per_user: {username!r} has {open_streams} streams open "
-                f"(the limit is {self.streams_per_user}); close one first"
-            )
+        situation = f"{username!r} has {open_streams} streams open"
+        _refuse_at("streams_per_user", open_streams, self.streams_per_user, situation,
+                   "close one first")  # fmt: skip
 
     def stream_bucket(self, now: Callable[[], float]) -> TokenBucket:
         """The message allowance of one new stream."""
         return TokenBucket(self.stream_messages_per_s, self.stream_message_burst, now)
+
+
+def _refuse_at(quota: str, count: int, limit: int, situation: str, advice: str = "") -> None:
+    """409 naming the quota, the situation, its limit and what to do, once `count` has
+    reached `limit`."""
+    if count >= limit:
+        then = f"; {advice}" if advice else ""
+        raise ConflictError(f"quota {quota}: {situation} (the limit is {limit}){then}")

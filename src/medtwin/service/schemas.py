@@ -94,3 +94,76 @@ class NoteOut(BaseModel):
 class History(BaseModel):
     time_s: list[float]
     signals: dict[str, list[float | None]]
+
+
+class TwinCreate(Strict):
+    """A patient's twin from their FHIR record (`bundle`) or from a patient's fields or
+    library name (`patient`): exactly one of the two."""
+
+    title: str = Field(min_length=1, max_length=200)
+    bundle: dict[str, Any] | None = None
+    """The patient's FHIR R4 Bundle (JSON), read as `medtwin twin from-fhir` reads it."""
+    reference_bundles: list[dict[str, Any]] = Field(default_factory=list, max_length=4)
+    """Bundles resolving conditional references (Synthea's hospitals, practitioners)."""
+    patient: str | dict[str, Any] | None = None
+    members: int = Field(default=20, ge=2, le=50)
+    """Ensemble members: 50 is the issue's speed target, fewer run faster."""
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> TwinCreate:
+        if (self.bundle is None) == (self.patient is None):
+            raise ValueError("give exactly one of 'bundle' (a FHIR Bundle) or 'patient'")
+        return self
+
+
+class TwinSummary(BaseModel):
+    id: int
+    title: str
+    members: int
+    seed: int
+    patient: dict[str, Any]
+    record: dict[str, Any] | None = None
+
+
+class TwinOut(TwinSummary):
+    conditions: list[dict[str, Any]]
+    medications: list[dict[str, Any]]
+    fit: dict[str, Any] | None = None
+    ignored: list[dict[str, Any]]
+    estimate: dict[str, Any] | None = None
+
+
+class ObservationsOut(BaseModel):
+    """What became of a POST of Observations: the values queued for the estimator (its
+    screening may still refuse them: see the track), those refused now, and the
+    Observations not read, each with the reason."""
+
+    queued: list[dict[str, Any]]
+    refused: list[dict[str, Any]]
+    ignored: list[dict[str, Any]]
+
+
+class Track(BaseModel):
+    estimates: list[dict[str, Any]]
+    decisions: list[dict[str, Any]]
+    estimate: dict[str, Any] | None = None
+    latest: int
+
+
+class PlansIn(Strict):
+    plans: list[Annotated[str, Field(max_length=500)]] = Field(min_length=1, max_length=4)
+    """Each a plan of `medtwin plan`: orders separated by ';', optionally timed."""
+    horizon_s: float = Field(default=3600.0, ge=60.0, le=6 * 3600.0)
+    every_s: float = Field(default=60.0, ge=10.0, le=600.0)
+
+
+class PlansOut(BaseModel):
+    members: int
+    horizon_s: float
+    every_s: float
+    start: str | None
+    """The wall time of the assimilated state the plans start from (None: the record's
+    fit at rest, before any observation)."""
+    outcomes: dict[str, dict[str, Any]]
+    plans: list[dict[str, Any]]

@@ -22,6 +22,7 @@ from medtwin.service.db import (
     SessionRow,
     SnapshotRow,
     TokenVersion,
+    TwinRow,
     User,
     VitalsRow,
 )
@@ -227,3 +228,34 @@ def add_note(db: Session, session_id: int, time_s: float, text: str, author: str
 def notes_of(db: Session, session_id: int) -> list[dict]:
     query = select(Note).where(Note.session_id == session_id).order_by(Note.id)
     return [{"text": n.text, "time_s": n.time_s} for n in db.scalars(query)]
+
+
+# --- patients' twins -----------------------------------------------------------------
+def add_twin(
+    db: Session, title: str, owner: str, document: dict, members: int, seed: int
+) -> TwinRow:
+    row = TwinRow(title=title, owner=owner, document=document, members=members, seed=seed)
+    db.add(row)
+    db.commit()
+    return row
+
+
+def get_twin(db: Session, twin_id: int) -> TwinRow | None:
+    return db.get(TwinRow, twin_id)
+
+
+def twins_of(db: Session, owner: str) -> Sequence[TwinRow]:
+    return db.scalars(select(TwinRow).where(TwinRow.owner == owner).order_by(TwinRow.id)).all()
+
+
+def all_twins(db: Session) -> Sequence[TwinRow]:
+    return db.scalars(select(TwinRow).order_by(TwinRow.id)).all()
+
+
+def twin_count_of(db: Session, owner: str) -> int:
+    return db.scalar(select(func.count(TwinRow.id)).where(TwinRow.owner == owner))
+
+
+def delete_twin(db: Session, twin_id: int) -> None:
+    db.execute(delete(TwinRow).where(TwinRow.id == twin_id))
+    db.commit()

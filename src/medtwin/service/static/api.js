@@ -89,4 +89,9 @@ export const api = {
   note: (id, text) => request("POST", `/api/sessions/${id}/notes`, { text }),
   events: (id) => request("GET", `/api/sessions/${id}/events`),
   history: (id, since = 0) => request("GET", `/api/sessions/${id}/history?since=${since}`),
+  createTwin: (body) => request("POST", "/api/twins", body),
+  twins: () => request("GET", "/api/twins"),
+  twin: (id) => request("GET", `/api/twins/${id}`),
+  track: (id, after = 0) => request("GET", `/api/twins/${id}/track?after=${after}`),
+  plans: (id, plans, horizonS) => request("POST", `/api/twins/${id}/plans`, { plans, horizon_s: horizonS }),
 };

@@ -2,7 +2,7 @@
 
 import { api } from "./api.js";
 import { config } from "./config.js";
-import { el, formatClock } from "./format.js";
+import { canvasContext, el, formatClock } from "./format.js";
 
 const TREND_WINDOW_S = 600;
 const TREND_SERIES = [
@@ -40,16 +40,9 @@ export class TrendPlot {
   }
 
   draw() {
-    const { canvas } = this;
-    const dpr = window.devicePixelRatio || 1;
-    const rect = canvas.getBoundingClientRect();
-    if (rect.width === 0) return;
-    canvas.width = Math.round(rect.width * dpr);
-    canvas.height = Math.round(rect.height * dpr);
-    const ctx = canvas.getContext("2d");
-    ctx.scale(dpr, dpr);
-    const w = rect.width;
-    const h = rect.height;
+    const sized = canvasContext(this.canvas);
+    if (!sized) return;
+    const { ctx, w, h } = sized;
     const left = 34;
     const right = 34;
     const top = 8;

@@ -24,3 +24,16 @@ export function describePatient(patient) {
     patient.height_cm && `${patient.height_cm} cm`, patient.weight_kg && `${patient.weight_kg} kg`];
   return parts.filter(Boolean).join(" · ");
 }
+
+/** The canvas's 2-D context scaled to its CSS size on this screen's pixel ratio, with
+ * that size (`w`, `h` in CSS pixels); null while the canvas is not laid out. */
+export function canvasContext(canvas) {
+  const dpr = window.devicePixelRatio || 1;
+  const rect = canvas.getBoundingClientRect();
+  if (rect.width === 0) return null;
+  canvas.width = Math.round(rect.width * dpr);
+  canvas.height = Math.round(rect.height * dpr);
+  const ctx = canvas.getContext("2d");
+  ctx.scale(dpr, dpr);
+  return { ctx, w: rect.width, h: rect.height };
+}

@@ -1,0 +1,188 @@
+"""Patients' twins kept in step with live observations: the estimator loop of each.
+
+A `TrackedTwin` owns one `LiveSync` (an ensemble Kalman filter started from the twin
+file's patient) and one asyncio task that steps it every `step_s`, in a worker thread
+so that the service keeps answering. Observations reach it by `submit`, the same door
+the MLLP and MQTT feeds use (`assimilation.listen`). After every step it keeps the
+estimate (mean and SD of each observable vital) and the decisions on the observations
+released, each numbered, so that a client asks for what is new since the number it
+last saw. Plan comparisons fork the members' current state, taken between steps.
+
+`TwinManager` owns the tracked twins; on start-up it builds one for every twin of the
+store. The live estimate is not stored: after a restart a twin starts again from its
+record's fit (recorded data are replayed with `medtwin replay`, not back-filled here).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import sessionmaker
+
+from medtwin.assimilation.enkf import EnsembleKalmanFilter
+from medtwin.assimilation.live import LiveSync, StepReport
+from medtwin.interop.measurement import Measurement
+from medtwin.patients import patient_from_dict
+from medtwin.planning import PlanResult, compare_plans, parse_plan
+from medtwin.service import store
+from medtwin.service.clock import Clock, WallClock
+from medtwin.service.db import TwinRow
+from medtwin.service.errors import ConflictError
+
+log = logging.getLogger("medtwin.service")
+
+
+@dataclass(frozen=True)
+class TrackingSettings:
+    """How often a twin's estimator steps, how long values wait, what is kept."""
+
+    step_s: float = 1.0
+    """Between estimator steps: the monitors' 1 Hz numerics are assimilated as they come."""
+    hold_s: float = 2.0
+    """How long a value waits so that values arriving out of order are put in order
+    (`LiveSync`)."""
+    track_length: int = 1800
+    """Estimates kept: 30 minutes at one a second, the clinician page's window."""
+    decisions_kept: int = 5000
+    """Decisions kept: 30 minutes of 1 Hz numerics of two or three signals."""
+    clock: Clock = field(default_factory=WallClock)
+
+
+class TrackedTwin:
+    """One patient's twin and its estimator loop (module docstring)."""
+
+    def __init__(self, row: TwinRow, sync: LiveSync, settings: TrackingSettings) -> None:
+        self.id, self.title, self.owner = row.id, row.title, row.owner
+        self.document, self.members, self.seed = row.document, row.members, row.seed
+        self.sync = sync
+        self.settings = settings
+        self.track: deque[dict[str, Any]] = deque(maxlen=settings.track_length)
+        self.decisions: deque[dict[str, Any]] = deque(maxlen=settings.decisions_kept)
+        self.planning = False
+        self.estimate: dict[str, Any] | None = None
+        """The estimate after the latest step (vitals and parameters, mean and SD)."""
+        self.latest = 0
+        """The number of the newest estimate or decision (0 before any)."""
+        self._numbers = itertools.count(1)
+        self._lock = asyncio.Lock()  # a step and a fork of the members never overlap
+        self._task: asyncio.Task | None = None
+
+    @property
+    def patient_resource(self) -> str | None:
+        """The record's `Patient/<id>`, or None for a twin of a library patient."""
+        return (self.document.get("record") or {}).get("patient_resource")
+
+    def submit(self, measurements: Iterable[Measurement]) -> None:
+        self.sync.submit(measurements)
+
+    def since(self, after: int) -> dict[str, Any]:
+        """The estimates and decisions numbered after `after`, and the latest estimate."""
+        return {
+            "estimates": [e for e in self.track if e["n"] > after],
+            "decisions": [d for d in self.decisions if d["n"] > after],
+            "estimate": self.estimate,
+            "latest": self.latest,
+        }
+
+    # --- the loop --------------------------------------------------------------------
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"medtwin twin {self.id}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            await self.settings.clock.sleep(self.settings.step_s)
+            try:
+                await self.step()
+            except Exception:  # LiveSync catches the observations' faults; this is a bug
+                log.exception("twin %s: estimator step failed; the next step goes on", self.id)
+
+    async def step(self) -> StepReport:
+        """One estimator step (in a worker thread), kept in the track."""
+        async with self._lock:
+            report = await asyncio.to_thread(self.sync.step)
+        for decision in report.decisions:
+            self.latest = next(self._numbers)
+            self.decisions.append({"n": self.latest, **decision.to_dict()})
+        if report.estimate is not None:
+            self.estimate = report.estimate
+            self.latest = next(self._numbers)
+            self.track.append({"n": self.latest, "time": report.estimate["time"],
+                               "vitals": report.estimate["vitals"]})  # fmt: skip
+        return report
+
+    async def compare(
+        self, plans: Sequence[str], horizon_s: float, every_s: float
+    ) -> list[PlanResult]:
+        """Each plan run from the members' present state (PlanError for a refused one)."""
+        if self.planning:
+            raise ConflictError(f"twin {self.id}: a plan comparison is running; wait for it")
+        ensemble = self.sync.estimator.ensemble
+        parsed = [parse_plan(text, ensemble.patient) for text in plans]
+        self.planning = True
+        try:
+            async with self._lock:
+                snapshots = await asyncio.to_thread(ensemble.snapshots)
+            return await asyncio.to_thread(compare_plans, snapshots, parsed, horizon_s,
+                                           every_s=every_s)  # fmt: skip
+        finally:
+            self.planning = False
+
+
+@dataclass
+class TwinManager:
+    """Every tracked twin of the service, by id."""
+
+    make_db: sessionmaker
+    settings: TrackingSettings = field(default_factory=TrackingSettings)
+    twins: dict[int, TrackedTwin] = field(default_factory=dict)
+
+    def get(self, twin_id: int) -> TrackedTwin | None:
+        return self.twins.get(twin_id)
+
+    def new_sync(self, document: dict, members: int, seed: int) -> LiveSync:
+        """A live estimator of the twin file's patient at rest (slow: a worker thread)."""
+        patient = patient_from_dict(document["patient"])
+        estimator = EnsembleKalmanFilter(members=members, seed=seed).fit(patient)
+        return LiveSync(estimator, hold_s=self.settings.hold_s)
+
+    def launch(self, row: TwinRow, sync: LiveSync) -> TrackedTwin:
+        tracked = TrackedTwin(row, sync, self.settings)
+        self.twins[row.id] = tracked
+        tracked.start()
+        return tracked
+
+    async def remove(self, twin_id: int) -> None:
+        tracked = self.twins.pop(twin_id, None)
+        if tracked is not None:
+            await tracked.stop()
+
+    async def start(self) -> None:
+        """Track every twin of the store again, each from its record's fit."""
+        with self.make_db() as db:
+            rows = list(store.all_twins(db))
+        for row in rows:
+            try:
+                sync = await asyncio.to_thread(self.new_sync, row.document, row.members, row.seed)
+            except Exception:
+                log.exception("twin %s: could not be restored; it is not tracked", row.id)
+                continue
+            self.launch(row, sync)
+            log.info("twin %s tracked again from its record", row.id)
+
+    async def stop(self) -> None:
+        for twin_id in list(self.twins):
+            await self.remove(twin_id)
