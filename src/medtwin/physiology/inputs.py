@@ -53,6 +53,7 @@ INPUT_SHAPES: dict[str, tuple[int, ...]] = {
             "AIRWAY_OBSTRUCTION",
             "AIRWAY_TUBE",
             "BRONCHOSPASM",
+            "LUNG_INJURY",
         )
     },
     **{name: () for name in ("O2_FLOW", "O2_RESERVOIR", "O2_SOURCE_FIO2", "O2_ENTRAINMENT")},

@@ -765,6 +765,8 @@ INPUTS: list[Entry] = [
     # breathing support (physiology.ventilation): mode and settings; the airway
     "VENT_MODE", "VENT_RATE", "VENT_VT", "VENT_PINSP", "VENT_PEEP", "VENT_TI",
     "VENT_FIO2", "VENT_DELIVERED", "AIRWAY_OBSTRUCTION", "AIRWAY_TUBE", "BRONCHOSPASM",
+    # the share of the lungs no longer aerated by an acute lung injury (ARDS)
+    "LUNG_INJURY",
     # an oxygen device on a spontaneously breathing patient
     "O2_FLOW", "O2_RESERVOIR", "O2_SOURCE_FIO2", "O2_ENTRAINMENT",
     # air leaking into each pleural space (mL/s) and how it is let out (pleura.VENT_*)

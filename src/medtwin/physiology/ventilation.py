@@ -106,12 +106,14 @@ def airway_resistance(p, narrowing) -> float:
 @jit_inline
 def ventilated_share(s, p) -> float:
     """Share of the lungs that gas reaches (1 healthy): half with a tube in the right
-    main bronchus, less the part a pneumothorax has collapsed."""
+    main bronchus, less the part a pneumothorax has collapsed and the part an acute
+    lung injury has flooded or collapsed (the 'baby lung' of ARDS: Gattinoni L, Pesenti
+    A. Intensive Care Med 2005;31:776)."""
     left = 1.0 - collapse(s, p, 0)
     right = 1.0 - collapse(s, p, 1)
     if p.AIRWAY_TUBE == TUBE_RIGHT_MAINSTEM:
         left = 0.0
-    return max(0.5 * (left + right), 0.05)
+    return max(0.5 * (left + right) * (1.0 - p.LUNG_INJURY), 0.05)
 
 
 @jit_inline
