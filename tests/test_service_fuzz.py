@@ -191,7 +191,9 @@ def deep_mutated(draw, example: dict) -> dict:
         if isinstance(container, dict) and draw(st.booleans()):
             container.pop(key)
         else:
-            container[key] = draw(ODD_VALUES | JSON_VALUES)
+            # A copy: the odd values are shared objects, and a later change inside one
+            # would reach every case that drew it, or nest it in itself.
+            container[key] = copy.deepcopy(draw(ODD_VALUES | JSON_VALUES))
     return body
 
 
