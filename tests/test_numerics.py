@@ -61,14 +61,17 @@ def test_production_step_is_within_half_a_percent_of_a_tenfold_finer_step(window
     )
 
 
-@pytest.mark.parametrize("name", ["diastolic_bp", "cardiac_output"])
+@pytest.mark.parametrize("name", ["diastolic_bp"])
 def test_a_coarser_step_is_further_from_the_fine_run(window_means, name):
     """Doubling the step to 10 ms moves the result further from the 0.5 ms run: the
     agreement at 5 ms comes from convergence, not from a step-independent error.
 
     Not systolic pressure: a beat's maximum is sampled at the steps, and that sampling
     error (a few hundredths of a per cent, below the integration error's) changes sign
-    with the step, so its ordering says nothing about convergence."""
+    with the step, so its ordering says nothing about convergence. Nor cardiac output:
+    its error at either step (0.01-0.1 %) is below the wander of its 2-minute mean
+    from one window to the next (up to 0.08 % over 10 min at 5 ms, from the slow
+    interplay of breathing and heart rate), so its ordering is chance."""
     production = _relative_error(window_means, STEP_S, name)
     coarse = _relative_error(window_means, DOUBLE_STEP_S, name)
     assert coarse > production, (
