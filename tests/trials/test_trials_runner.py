@@ -65,6 +65,23 @@ def test_a_patient_an_order_is_refused_for_is_excluded_from_every_arm():
     assert summarise(results, ["min_map_mmHg"])["n"].tolist() == [1, 1]
 
 
+def test_trial_cli_counts_exclusions_by_refused_order(tmp_path):
+    import yaml
+
+    path = tmp_path / "excluding.yaml"
+    outcomes = [*CARDIO["outcomes"], "first_dose_min"]
+    path.write_text(yaml.safe_dump(CARDIO | {"seed": 13, "cohort": {"generated": 2},
+                                             "duration_min": 1, "outcomes": outcomes}),
+                    encoding="utf-8")  # fmt: skip
+    result = CliRunner().invoke(app, ["trial", "run", str(path), "--cluster", "serial",
+                                      "--out", str(tmp_path / "r.parquet")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "excluded 1 of 2 patients: propofol 2 mg/kg IV bolus refused (e.g. bmi = 37.1" in flat
+    summary, paired = flat.split("paired differences")
+    assert "first_dose_min" in summary and "first_dose_min" not in paired  # none in "none"
+
+
 def test_paired_differences_and_their_t_interval():
     # Altman 1991 (section 9.6): the paired interval is the one-sample interval of the
     # within-patient differences, here 1, 2, 3 (key 3 has no value in arm a): mean 2,

@@ -91,8 +91,9 @@ def run_command(
     _print_exclusions(results, size)
     reference = trial.reference()
     paired = differences(results, trial.outcomes, reference)
-    if len(paired):
-        shown = paired.assign(arm=paired["arm"] + f" − {reference}")
+    shown = paired[paired["n"] > 0] if len(paired) else paired  # (no doses in a control arm)
+    if len(shown):
+        shown = shown.assign(arm=shown["arm"] + f" − {reference}")
         console.print(summary_table(shown, f"paired differences from {reference} "
                                            "(same patients)"))  # fmt: skip
     written = [str(out)]
@@ -104,9 +105,13 @@ def run_command(
 
 
 def _print_exclusions(results, size: int) -> None:
-    """One line per reason for which patients were excluded (cardiopulmonary trials)."""
+    """One line per refused order for which patients were excluded (cardiopulmonary
+    trials), with the first patient's reason as an example (reasons differ by the
+    patient's own values, e.g. their BMI)."""
     if "excluded" not in results:
         return
     excluded = results[results["excluded"] != ""].drop_duplicates("key")
-    for reason, count in excluded["excluded"].value_counts(sort=False).items():
-        console.print(f"excluded {count} of {size} patients: {reason}")
+    refused = excluded["excluded"].str.partition(": ")
+    for order, reasons in refused.groupby(0, sort=False)[2]:
+        console.print(f"excluded {len(reasons)} of {size} patients: {order} refused "
+                      f"(e.g. {reasons.iloc[0]})")  # fmt: skip
