@@ -31,6 +31,8 @@ from medtwin.glucose.parameters import (
 )
 from medtwin.glucose.steady_state import with_basal_state
 
+SOURCES = ("kovatchev2009insilico",)
+"""Bibliography keys of the population the generator imitates."""
 FRACTIONS = ("b", "d", "f")
 MAX_ROUNDS = 1000
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
+SOURCES = ("battelino2019", "kovatchev1997", "bergenstal2018")
+"""Bibliography keys of the measures' definitions."""
 RISK_SCALE = 1.509
 RISK_EXPONENT = 1.084
 RISK_SHIFT = 5.381

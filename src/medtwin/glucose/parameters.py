@@ -4,7 +4,8 @@ Every column of the parameter array `params (n_patients, len(P))` is listed once
 `PARAMETERS` with its unit, meaning and the paper it comes from. The 30 patient sets are
 data (data/vpatient_params.csv, from simglucose, MIT; see data/README.md).
 
-Sources, by key:
+Sources, by the short keys the table uses (each is a work of the bibliography,
+`medtwin/data/bibliography.yaml`; tests/test_citations.py checks every row cites one):
 - DM2007: Dalla Man C, Rizza RA, Cobelli C. Meal simulation model of the glucose–insulin
   system. IEEE Trans Biomed Eng 2007;54:1740–1749.
 - GIM: Dalla Man C, Raimondo DM, Rizza RA, Cobelli C. GIM, simulation software of meal
@@ -70,24 +71,22 @@ PARAMETERS: tuple[tuple[str, str, str, str], ...] = (
     ("ka1", "1/min", "absorption rate constant of non-monomeric insulin", "GIM eq. 1"),
     ("ka2", "1/min", "absorption rate constant of monomeric insulin", "GIM eq. 1"),
     ("ksc", "1/min", "rate constant of plasma to subcutaneous glucose", "GIM eq. 3"),
-    ("u2ss", "pmol/kg/min", "steady-state (basal) subcutaneous insulin infusion", "GIM"),
+    ("u2ss", "pmol/kg/min", "steady-state (basal) subcutaneous insulin infusion",
+     "GIM eq. 1 at steady state"),
 )  # fmt: skip
 P = enum.IntEnum("P", {name: index for index, (name, *_) in enumerate(PARAMETERS)})
 """Parameter columns, in the order of `PARAMETERS`."""
-PARAMETER_SOURCES = {
-    "DM2007": "Dalla Man C, Rizza RA, Cobelli C. IEEE Trans Biomed Eng 2007;54:1740–1749",
-    "GIM": "Dalla Man C, Raimondo DM, Rizza RA, Cobelli C. J Diabetes Sci Technol 2007;1:323–330",
-    "DM2006": "Dalla Man C, Camilleri M, Cobelli C. IEEE Trans Biomed Eng 2006;53:2472–2478",
-    "KOVATCHEV2009": "Kovatchev BP, Breton M, Dalla Man C, Cobelli C. J Diabetes Sci Technol "
-    "2009;3:44–55",
-}
-PATIENT_DATA_SOURCE = (
-    "simglucose 0.2.11 params/vpatient_params.csv and Quest.csv (J. Xie, MIT licence): the "
-    "open adult, adolescent and child sets of the UVA/Padova simulator (KOVATCHEV2009)"
-)
+MODEL_SOURCES = ("dallaman2007meal", "dallaman2007gim", "dallaman2006oral")
+"""Bibliography keys (`medtwin.citations`) of the model: DM2007, GIM and DM2006."""
+PATIENT_SOURCES = ("kovatchev2009insilico", "xie2018simglucose")
+"""Where the 30 patient sets come from: simglucose 0.2.11's params/vpatient_params.csv
+and Quest.csv (J. Xie, MIT licence), the open sets of the UVA/Padova simulator
+(KOVATCHEV2009)."""
+SOURCES = (*MODEL_SOURCES, *PATIENT_SOURCES, "knopp2019")
 PMOL_PER_U = 6000.0
-"""Insulin: 1 U = 6 nmol (the conventional conversion; Knopp JL et al. Considerations in
-calculating insulin conversion factors, J Diabetes Sci Technol 2019;13:594–599)."""
+"""Insulin: 1 U = 6 nmol, the conventional conversion the UVA/Padova sets are built on
+(Knopp JL, Holder-Pearson L, Chase JG. J Diabetes Sci Technol 2019;13:597–600, who show it
+is the most used of two factors and argue the SI-correct one differs by about 15 %)."""
 GROUPS = ("adolescent", "adult", "child")
 
 

@@ -20,7 +20,7 @@ Every member shares the plan's random draws with the same member of the other pl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -29,6 +29,8 @@ from medtwin.glucose.parameters import VirtualPatients
 from medtwin.glucose.pump import PUMPS
 from medtwin.glucose.simulation import GlucoseRun, Scenario, simulate
 
+SOURCES = ("brazeau2013",)
+"""Bibliography keys of the ensemble's uncertainty (the meal-size error)."""
 MEAL_SIZE_CV = 0.2
 MEAL_TIME_SD_MIN = 15.0
 CUT_SD = 2.0
@@ -87,8 +89,8 @@ def run_plans(
         boluses = np.zeros((members, MIN_PER_DAY))
         for minute, units in plan.boluses:
             boluses[:, minute] += units
-        runs.append(simulate(ensemble, scenario, seed=seed, carbs_g=carbs,
-                             extra_bolus_U=boluses))  # fmt: skip
+        run = simulate(ensemble, scenario, seed=seed, carbs_g=carbs, extra_bolus_U=boluses)
+        runs.append(replace(run, sources=(*run.sources, *SOURCES)))
     return runs
 
 

@@ -29,6 +29,8 @@ class Pump:
     basal_increment_U_per_h: float = 0.0
     max_bolus_U: float = np.inf
     max_basal_U_per_h: float = np.inf
+    sources: tuple[str, ...] = ()
+    """Bibliography keys of the figures above."""
 
     def deliver(
         self, basal_U_per_min: np.ndarray, bolus_U: np.ndarray
@@ -47,8 +49,8 @@ def _steps(amount: np.ndarray, increment: float) -> np.ndarray:
 
 PUMPS = {
     "ideal": Pump("ideal"),
-    "cozmo": Pump("cozmo", 0.05, 0.05, 75.0, 35.0),
-    "insulet": Pump("insulet", 0.05, 0.05, 30.0, 30.0),
+    "cozmo": Pump("cozmo", 0.05, 0.05, 75.0, 35.0, ("xie2018simglucose",)),
+    "insulet": Pump("insulet", 0.05, 0.05, 30.0, 30.0, ("xie2018simglucose",)),
 }
 
 

@@ -16,7 +16,8 @@ minutes and held until the next sample, where:
   glucose sensor error. IEEE Trans Biomed Eng 2014;61:620–629 (eqs. 5–6, Dexcom SEVEN
   Plus). The coefficients a0 = 1.1, a1 = 2e-4 /day, b0 = −14.8 mg/dL, b1 = 0.04 mg/dL/day
   are that paper's Table 1 as tabulated by LoopInsighT1 (lt1.org, sensor
-  "Facchinetti2014"); they were not checked against the paper itself here.
+  "Facchinetti2014"); they were not checked against the paper itself here. Only that
+  paper's calibration error is used, not its AR noise model (the noise is Breton's).
 - low–high is the reporting range, 40–400 mg/dL for a Dexcom G6 (Dexcom G6 CGM System
   User Guide, 2020: readings below 40 show "LOW", above 400 "HIGH").
 
@@ -53,6 +54,8 @@ class Sensor:
     offset_polynomial_mg_per_dL: tuple[float, float, float] = (-14.8, 0.04, 0.0)
     low_mg_per_dL: float = 40.0
     high_mg_per_dL: float = 400.0
+    sources: tuple[str, ...] = ("breton2008sensor", "facchinetti2014", "dexcomg6guide")
+    """Bibliography keys of the figures above."""
 
 
 SENSORS = {
@@ -60,7 +63,7 @@ SENSORS = {
     "ideal": Sensor(
         "ideal", sample_min=1, noisy=False, gain_polynomial=(1.0, 0.0, 0.0),
         offset_polynomial_mg_per_dL=(0.0, 0.0, 0.0), low_mg_per_dL=-np.inf,
-        high_mg_per_dL=np.inf,
+        high_mg_per_dL=np.inf, sources=(),
     ),
 }  # fmt: skip
 

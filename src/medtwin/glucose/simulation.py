@@ -16,11 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from medtwin.glucose.controllers import make_controller
+from medtwin.glucose.controllers import CONTROLLERS, make_controller
 from medtwin.glucose.layout import G
 from medtwin.glucose.meals import MIN_PER_DAY, Meal, carbs_per_minute, random_day
+from medtwin.glucose.metrics import SOURCES as METRIC_SOURCES
 from medtwin.glucose.metrics import glucose_metrics, insulin_metrics
 from medtwin.glucose.model import DEFAULT_SUBSTEPS, advance_minutes
+from medtwin.glucose.parameters import SOURCES as PATIENT_MODEL_SOURCES
 from medtwin.glucose.parameters import GlucosePatientError, P, VirtualPatients
 from medtwin.glucose.pump import pump as pump_named
 from medtwin.glucose.sensor import read, sensor, sensor_noise
@@ -65,6 +67,9 @@ class GlucoseRun:
     insulin_U_per_min: np.ndarray
     bolus_U: np.ndarray
     carbs_g: np.ndarray
+    sources: tuple[str, ...] = ()
+    """Bibliography keys of what the run used: model, patients, controller, devices,
+    measures (see `citations`)."""
 
     def frame(self) -> pd.DataFrame:
         """One row per patient and minute, with the columns of `CSV_COLUMNS`."""
@@ -79,6 +84,14 @@ class GlucoseRun:
                 "carbs_g": self.carbs_g.ravel(),
             }
         )
+
+    def citations(self) -> list[str]:
+        """The full references of the sources this run used, sorted (as
+        `Twin.citations` for the cardiopulmonary twin)."""
+        from medtwin.citations import bibliography  # the drug library behind it: on use
+
+        works = bibliography()
+        return sorted({works[key].reference for key in self.sources})
 
     def metrics(self) -> pd.DataFrame:
         """One row per patient: the measures of `medtwin.glucose.metrics` (on plasma
@@ -142,7 +155,20 @@ def simulate(
             state, params, carbs_g[:, minute : minute + 1], insulin[:, minute : minute + 1],
             substeps, plasma[:, minute : minute + 1], interstitial[:, minute : minute + 1],
         )  # fmt: skip
-    return GlucoseRun(patients.names, plasma, cgm, insulin, bolus, carbs_g)
+    return GlucoseRun(patients.names, plasma, cgm, insulin, bolus, carbs_g,
+                      run_sources(scenario))  # fmt: skip
+
+
+def run_sources(scenario: Scenario) -> tuple[str, ...]:
+    """Bibliography keys of what a run of `scenario` uses: the model and patients, the
+    measures, the controller's, sensor's and pump's sources, and the random meal days
+    (a modelling choice, `meals.random_day`) when there are no fixed meals."""
+    keys = (*PATIENT_MODEL_SOURCES, *METRIC_SOURCES,
+            *getattr(CONTROLLERS.get(scenario.controller), "SOURCES", ()),
+            *sensor(scenario.sensor).sources, *pump_named(scenario.pump).sources)  # fmt: skip
+    if scenario.meals is None:
+        keys += ("medtwin-assumption",)
+    return tuple(dict.fromkeys(keys))
 
 
 def _scenario_carbs(

@@ -16,6 +16,8 @@ from rich.table import Table
 from scipy import stats
 
 CONFIDENCE = 0.95
+SOURCES = ("altman1991",)
+"""Bibliography keys of the intervals."""
 
 
 def mean_interval(values: np.ndarray) -> dict[str, float]:
