@@ -45,6 +45,18 @@ def test_ideal_sensor_reads_interstitial_glucose():
     assert clipped[0] == 40 and clipped[2] == 400  # Dexcom G6 LOW/HIGH
 
 
+def test_calibration_error_follows_facchinetti_2014_eqs_5_and_6():
+    # Facchinetti et al. IEEE TBME 2014;61:620: reading = a(t)·IG + b(t) + noise, with
+    # a(t) = a0 + a1·t, b(t) = b0 + b1·t (t in days since calibration). Dexcom SEVEN Plus
+    # coefficients a0 = 1.1, a1 = 2e-4 /day, b0 = -14.8 mg/dL, b1 = 0.04 mg/dL/day (Table 1,
+    # as LoopInsighT1 tabulates it). A reading is taken at the last 5-min sample.
+    cgm, glucose = sensor("cgm"), np.array([80.0, 150.0, 300.0])
+    np.testing.assert_allclose(read(cgm, glucose, np.zeros(3), 0), 1.1 * glucose - 14.8)
+    two_days = 2 * 1440 + 3  # read at the sample of minute 2·1440
+    np.testing.assert_allclose(read(cgm, glucose, np.zeros(3), two_days),
+                               (1.1 + 2 * 2e-4) * glucose - 14.8 + 2 * 0.04)  # fmt: skip
+
+
 def test_pump_dose_resolution_of_0_05():
     basal, bolus = pump("cozmo").deliver(np.array([1.278 / 60]), np.array([3.33]))
     assert basal[0] * 60 == pytest.approx(1.30)
