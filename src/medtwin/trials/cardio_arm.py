@@ -4,12 +4,13 @@ The chunk's patients are settled at rest together and given the `at_start` order
 a propofol induction bolus) at time 0, then copied once per arm into one `CohortBatch`
 (rows arm by arm), so the compiled kernel advances every arm's copy of every patient in
 the same call. Each row is the patient `Twin(patient, seed=...)` would be, given the
-same orders: the `at_start` ones, then the arm's vasopressor by the rescue rule - when the mean arterial pressure, checked every
-`CHECK_S` seconds, falls below the threshold (or at a fixed minute), repeated no
-sooner than `repeat_after_min` and at most `max_doses` times. MAP < 65 mmHg is the
-usual intraoperative hypotension threshold (Walsh M, Devereaux PJ, Garg AX, et al.
-Relationship between intraoperative mean arterial pressure and clinical outcomes after
-noncardiac surgery. Anesthesiology 2013;119:507–515).
+same orders: the `at_start` ones, then the arm's vasopressor by the rescue rule - when
+the mean arterial pressure, checked every `CHECK_S` seconds, falls below the threshold
+(or at a fixed minute), repeated no sooner than `repeat_after_min` and at most
+`max_doses` times. MAP < 65 mmHg is the usual intraoperative hypotension threshold
+(Walsh M, Devereaux PJ, Garg AX, et al. Relationship between intraoperative mean
+arterial pressure and clinical outcomes after noncardiac surgery. Anesthesiology
+2013;119:507–515).
 
 A patient for whom any order of the trial is refused (say a dose model whose covariate
 formula does not hold for their build, such as the James lean body mass above a BMI of
