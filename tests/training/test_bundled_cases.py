@@ -4,7 +4,7 @@ whose scripts stop giving their outcome fails here.
 
 The physiology behind each outcome is the engine's, validated elsewhere against its
 sources (tests/test_arrest.py, test_pneumothorax.py, test_haemorrhage.py, test_asthma.py,
-test_rescue.py); the cases' own guidelines are cited in each case file.
+test_rescue.py, test_rhythms.py); the cases' own guidelines are cited in each case file.
 """
 
 from __future__ import annotations
@@ -24,11 +24,22 @@ REQUIRED = {
     "opioid-overdose",
     "acute-severe-asthma",
     "oesophageal-intubation",
+    "complete-heart-block",
+    "mobitz-ii-block",
+    "svt-adenosine",
+    "pulseless-vt",
+    "traumatic-pea-arrest",
+    "post-induction-hypotension",
+    "deteriorating-ward-patient",
+    "bronchospasm-ventilated",
+    "tension-pneumothorax-ventilated",
+    "endobronchial-intubation",
 }
 
 
 def test_the_library_holds_the_cases_of_the_brief_each_with_sources_and_both_scripts():
     assert REQUIRED <= set(CASES)
+    assert len(CASES) >= 15, "the issue asks for at least 15 cases"
     for name in CASES:
         case = load_case(name).case
         assert case.name == name
