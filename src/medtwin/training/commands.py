@@ -83,13 +83,36 @@ def run_command(
         Path | None, typer.Option(help="Run log (JSON lines), for scoring again and what-ifs.")
     ] = None,
     coach: Annotated[str, typer.Option(help=f"Coach: {', '.join(MODES)}.")] = "off",
+    xapi: Annotated[
+        Path | None, typer.Option(help="xAPI 1.0.3 statements of the run (JSON lines).")
+    ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            help="Keep the statements in this store (a SQLAlchemy URL, e.g. "
+            "sqlite:///medtwin-xapi.db)."
+        ),
+    ] = None,
+    learner: Annotated[
+        str | None,
+        typer.Option(
+            help="Who ran it: a name, or mailto:someone@site (default: the script's name)."
+        ),
+    ] = None,
+    started_at: Annotated[
+        str | None,
+        typer.Option(help="When the session started, ISO 8601 with a zone (default: now)."),
+    ] = None,
 ) -> None:
     """Run a case headless with a scripted trainee; exit 0 if it passes its gates, 1 if not."""
     from medtwin.training.runner import run_case
     from medtwin.training.scoring import score_run
+    from medtwin.training.xapi.commands import learning_records, session_for
 
     check_output(report, "--report")
     check_output(log, "--log")
+    check_output(xapi, "--xapi")
+    session = session_for(learner or Path(trainee).stem, started_at) if xapi or store else None
     if coach not in MODES:
         raise fail(f"--coach {coach!r} is not one of: {', '.join(MODES)}")
     loaded = _load(case)
@@ -111,6 +134,8 @@ def run_command(
     if log:
         log.write_text(result.log.to_json_lines(), encoding="utf-8")
         console.print(f"wrote {log}")
+    if session is not None:
+        learning_records(loaded, result.log, score, session, xapi, store)
     _report_and_verdict(loaded, result.log, score, report)
 
 

@@ -52,11 +52,22 @@ class _Strict(BaseModel):
 
 
 class Objective(_Strict):
-    """A learning objective, and the weight of its score in the case's total."""
+    """A learning objective, the weight of its score in the case's total, and the skill
+    it trains (the learner model tracks skills across cases; default: the objective's
+    id)."""
 
     id: str = Name
     text: str = Field(min_length=1)
     weight: float = Field(default=1.0, gt=0, le=100)
+    skill: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9-]+$",
+        description="The skill it trains, shared across cases (e.g. defibrillation).",
+    )
+
+    @property
+    def skill_name(self) -> str:
+        return self.skill or self.id
 
 
 class PatientSpec(_Strict):
