@@ -24,6 +24,7 @@ from medtwin.planning.commands import plan_command
 from medtwin.service.commands import serve_command
 from medtwin.terminal import check_output, fail
 from medtwin.training.commands import case_app
+from medtwin.training.learner.commands import learner_app
 from medtwin.training.xapi.commands import xapi_app
 from medtwin.trials.commands import trial_app
 
@@ -280,6 +281,7 @@ app.add_typer(hospital_app, name="hospital")
 app.add_typer(twin_app, name="twin")
 app.add_typer(case_app, name="case")
 app.add_typer(xapi_app, name="xapi")
+app.add_typer(learner_app, name="learner")
 app.command("replay")(replay_command)
 app.command("plan")(plan_command)
 app.command("listen")(listen_command)
