@@ -235,15 +235,19 @@ def _load(spec: str):
         raise fail(str(error)) from None
 
 
+def read_user_file(path: Path, what: str) -> str:
+    """The text of a file the user named, or a one-line error naming it and `what` it is."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise fail(f"{path}: cannot read the {what} ({reason})") from None
+
+
 def read_run(path: Path):
     from medtwin.training.runlog import RunLog
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise fail(
-            f"{path}: cannot read the run log ({getattr(error, 'strerror', None) or error})"
-        ) from None
+    text = read_user_file(path, "run log")
     try:
         return RunLog.from_json_lines(text, str(path))
     except CaseError as error:

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from medtwin.terminal import fail
+from medtwin.training.commands import read_user_file
 from medtwin.training.errors import CaseError
 from medtwin.training.xapi.statements import (
     Session,
@@ -96,12 +97,7 @@ def import_command(
 
     batches = []
     for path in files:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise fail(
-                f"{path}: cannot read ({getattr(error, 'strerror', None) or error})"
-            ) from None
+        text = read_user_file(path, "statements")
         try:
             batches.append(read_statements(text, str(path)))
         except CaseError as error:
@@ -121,11 +117,7 @@ def import_command(
 
 def _credentials(auth_file: Path | None) -> tuple[str | None, str | None]:
     if auth_file is not None:
-        try:
-            text = auth_file.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError) as error:
-            reason = getattr(error, "strerror", None) or error
-            raise fail(f"--lrs-auth-file {auth_file}: cannot read ({reason})") from None
+        text = read_user_file(auth_file, "LRS credentials").strip()
         source = f"--lrs-auth-file {auth_file}"
     elif os.environ.get(AUTH_ENV):
         text, source = os.environ[AUTH_ENV].strip(), AUTH_ENV

@@ -43,6 +43,8 @@ STATEMENT_KEYS = {
     "version",
     "attachments",
 }
+SUBSTATEMENT_KEYS = {"objectType"} | STATEMENT_KEYS - {"id", "stored", "version", "authority"}
+"""A SubStatement has no id, stored, version or authority (part two, 2.4.4.3)."""
 AGENT_KEYS = {"objectType", "name", "mbox", "mbox_sha1sum", "openid", "account", "member"}
 IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
 RESULT_KEYS = {"score", "success", "completion", "response", "duration", "extensions"}
@@ -283,21 +285,7 @@ def _object(value: Any, path: str, problems: list[str]) -> bool:
         _unknown(value, {"objectType", "id"}, path, problems)
         _uuid(value.get("id"), f"{path}.id", problems)
     elif kind == "SubStatement":
-        _unknown(
-            value,
-            {
-                "objectType",
-                "actor",
-                "verb",
-                "object",
-                "result",
-                "context",
-                "timestamp",
-                "attachments",
-            },
-            path,
-            problems,
-        )
+        _unknown(value, SUBSTATEMENT_KEYS, path, problems)
         inner = value.get("object")
         if isinstance(inner, Mapping) and inner.get("objectType") == "SubStatement":
             problems.append(f"{path}.object: a SubStatement cannot hold another")

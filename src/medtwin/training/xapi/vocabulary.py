@@ -13,8 +13,8 @@ an activity of type `simulation`, as the profile says, and every statement names
 profile in its `category` context activities.
 
 medtwin's own identifiers (its activities and extensions) live under `MEDTWIN_IRI`, an
-IRI in the `.invalid` top-level domain (RFC 2606), which names without ever resolving;
-a site gives its activities its own base with `--activity-base`.
+IRI in the `.invalid` top-level domain (RFC 2606), which names without ever resolving (a
+site can give its case activities its own base: `statements.Session.activity_base`).
 """
 
 from __future__ import annotations
