@@ -6,7 +6,10 @@ Sources:
   normal or raised PaCO2;
 - narrowed airways empty slowly: on a ventilator the lungs trap air (intrinsic PEEP) and
   the peak pressure rises (Tuxen DV, Lane S. Am Rev Respir Dis 1987;136:872);
-- salbutamol relaxes bronchial smooth muscle within minutes (BTS/SIGN 2019).
+- salbutamol relaxes bronchial smooth muscle within minutes (BTS/SIGN 2019);
+- acute severe asthma breathes at 25/min or more (BTS/SIGN 2019), rapidly and shallowly:
+  the lungs' vagal receptors, stimulated by bronchoconstriction, quicken breathing and
+  cut its depth (Paintal AS. Physiol Rev 1973;53:159).
 """
 
 from __future__ import annotations
@@ -37,6 +40,12 @@ def test_bronchospasm_takes_peak_flow_into_the_acute_severe_range(resting, sever
     assert (
         severe.vitals()["inspiratory_resistance"] > 4 * resting.vitals()["inspiratory_resistance"]
     )
+
+
+def test_acute_severe_asthma_breathes_fast_and_shallow(resting, severe):
+    assert severe.vitals()["respiratory_rate"] >= 25.0
+    assert resting.vitals()["respiratory_rate"] < 16.0
+    assert severe.vitals()["tidal_volume"] < 0.75 * resting.vitals()["tidal_volume"]
 
 
 def test_life_threatening_bronchospasm_desaturates_and_retains_co2(resting):

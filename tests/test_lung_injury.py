@@ -8,7 +8,9 @@ Sources of the expectations:
   plateau pressure rises and static compliance falls with severity (Gattinoni L,
   Pesenti A. Intensive Care Med 2005;31:776);
 - the shunt of severe ARDS is about 40-50 % of cardiac output (Dantzker DR et al. Am
-  Rev Respir Dis 1979;120:1039).
+  Rev Respir Dis 1979;120:1039);
+- an injured lung makes breathing rapid and shallow through its vagal receptors
+  (Paintal AS. Physiol Rev 1973;53:159): tachypnoea is a sign of ARDS.
 """
 
 from __future__ import annotations
@@ -67,3 +69,5 @@ def test_a_spontaneously_breathing_patient_on_room_air_goes_into_respiratory_fai
     injured = twin.vitals()
     assert injured["spo2"] < resting["spo2"] - 5.0
     assert injured["pao2"] < 60.0  # room air: type 1 respiratory failure
+    assert injured["respiratory_rate"] > 1.5 * resting["respiratory_rate"]
+    assert injured["tidal_volume"] < 0.8 * resting["tidal_volume"]

@@ -240,6 +240,16 @@ REFERENCE: dict[str, Parameter] = {
         "vasoconstriction halves the unventilated lung's flow, leaving a shunt of about "
         "20-25 %): the shunt added while a tube ventilates one lung",
     ),
+    "LUNG_RECEPTOR_RATE_GAIN": Parameter(
+        1.5,
+        "1",
+        "Paintal AS. Physiol Rev 1973;53:159 (pulmonary J and irritant receptors, "
+        "stimulated by oedema, injury and bronchoconstriction, make breathing rapid and "
+        "shallow through the vagi): the fractional rise of the breathing rate per unit "
+        "of the small airways' narrowing or of the share of lung injured, calibrated so "
+        "that acute severe asthma (narrowing 0.5-0.67) breathes at 25/min or more, the "
+        "British Thoracic Society/SIGN criterion (model assumption)",
+    ),
     "FICO2": Parameter(0.0, "1", "room air (0.04 % CO2 neglected)"),
     "PB": Parameter(760.0, "mmHg", "sea level"),
     # --- ventilatory control

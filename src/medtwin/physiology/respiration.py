@@ -25,6 +25,7 @@ from medtwin.physiology.ventilation import (
     MODE_OFF,
     TUBE_OESOPHAGUS,
     airway_resistance,
+    bronchial_narrowing,
 )
 
 
@@ -138,18 +139,29 @@ MAX_RATE = 60.0
 
 
 @jit_inline
+def lung_receptor_rate_factor(s, p) -> float:
+    """How much faster the lungs' vagal receptors make breathing while the small airways
+    are narrowed or the lung is injured: the rapid shallow breathing of asthma and lung
+    injury, which vagal block abolishes (Paintal AS. Physiol Rev 1973;53:159)."""
+    load = max(bronchial_narrowing(s, p), p.LUNG_INJURY)
+    return 1.0 + p.LUNG_RECEPTOR_RATE_GAIN * load
+
+
+@jit_inline
 def start_breath(s, p, act, period_factor):
     """Set rate, inspiratory time and muscle-pressure amplitude of the next breath.
 
     The chemoreflex demand is shared between frequency and depth: tidal volume scales
     with demand^VT_DRIVE_EXPONENT and rate with the rest (see parameters). Drugs and
-    shock change the rate on top (`act[A_RESPIRATORY_RATE]`); weak muscles
+    shock change the rate on top (`act[A_RESPIRATORY_RATE]`), and so do the lungs'
+    own receptors in diseased lungs (`lung_receptor_rate_factor`); weak muscles
     (neuromuscular block) lower the amplitude but not the drive. `period_factor` is
     this breath's random variation of its duration (1 = none).
     """
     ratio = s.VE_DEMAND / p.VE_REST
     exponent = p.VT_DRIVE_EXPONENT
     rate = p.RR_REST * ratio ** (1.0 - exponent) * act[A_RESPIRATORY_RATE]
+    rate *= lung_receptor_rate_factor(s, p)
     strength = act[A_MUSCLE_STRENGTH]
     effort = ratio**exponent * strength
     if ratio < APNOEA_DEMAND_FRACTION or rate < MIN_RATE or effort < MIN_EFFORT:
