@@ -23,7 +23,10 @@ sends frames of 1 MB, reconnects as a reader that never reads, and posts 1 MB bo
 - latencies, p50 and p99: order acknowledged (REST round trip), order seen on every
   stream (from sending the order), and the gap between vitals messages (1 s at speed
   1 when nothing waits);
-- what the abusive client got back (413, 1009, 1008 closes, refusals).
+- what the abusive client got back (413, 1009, 1008 closes, refusals);
+- the CPU the server and the abusive client took (% of one core, from /proc), the load
+  average at the end of the half, and the three slowest acknowledgements with their
+  orders and run times (a slow first order of a drug points at work on the event loop).
 Figures are measured and printed, never asserted.
 """
 
@@ -51,6 +54,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 import websockets
+from sessions import process_cpu_s
 
 PASSWORD = "correct horse battery"
 ORDERS = ("fentanyl 25 mcg IV bolus", "normal saline 125 mL/h", "stop normal saline",
@@ -73,6 +77,9 @@ class Half:
     orders_lost: int = 0
     abuse: Counter = field(default_factory=Counter)
     stalls: list = field(default_factory=list)
+    slowest: list = field(default_factory=list)  # (ack s, order, run time s)
+    cpu_percent: dict = field(default_factory=dict)  # process -> % of one core
+    load_average: float = float("nan")
 
 
 @dataclass
@@ -163,12 +170,11 @@ async def give_orders(run: Run, http: httpx.AsyncClient, group: list[Client], ev
                       rng: random.Random) -> None:  # fmt: skip
     await asyncio.sleep(rng.uniform(0, every_s))
     while run.running():
-        client = rng.choice(group)
+        client, order = rng.choice(group), rng.choice(ORDERS)
         sent = time.monotonic()
         try:
             response = await http.post(f"/api/sessions/{client.session_id}/orders",
-                                       json={"order": rng.choice(ORDERS)},
-                                       headers=client.headers)  # fmt: skip
+                                       json={"order": order}, headers=client.headers)  # fmt: skip
         except httpx.HTTPError as error:
             run.half().errors[f"order: {type(error).__name__}"] += 1
             continue
@@ -177,6 +183,7 @@ async def give_orders(run: Run, http: httpx.AsyncClient, group: list[Client], ev
         else:
             run.sent[(client.session_id, response.json()["id"])] = sent
             run.half().ack_s.append(time.monotonic() - sent)
+            run.half().slowest.append((time.monotonic() - sent, order, sent - run.started))
         await asyncio.sleep(rng.uniform(0.5, 1.5) * every_s)
 
 
@@ -290,9 +297,29 @@ def report(run: Run, args: argparse.Namespace) -> None:
         print(f"  vitals gaps over {STALL_S:g} s, at run time (s): {half.stalls[:10] or 'none'}")
         if half.abuse:
             print(f"  abusive client got: {dict(half.abuse)}")
+        cpu = ", ".join(f"{name} {percent:.0f} %" for name, percent in half.cpu_percent.items())
+        print(f"  CPU (% of one core): {cpu}; load average {half.load_average:.1f} "
+              f"on {os.cpu_count()} cores")  # fmt: skip
+        slowest = sorted(half.slowest, reverse=True)[:3]
+        shown = [f"{ack * 1000:.0f} ms ({order!r} at {at:.1f} s)" for ack, order, at in slowest]
+        print(f"  slowest acknowledgements: {'; '.join(shown) or 'none'}")
 
 
-async def main(args: argparse.Namespace, base: str) -> Run:
+async def sample_cpu(run: Run, pids: dict[str, int]) -> None:
+    """Each half's CPU use of the server and the abusive client, and the load average."""
+    for half in run.halves:
+        start = {name: process_cpu_s(pid) for name, pid in pids.items()}
+        started = time.monotonic()
+        while run.half() is half and run.running():
+            await asyncio.sleep(0.2)
+        wall_s = time.monotonic() - started
+        for name, pid in pids.items():
+            with contextlib.suppress(OSError):  # the abusive client may have ended
+                half.cpu_percent[name] = 100 * (process_cpu_s(pid) - start[name]) / wall_s
+        half.load_average = os.getloadavg()[0]
+
+
+async def main(args: argparse.Namespace, base: str, server_pid: int) -> Run:
     ws_base = base.replace("http://", "ws://")
     limits = httpx.Limits(max_connections=50)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
@@ -310,7 +337,8 @@ async def main(args: argparse.Namespace, base: str) -> Run:
                 target=abuse_in_own_process, args=(base, run.seconds, args.abuse, results)
             )
             abuser.start()
-        await asyncio.gather(*tasks)
+        pids = {"server": server_pid, **({"abusive client": abuser.pid} if abuser else {})}
+        await asyncio.gather(*tasks, sample_cpu(run, pids))
         if abuser is not None:
             run.halves[1].abuse.update(await asyncio.to_thread(results.get, True, 60))
             abuser.join(timeout=30)
@@ -364,7 +392,7 @@ if __name__ == "__main__":
     try:
         address = f"http://127.0.0.1:{port}"
         wait_ready(address, server)
-        report(asyncio.run(main(arguments, address)), arguments)
+        report(asyncio.run(main(arguments, address, server.pid)), arguments)
     finally:
         server.send_signal(signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
