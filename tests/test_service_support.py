@@ -35,15 +35,24 @@ def running_client(
     `database_url` is given), with its sessions running on `clock` (the wall clock by
     default; with a `ManualClock`, `advance(client, seconds)` moves their wall time on),
     and the default quotas unless given."""
-    clock = clock or WallClock()
-    # a tick of 1/16 s keeps the manual clock's sums exact in binary
-    settings = RuntimeSettings(tick_s=0.0625, snapshot_sim_s=5.0, clock=clock)
-    database_url = database_url or f"sqlite:///{tmp_path / 'service.db'}"
-    app = create_app(database_url, settings=settings,
-                     key_file=tmp_path / "token.key", quotas=quotas)  # fmt: skip
+    app = service_app(tmp_path, clock, quotas, database_url)
     with TestClient(app) as test_client:
-        test_client.clock = clock
+        test_client.clock = app.state.manager.settings.clock
         yield test_client
+
+
+def service_app(
+    tmp_path,
+    clock: Clock | None = None,
+    quotas: Quotas | None = None,
+    database_url: str | None = None,
+):
+    """The service's app as `running_client` makes it (for `serving` by uvicorn)."""
+    # a tick of 1/16 s keeps the manual clock's sums exact in binary
+    settings = RuntimeSettings(tick_s=0.0625, snapshot_sim_s=5.0, clock=clock or WallClock())
+    database_url = database_url or f"sqlite:///{tmp_path / 'service.db'}"
+    return create_app(database_url, settings=settings,
+                      key_file=tmp_path / "token.key", quotas=quotas)  # fmt: skip
 
 
 def advance(client: TestClient, seconds: float) -> None:
@@ -154,11 +163,16 @@ def private_postgresql(port: int) -> Iterator[Callable[[str], str]]:
 @contextmanager
 def serving(app, timeout_s: float = 20.0) -> Iterator[str]:
     """`app` served by uvicorn from a background thread on a free loopback port, as
-    `medtwin serve` serves it; its base URL. The server is stopped on the way out."""
+    `medtwin serve` serves it (`server_options`); its base URL. The server is stopped on
+    the way out."""
     import uvicorn
 
+    from medtwin.service.commands import server_options
+
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            **server_options())  # fmt: skip
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout_s

@@ -15,7 +15,7 @@ from medtwin.service.body_limits import BodySizeLimit
 from medtwin.service.db import DEFAULT_DATABASE_URL, make_engine, make_sessionmaker
 from medtwin.service.errors import install_error_handlers
 from medtwin.service.keys import signing_key
-from medtwin.service.limits import join_limiter, login_limiter
+from medtwin.service.limits import join_limiter, login_limiter, stream_refusal_limiter
 from medtwin.service.quotas import Quotas
 from medtwin.service.runtime import RuntimeSettings, SessionManager
 from medtwin.service.tracking import TrackingSettings, TwinManager
@@ -60,6 +60,8 @@ def create_app(
     clock = manager.settings.clock
     app.state.login_limiter = login_limiter(clock.now)
     app.state.join_limiter = join_limiter(clock.now)
+    app.state.stream_refusals = stream_refusal_limiter(clock.now)
+    app.state.stream_connects = {}  # username -> TokenBucket of new streams
     app.state.secret = signing_key(key_file)
     app.state.quotas = quotas or Quotas()
     app.state.open_streams = Counter()  # streams open per user, for the quota

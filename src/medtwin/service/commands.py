@@ -63,8 +63,17 @@ def serve_command(
     if code:
         typer.echo(f"  demo login: {DEMO_USERNAME} / {password} (new at every start); "
                    f"join code {code}")  # fmt: skip
-    uvicorn.run(app, host=host, port=port, log_config=_log_config(), ws_max_size=WS_MAX_FRAME_BYTES,
-                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)  # fmt: skip
+    uvicorn.run(app, host=host, port=port, log_config=_log_config(), **server_options())
+
+
+def server_options() -> dict:
+    """What `medtwin serve` gives uvicorn besides the app and address (the tests serve
+    with the same): the largest frame, the stream protocol that stops reading a closed
+    stream (`ws_protocol`) and the grace of a shutdown."""
+    from medtwin.service.ws_protocol import StreamProtocol
+
+    return {"ws": StreamProtocol, "ws_max_size": WS_MAX_FRAME_BYTES,
+            "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S}  # fmt: skip
 
 
 def _log_config() -> dict:

@@ -1,4 +1,5 @@
-"""Limits on guessing: failed logins and join codes per client and per account.
+"""Limits on guessing and on retrying: failed logins and join codes per client and per
+account, refused streams per client.
 
 Each key (`client:<address>`, `account:<name>`, `join:<address>`) may fail `max_failures`
 times within `window_s`; then it is locked for `lockout_s` and every attempt is refused
@@ -77,13 +78,21 @@ class TokenBucket:
 
     def take(self) -> bool:
         """Whether one more is allowed now (and count it)."""
-        now = self.now()
-        self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate_per_s)
-        self._last = now
+        self._refill()
         if self._tokens < 1:
             return False
         self._tokens -= 1
         return True
+
+    def wait_s(self) -> float:
+        """Seconds until one more is allowed (0 if it is now)."""
+        self._refill()
+        return max(0.0, (1 - self._tokens) / self.rate_per_s)
+
+    def _refill(self) -> None:
+        now = self.now()
+        self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate_per_s)
+        self._last = now
 
 
 def login_limiter(now: Callable[[], float]) -> AttemptLimiter:
@@ -94,3 +103,12 @@ def login_limiter(now: Callable[[], float]) -> AttemptLimiter:
 def join_limiter(now: Callable[[], float]) -> AttemptLimiter:
     """20 wrong join codes per client per 15 min, then 15 min locked."""
     return AttemptLimiter(max_failures=20, window_s=900.0, lockout_s=900.0, now=now)
+
+
+def stream_refusal_limiter(now: Callable[[], float]) -> AttemptLimiter:
+    """100 refused streams (bad token, over a quota or the connection rate, closed for
+    flooding) per client address per minute, then that address is refused at the
+    handshake (HTTP 429) for a minute: a class of 40 behind one address whose tokens
+    all expired is refused 40 times at once, a client reconnecting in a loop a hundred
+    times in a second."""
+    return AttemptLimiter(max_failures=100, window_s=60.0, lockout_s=60.0, now=now)

@@ -6,11 +6,13 @@ per participant, so one account must not be able to take the server for itself. 
 defaults fit a teaching day: an instructor runs a few scenarios side by side, and a
 session holds a simulation team plus a class watching (a team of 4-8 and a class of
 30). A refusal is 409 naming the quota, its limit and what to do; a stream over its
-message rate is closed with 1008.
+message rate is closed with 1008, and a stream opened too soon after others is refused
+with 4429 and the seconds to wait.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -43,6 +45,12 @@ class Quotas:
     """Messages one stream may send: a person gives an order or changes the clock every
     few seconds; a client over the limit is closed (1008), so that a flood from one
     cannot slow everyone else's sessions (benchmarks/service_load.py)."""
+    stream_connect_burst: int = 10
+    stream_connects_per_min: float = 12.0
+    """Streams one user may open: every tab at once after the network dropped (as many
+    as `streams_per_user`), then one every 5 s; a client that reconnects in a loop is
+    refused (4429, with the seconds to wait) instead of costing the server a snapshot of
+    the session each time."""
 
     def check_new_session(self, db: Session, username: str) -> None:
         """Refuse a new session to a user who already runs `sessions_per_user`."""
@@ -82,6 +90,21 @@ class Quotas:
     def stream_bucket(self, now: Callable[[], float]) -> TokenBucket:
         """The message allowance of one new stream."""
         return TokenBucket(self.stream_messages_per_s, self.stream_message_burst, now)
+
+    def connect_bucket(self, now: Callable[[], float]) -> TokenBucket:
+        """The allowance of one user's new streams."""
+        return TokenBucket(self.stream_connects_per_min / 60.0, self.stream_connect_burst, now)
+
+    def check_stream_connect(self, username: str, allowance: TokenBucket) -> None:
+        """Refuse (429) a new stream to a user over `allowance`, with the seconds to wait."""
+        if not allowance.take():
+            wait_s = max(1, math.ceil(allowance.wait_s()))
+            raise TooManyRequestsError(
+                f"quota stream_connects_per_min: {username!r} opened more than "
+                f"{self.stream_connect_burst} streams at once or "
+                f"{self.stream_connects_per_min:g} a minute; try again in {wait_s} s",
+                retry_after_s=wait_s,
+            )
 
 
 def _refuse_at(quota: str, count: int, limit: int, situation: str, advice: str = "") -> None:

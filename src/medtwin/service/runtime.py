@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy.orm import sessionmaker
 
-from medtwin.actions import Action, Event
+from medtwin.actions import Action, Event, parse_order
 from medtwin.patients import patient_from_dict
 from medtwin.physiology.batch import STEP_S
 from medtwin.service import store
@@ -32,6 +32,7 @@ from medtwin.service.clock import Clock, WallClock
 from medtwin.service.codec import WAVEFORM_RATE_HZ, main_numerics, waveform_frame
 from medtwin.service.db import SessionRow
 from medtwin.service.errors import ConflictError
+from medtwin.service.executors import PREPARATION, SESSION_WRITES, run_in
 from medtwin.service.messages import (
     ClockMessage,
     EventMessage,
@@ -42,6 +43,7 @@ from medtwin.service.messages import (
     to_text,
 )
 from medtwin.service.outbox import DEFAULT_OUTBOX_SIZE, Outbox
+from medtwin.service.preparation import drug_models, prepare_drugs
 from medtwin.snapshot_format import snapshot_from_bytes, snapshot_to_bytes
 from medtwin.twin import Twin
 
@@ -209,10 +211,15 @@ class LiveSession:
 
     async def apply(self, order: Action | str, source: str) -> Event:
         """Give an order now; the event is written (off the loop), then sent to every
-        client, and only then acknowledged."""
+        client, and only then acknowledged. What a first dose of a drug needs is
+        computed first, in a worker thread (`preparation`)."""
         self._require_live("give orders")
+        action = parse_order(order) if isinstance(order, str) else order
+        if drugs := drug_models(self.twin, [action]):
+            await run_in(PREPARATION, prepare_drugs, self.twin, drugs)
+            self._require_live("give orders")  # it may have ended meanwhile
         self._run_to(self.twin.time_s)  # the vitals due now come first, as in a replay
-        event = self.twin.apply(order, source=source)
+        event = self.twin.apply(action, source=source)
         await self.publish_events()
         return event
 
@@ -231,7 +238,7 @@ class LiveSession:
         self.broadcast(self.clock_message())
 
     async def add_note(self, text: str, author: str) -> dict[str, Any]:
-        await asyncio.to_thread(self._write_note, self.time_s, text, author)
+        await run_in(SESSION_WRITES, self._write_note, self.time_s, text, author)
         message = NoteMessage(text=text, time_s=self.time_s)
         self.broadcast(message, only=lambda s: s.role == "instructor")
         return {"text": text, "time_s": self.time_s}
@@ -374,7 +381,7 @@ class LiveSession:
         ticks every session while the disk is slow."""
         async with self._publish_lock:
             while new := list(self.twin.events)[self._persisted_events :]:
-                await asyncio.to_thread(self._write_events, new)
+                await run_in(SESSION_WRITES, self._write_events, new)
                 self._persisted_events += len(new)
                 for event in new:
                     self.broadcast(EventMessage(event=event_record(event)))
@@ -395,7 +402,7 @@ class LiveSession:
 
     async def _write_clock(self) -> None:
         state = (self.status, self.speed, self.time_s)
-        await asyncio.to_thread(self._write_clock_row, *state)
+        await run_in(SESSION_WRITES, self._write_clock_row, *state)
 
     def _write_clock_row(self, status: str, speed: float, time_s: float) -> None:
         with self._make_db() as db:
@@ -408,7 +415,7 @@ class LiveSession:
         state = (self.status, self.speed, self.time_s)
         twin_snapshot = self.twin.snapshot() if snapshot else None
         events_count = len(self.twin.events)
-        await asyncio.to_thread(self._write, vitals, state, twin_snapshot, events_count)
+        await run_in(SESSION_WRITES, self._write, vitals, state, twin_snapshot, events_count)
         self._checkpoint_s = state[2]
         if snapshot:
             self._snapshot_s = state[2]

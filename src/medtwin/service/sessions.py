@@ -18,7 +18,9 @@ from medtwin.service import roles, store
 from medtwin.service.client_messages import OrderMessage, parse_client_message
 from medtwin.service.db import SessionRow
 from medtwin.service.errors import ConflictError, InvalidError, NotFoundError
+from medtwin.service.executors import PREPARATION, SESSION_WRITES, run_in
 from medtwin.service.outbox import Outbox
+from medtwin.service.preparation import drug_models, prepare_drugs
 from medtwin.service.quotas import Quotas
 from medtwin.service.runtime import (
     TREND_WINDOW_S,
@@ -80,6 +82,8 @@ async def create(
             twin.schedule(*parse_timed_order(text), source=username)
         except ActionError as error:
             raise InvalidError(f"protocol[{index}]: {error}") from None
+    if drugs := drug_models(twin, [entry.action for entry in twin.scheduler.entries()]):
+        await run_in(PREPARATION, prepare_drugs, twin, drugs)  # not later, on a tick
     quotas.check_new_session(db, username)  # again: others may have been made meanwhile
     row = store.add_session(db, title, fields, seed, username)
     release(db)
@@ -185,7 +189,7 @@ async def add_note(
     live = manager.get(session_id)
     if live is not None:
         return await live.add_note(text, username)
-    await asyncio.to_thread(_add_stored_note, manager, session_id, row.time_s, text, username)
+    await run_in(SESSION_WRITES, _add_stored_note, manager, session_id, row.time_s, text, username)
     return {"text": text, "time_s": row.time_s}
 
 

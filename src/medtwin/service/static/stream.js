@@ -49,13 +49,13 @@ export class SessionStream {
       this.renewed = false;
       // The token goes in the first message, never in the URL (servers log URLs).
       socket.send(JSON.stringify({ type: "auth", token: auth.token }));
-      this.retryMs = 500;
       this.handlers.onState?.("live");
     };
     socket.onmessage = (message) => {
       if (typeof message.data === "string") {
         let data;
         try { data = JSON.parse(message.data); } catch { return; }
+        if (data.type === "snapshot") this.retryMs = 500; // accepted: back off afresh
         this.handlers.onMessage?.(data);
       } else {
         try { this.handlers.onWaves?.(decodeWaveFrame(message.data)); } catch (error) { console.warn(error); }
@@ -64,7 +64,8 @@ export class SessionStream {
     socket.onclose = (event) => {
       if (this.closedByUs) return;
       // 4000 + HTTP status is the server refusing us (bad token, not a participant):
-      // retrying cannot help. Anything else, including "client too slow", reconnects.
+      // retrying cannot help. Anything else, including "client too slow", reconnects,
+      // backing off (a refused handshake, HTTP 429, arrives here as 1006).
       // An expired access token (4401) is renewed once, then the stream reconnects.
       if (event.code === 4401 && !this.renewed) {
         this.renewed = true;
@@ -74,13 +75,15 @@ export class SessionStream {
         });
         return;
       }
-      if (event.code >= 4000 && event.code < 5000) {
+      // 4429: this user opened streams too fast; the server allows one every 5 s.
+      if (event.code === 4429) this.retryMs = Math.max(this.retryMs, 5000);
+      else if (event.code >= 4000 && event.code < 5000) {
         this.handlers.onState?.("refused");
         return;
       }
       this.handlers.onState?.("reconnecting");
       setTimeout(() => { if (!this.closedByUs) this.connect(); }, this.retryMs);
-      this.retryMs = Math.min(this.retryMs * 2, 8000);
+      this.retryMs = Math.min(this.retryMs * 2, 30000);
     };
   }
 

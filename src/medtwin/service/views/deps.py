@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
+from starlette.requests import HTTPConnection
 
 from medtwin.service.auth import current_user, get_db
 from medtwin.service.runtime import SessionManager
@@ -31,7 +32,7 @@ SessionId = Annotated[int, Path(ge=1, le=MAX_SESSION_ID, description="a session'
 TwinId = Annotated[int, Path(ge=1, le=MAX_SESSION_ID, description="a twin's id")]
 
 
-def client_address(request: Request) -> str:
-    """The address the request came from (as the server sees it; behind a reverse proxy,
-    uvicorn's --proxy-headers makes it the client's)."""
+def client_address(request: HTTPConnection) -> str:
+    """The address a request or stream came from (as the server sees it; behind a
+    reverse proxy, uvicorn's --proxy-headers makes it the client's)."""
     return request.client.host if request.client else "unknown"

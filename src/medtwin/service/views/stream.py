@@ -4,7 +4,11 @@ The client's first message carries its token (`{"type": "auth", "token": ...}`):
 never travel in URLs, which servers and proxies write to their logs.
 
 The sender drains the client's outbox; the receiver reads the client's messages. A
-refused connection gets one `error` message and a close code 4000 + the HTTP status.
+refused connection gets one `error` message and a close code 4000 + the HTTP status
+(4429: its user opened streams too fast, `Quotas.stream_connects_per_min`). Every
+refusal, and every stream closed for flooding, counts against the client's address
+(`limits.stream_refusal_limiter`); an address over that limit is refused at the
+handshake with HTTP 429, before anything is read.
 """
 
 from __future__ import annotations
@@ -13,10 +17,17 @@ import asyncio
 import contextlib
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi.responses import JSONResponse
 
 from medtwin.service import auth, sessions
 from medtwin.service.client_messages import parse_auth_message
-from medtwin.service.errors import NotFoundError, ServiceError, UnauthorizedError, one_line
+from medtwin.service.errors import (
+    NotFoundError,
+    ServiceError,
+    TooManyRequestsError,
+    UnauthorizedError,
+    one_line,
+)
 from medtwin.service.messages import (
     OVERFLOW_CLOSE_CODE,
     REFUSED_CLOSE_BASE,
@@ -24,7 +35,7 @@ from medtwin.service.messages import (
     to_text,
 )
 from medtwin.service.outbox import Outbox
-from medtwin.service.views.deps import MAX_SESSION_ID
+from medtwin.service.views.deps import MAX_SESSION_ID, client_address
 
 router = APIRouter(tags=["stream"])
 AUTH_TIMEOUT_S = 10.0
@@ -34,6 +45,12 @@ AUTH_TIMEOUT_S = 10.0
 async def stream(websocket: WebSocket, session_id: int) -> None:
     app = websocket.app
     manager, open_streams = app.state.manager, app.state.open_streams
+    refused = f"stream:{client_address(websocket)}"
+    try:
+        app.state.stream_refusals.check("streams from this address", refused)
+    except TooManyRequestsError as error:
+        await _deny(websocket, error)
+        return
     await websocket.accept()
     try:
         token = await _first_message_token(websocket)
@@ -41,9 +58,11 @@ async def stream(websocket: WebSocket, session_id: int) -> None:
             raise NotFoundError(f"session {session_id}: no such session")
         with app.state.sessionmaker() as db:
             username = auth.authenticate(token, db, app.state.secret)
+            _check_connect(app, username)
             app.state.quotas.check_new_stream(username, open_streams[username])
             live, subscriber = sessions.subscribe(db, manager, session_id, username)
     except ServiceError as error:
+        app.state.stream_refusals.failed(refused)
         await websocket.send_text(to_text(ErrorMessage(detail=error.detail)))
         await websocket.close(code=REFUSED_CLOSE_BASE + error.status, reason=error.detail[:120])
         return
@@ -56,6 +75,7 @@ async def stream(websocket: WebSocket, session_id: int) -> None:
             if message["type"] == "websocket.disconnect":
                 break
             if not allowance.take():
+                app.state.stream_refusals.failed(refused)
                 await _close_flooding(websocket, subscriber.outbox, app.state.quotas)
                 break
             reply = await _handle(app, session_id, username, message)
@@ -71,6 +91,22 @@ async def stream(websocket: WebSocket, session_id: int) -> None:
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await sender
+
+
+async def _deny(websocket: WebSocket, error: TooManyRequestsError) -> None:
+    """Refuse the handshake itself (HTTP 429 with Retry-After): nothing is accepted,
+    read or looked up for an address that keeps being refused."""
+    headers = {"Retry-After": str(error.retry_after_s)}
+    response = JSONResponse({"detail": error.detail}, status_code=error.status, headers=headers)
+    await websocket.send_denial_response(response)
+
+
+def _check_connect(app, username: str) -> None:
+    """Refuse (429) a stream its user opened too soon after others."""
+    allowances = app.state.stream_connects
+    if username not in allowances:
+        allowances[username] = app.state.quotas.connect_bucket(app.state.manager.settings.clock.now)
+    app.state.quotas.check_stream_connect(username, allowances[username])
 
 
 async def _close_flooding(websocket: WebSocket, outbox: Outbox, quotas) -> None:
