@@ -16,11 +16,13 @@ import os
 import socket
 import struct
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from test_service_support import account, new_session, service_app, serving, token_of, wait_for
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
@@ -31,6 +33,7 @@ from medtwin.service import auth, store
 from medtwin.service.clock import ManualClock
 from medtwin.service.db import make_engine, make_sessionmaker
 from medtwin.service.quotas import Quotas
+from medtwin.service.views.stream import HANDSHAKE_DELAY_S
 from medtwin.service.ws_protocol import AFTER_CLOSE_BYTES
 
 DROPPED = "sent after it was closed; connection dropped"
@@ -41,17 +44,16 @@ class Served:
     http: httpx.Client
     ws_base: str
     clock: ManualClock
+    app: FastAPI
 
 
 @pytest.fixture
 def served(tmp_path):
     clock = ManualClock()
     quotas = Quotas(stream_connect_burst=3, stream_connects_per_min=12.0)
-    with (
-        serving(service_app(tmp_path, clock, quotas)) as base_url,
-        httpx.Client(base_url=base_url, timeout=60) as http,
-    ):
-        yield Served(http, base_url.replace("http://", "ws://"), clock)
+    app = service_app(tmp_path, clock, quotas)
+    with serving(app) as base_url, httpx.Client(base_url=base_url, timeout=60) as http:
+        yield Served(http, base_url.replace("http://", "ws://"), clock, app)
 
 
 @contextmanager
@@ -92,9 +94,12 @@ def test_an_address_refused_a_hundred_times_a_minute_is_refused_at_the_handshake
     for _ in range(100):  # bad tokens: each stream is accepted, then refused (4401)
         with stream(served, 1, "not a token") as ws:
             assert refusal(ws)[1] == 4401
-    with pytest.raises(InvalidStatus) as denied, stream(served, 1, "not a token"):
-        pass
-    response = denied.value.response
+    with ThreadPoolExecutor(1) as pool:
+        attempt = pool.submit(handshake_status, served)
+        wait_for(lambda: served.app.state.held_handshakes == 1)  # answered a second late
+        assert not attempt.done()
+        served.clock.advance(HANDSHAKE_DELAY_S)
+        response = attempt.result(timeout=30)
     assert response.status_code == 429 and response.headers["Retry-After"] == "60"
     assert json.loads(response.body) == {
         "detail": "streams from this address: too many failed attempts; try again in 60 s"
@@ -102,6 +107,13 @@ def test_an_address_refused_a_hundred_times_a_minute_is_refused_at_the_handshake
     served.clock.advance(60.0)  # the lockout is over: accepted (and refused) again
     with stream(served, 1, "not a token") as ws:
         assert refusal(ws)[1] == 4401
+
+
+def handshake_status(served: Served):
+    """The HTTP response that refused a stream's handshake."""
+    with pytest.raises(InvalidStatus) as denied, stream(served, 1, "not a token"):
+        pass
+    return denied.value.response
 
 
 class RawStream:

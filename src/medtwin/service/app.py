@@ -62,6 +62,7 @@ def create_app(
     app.state.join_limiter = join_limiter(clock.now)
     app.state.stream_refusals = stream_refusal_limiter(clock.now)
     app.state.stream_connects = {}  # username -> TokenBucket of new streams
+    app.state.held_handshakes = 0  # refused handshakes waiting to be answered
     app.state.secret = signing_key(key_file)
     app.state.quotas = quotas or Quotas()
     app.state.open_streams = Counter()  # streams open per user, for the quota

@@ -8,7 +8,7 @@ refused connection gets one `error` message and a close code 4000 + the HTTP sta
 (4429: its user opened streams too fast, `Quotas.stream_connects_per_min`). Every
 refusal, and every stream closed for flooding, counts against the client's address
 (`limits.stream_refusal_limiter`); an address over that limit is refused at the
-handshake with HTTP 429, before anything is read.
+handshake with HTTP 429, a second late (`_deny_slowly`), before anything is read.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ from medtwin.service.views.deps import MAX_SESSION_ID, client_address
 
 router = APIRouter(tags=["stream"])
 AUTH_TIMEOUT_S = 10.0
+HANDSHAKE_DELAY_S = 1.0
+MAX_HELD_HANDSHAKES = 64
 
 
 @router.websocket("/ws/sessions/{session_id}")
@@ -49,7 +51,7 @@ async def stream(websocket: WebSocket, session_id: int) -> None:
     try:
         app.state.stream_refusals.check("streams from this address", refused)
     except TooManyRequestsError as error:
-        await _deny(websocket, error)
+        await _deny_slowly(app, websocket, error)
         return
     await websocket.accept()
     try:
@@ -93,9 +95,19 @@ async def stream(websocket: WebSocket, session_id: int) -> None:
             await sender
 
 
-async def _deny(websocket: WebSocket, error: TooManyRequestsError) -> None:
-    """Refuse the handshake itself (HTTP 429 with Retry-After): nothing is accepted,
-    read or looked up for an address that keeps being refused."""
+async def _deny_slowly(app, websocket: WebSocket, error: TooManyRequestsError) -> None:
+    """Refuse the handshake itself (HTTP 429 with Retry-After), after HANDSHAKE_DELAY_S:
+    nothing is accepted, read or looked up for an address that keeps being refused, and
+    a client that retries at once, ignoring Retry-After, gets one answer a second per
+    connection instead of hundreds (refusing 410 a second at once took half a core,
+    benchmarks/service_load.py). At most MAX_HELD_HANDSHAKES wait at once (each holds a
+    socket); beyond them a refusal is at once."""
+    if app.state.held_handshakes < MAX_HELD_HANDSHAKES:
+        app.state.held_handshakes += 1
+        try:
+            await app.state.manager.settings.clock.sleep(HANDSHAKE_DELAY_S)
+        finally:
+            app.state.held_handshakes -= 1
     headers = {"Retry-After": str(error.retry_after_s)}
     response = JSONResponse({"detail": error.detail}, status_code=error.status, headers=headers)
     await websocket.send_denial_response(response)
