@@ -31,7 +31,7 @@ from medtwin.pharmacology import kinetics
 from medtwin.pharmacology import model as pk_model
 from medtwin.service import auth, store
 from medtwin.service.clock import ManualClock
-from medtwin.service.db import make_engine, make_sessionmaker
+from medtwin.service.db import POOL_SIZE, make_engine, make_sessionmaker
 from medtwin.service.quotas import Quotas
 from medtwin.service.views.stream import HANDSHAKE_DELAY_S
 from medtwin.service.ws_protocol import AFTER_CLOSE_BYTES
@@ -280,3 +280,19 @@ def test_the_sessions_clocks_run_on_while_every_shared_worker_thread_is_busy(
         release.set()
         for thread in blocked:
             thread.join(60)
+
+
+def test_no_one_waits_for_a_database_connection(served):
+    """Requests keep a connection while they wait for the event loop, and the loop
+    reads on its own thread: with a pool that makes callers wait (SQLAlchemy's default,
+    5 + 10 connections, then 30 s), the loop waited for connections held by requests
+    waiting for it, and everything stopped for 30 s."""
+    with served.app.state.sessionmaker() as db:
+        engine = db.get_bind()
+    held = [engine.connect() for _ in range(POOL_SIZE + 10)]  # past the old limit of 15
+    try:
+        body = {"username": "ines", "password": "correct horse"}
+        assert served.http.post("/api/users", json=body).status_code == 201  # reads on the loop
+    finally:
+        for connection in held:
+            connection.close()

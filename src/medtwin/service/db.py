@@ -39,6 +39,15 @@ POSTGRESQL_DRIVER = "postgresql+psycopg://"
 would otherwise look for psycopg2)."""
 
 
+POOL_SIZE = 10
+"""Database connections kept open; past them, more are opened as needed and closed when
+given back, so that no caller ever waits for one. With SQLAlchemy's default pool (5 +
+10, then a 30 s wait) the event loop, which reads on its own thread, waited for a
+connection held by requests that were themselves waiting for the loop: every session
+and stream stopped for the 30 s of the pool's timeout (benchmarks/service_load.py at
+100 sessions x 3 clients, docs/security.md)."""
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -165,7 +174,8 @@ def make_engine(database_url: str = DEFAULT_DATABASE_URL) -> Engine:
     database_url = driver_url(database_url)
     is_sqlite = database_url.startswith("sqlite")
     connect_args = {"check_same_thread": False, "timeout": 30} if is_sqlite else {}
-    engine = create_engine(database_url, connect_args=connect_args)
+    engine = create_engine(database_url, connect_args=connect_args, pool_size=POOL_SIZE,
+                           max_overflow=-1)  # fmt: skip
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
     Base.metadata.create_all(engine)

@@ -11,6 +11,7 @@ from medtwin.service import auth, store
 from medtwin.service.errors import ConflictError, UnauthorizedError
 from medtwin.service.passwords import check_password
 from medtwin.service.schemas import Credentials, RefreshIn, TokenOut, UserOut
+from medtwin.service.sessions import release
 from medtwin.service.views.deps import Db, User, client_address
 
 router = APIRouter(prefix="/api", tags=["users"])
@@ -21,6 +22,7 @@ async def register(body: Credentials, db: Db) -> UserOut:
     check_password(body.password, body.username)
     if store.find_user(db, body.username) is not None:
         raise ConflictError(f"username {body.username!r} is taken; choose another")
+    release(db)  # not held while the hash is made
     password_hash = await asyncio.to_thread(auth.hash_password, body.password)
     store.add_user(db, body.username, password_hash)
     return UserOut(username=body.username)
@@ -40,6 +42,7 @@ async def login(body: Credentials, db: Db, request: Request) -> TokenOut:
     keys = (f"client:{client_address(request)}", f"account:{body.username.casefold()}")
     limiter.check("login", *keys)
     user = store.find_user(db, body.username)
+    release(db)  # not held while the password is checked
     stored = user.password_hash if user else await asyncio.to_thread(_unknown_user_hash)
     matches = await asyncio.to_thread(auth.verify_password, body.password, stored)
     if user is None or not matches:
