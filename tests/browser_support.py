@@ -7,6 +7,10 @@ from pathlib import Path
 
 from playwright import sync_api as playwright_sync
 
+# Assertions wait as long as actions do (`open_browser`): on a loaded machine a page
+# can take longer than Playwright's default 5 s to show what the server sent.
+playwright_sync.expect.set_options(timeout=15_000)
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
