@@ -9,10 +9,11 @@ Sources of the expectations:
   a rhythm that loses it fills and ejects less at the same rate;
 - complete heart block: a slow ventricular escape (20-40/min) that atropine does not
   speed; atropine does speed a block above the ventricles (Mobitz II 2:1) by speeding
-  the sinus node; transcutaneous pacing captures at 40-80 mA in most patients and
-  restores the rate (Resuscitation Council UK ALS 8th ed. 2021, ch. 11; Epstein AE et
-  al. Circulation 2008;117:e350); pacing does not restart an asystolic heart (Hedges JR
-  et al. N Engl J Med 1987;317:1507);
+  the sinus node; adrenaline 2-10 mcg/min does speed the escape rhythm, as the beta
+  agonists the guidelines give until it is paced; transcutaneous pacing captures at
+  40-80 mA in most patients and restores the rate (Resuscitation Council UK ALS 8th
+  ed. 2021, ch. 11; Epstein AE et al. Circulation 2008;117:e350); pacing does not
+  restart an asystolic heart (Hedges JR et al. N Engl J Med 1987;317:1507);
 - adenosine ends AV-nodal re-entry in about 62 % of episodes at 6 mg and 91 % after a
   further 12 mg (DiMarco JP et al. Ann Intern Med 1990;113:104); in sinus rhythm it
   blocks the AV node for seconds, and the heart survives the pauses;
@@ -98,6 +99,17 @@ def test_atropine_speeds_a_2_to_1_block_but_not_complete_block():
         else:
             assert abs(after - before) < 2.0, rhythm  # ERC 2021: atropine fails here
         assert 20.0 <= before <= 50.0, rhythm
+
+
+def test_adrenaline_speeds_the_escape_rhythm_of_complete_block_and_raises_pressure():
+    twin = _settled("rhythm complete heart block")
+    before = np.mean(_recent(twin, "heart_rate", 30))
+    pressure_before = np.mean(_recent(twin, "mean_arterial_pressure", 30))
+    twin.apply("epinephrine 0.05 mcg/kg/min IV infusion")  # 3.5 mcg/min at 70 kg
+    twin.advance(300)
+    assert np.mean(_recent(twin, "heart_rate", 30)) > 1.2 * before
+    assert np.mean(_recent(twin, "mean_arterial_pressure", 30)) > pressure_before + 10.0
+    assert twin.rhythm_name == "block3"  # faster, but still the escape pacemaker
 
 
 def test_pacing_captures_above_its_threshold_and_restores_rate_and_pressure():

@@ -19,7 +19,9 @@ demand was met (`s.AEROBIC`):
   degenerates into fibrillation as the myocardium's reserve runs down;
 - the ventricles' rate by rhythm (`ventricular_period`): the sinus node's, half of it
   in 2:1 block, the AV node's in atrial fibrillation and flutter (following autonomic
-  tone and drugs as the sinus node does), or the rate set with the arrhythmia; a
+  tone and drugs as the sinus node does), or the rate set with the arrhythmia; the
+  escape pacemaker of complete block is quickened by sympathetic nerves and beta
+  agonists but not by the vagus or its blockers (`escape_period`); a
   transcutaneous pacemaker that captures (current at or above the threshold, in a
   beating heart) takes over when it is faster (demand pacing);
 - beat by beat (`next_beat_period`): the irregular intervals of atrial fibrillation,
@@ -90,6 +92,8 @@ _AV_NODE_RATE = _member(("af", "flutter"))
 """Rhythms whose ventricular rate is the AV node's conduction of fast atria."""
 _OWN_RATE = _member(("svt", "vt", "pulseless_vt", "block3"))
 """Rhythms that beat at the rate set with them."""
+_ESCAPE = _member(("block3",))
+"""Rhythms whose rate is a subsidiary (escape) pacemaker's, which adrenergic drive speeds."""
 _ORGANISED = _member(("flutter", "svt", "vt"))
 """Organised tachycardias, which a shock ends more easily than fibrillating atria."""
 _HEART = BEDS.index("heart")
@@ -131,9 +135,11 @@ def av_block(s) -> float:
 
 
 @jit
-def ventricular_period(s, p, sinus_period) -> float:
+def ventricular_period(s, p, sinus_period, escape_factor) -> float:
     """The period the ventricles beat at in this rhythm, the sinus node's being
-    `sinus_period`; sets `s.PACED` when a pacemaker captures and is faster."""
+    `sinus_period` and an escape pacemaker's set period being divided by
+    `escape_factor` (`escape_period`); sets `s.PACED` when a pacemaker captures and is
+    faster."""
     rhythm = int(s.RHYTHM)
     if rhythm == VF:
         period = p.VF_PERIOD
@@ -143,6 +149,8 @@ def ventricular_period(s, p, sinus_period) -> float:
         period = 2.0 * sinus_period  # every other P wave conducted
     elif _AV_NODE_RATE[rhythm]:
         period = 60.0 / s.RHYTHM_RATE * sinus_period / p.T_REST
+    elif _ESCAPE[rhythm]:
+        period = 60.0 / s.RHYTHM_RATE / escape_factor
     elif _OWN_RATE[rhythm]:
         period = 60.0 / s.RHYTHM_RATE
     else:

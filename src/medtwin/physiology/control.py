@@ -64,6 +64,7 @@ _RESISTANCE = EFFECT_TARGETS.index("arteriolar_resistance")
 _VENOUS = EFFECT_TARGETS.index("venous_unstressed_volume")
 _CONTRACTILITY = EFFECT_TARGETS.index("contractility")
 _HEART_RATE = EFFECT_TARGETS.index("heart_rate")
+_ESCAPE_RATE = EFFECT_TARGETS.index("escape_rate")
 _DRIVE = EFFECT_TARGETS.index("ventilatory_drive")
 _RATE = EFFECT_TARGETS.index("respiratory_rate")
 _NEUROMUSCULAR = EFFECT_TARGETS.index("neuromuscular_transmission")
@@ -228,6 +229,21 @@ def wakefulness(s):
 
 
 @jit
+def escape_factor(s, p, sympathetic):
+    """How many times faster than its set rate an escape pacemaker beats.
+
+    The sympathetic nerves shorten its period in the proportion they shorten the sinus
+    node's (`sympathetic`: their change of the sinus period, s), and beta agonists
+    speed it (the `escape_rate` effect); the vagus, which hardly reaches the
+    ventricles, does not, so neither does atropine. This is why adrenaline or
+    isoprenaline, not atropine, is given for complete block with a slow escape rhythm
+    until it is paced (Resuscitation Council UK, Advanced Life Support 2021).
+    """
+    nerves = p.T_REST / max(p.T_REST + sympathetic, p.MIN_HEART_PERIOD)
+    return nerves * max(1.0 + s.EFFECT[_ESCAPE_RATE], 0.1)
+
+
+@jit
 def apply_effectors(s, p, act):
     """Effector values from the reflex states (Ursino 1998 eqs. 22-27) and drug effects.
 
@@ -261,9 +277,11 @@ def apply_effectors(s, p, act):
     sympathetic = p.TACHYCARDIA_SCALE * p.G_TS * (s.EFF_TS - ref)
     period = p.T_REST + sympathetic + p.G_TV * (s.EFF_TV - p.FEV_REF)
     period /= max(1.0 + s.EFFECT[_HEART_RATE], 0.1)
-    period /= max(s.AEROBIC[_HEART_BED], 0.1)  # a hypoxic sinus node slows
+    hypoxic_slowing = max(s.AEROBIC[_HEART_BED], 0.1)  # a hypoxic pacemaker slows
+    period /= hypoxic_slowing
     sinus_period = min(max(period, p.MIN_HEART_PERIOD), 3.0)
-    act[A_HEART_PERIOD] = ventricular_period(s, p, sinus_period)
+    escape = escape_factor(s, p, sympathetic) * hypoxic_slowing
+    act[A_HEART_PERIOD] = ventricular_period(s, p, sinus_period, escape)
     act[A_RESPIRATORY_RATE] = max(1.0 + s.EFFECT[_RATE], 0.0)
     act[A_VENTILATORY_DRIVE] = p.VENTILATORY_DRIVE * max(1.0 + s.EFFECT[_DRIVE], 0.0)
     act[A_MUSCLE_STRENGTH] = p.RESPIRATORY_MUSCLE_STRENGTH * max(

@@ -203,6 +203,7 @@ EFFECT_TARGET_DESCRIPTIONS: dict[str, str] = {
     "sympathetic_outflow": "efferent sympathetic nerve activity (fractional change)",
     "bronchoconstriction": "the bronchospasm's narrowing of the airways (fractional change)",
     "av_conduction": "conduction through the AV node (−1 = complete, transient block)",
+    "escape_rate": "rate of the escape pacemaker of complete heart block (fractional change)",
 }
 """What a drug can act on: the vocabulary of the drug files' `effects`; the engine
 implements each (see `control.apply_effectors` and `drugs`)."""
