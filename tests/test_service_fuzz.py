@@ -99,7 +99,13 @@ def service(tmp_path_factory):
     """One app for every case: an instructor with a running session, a trainee in it."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(auth, "_SCRYPT", {"n": 2**4, "r": 8, "p": 1})
-        quotas = Quotas(sessions_per_user=3, participants_per_session=5, stream_message_burst=10**9)
+        # The rate limits have their own tests (test_service_abuse); here, on a clock that
+        # does not move, they would lock the fuzzer out after its first hundred refusals
+        # and keep its handshakes waiting for a second that never comes.
+        unlimited = 10**9
+        quotas = Quotas(sessions_per_user=3, participants_per_session=5,
+                        stream_message_burst=unlimited, stream_connect_burst=unlimited,
+                        stream_refusals_per_min=unlimited)  # fmt: skip
         with running_client(tmp_path_factory.mktemp("fuzz"), ManualClock(),
                             quotas=quotas) as client:  # fmt: skip
             instructor, trainee = account(client, "ines"), account(client, "tom")

@@ -60,11 +60,13 @@ def create_app(
     clock = manager.settings.clock
     app.state.login_limiter = login_limiter(clock.now)
     app.state.join_limiter = join_limiter(clock.now)
-    app.state.stream_refusals = stream_refusal_limiter(clock.now)
+    app.state.quotas = quotas or Quotas()
+    app.state.stream_refusals = stream_refusal_limiter(
+        clock.now, app.state.quotas.stream_refusals_per_min
+    )
     app.state.stream_connects = {}  # username -> TokenBucket of new streams
     app.state.held_handshakes = 0  # refused handshakes waiting to be answered
     app.state.secret = signing_key(key_file)
-    app.state.quotas = quotas or Quotas()
     app.state.open_streams = Counter()  # streams open per user, for the quota
     app.add_middleware(BodySizeLimit)
     install_error_handlers(app)

@@ -105,10 +105,10 @@ def join_limiter(now: Callable[[], float]) -> AttemptLimiter:
     return AttemptLimiter(max_failures=20, window_s=900.0, lockout_s=900.0, now=now)
 
 
-def stream_refusal_limiter(now: Callable[[], float]) -> AttemptLimiter:
-    """100 refused streams (bad token, over a quota or the connection rate, closed for
-    flooding) per client address per minute, then that address is refused at the
-    handshake (HTTP 429) for a minute: a class of 40 behind one address whose tokens
-    all expired is refused 40 times at once, a client reconnecting in a loop a hundred
-    times in a second."""
-    return AttemptLimiter(max_failures=100, window_s=60.0, lockout_s=60.0, now=now)
+def stream_refusal_limiter(now: Callable[[], float], per_min: int = 100) -> AttemptLimiter:
+    """`per_min` refused streams (bad token, over a quota or the connection rate, closed
+    for flooding) per client address per minute, then that address is refused at the
+    handshake (HTTP 429) for a minute. The default 100: a class of 40 behind one address
+    whose tokens all expired is refused 40 times at once, a client reconnecting in a
+    loop a hundred times in a second."""
+    return AttemptLimiter(max_failures=per_min, window_s=60.0, lockout_s=60.0, now=now)

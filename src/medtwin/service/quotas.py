@@ -51,6 +51,9 @@ class Quotas:
     as `streams_per_user`), then one every 5 s; a client that reconnects in a loop is
     refused (4429, with the seconds to wait) instead of costing the server a snapshot of
     the session each time."""
+    stream_refusals_per_min: int = 100
+    """Refused streams one client address may have in a minute before its handshakes
+    are refused too (`limits.stream_refusal_limiter`)."""
 
     def check_new_session(self, db: Session, username: str) -> None:
         """Refuse a new session to a user who already runs `sessions_per_user`."""
