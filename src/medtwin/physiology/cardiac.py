@@ -21,7 +21,7 @@ demand was met (`s.AEROBIC`):
   in 2:1 block, the AV node's in atrial fibrillation and flutter (following autonomic
   tone and drugs as the sinus node does), or the rate set with the arrhythmia; the
   escape pacemaker of complete block is quickened by sympathetic nerves and beta
-  agonists but not by the vagus or its blockers (`escape_period`); a
+  agonists but not by the vagus or its blockers (`control.escape_factor`); a
   transcutaneous pacemaker that captures (current at or above the threshold, in a
   beating heart) takes over when it is faster (demand pacing);
 - beat by beat (`next_beat_period`): the irregular intervals of atrial fibrillation,
@@ -138,7 +138,7 @@ def av_block(s) -> float:
 def ventricular_period(s, p, sinus_period, escape_factor) -> float:
     """The period the ventricles beat at in this rhythm, the sinus node's being
     `sinus_period` and an escape pacemaker's set period being divided by
-    `escape_factor` (`escape_period`); sets `s.PACED` when a pacemaker captures and is
+    `escape_factor` (`control.escape_factor`); sets `s.PACED` when a pacemaker captures and is
     faster."""
     rhythm = int(s.RHYTHM)
     if rhythm == VF:

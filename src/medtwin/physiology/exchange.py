@@ -191,8 +191,12 @@ def transport(s, p):
     bled = s.LINK_VOLUME[LINK_HAEMORRHAGE]
     for site in range(len(HAEMORRHAGE_SITES)):
         sent[_compartment_of(HAEMORRHAGE_COMPARTMENT[site])] += bled * _bleeding_share(s, site)
+    source = np.empty(N_HOPS, dtype=np.int64)  # each hop's ends this step, by its flow
+    target = np.empty(N_HOPS, dtype=np.int64)
+    volume = np.empty(N_HOPS)
     for h in range(N_HOPS):
         src, dst, d = _hop_ends(s, h)
+        source[h], target[h], volume[h] = src, dst, d
         if src != OUTSIDE:
             sent[src] += d
             if dst != OUTSIDE:
@@ -214,11 +218,11 @@ def transport(s, p):
             h = NODE_HOPS[n, i]
             if h < 0:
                 break
-            src, dst, d = _hop_ends(s, h)
-            if src == n and dst != OUTSIDE:
-                held_o2[dst] += d * c_o2
-                held_co2[dst] += d * c_co2
-                pending[dst] -= d
+            dst = target[h]
+            if source[h] == n and dst != OUTSIDE:
+                held_o2[dst] += volume[h] * c_o2
+                held_co2[dst] += volume[h] * c_co2
+                pending[dst] -= volume[h]
     for c in range(N_BLOOD):
         s.N_O2[c] = held_o2[c]
         s.N_CO2[c] = held_co2[c]
