@@ -151,3 +151,89 @@ def test_instructor_and_trainee_run_a_session(playwright, base_url, tmp_path):
     finally:
         instructor_context.close()
         trainee_context.close()
+
+
+def _inside_viewport(page, selector: str) -> None:
+    """The element is laid out wholly inside the window (not clipped off its edge)."""
+    box = page.locator(selector).bounding_box()
+    size = page.viewport_size
+    assert box is not None, f"{selector} is not laid out"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"] + 0.5, (selector, box, size)
+
+
+def test_an_instructor_runs_a_case_with_two_trainees_to_its_debrief(playwright, base_url, tmp_path):
+    """Issue 13: a library case in the room, its inject hidden from the team, the case
+    console following the trainees, and the debrief of the whole session for all."""
+    expect = playwright_sync.expect
+    pages = [open_browser(playwright, tmp_path / f"case{i}", base_url) for i in range(3)]
+    (_, instructor), (_, amy), (_, raj) = pages
+    try:
+        register(instructor, "instructor_eva")
+        instructor.select_option("#create-case", "haemorrhagic-shock")
+        expect(instructor.locator("#case-briefing")).to_be_visible()
+        expect(instructor.locator("#briefing-handover")).to_contain_text("bleeding heavily")
+        expect(instructor.locator("#create-patient-label")).to_be_hidden()
+        expect(instructor.locator("#create-title")).to_have_value(re.compile("Haemorrhagic shock"))
+        instructor.click("#create-submit")
+        expect(instructor.locator("#case-console")).to_be_visible()
+        expect(instructor.locator("#case-phase")).to_have_text("bleeding")
+        expect(instructor.locator("#event-log")).to_contain_text("haemorrhage 250 mL/min")
+        expect(instructor.locator("#monitor-patient")).to_have_text(re.compile(r"^Man · \d+ y · \d+ cm · \d+ kg$"))
+        code = instructor.locator("#join-code-display").inner_text()
+
+        for page, name in ((amy, "trainee_amy"), (raj, "trainee_raj")):
+            register(page, name)
+            page.fill("#join-code", code)
+            page.click("#join-submit")
+            expect(page.locator("#handover-panel")).to_be_visible()
+            expect(page.locator("#handover-text")).to_contain_text("bleeding heavily")
+            expect(page.locator("#num-hr")).to_have_text(re.compile(r"^\d+$"))
+            # the inject would give the diagnosis away: never in the team's log
+            expect(page.locator("#event-log")).not_to_contain_text("haemorrhage 250")
+            expect(page.locator("#case-console")).to_be_hidden()
+
+        amy.fill("#order-input", "stop haemorrhage")
+        amy.click("#order-submit")
+        expect(instructor.locator("#case-phase")).to_have_text("controlled")
+        stop = instructor.locator("#case-actions li", has_text="Stop the bleeding")
+        expect(stop).to_contain_text("on time")
+        expect(instructor.locator("#case-log")).to_contain_text("stop haemorrhage (trainee_amy)")
+        raj.fill("#order-input", "packed red cells 500 mL over 15 min")
+        raj.click("#order-submit")
+        expect(amy.locator("#event-log")).to_contain_text("trainee_raj")
+
+        note = "Amy-found-the-bleeding-at-once-" * 6  # one long unbroken word
+        instructor.fill("#note-input", note)
+        instructor.click("#note-form button")
+        expect(instructor.locator("#notes")).to_contain_text(note[:40])
+        for size in ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080}):
+            instructor.set_viewport_size(size)
+            instructor.wait_for_function(f"() => window.innerWidth === {size['width']}")
+            assert horizontal_overflow(instructor) <= 0
+            for selector in ("#logout", "#note-form button", "#session-end", "#monitor"):
+                _inside_viewport(instructor, selector)
+            instructor.screenshot(path=tmp_path / f"case-instructor-{size['width']}.png")
+
+        instructor.once("dialog", lambda dialog: dialog.accept())
+        instructor.click("#session-end")
+        for page in (amy, instructor):
+            expect(page.locator("#conn-state")).to_have_text(re.compile("ended"))
+            expect(page.locator("#alarm-banner")).to_have_text("Session ended")
+            expect(page.locator("#monitor")).not_to_have_class(re.compile(r"\balarming\b"))
+        amy.click("#open-debrief")
+        expect(amy.locator("#view-debrief")).to_be_visible()
+        expect(amy.locator("#debrief-events")).to_contain_text("haemorrhage 250 mL/min")
+        expect(amy.locator("#debrief-notes")).to_contain_text(note[:40])
+        expect(amy.locator("#debrief-score")).to_contain_text("Haemorrhagic shock")
+        expect(amy.locator("#debrief-actions")).to_contain_text("on time")
+        with amy.expect_download() as download:
+            amy.click("#debrief-report")
+        report = download.value.path().read_text(encoding="utf-8")
+        assert "Haemorrhagic shock" in report and "stop haemorrhage" in report
+        assert horizontal_overflow(amy) <= 0
+        amy.screenshot(path=tmp_path / "case-debrief.png", full_page=True)
+        for _, page in pages:
+            assert page.errors == [], f"JavaScript errors: {page.errors}"
+    finally:
+        for context, _ in pages:
+            context.close()

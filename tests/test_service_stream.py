@@ -82,8 +82,9 @@ def test_every_client_gets_a_snapshot_then_vitals_at_1_hz_and_waveform_frames(cl
 
 
 def test_an_order_reaches_every_client_and_changes_the_patient(client):
-    """The instructor injects a haemorrhage, the trainee treats with fluid: both events
-    reach every client with who gave them, and the patient responds."""
+    """The instructor injects a haemorrhage, the trainee treats with fluid: the
+    trainee's order reaches every client with who gave it, the inject only the
+    instructor (issue 13: it would give the diagnosis away), and the patient responds."""
     instructor, trainee, observer = (account(client, n) for n in ("ines", "tom", "olga"))
     session = new_session(client, instructor)
     join(client, trainee, session["code"], "trainee")
@@ -99,23 +100,28 @@ def test_an_order_reaches_every_client_and_changes_the_patient(client):
         ws_i.send_text(json.dumps({"type": "order", "order": "haemorrhage 500 mL/min"}))
         instructors_order, _ = receive_until(ws_i, _is("event"))  # then the trainee's
         ws_t.send_text(json.dumps({"type": "order", "order": fluid}))
-        for ws in (ws_i, ws_t, ws_o):
-            first = instructors_order if ws is ws_i else receive_until(ws, _is("event"))[0]
-            second, _ = receive_until(ws, _is("event"))
-            assert [(m["event"]["source"], m["event"]["order"]) for m in (first, second)] == [
-                ("ines", "haemorrhage 500 mL/min"),
-                ("tom", fluid),
-            ]
+        second, _ = receive_until(ws_i, _is("event"))
+        assert [
+            (m["event"]["source"], m["event"]["order"]) for m in (instructors_order, second)
+        ] == [
+            ("ines", "haemorrhage 500 mL/min"),
+            ("tom", fluid),
+        ]
+        for ws in (ws_t, ws_o):
+            first, _ = receive_until(ws, _is("event"))
+            assert (first["event"]["source"], first["event"]["order"]) == ("tom", fluid)
         given_at = second["event"]["time_s"]
         after, _ = receive_until(ws_o, lambda m: m["type"] == "vitals"
                                  and m["time_s"] > given_at + 180)  # fmt: skip
         # a net loss of about a litre in 3 minutes: the heart speeds up (ATLS class II)
         assert after["vitals"]["heart_rate"] > before["vitals"]["heart_rate"] + 10
-    events = client.get(f"/api/sessions/{session['id']}/events", headers=observer).json()
-    assert [(e["source"], e["kind"]) for e in events[:2]] == [
+    seen = {who: client.get(f"/api/sessions/{session['id']}/events", headers=headers).json()
+            for who, headers in (("instructor", instructor), ("observer", observer))}  # fmt: skip
+    assert [(e["source"], e["kind"]) for e in seen["instructor"][:2]] == [
         ("ines", "haemorrhage"),
         ("tom", "fluid"),
     ]
+    assert [(e["source"], e["kind"]) for e in seen["observer"]] == [("tom", "fluid")]
 
 
 def test_refused_messages_get_an_error_for_that_client_only(client):

@@ -19,7 +19,7 @@ from medtwin.service.limits import join_limiter, login_limiter, stream_refusal_l
 from medtwin.service.quotas import Quotas
 from medtwin.service.runtime import RuntimeSettings, SessionManager
 from medtwin.service.tracking import TrackingSettings, TwinManager
-from medtwin.service.views import config, sessions, stream, twins, users
+from medtwin.service.views import cases, config, sessions, stream, twins, users
 
 log = logging.getLogger("medtwin.service")
 STATIC_DIR = Path(str(files("medtwin.service") / "static"))
@@ -72,6 +72,7 @@ def create_app(
     install_error_handlers(app)
     app.include_router(config.router)
     app.include_router(users.router)
+    app.include_router(cases.router)
     app.include_router(sessions.router)
     app.include_router(stream.router)
     app.include_router(twins.router)

@@ -80,6 +80,10 @@ class SessionRow(Base):
     time_s: Mapped[float] = mapped_column(Float, default=0.0)
     created: Mapped[datetime] = mapped_column(default=utc_now)
     instructor: Mapped[str] = mapped_column(String(32))
+    case_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The library case the session runs (None: a free session)."""
+    case_log: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The case's run log (JSON lines), written when the session ends."""
 
 
 class Participant(Base):
@@ -106,6 +110,21 @@ class EventRow(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     queued: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     cause: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    wall_time: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class CaseEventRow(Base):
+    """An instructor event of a case fired in a session, and how many of the session's
+    events came before it (where a replay fires it again)."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    time_s: Mapped[float] = mapped_column(Float)
+    name: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(32))
+    events_before: Mapped[int] = mapped_column(Integer)
     wall_time: Mapped[datetime] = mapped_column(default=utc_now)
 
 

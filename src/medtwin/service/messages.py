@@ -49,6 +49,11 @@ class SnapshotMessage(_Message):
     history: Trend
     notes: list[dict[str, Any]] | None = None
     """Only for instructors (left out for everyone else)."""
+    handover: dict[str, str] | None = None
+    """A case session's handover for the team: its title, history and handover."""
+    case: dict[str, Any] | None = None
+    """Only for instructors of a case session: its phase and score so far
+    (`case_room.RoomCase.summary`) and its console entries so far (`entries`)."""
 
 
 class VitalsMessage(_Message):
@@ -77,13 +82,29 @@ class NoteMessage(_Message):
     time_s: float
 
 
+class CaseMessage(_Message):
+    """Sent to instructors only, when the case moves on: its phase and live score, and
+    the new console entries (phases, instructor events, trainees' actions, coach
+    prompts, critical errors met, the end)."""
+
+    type: Literal["case"] = "case"
+    case: dict[str, Any]
+    entries: list[dict[str, Any]]
+
+
 class ErrorMessage(_Message):
     type: Literal["error"] = "error"
     detail: str
 
 
 ServerMessage = (
-    SnapshotMessage | VitalsMessage | EventMessage | ClockMessage | NoteMessage | ErrorMessage
+    SnapshotMessage
+    | VitalsMessage
+    | EventMessage
+    | ClockMessage
+    | NoteMessage
+    | CaseMessage
+    | ErrorMessage
 )
 
 

@@ -28,12 +28,14 @@ from medtwin.actions import Action, Event, parse_order
 from medtwin.patients import patient_from_dict
 from medtwin.physiology.batch import STEP_S
 from medtwin.service import store
+from medtwin.service.case_room import RoomCase, handover, library_case
 from medtwin.service.clock import Clock, WallClock
 from medtwin.service.codec import WAVEFORM_RATE_HZ, main_numerics, waveform_frame
 from medtwin.service.db import SessionRow
 from medtwin.service.errors import ConflictError
 from medtwin.service.executors import PREPARATION, SESSION_WRITES, run_in
 from medtwin.service.messages import (
+    CaseMessage,
     ClockMessage,
     EventMessage,
     NoteMessage,
@@ -45,6 +47,7 @@ from medtwin.service.messages import (
 from medtwin.service.outbox import DEFAULT_OUTBOX_SIZE, Outbox
 from medtwin.service.preparation import drug_models, prepare_drugs
 from medtwin.snapshot_format import snapshot_from_bytes, snapshot_to_bytes
+from medtwin.training.runner import CASE as CASE_SOURCE
 from medtwin.twin import Twin
 
 log = logging.getLogger("medtwin.service")
@@ -81,7 +84,10 @@ class Subscriber:
     outbox: Outbox
 
 
-SESSION_FIELDS = ("id", "code", "title", "patient", "status", "speed", "time_s")
+SESSION_FIELDS = ("id", "code", "title", "patient", "status", "speed", "time_s", "case_name")
+TEAM_ROLES_SEE_INJECTS_WHEN = frozenset({"ended", "errored"})
+"""Trainees and observers see the instructor's and the case's injects only in the
+debrief, once the session is over."""
 
 
 def session_fields(source: Any) -> dict[str, Any]:
@@ -93,6 +99,27 @@ def event_record(event: Event) -> dict[str, Any]:
     """An event as the contract shows it: id, time_s, order, source, kind."""
     return {"id": event.id, "time_s": event.time_s, "order": event.order(),
             "source": event.source, "kind": event.action.kind}  # fmt: skip
+
+
+def injects(events: list[Event]) -> set[int]:
+    """The ids of the events that would give the diagnosis away: insults (whoever gave
+    them), the case's own orders, and whatever follows from either (a haemorrhage's
+    scheduled end)."""
+    hidden: set[int] = set()
+    for event in events:
+        if event.action.insult or event.source == CASE_SOURCE or event.cause in hidden:
+            hidden.add(event.id)
+    return hidden
+
+
+def sees_injects(role: str, status: str) -> bool:
+    return role == "instructor" or status in TEAM_ROLES_SEE_INJECTS_WHEN
+
+
+def events_for(role: str, status: str, events: list[Event]) -> list[dict[str, Any]]:
+    """The event records `role` may see in a session that is `status`."""
+    hidden = set() if sees_injects(role, status) else injects(events)
+    return [event_record(event) for event in events if event.id not in hidden]
 
 
 def trend_table(rows: list[tuple[float, dict]]) -> dict[str, Any]:
@@ -111,10 +138,14 @@ def snapshot_message(
     trend: list[tuple[float, dict]],
     notes: list[dict] | None,
     rhythm: str | None = None,
+    handover: dict | None = None,
+    case: dict | None = None,
 ) -> str:
-    """The first message of a stream; `notes` is None for anyone but instructors."""
+    """The first message of a stream; `notes` and `case` are None for anyone but
+    instructors."""
     return to_text(SnapshotMessage(session=session, vitals=vitals, rhythm=rhythm, events=events,
-                                   history=trend_table(trend), notes=notes))  # fmt: skip
+                                   history=trend_table(trend), notes=notes,
+                                   handover=handover, case=case))  # fmt: skip
 
 
 class LiveSession:
@@ -128,8 +159,14 @@ class LiveSession:
         settings: RuntimeSettings,
         trend: list[tuple[float, dict]] | None = None,
         persisted_events: int = 0,
+        case: RoomCase | None = None,
+        trainees: set[str] | None = None,
     ) -> None:
         self.id, self.code, self.title = row.id, row.code, row.title
+        self.case_name = row.case_name
+        self.case = case
+        self.trainees = trainees if trainees is not None else set()
+        """Who gave orders as trainees (the case scores their actions)."""
         self.patient, self.seed, self.instructor = row.patient, row.seed, row.instructor
         self.status, self.speed = row.status, float(row.speed)
         self.twin = twin
@@ -158,8 +195,19 @@ class LiveSession:
     def info(self) -> dict[str, Any]:
         return session_fields(self)
 
-    def events(self) -> list[dict[str, Any]]:
-        return [event_record(event) for event in self.twin.events]
+    def events(self, role: str = "instructor") -> list[dict[str, Any]]:
+        return events_for(role, self.status, list(self.twin.events))
+
+    def handover(self) -> dict[str, str] | None:
+        return None if self.case is None else handover(self.case.loaded)
+
+    def case_state(self) -> dict[str, Any] | None:
+        """The instructor's view of the case so far (None without a case)."""
+        if self.case is None:
+            return None
+        events = [{"name": e.name, "text": e.text}
+                  for e in self.case.loaded.case.instructor_events]  # fmt: skip
+        return {**self.case.summary(), "entries": self.case.so_far(), "events": events}
 
     def history(self, since_s: float = -math.inf) -> dict[str, Any]:
         return trend_table([row for row in self.trend if row[0] > since_s])
@@ -178,8 +226,18 @@ class LiveSession:
         recent = [row for row in self.trend if row[0] > self.time_s - TREND_WINDOW_S]
         vitals = main_numerics(self.twin.vitals())
         session = {**session, **self.info()}
+        case = self.case_state() if role == "instructor" else None
         subscriber.outbox.put_message(
-            snapshot_message(session, vitals, self.events(), recent, notes, self.twin.rhythm_name)
+            snapshot_message(
+                session,
+                vitals,
+                self.events(role),
+                recent,
+                notes,
+                self.twin.rhythm_name,
+                self.handover(),
+                case,
+            )
         )
         self.subscribers.append(subscriber)
         return subscriber
@@ -209,19 +267,41 @@ class LiveSession:
         if self.status not in store.ACTIVE:
             raise ConflictError(f"session {self.id} is {self.status}: cannot {doing}")
 
-    async def apply(self, order: Action | str, source: str) -> Event:
+    async def apply(self, order: Action | str, source: str, role: str = "instructor") -> Event:
         """Give an order now; the event is written (off the loop), then sent to every
-        client, and only then acknowledged. What a first dose of a drug needs is
-        computed first, in a worker thread (`preparation`)."""
+        client who may see it, and only then acknowledged. What a first dose of a drug
+        needs is computed first, in a worker thread (`preparation`). A trainee's order
+        is scored by the session's case."""
         self._require_live("give orders")
+        if role == "trainee":
+            self.trainees.add(source)
         action = parse_order(order) if isinstance(order, str) else order
         if drugs := drug_models(self.twin, [action]):
             await run_in(PREPARATION, prepare_drugs, self.twin, drugs)
             self._require_live("give orders")  # it may have ended meanwhile
         self._run_to(self.twin.time_s)  # the vitals due now come first, as in a replay
         event = self.twin.apply(action, source=source)
+        if self.case is not None:
+            self.case.noticed()
+            self._send_case_news()
         await self.publish_events()
         return event
+
+    async def fire_case_event(self, name: str, author: str) -> dict[str, Any]:
+        """Make the case's instructor event `name` happen now: written first (a replay
+        fires it again after the same events), then carried out."""
+        self._require_live("fire case events")
+        if self.case is None:
+            raise ConflictError(f"session {self.id} runs no case: it has no case events")
+        self.case.run.check_event(name)
+        self._run_to(self.twin.time_s)
+        time_s, before = self.time_s, len(self.twin.events)
+        await run_in(SESSION_WRITES, self._write_case_event, time_s, name, author, before)
+        self._require_live("fire case events")
+        self.case.fire(name)
+        self._send_case_news()
+        await self.publish_events()
+        return {"name": name, "time_s": time_s}
 
     async def set_clock(self, action: str | None = None, speed: float | None = None) -> None:
         """Pause, resume or change speed; written at once and sent to every client."""
@@ -244,10 +324,16 @@ class LiveSession:
         return {"text": text, "time_s": self.time_s}
 
     async def end(self) -> None:
-        """Stop the clock for good, write what is pending and tell every client."""
+        """Stop the clock for good, close the case's run, write what is pending and
+        tell every client."""
         self._require_live("end it")
         self.status = "ended"
         await self.stop()
+        if self.case is not None:
+            self.case.finish("the instructor ended the session")
+            self._send_case_news()
+            log_text = self.case.run.log.to_json_lines()
+            await run_in(SESSION_WRITES, self._write_case_log, log_text)
         await self._write_clock()
         self.broadcast(self.clock_message())
 
@@ -333,16 +419,33 @@ class LiveSession:
             if twin.time_s == before:
                 break
 
-    def recover(self, events: list[Event], stored: list[tuple[float, dict]], until_s: float) -> int:
+    def recover(
+        self,
+        events: list[Event],
+        stored: list[tuple[float, dict]],
+        until_s: float,
+        case_events: list[tuple[int, float, str]] = (),
+    ) -> int:
         """Replay, not back-fill: from the restored snapshot, give the logged `events`
         after it at their times and run to `until_s`, recording the vitals as the live
-        tick does. Rows already `stored` stay as they are; the recomputed ones that are
-        not are written by the next checkpoint. The number of stored rows that differ
-        from the replay (0 unless the engine lost its determinism)."""
-        for event in events:
+        tick does. A case session replays from its first second: the case gives its own
+        orders again, and its instructor events (`case_events`: how many events came
+        before, time, name) are fired again where they were. Rows already `stored` stay
+        as they are; the recomputed ones that are not are written by the next
+        checkpoint. The number of stored rows that differ from the replay (0 unless the
+        engine lost its determinism)."""
+        fired = list(case_events)
+        for index, event in enumerate(events):
+            fired = self._fire_replayed(fired, index)
             self._run_to(event.time_s)
-            self.twin.replay([event])
+            if event.source != CASE_SOURCE:
+                self.twin.replay([event])
+                if self.case is not None:
+                    self.case.noticed()
+        self._fire_replayed(fired, len(events))
         self._run_to(until_s)
+        if self.case is not None:
+            self.case.news()  # what the console will get in its snapshot
         stored_by_time = dict(stored)
         recomputed, self._pending_vitals = self._pending_vitals, []
         differ = 0
@@ -356,6 +459,17 @@ class LiveSession:
         self._sim_target_s = self._wave_sent_s = self._checkpoint_s = self.twin.time_s
         return differ
 
+    def _fire_replayed(
+        self, case_events: list[tuple[int, float, str]], events_before: int
+    ) -> list[tuple[int, float, str]]:
+        """Fire again the instructor events that came after `events_before` events; the
+        ones still to come."""
+        while case_events and case_events[0][0] <= events_before:
+            _, time_s, name = case_events.pop(0)
+            self._run_to(time_s)
+            self.case.fire(name)
+        return case_events
+
     def _record_vitals(self) -> None:
         time_s = round(self._next_vitals_s, 6)
         values = main_numerics(self.twin.vitals())
@@ -363,6 +477,15 @@ class LiveSession:
         self._pending_vitals.append((time_s, values))
         self._next_vitals_s += 1.0
         self.broadcast(VitalsMessage(time_s=time_s, vitals=values, rhythm=self.twin.rhythm_name))
+        if self.case is not None:
+            self.case.react()
+            self._send_case_news()
+
+    def _send_case_news(self) -> None:
+        """Tell the instructors what the case did, if it did anything."""
+        if entries := self.case.news():
+            message = CaseMessage(case=self.case.summary(), entries=entries)
+            self.broadcast(message, only=lambda s: s.role == "instructor")
 
     def _send_waveforms(self) -> None:
         if self.twin.time_s <= self._wave_sent_s + _HALF_SAMPLE_S:
@@ -383,8 +506,13 @@ class LiveSession:
             while new := list(self.twin.events)[self._persisted_events :]:
                 await run_in(SESSION_WRITES, self._write_events, new)
                 self._persisted_events += len(new)
+                hidden = injects(list(self.twin.events))
                 for event in new:
-                    self.broadcast(EventMessage(event=event_record(event)))
+                    message = EventMessage(event=event_record(event))
+                    if event.id in hidden:
+                        self.broadcast(message, only=lambda s: sees_injects(s.role, self.status))
+                    else:
+                        self.broadcast(message)
 
     def _publish_soon(self) -> None:
         """Publish new events (a tick's scheduled ends) without waiting for the write."""
@@ -395,6 +523,14 @@ class LiveSession:
     def _write_events(self, events: list[Event]) -> None:
         with self._make_db() as db:
             store.add_events(db, self.id, events)
+
+    def _write_case_event(self, time_s: float, name: str, author: str, before: int) -> None:
+        with self._make_db() as db:
+            store.add_case_event(db, self.id, time_s, name, author, before)
+
+    def _write_case_log(self, log_text: str) -> None:
+        with self._make_db() as db:
+            store.save_case_log(db, self.id, log_text)
 
     def _write_note(self, time_s: float, text: str, author: str) -> None:
         with self._make_db() as db:
@@ -447,8 +583,16 @@ class SessionManager:
                     waveform_seconds=self.settings.waveform_seconds,
                     history_seconds=self.settings.history_seconds)  # fmt: skip
 
-    def launch(self, row: SessionRow, twin: Twin) -> LiveSession:
-        return self._start(LiveSession(row, twin, self.make_db, self.settings))
+    def launch(
+        self,
+        row: SessionRow,
+        twin: Twin,
+        case: RoomCase | None = None,
+        trainees: set[str] | None = None,
+    ) -> LiveSession:
+        """Start a new session (its case, if any, scoring the orders of `trainees`)."""
+        live = LiveSession(row, twin, self.make_db, self.settings, case=case, trainees=trainees)
+        return self._start(live)
 
     def _start(self, live: LiveSession) -> LiveSession:
         self.sessions[live.id] = live
@@ -487,16 +631,24 @@ class SessionManager:
             snapshot_row = store.latest_snapshot(db, row.id)
             events = store.events_of(db, row.id)
             stored = store.vitals_since(db, row.id, -math.inf)
+            case_events = [(c.events_before, c.time_s, c.name)
+                           for c in store.case_events_of(db, row.id)]  # fmt: skip
+            trainees = {p["username"] for p in store.participants(db, row.id)
+                        if p["role"] == "trainee"}  # fmt: skip
         twin = self.new_twin(row.patient, row.seed)
-        replay_from = 0
-        if snapshot_row is not None:
+        case, replay_from = None, 0
+        if row.case_name is not None:  # a case's run is replayed from its first second
+            case = RoomCase(library_case(row.case_name), twin, trainees.__contains__)
+            case.start()
+        elif snapshot_row is not None:
             twin.restore(snapshot_from_bytes(snapshot_row.blob))
             replay_from = snapshot_row.events_count
         before = [r for r in stored if r[0] <= twin.time_s + _HALF_STEP_S]
         live = LiveSession(row, twin, self.make_db, self.settings, trend=before or None,
-                           persisted_events=len(events))  # fmt: skip
+                           persisted_events=len(events), case=case,
+                           trainees=trainees)  # fmt: skip
         until_s = max([row.time_s, *(e.time_s for e in events), *(t for t, _ in stored)])
-        differ = live.recover(events[replay_from:], stored, until_s)
+        differ = live.recover(events[replay_from:], stored, until_s, case_events)
         if differ:
             log.error("session %s: %d stored vitals rows differ from the replay", row.id, differ)
         # events the snapshot holds but the store lacks (a crash mid-write) are written

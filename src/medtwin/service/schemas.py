@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from medtwin.service.db import CODE_LENGTH
 
@@ -37,8 +37,21 @@ class RefreshIn(Strict):
 
 class SessionCreate(Strict):
     title: str = Field(min_length=1, max_length=200)
-    patient: str | dict[str, Any] = "standard-male"
-    seed: int = Field(default=0, ge=0, le=2**32 - 1)
+    patient: str | dict[str, Any] | None = None
+    """A named patient or a patient's fields; standard-male when neither this nor a
+    case is given."""
+    case: str | None = Field(default=None, max_length=64)
+    """A library case (`GET /api/cases`): the session runs it, with its own patient."""
+    seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
+    """The twin's seed: the case's, or 0, when not given."""
+
+    @field_validator("title")
+    @classmethod
+    def _title_has_text(cls, title: str) -> str:
+        if not title.strip():
+            raise ValueError("title is only whitespace: give the session a name")
+        return title.strip()
+
     protocol: list[Annotated[str, Field(max_length=500)]] = Field(
         default_factory=list, max_length=200
     )
@@ -64,6 +77,7 @@ class SessionOut(BaseModel):
     speed: float
     time_s: float
     role: str
+    case_name: str | None = None
     participants: list[Participant] | None = None
 
 
@@ -80,6 +94,16 @@ class ClockIn(Strict):
         if (self.action is None) == (self.speed is None):
             raise ValueError("give exactly one of 'action' (pause, resume) or 'speed' (1–60)")
         return self
+
+
+class CaseEventIn(Strict):
+    name: str = Field(min_length=1, max_length=64)
+    """One of the case's instructor events (`GET /api/cases/{name}`: `events`)."""
+
+
+class CaseEventOut(BaseModel):
+    name: str
+    time_s: float
 
 
 class NoteIn(Strict):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from medtwin.actions import ActionError, parse_order, parse_timed_order
 from medtwin.patients import PatientError, load_patient, named_patients, patient_from_dict
 from medtwin.service import roles, store
+from medtwin.service.case_room import RoomCase, handover, library_case
 from medtwin.service.client_messages import OrderMessage, parse_client_message
 from medtwin.service.db import SessionRow
 from medtwin.service.errors import ConflictError, InvalidError, NotFoundError
@@ -28,12 +29,14 @@ from medtwin.service.runtime import (
     SessionManager,
     Subscriber,
     event_record,
+    events_for,
     session_fields,
     snapshot_message,
     trend_table,
 )
 
 CUSTOM_PATIENT_NAME = "custom patient"
+DEFAULT_PATIENT = "standard-male"
 DEFAULT_QUOTAS = Quotas()
 
 
@@ -63,14 +66,29 @@ async def create(
     manager: SessionManager,
     username: str,
     title: str,
-    patient: str | dict,
-    seed: int,
+    patient: str | dict | None,
+    seed: int | None,
     protocol: list[str] = (),
     quotas: Quotas = DEFAULT_QUOTAS,
+    case: str | None = None,
 ) -> dict[str, Any]:
-    """A new running session; its twin plays the timed orders of `protocol` (each
-    checked first), queued in the twin's scheduler and kept by its first checkpoint."""
-    fields = resolve_patient(patient)
+    """A new running session, of `patient` or running the library case `case` (its
+    patient, seed, insults, phases and scoring); its twin plays the timed orders of
+    `protocol` (each checked first), queued in the twin's scheduler and kept by its
+    first checkpoint."""
+    loaded = None
+    if case is not None:
+        if patient is not None:
+            raise InvalidError("patient: a case brings its own patient; give a case or a patient")
+        try:
+            loaded = library_case(case)
+        except ValueError as error:
+            raise InvalidError(str(error)) from None
+        fields = loaded.patient.model_dump(mode="json")
+        seed = loaded.case.seed if seed is None else seed
+    else:
+        fields = resolve_patient(DEFAULT_PATIENT if patient is None else patient)
+    seed = 0 if seed is None else seed
     quotas.check_new_session(db, username)
     release(db)
     try:
@@ -82,14 +100,26 @@ async def create(
             twin.schedule(*parse_timed_order(text), source=username)
         except ActionError as error:
             raise InvalidError(f"protocol[{index}]: {error}") from None
-    if drugs := drug_models(twin, [entry.action for entry in twin.scheduler.entries()]):
+    planned = [entry.action for entry in twin.scheduler.entries()]
+    if loaded is not None:
+        planned += [parse_order(order) for order in case_orders(loaded.case)]
+    if drugs := drug_models(twin, planned):
         await run_in(PREPARATION, prepare_drugs, twin, drugs)  # not later, on a tick
+    trainees: set[str] = set()
+    room = None if loaded is None else RoomCase(loaded, twin, trainees.__contains__)
+    if room is not None:
+        room.start()
     quotas.check_new_session(db, username)  # again: others may have been made meanwhile
-    row = store.add_session(db, title, fields, seed, username)
+    row = store.add_session(db, title, fields, seed, username, case_name=case)
     release(db)
-    live = manager.launch(row, twin)
+    live = manager.launch(row, twin, room, trainees)
     await live.checkpoint()
     return describe(row, live, "instructor")
+
+
+def case_orders(case) -> list[str]:
+    """Every order a case gives itself: at its start and on entering each phase."""
+    return [*case.start, *(order for phase in case.phases for order in phase.on_enter)]
 
 
 def release(db: Session) -> None:
@@ -154,8 +184,20 @@ async def give_order(
     if action.insult:
         roles.require(role, "inject", session_id)
     release(db)
-    event = await live_session(manager, row).apply(action, source=username)
+    event = await live_session(manager, row).apply(action, source=username, role=role)
     return event_record(event)
+
+
+async def fire_case_event(
+    db: Session, manager: SessionManager, session_id: int, username: str, name: str
+) -> dict[str, Any]:
+    """The instructor fires one of the case's prepared events ("handlers")."""
+    row, _ = access(db, session_id, username, "inject")
+    release(db)
+    try:
+        return await live_session(manager, row).fire_case_event(name, username)
+    except ValueError as error:
+        raise InvalidError(str(error)) from None
 
 
 async def set_clock(
@@ -201,11 +243,11 @@ def _add_stored_note(
 
 
 def events(db: Session, manager: SessionManager, session_id: int, username: str) -> list[dict]:
-    access(db, session_id, username, "view")
+    row, role = access(db, session_id, username, "view")
     live = manager.get(session_id)
     if live is not None:
-        return live.events()
-    return [event_record(event) for event in store.events_of(db, session_id)]
+        return live.events(role)
+    return events_for(role, row.status, store.events_of(db, session_id))
 
 
 def history(
@@ -235,10 +277,13 @@ def subscribe(
     if live is not None:
         return live, live.subscribe(role, session, notes)
     trend = store.vitals_since(db, session_id, row.time_s - TREND_WINDOW_S)
-    records = [event_record(event) for event in store.events_of(db, session_id)]
+    records = events_for(role, row.status, store.events_of(db, session_id))
     subscriber = Subscriber(role, Outbox(manager.settings.outbox_size))
     vitals = trend[-1][1] if trend else {}
-    subscriber.outbox.put_message(snapshot_message(session, vitals, records, trend, notes))
+    told = None if row.case_name is None else handover(library_case(row.case_name))
+    subscriber.outbox.put_message(
+        snapshot_message(session, vitals, records, trend, notes, handover=told)
+    )
     return None, subscriber
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from medtwin.actions import Event
 from medtwin.service.db import (
     CODE_LENGTH,
+    CaseEventRow,
     EventRow,
     Note,
     Participant,
@@ -76,10 +77,18 @@ def new_code(db: Session) -> str:
             return code
 
 
-def add_session(db: Session, title: str, patient: dict, seed: int, instructor: str) -> SessionRow:
-    """A running session with its creator as instructor."""
+def add_session(
+    db: Session,
+    title: str,
+    patient: dict,
+    seed: int,
+    instructor: str,
+    case_name: str | None = None,
+) -> SessionRow:
+    """A running session with its creator as instructor (running `case_name`, if given)."""
     row = SessionRow(code=new_code(db), title=title, patient=patient, seed=seed,
-                     status="running", speed=1.0, time_s=0.0, instructor=instructor)  # fmt: skip
+                     status="running", speed=1.0, time_s=0.0, instructor=instructor,
+                     case_name=case_name)  # fmt: skip
     db.add(row)
     db.flush()
     db.add(Participant(session_id=row.id, username=instructor, role="instructor"))
@@ -228,6 +237,26 @@ def add_note(db: Session, session_id: int, time_s: float, text: str, author: str
 def notes_of(db: Session, session_id: int) -> list[dict]:
     query = select(Note).where(Note.session_id == session_id).order_by(Note.id)
     return [{"text": n.text, "time_s": n.time_s} for n in db.scalars(query)]
+
+
+def add_case_event(
+    db: Session, session_id: int, time_s: float, name: str, author: str, events_before: int
+) -> None:
+    db.add(CaseEventRow(session_id=session_id, time_s=time_s, name=name, author=author,
+                        events_before=events_before))  # fmt: skip
+    db.commit()
+
+
+def case_events_of(db: Session, session_id: int) -> list[CaseEventRow]:
+    query = select(CaseEventRow).where(CaseEventRow.session_id == session_id)
+    return list(db.scalars(query.order_by(CaseEventRow.id)))
+
+
+def save_case_log(db: Session, session_id: int, log_text: str) -> None:
+    row = db.get(SessionRow, session_id)
+    if row is not None:
+        row.case_log = log_text
+        db.commit()
 
 
 # --- patients' twins -----------------------------------------------------------------

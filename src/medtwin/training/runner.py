@@ -18,8 +18,9 @@ from __future__ import annotations
 import copy
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from medtwin.actions import ActionError
 from medtwin.training.coach import Coach, Mode
@@ -27,10 +28,17 @@ from medtwin.training.conditions import ConditionClock, parse_condition
 from medtwin.training.loading import LoadedCase
 from medtwin.training.model import Script, ScriptEntry, Trigger
 from medtwin.training.news2 import news2
-from medtwin.training.runlog import OBSERVED, RunLog, action_entry
+from medtwin.training.runlog import OBSERVED, Entry, RunLog, action_entry
 from medtwin.training.timeline import Timeline
 from medtwin.training.triggers import EPSILON_S, fired
 
+if TYPE_CHECKING:
+    from medtwin.twin import Twin
+
+CASE = "case"
+"""The source of the case's own orders (its starting insults, its phases' orders)."""
+TRAINEE = "trainee"
+"""The source of a trainee's action in the run log (its `by` names who, in a live room)."""
 TICK_S = 1.0
 """Case time between two readings of the triggers (their resolution)."""
 OBSERVE_EVERY_S = 2.0
@@ -50,12 +58,22 @@ class CaseRun:
     """One run of a case, advanced tick by tick."""
 
     def __init__(
-        self, loaded: LoadedCase, script: Script, trainee: str = "script", coach: Mode = "off"
+        self,
+        loaded: LoadedCase,
+        script: Script,
+        trainee: str = "script",
+        coach: Mode = "off",
+        twin: Twin | None = None,
+        is_trainee: Callable[[str], bool] = TRAINEE.__eq__,
     ) -> None:
+        """A run on a new twin of the case's patient, or on `twin` (a live session's,
+        at its start); `is_trainee` says which event sources are the trainees (a live
+        session's participants), whose actions are scored."""
         from medtwin.twin import Twin
 
         self.loaded, self.case, self.script, self.trainee = loaded, loaded.case, script, trainee
-        self.twin = Twin(loaded.patient, seed=self.case.seed, waveform_seconds=0)
+        self.twin = twin or Twin(loaded.patient, seed=self.case.seed, waveform_seconds=0)
+        self.is_trainee = is_trainee
         self.log, self.timeline, self.coach = RunLog(), Timeline(), Coach(self.case, coach)
         texts = {w.condition for w in _triggers(self.case) if w.condition is not None}
         self.clocks = {text: ConditionClock(parse_condition(text)) for text in texts}
@@ -94,7 +112,7 @@ class CaseRun:
             if entry.at is not None:
                 self._queue(entry.at, entry)
         for order in self.case.start:
-            self.twin.apply(order, source="case")
+            self.twin.apply(order, source=CASE)
         self._collect()
         self._observe(self._vitals())
         self._enter(self.case.phases[0].name, "start")
@@ -112,6 +130,12 @@ class CaseRun:
     def tick(self, seconds: float = TICK_S) -> None:
         """Advance `seconds` and do what this moment calls for."""
         self.twin.advance(seconds)
+        self.react()
+
+    def react(self) -> None:
+        """Do what this moment calls for: log the twin's new events, read the triggers,
+        fire transitions, let the coach speak, observe (a live session calls this at
+        every whole second; `tick` after advancing)."""
         self._collect()
         vitals = self._vitals()
         for condition_clock in self.clocks.values():
@@ -136,6 +160,31 @@ class CaseRun:
         """Give a trainee's order now (a what-if's changed action)."""
         self._give_order(order, note)
         self._settle()
+
+    def noticed(self) -> None:
+        """Take in what was given to the twin from outside the run (a live session's
+        orders) and do what follows from it now."""
+        if not self.finished:
+            self._collect()
+            self._settle()
+
+    def check_event(self, name: str) -> None:
+        """A ValueError unless `name` is one of the case's instructor events."""
+        if name not in {event.name for event in self.case.instructor_events}:
+            known = ", ".join(event.name for event in self.case.instructor_events) or "none"
+            raise ValueError(f"event = {name!r} is not one of this case's events ({known})")
+
+    def fire(self, name: str) -> None:
+        """Make the instructor event `name` happen now."""
+        self.check_event(name)
+        if not self.finished:
+            self.timeline.take(self.log.add("event", self.now_s, name=name))
+            self._settle()
+
+    def finish(self, reason: str) -> None:
+        """End the run now, before its case would (a live session ended early)."""
+        self._collect()
+        self._finish(reason, None)
 
     def drop_pending(self) -> None:
         """Forget the script's orders still to come (and those of phases not yet entered)."""
@@ -174,7 +223,7 @@ class CaseRun:
 
     def _give_order(self, order: str, note: str | None) -> None:
         try:
-            self.twin.apply(order, source="trainee", note=note)
+            self.twin.apply(order, source=TRAINEE, note=note)
         except ActionError as error:
             self.log.add("refused", self.now_s, order=order, reason="; ".join(error.problems))
         self._collect()
@@ -201,7 +250,7 @@ class CaseRun:
         self.timeline.take(self.log.add("phase", self.now_s, phase=name, trigger=why))
         phase = self.case.phase(name)
         for order in phase.on_enter:
-            self.twin.apply(order, source="case")
+            self.twin.apply(order, source=CASE)
         self._collect()
         if name not in self._entered:
             self._entered.add(name)
@@ -221,10 +270,14 @@ class CaseRun:
         while self._seen_events < len(events):
             event = events[self._seen_events]
             self._seen_events += 1
-            self.timeline.take(entry := action_entry(event))
-            self.log.append(entry)
-            if event.source == "trainee":
+            entry = action_entry(event)
+            if self.is_trainee(event.source):
                 self.coach.noticed_action()
+                if event.source != TRAINEE:
+                    data = {**entry.data, "source": TRAINEE, "by": event.source}
+                    entry = Entry(entry.type, entry.time_s, data)
+            self.timeline.take(entry)
+            self.log.append(entry)
 
     def _vitals(self) -> dict[str, float]:
         vitals = self.twin.vitals()

@@ -15,10 +15,11 @@ _STOP = re.compile(rf"stop {WORDS}{SITE}")
 
 @register
 class StopHaemorrhage(ActionBase):
-    """Stop the bleeding at `site`, or at every site when `site` is None."""
+    """Stop the bleeding at `site`, or at every site when `site` is None: care (a
+    tourniquet, direct pressure, surgery), which trainees give, not an insult."""
 
     kind: Literal["stop_haemorrhage"] = "stop_haemorrhage"
-    insult: ClassVar[bool] = True
+    insult: ClassVar[bool] = False
     site: Site | None = None
 
     forms = ("stop haemorrhage [from <site> site]",)

@@ -51,8 +51,10 @@ export async function request(method, path, body, renewed = false) {
     throw new ApiError(0, "cannot reach the server");
   }
   const text = await response.text();
-  let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  // JSON bodies are parsed; anything else (an HTML report) is given back as text.
+  const isJson = (response.headers.get("content-type") ?? "").includes("json");
+  let data = isJson ? null : text;
+  if (isJson) { try { data = text ? JSON.parse(text) : null; } catch { data = null; } }
   if (response.status === 401 && !renewed && auth.refreshToken && path !== "/api/refresh") {
     if (await renewToken()) return request(method, path, body, true);
   }
@@ -80,6 +82,12 @@ export const api = {
   },
   logout: () => request("POST", "/api/logout"),
   createSession: (title, patient) => request("POST", "/api/sessions", { title, patient, seed: 0 }),
+  createCaseSession: (title, name) => request("POST", "/api/sessions", { title, case: name }),
+  cases: () => request("GET", "/api/cases"),
+  fireCaseEvent: (id, name) => request("POST", `/api/sessions/${id}/case-events`, { name }),
+  debrief: (id) => request("GET", `/api/sessions/${id}/debrief`),
+  debriefReport: (id) => request("GET", `/api/sessions/${id}/debrief/report`),
+  debriefXapi: (id) => request("GET", `/api/sessions/${id}/debrief/xapi`),
   joinSession: (code, role) => request("POST", "/api/sessions/join", { code, role }),
   mySessions: () => request("GET", "/api/sessions"),
   session: (id) => request("GET", `/api/sessions/${id}`),

@@ -6,17 +6,19 @@ import { SessionStream } from "./stream.js";
 import { Monitor } from "./monitor.js";
 import { OrderPanel, EventLog } from "./orders.js";
 import { InstructorConsole } from "./console.js";
+import { CaseConsole, showHandover } from "./case.js";
+import { DebriefView } from "./debrief.js";
 import { el, describePatient } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
 const CURRENT_KEY = "medtwin.session";
 
 function showView(name) {
-  for (const view of ["login", "lobby", "session"]) $(`view-${view}`).hidden = view !== name;
+  for (const view of ["login", "lobby", "session", "debrief"]) $(`view-${view}`).hidden = view !== name;
   const loggedIn = Boolean(auth.token);
   $("whoami").textContent = loggedIn ? auth.username : "";
   $("logout").hidden = !loggedIn;
-  $("leave-session").hidden = name !== "session";
+  $("leave-session").hidden = name !== "session" && name !== "debrief";
   if (name !== "session") $("session-title").textContent = "";
   document.body.dataset.view = name;
 }
@@ -68,9 +70,44 @@ function patientFromForm() {
   };
 }
 
+let cases = [];
+
+async function listCases() {
+  if (cases.length) return;
+  try { cases = await api.cases(); } catch { return; }
+  const select = $("create-case");
+  for (const item of cases) {
+    const option = el("option", null, `${item.title} (${Math.round(item.duration_s / 60)} min)`);
+    option.value = item.name;
+    select.append(option);
+  }
+}
+
+function showBriefing() {
+  const chosen = cases.find((item) => item.name === $("create-case").value);
+  $("case-briefing").hidden = !chosen;
+  $("create-patient-label").hidden = Boolean(chosen);
+  $("custom-patient").hidden = Boolean(chosen) || $("create-patient").value !== "custom";
+  if (!chosen) return;
+  $("briefing-summary").textContent = chosen.summary;
+  $("briefing-meta").textContent = `${describePatient(chosen.patient)} · difficulty ${chosen.difficulty}/5 · `
+    + `${Math.round(chosen.duration_s / 60)} min · for ${chosen.audience.join(", ")}`;
+  $("briefing-objectives").replaceChildren(...chosen.objectives.map((text) => el("li", null, text)));
+  $("briefing-handover").textContent = chosen.handover;
+  $("briefing-events").replaceChildren(...(chosen.events.length
+    ? chosen.events.map((e) => el("li", null, `${e.name.replaceAll("_", " ")}: ${e.text}`))
+    : [el("li", "muted", "None: the case runs by itself.")]));
+  if (!$("create-title").value.trim()) $("create-title").value = chosen.title;
+}
+
 async function createSession() {
+  const title = $("create-title").value.trim();
+  if (!title) { say("create-message", "error", "Give the session a title."); return; }
+  const caseName = $("create-case").value;
   try {
-    const session = await api.createSession($("create-title").value.trim(), patientFromForm());
+    const session = caseName
+      ? await api.createCaseSession(title, caseName)
+      : await api.createSession(title, patientFromForm());
     say("create-message", "", "");
     enterSession(session);
   } catch (error) {
@@ -93,14 +130,16 @@ async function enterLobby() {
   leaveSession();
   sessionStorage.removeItem(CURRENT_KEY);
   showView("lobby");
+  listCases();
   try {
     const sessions = await api.mySessions();
     const list = $("my-sessions");
     if (!sessions?.length) { list.replaceChildren(el("li", "muted", "None yet.")); return; }
     list.replaceChildren(...sessions.slice().reverse().map((session) => {
       const item = el("li", "session-item");
-      const open = el("button", "btn tiny", "Open");
-      open.addEventListener("click", () => enterSession(session));
+      const over = session.status === "ended" || session.status === "errored";
+      const open = el("button", "btn tiny", over ? "Debrief" : "Open");
+      open.addEventListener("click", () => (over ? enterDebrief(session) : enterSession(session)));
       item.append(
         el("span", "session-name", session.title),
         el("span", "muted small", `${session.code} · ${session.role ?? ""} · ${session.status}`),
@@ -116,6 +155,20 @@ async function enterLobby() {
 // ---- live session -----------------------------------------------------------------
 
 let live = null;
+let debrief = null;
+
+async function enterDebrief(session) {
+  leaveSession();
+  sessionStorage.removeItem(CURRENT_KEY);
+  showView("debrief");
+  $("session-title").textContent = session.title ?? "";
+  debrief ??= new DebriefView();
+  try {
+    await debrief.show(session.id);
+  } catch (error) {
+    debrief.say("error", error.detail ?? error.message);
+  }
+}
 
 function leaveSession() {
   if (!live) return;
@@ -152,8 +205,22 @@ function enterSession(session) {
     formEl: $("order-form"), inputEl: $("order-input"), datalistEl: $("order-examples"),
     chipsEl: $("order-chips"), messageEl: $("order-message"),
   }, session.id, role);
+  const caseConsole = role === "instructor" ? new CaseConsole({
+    rootEl: $("case-console"), titleEl: $("case-title"), scoreEl: $("case-score"),
+    phaseEl: $("case-phase"), phaseTextEl: $("case-phase-text"), eventsEl: $("case-events"),
+    actionsEl: $("case-actions"), logEl: $("case-log"), messageEl: $("console-message"),
+  }, session.id) : null;
+  $("case-console").hidden = true;
+  $("open-debrief").hidden = true;
+  showHandover(handoverEls, null);
+  let ended = false;
   const onEnded = () => {
+    ended = true;
     orders?.disable("The session has ended; no more orders.");
+    caseConsole?.disable();
+    $("open-debrief").hidden = false;
+    $("conn-state").textContent = "■ ended";
+    $("conn-state").dataset.state = "ended";
   };
   const instructor = role === "instructor" ? new InstructorConsole({
     joinCodeEl: $("join-code-display"), pauseEl: $("clock-pause"), resumeEl: $("clock-resume"),
@@ -171,6 +238,8 @@ function enterSession(session) {
       monitor.setClock(s);
       monitor.setVitals(message.vitals ?? {}, s.time_s, message.rhythm);
       log.reset(message.events ?? []);
+      showHandover(handoverEls, message.handover ?? null);
+      caseConsole?.reset(message.case ?? null);
       instructor?.trend.reset(message.history);
       instructor?.resetNotes(message.notes);
       if (s.participants) instructor?.showParticipants(s.participants);
@@ -188,20 +257,28 @@ function enterSession(session) {
       if (message.status === "ended") onEnded();
     },
     note(message) { instructor?.showNote(message); },
+    case(message) { caseConsole?.update(message.case, message.entries); },
     error(message) { say("order-message", "error", message.detail); },
   };
   const stream = new SessionStream(session.id, {
     onMessage: (message) => handlers[message.type]?.(message),
     onWaves: (frame) => monitor.pushWaves(frame),
     onState: (state) => {
+      if (ended) return;
       $("conn-state").textContent = state === "live" ? "● live" : state;
       $("conn-state").dataset.state = state;
     },
   });
   live = { stream, monitor, orders, console: instructor, session };
+  $("open-debrief").onclick = () => enterDebrief(session);
 }
 
 // ---- start ------------------------------------------------------------------------
+
+const handoverEls = {
+  panelEl: $("handover-panel"), titleEl: $("handover-title"),
+  historyEl: $("handover-history"), textEl: $("handover-text"),
+};
 
 function listPatients() {
   const custom = $("create-patient").querySelector("option[value='custom']");
@@ -222,6 +299,8 @@ function wire() {
   $("create-patient").addEventListener("change", () => {
     $("custom-patient").hidden = $("create-patient").value !== "custom";
   });
+  $("create-case").addEventListener("change", showBriefing);
+  $("debrief-back").addEventListener("click", enterLobby);
   $("join-code").addEventListener("input", () => {
     $("join-code").value = $("join-code").value.toUpperCase().replace(/[^A-Z0-9]/g, "");
   });

@@ -11,10 +11,12 @@ const TREND_SERIES = [
   { signal: "spo2", label: "SpO₂", color: "#2fe3f0", axis: "right" },
 ];
 
-/** MAP, HR (0–200, left) and SpO2 (50–100 %, right) over the last ten simulated minutes. */
+/** MAP, HR (0–200, left) and SpO2 (50–100 %, right) over the last `windowS` simulated
+ * seconds (ten minutes by default; null: the whole session, as the debrief shows it). */
 export class TrendPlot {
-  constructor(canvas) {
+  constructor(canvas, { windowS = TREND_WINDOW_S } = {}) {
     this.canvas = canvas;
+    this.windowS = windowS;
     this.timeS = [];
     this.signals = Object.fromEntries(TREND_SERIES.map((s) => [s.signal, []]));
     this.resizeObserver = new ResizeObserver(() => this.draw());
@@ -31,7 +33,7 @@ export class TrendPlot {
     if (this.timeS.length && timeS <= this.timeS[this.timeS.length - 1]) return;
     this.timeS.push(timeS);
     for (const { signal } of TREND_SERIES) this.signals[signal].push(vitals[signal] ?? NaN);
-    const keepFrom = this.timeS.findIndex((t) => t >= timeS - 2 * TREND_WINDOW_S);
+    const keepFrom = this.windowS === null ? 0 : this.timeS.findIndex((t) => t >= timeS - 2 * this.windowS);
     if (keepFrom > 0) {
       this.timeS.splice(0, keepFrom);
       for (const { signal } of TREND_SERIES) this.signals[signal].splice(0, keepFrom);
@@ -48,7 +50,7 @@ export class TrendPlot {
     const top = 8;
     const bottom = 18;
     const end = this.timeS.length ? this.timeS[this.timeS.length - 1] : 0;
-    const start = Math.max(0, end - TREND_WINDOW_S);
+    const start = this.windowS === null ? (this.timeS[0] ?? 0) : Math.max(0, end - this.windowS);
     const span = Math.max(end - start, 60);
     const x = (t) => left + ((t - start) / span) * (w - left - right);
     const yLeft = (v) => top + (1 - v / 200) * (h - top - bottom);
@@ -71,7 +73,7 @@ export class TrendPlot {
     for (const v of [50, 75, 100]) ctx.fillText(`${v}%`, w - right + 4, yRight(v) + 3);
     ctx.fillStyle = "#7f8c99";
     ctx.textAlign = "center";
-    const step = span > 300 ? 120 : 60;
+    const step = [60, 120, 300, 600, 900, 1800, 3600].find((s) => span / s <= 8) ?? 7200;
     for (let t = Math.ceil(start / step) * step; t <= start + span; t += step) {
       ctx.fillText(t >= 3600 ? formatClock(t).slice(0, 5) : formatClock(t).slice(3), x(t), h - 5);
     }

@@ -17,10 +17,13 @@ export function el(tag, className, text) {
   return node;
 }
 
+/** A patient as a clinician would say it ("Man · 40 y · 175 cm · 75 kg"), not by the
+ * id of its file. */
 export function describePatient(patient) {
   if (typeof patient === "string") return patient;
   if (!patient) return "";
-  const parts = [patient.name, patient.sex, patient.age_years && `${patient.age_years} y`,
+  const sex = { male: "Man", female: "Woman" }[patient.sex] ?? patient.sex;
+  const parts = [sex, patient.age_years && `${patient.age_years} y`,
     patient.height_cm && `${patient.height_cm} cm`, patient.weight_kg && `${patient.weight_kg} kg`];
   return parts.filter(Boolean).join(" · ");
 }

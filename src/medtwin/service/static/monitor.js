@@ -218,6 +218,7 @@ export class Monitor {
       ? `Simulation at ${this.speed}× real time; waveforms time-compressed, ${SWEEP_WALL_S * this.speed} s per sweep`
       : "";
     if (this.playIdx === null) this.renderClock(this.timeS);
+    this.renderNumerics();
   }
 
   // ---- numerics and alarms ------------------------------------------------------
@@ -238,10 +239,17 @@ export class Monitor {
       tile.classList.toggle("alarm", state !== null || (spec.id === "hr" && rhythmAlarm !== null));
       if (state) alarms.push(`${spec.label} ${state === "HIGH" ? "▲" : "▼"} ${fmt(reading, spec.digits ?? 0)}`);
     }
+    // An ended session is no patient any more: nothing alarms.
+    const over = this.status === "ended" || this.status === "errored";
+    if (over) {
+      alarms.length = 0;
+      for (const { tile } of Object.values(this.tiles)) tile.classList.remove("alarm");
+    }
     this.alarms = alarms;
-    this.bannerEl.textContent = alarms.join("  ·  ");
+    this.bannerEl.textContent = over ? `Session ${this.status}` : alarms.join("  ·  ");
     this.bannerEl.title = alarms.join(", ");
     this.monitorEl.classList.toggle("alarming", alarms.length > 0);
+    this.monitorEl.dataset.over = String(over);
     this.monitorEl.dataset.rhythmAlarm = rhythmAlarm ?? "";
   }
 

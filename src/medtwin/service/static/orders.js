@@ -1,6 +1,7 @@
 // The order panel: free-text orders with examples, the server's refusal shown verbatim.
 
 import { api } from "./api.js";
+import { config } from "./config.js";
 import { el, formatClock } from "./format.js";
 
 // Common orders, in the readable form `medtwin.actions` parses. Insults (a
@@ -16,15 +17,27 @@ const TREATMENTS = [
   "lactated Ringer's 1000 mL over 15 min",
   "normal saline 125 mL/h",
   "stop normal saline",
+  "stop haemorrhage",
 ];
-const INSULTS = ["haemorrhage 150 mL/min", "haemorrhage 500 mL over 10 min", "stop haemorrhage"];
+const INSULTS = ["haemorrhage 150 mL/min", "haemorrhage 500 mL over 10 min"];
 
 const TREATMENT_CHIPS = [
   "propofol 2 mg/kg IV bolus",
   "norepinephrine 0.1 mcg/kg/min IV infusion",
   "lactated Ringer's 1000 mL over 15 min",
 ];
-const INSULT_CHIPS = ["haemorrhage 150 mL/min", "stop haemorrhage"];
+const INSULT_CHIPS = ["haemorrhage 150 mL/min"];
+
+/** A refusal cut to its first line, with at most one suggestion: the example of the
+ * registry whose first word is the order's (the server lists every form it accepts,
+ * which is too long for the panel). */
+export function shortRefusal(detail, order) {
+  const first = detail.split("\n")[0].replace(/:?\s*accepted orders:.*$/s, "");
+  const word = order.trim().split(/\s+/)[0]?.toLowerCase();
+  const examples = (config.actions ?? []).flatMap((action) => action.examples);
+  const near = examples.find((example) => example.toLowerCase().split(" ")[0] === word);
+  return near && !first.includes(near) ? `${first} Try: ${near}` : first;
+}
 
 export class OrderPanel {
   constructor({ formEl, inputEl, datalistEl, chipsEl, messageEl }, sessionId, role) {
@@ -67,8 +80,9 @@ export class OrderPanel {
       this.show("ok", `Given at ${formatClock(given.time_s)}: ${given.order}`);
       this.inputEl.value = "";
     } catch (error) {
-      const prefix = error.status === 422 ? "Order refused: " : "";
-      this.show("error", `${prefix}${error.detail ?? error.message}`);
+      const refused = error.status === 422;
+      const detail = error.detail ?? error.message;
+      this.show("error", refused ? `Order refused: ${shortRefusal(detail, order)}` : detail);
     } finally {
       button.disabled = false;
     }

@@ -1,13 +1,17 @@
-"""The session endpoints of docs/service-api.md: create, join, read, order, clock, end."""
+"""The session endpoints of docs/service-api.md: create, join, read, order, fire a case's
+events, clock, end, notes, and the debrief once a session is over."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
 
-from medtwin.service import sessions
+from medtwin.service import debriefs, sessions
 from medtwin.service.errors import NotFoundError
 from medtwin.service.messages import EventRecord
 from medtwin.service.schemas import (
+    CaseEventIn,
+    CaseEventOut,
     ClockIn,
     History,
     JoinRequest,
@@ -27,7 +31,8 @@ async def create_session(
     body: SessionCreate, db: Db, user: User, manager: Manager, request: Request
 ) -> dict:
     return await sessions.create(db, manager, user, body.title, body.patient, body.seed,
-                                 body.protocol, request.app.state.quotas)  # fmt: skip
+                                 body.protocol, request.app.state.quotas,
+                                 body.case)  # fmt: skip
 
 
 @router.post("/join", response_model=SessionOut, response_model_exclude_none=True)
@@ -84,3 +89,25 @@ async def get_history(
     session_id: SessionId, db: Db, user: User, manager: Manager, since: float = -1.0
 ) -> dict:
     return sessions.history(db, manager, session_id, user, since)
+
+
+@router.post("/{session_id}/case-events", status_code=201, response_model=CaseEventOut)
+async def fire_case_event(
+    session_id: SessionId, body: CaseEventIn, db: Db, user: User, manager: Manager
+) -> dict:
+    return await sessions.fire_case_event(db, manager, session_id, user, body.name)
+
+
+@router.get("/{session_id}/debrief")
+async def get_debrief(session_id: SessionId, db: Db, user: User, manager: Manager) -> dict:
+    return debriefs.debrief(db, manager, session_id, user)
+
+
+@router.get("/{session_id}/debrief/report", response_class=HTMLResponse)
+async def get_debrief_report(session_id: SessionId, db: Db, user: User) -> HTMLResponse:
+    return HTMLResponse(debriefs.report_html(db, session_id, user))
+
+
+@router.get("/{session_id}/debrief/xapi")
+async def get_debrief_xapi(session_id: SessionId, db: Db, user: User) -> list[dict]:
+    return debriefs.xapi_statements(db, session_id, user)

@@ -1,0 +1,106 @@
+"""A session's debrief, open to everyone in it once the session is over.
+
+Everything is revealed: every event (the instructor's injects too), the instructor's
+notes, the whole trend from the first second, and, for a case session, its run log
+scored against the case, the coach's prompts, the HTML report of `training.debrief`
+and the run's xAPI statements (`training.xapi`), the team as a Group of its trainees.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from medtwin.service import store
+from medtwin.service.case_room import instructor_records, library_case, score_summary
+from medtwin.service.db import SessionRow
+from medtwin.service.errors import ConflictError, NotFoundError
+from medtwin.service.runtime import SessionManager, events_for, trend_table
+from medtwin.service.sessions import access, describe
+from medtwin.training.debrief import debrief_html
+from medtwin.training.loading import LoadedCase
+from medtwin.training.runlog import RunLog
+from medtwin.training.scoring import Score, score_run
+from medtwin.training.xapi.statements import Session as XapiSession
+from medtwin.training.xapi.statements import learner_agent, run_statements
+
+OVER = ("ended", "errored")
+
+
+def debrief(db: Session, manager: SessionManager, session_id: int, username: str) -> dict:
+    """The whole session for its debrief: what `GET /api/sessions/{id}/debrief` sends."""
+    row, role = _over(db, session_id, username)
+    case = None
+    if row.case_name is not None:
+        loaded, log, score = _scored(row)
+        case = {
+            "name": loaded.case.name,
+            "title": loaded.case.title,
+            "score": score_summary(score),
+            "entries": instructor_records(log.entries),
+            "points": [point.text for point in loaded.case.debrief],
+            "objectives": [
+                {"id": o.id, "text": o.text, "score": o.score} for o in score.objectives
+            ],
+        }
+    return {
+        "session": {
+            **describe(row, manager.get(session_id), role),
+            "participants": store.participants(db, session_id),
+        },
+        "events": events_for(role, row.status, store.events_of(db, session_id)),
+        "notes": store.notes_of(db, session_id),
+        "history": trend_table(store.vitals_since(db, session_id, -math.inf)),
+        "case": case,
+    }
+
+
+def report_html(db: Session, session_id: int, username: str) -> str:
+    """The case's HTML debrief report of the session."""
+    row, _ = _over(db, session_id, username)
+    loaded, log, score = _scored(_with_case(row))
+    return debrief_html(loaded, log, score)
+
+
+def xapi_statements(db: Session, session_id: int, username: str) -> list[dict[str, Any]]:
+    """The session's run as xAPI statements, its actor the team of trainees."""
+    row, _ = _over(db, session_id, username)
+    loaded, log, score = _scored(_with_case(row))
+    trainees = sorted(p["username"] for p in store.participants(db, session_id)
+                      if p["role"] == "trainee")  # fmt: skip
+    actor = team_agent(trainees or [row.instructor])
+    started = row.created if row.created.tzinfo else row.created.replace(tzinfo=UTC)
+    return run_statements(loaded, log, score, XapiSession(actor=actor, started_at=started))
+
+
+def team_agent(usernames: list[str]) -> dict[str, Any]:
+    """One learner as an Agent, a team as an anonymous Group of them."""
+    if len(usernames) == 1:
+        return learner_agent(usernames[0])
+    return {"objectType": "Group", "member": [learner_agent(name) for name in usernames]}
+
+
+def _over(db: Session, session_id: int, username: str) -> tuple[SessionRow, str]:
+    row, role = access(db, session_id, username, "view")
+    if row.status not in OVER:
+        raise ConflictError(
+            f"session {session_id} is {row.status}: its debrief opens when the instructor ends it"
+        )
+    return row, role
+
+
+def _with_case(row: SessionRow) -> SessionRow:
+    if row.case_name is None:
+        raise NotFoundError(f"session {row.id} ran no case: it has no case report")
+    return row
+
+
+def _scored(row: SessionRow) -> tuple[LoadedCase, RunLog, Score]:
+    loaded = library_case(row.case_name)
+    if not row.case_log:
+        raise ConflictError(f"session {row.id}: its case log was not written (it {row.status})")
+    log = RunLog.from_json_lines(row.case_log, f"session {row.id}")
+    return loaded, log, score_run(loaded.case, log)
