@@ -178,8 +178,12 @@ def test_an_instructor_runs_a_case_with_two_trainees_to_its_debrief(playwright, 
         expect(instructor.locator("#case-console")).to_be_visible()
         expect(instructor.locator("#case-phase")).to_have_text("bleeding")
         expect(instructor.locator("#event-log")).to_contain_text("haemorrhage 250 mL/min")
-        expect(instructor.locator("#monitor-patient")).to_have_text(re.compile(r"^Man · \d+ y · \d+ cm · \d+ kg$"))
-        code = instructor.locator("#join-code-display").inner_text()
+        expect(instructor.locator("#monitor-patient")).to_have_text(
+            re.compile(r"^Man · \d+ y · \d+ cm · \d+ kg$")
+        )
+        code_box = instructor.locator("#join-code-display")
+        expect(code_box).to_have_text(re.compile(r"^[A-Z2-9]{8}$"))
+        code = code_box.inner_text()
 
         for page, name in ((amy, "trainee_amy"), (raj, "trainee_raj")):
             register(page, name)
@@ -237,3 +241,133 @@ def test_an_instructor_runs_a_case_with_two_trainees_to_its_debrief(playwright, 
     finally:
         for context, _ in pages:
             context.close()
+
+
+INK_FRACTION = """(id) => {
+  const canvas = document.getElementById(id);
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let inked = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++;
+  return inked / (canvas.width * canvas.height);
+}"""
+
+
+def test_the_monitor_alarms_by_priority_silences_and_measures_nibp(playwright, base_url, tmp_path):
+    """Issue 13: IEC 60601-1-8 priorities (a limit crossed is medium, ventricular
+    fibrillation high), limits the user sets, a two-minute silence, the cuff pressure
+    on demand and on a cycle, and waveforms that stay readable at 20x."""
+    expect = playwright_sync.expect
+    context, page = open_browser(playwright, tmp_path / "alarms", base_url)
+    try:
+        register(page, "instructor_ida")
+        page.fill("#create-title", "Monitor drill")
+        page.click("#create-submit")
+        expect(page.locator("#num-hr")).to_have_text(re.compile(r"^\d+$"))
+        monitor = page.locator("#monitor")
+        expect(monitor).not_to_have_class(re.compile(r"\balarming\b"))
+
+        page.click("#alarm-settings summary")
+        page.fill("input[name='heart_rate.high']", "40")
+        page.fill("input[name='heart_rate.low']", "50")
+        page.click("#limits-form button[type=submit]")
+        expect(page.locator("#limits-form .message")).to_contain_text("low limit (50)")
+        page.fill("input[name='heart_rate.low']", "30")
+        page.click("#limits-form button[type=submit]")
+        expect(monitor).to_have_attribute("data-alarm-priority", "medium")
+        expect(page.locator("#alarm-banner")).to_contain_text("** HR ▲")
+        page.click("#alarm-settings summary")
+
+        page.click("#nibp-measure")
+        expect(page.locator("#nibp-when")).to_have_text("measuring…")
+        page.click("#speed-presets button[data-speed='20']")
+        expect(page.locator("#nibp-value")).to_have_text(re.compile(r"^\d+/\d+ \(\d+\)$"))
+        first = page.locator("#nibp-when").inner_text()
+        page.select_option("#nibp-cycle", "1")
+        expect(page.locator("#nibp-when")).not_to_have_text(first, timeout=30_000)
+
+        page.wait_for_timeout(7_000)  # a whole sweep at 20x
+        ink = page.evaluate(INK_FRACTION, "wave-ecg_ii")
+        assert 0 < ink < 0.1, f"the ECG at 20x inks {ink:.0%} of its canvas: a band, not beats"
+
+        page.fill("#order-input", "rhythm ventricular fibrillation")
+        page.click("#order-submit")
+        expect(monitor).to_have_attribute("data-alarm-priority", "high")
+        expect(page.locator("#alarm-banner")).to_contain_text("*** V-FIB")
+        page.click("#sound-toggle")
+        expect(monitor).to_have_attribute("data-last-sound", "high")
+        page.click("#alarm-silence")
+        expect(monitor).to_have_attribute("data-silenced", "true")
+        expect(page.locator("#alarm-banner")).to_contain_text("SILENCED 1:5")
+        for size in ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080}):
+            page.set_viewport_size(size)
+            page.wait_for_function(f"() => window.innerWidth === {size['width']}")
+            assert horizontal_overflow(page) <= 0
+            for selector in ("#alarm-silence", "#sim-clock", "#nibp-measure", "#num-uo"):
+                _inside_viewport(page, selector)
+            page.screenshot(path=tmp_path / f"monitor-{size['width']}.png")
+        assert page.errors == [], f"JavaScript errors: {page.errors}"
+    finally:
+        context.close()
+
+
+def test_every_order_of_the_registry_is_reachable_from_the_order_panel(
+    playwright, base_url, tmp_path
+):
+    """Issue 13: the order catalogue is built from the action registry (and the drug
+    library and fluids): each kind's examples can be chosen, insults only by the
+    instructor, and a chosen order is given as it is."""
+    import httpx
+
+    expect = playwright_sync.expect
+    actions = httpx.get(f"{base_url}/api/config").json()["actions"]
+    (i_context, instructor), (t_context, trainee) = (
+        open_browser(playwright, tmp_path / name, base_url) for name in ("cat-i", "cat-t")
+    )
+    try:
+        register(instructor, "instructor_ola")
+        instructor.fill("#create-title", "Orders drill")
+        instructor.click("#create-submit")
+        code_box = instructor.locator("#join-code-display")
+        expect(code_box).to_have_text(re.compile(r"^[A-Z2-9]{8}$"))
+        code = code_box.inner_text()
+        register(trainee, "trainee_uma")
+        trainee.fill("#join-code", code)
+        trainee.click("#join-submit")
+        expect(trainee.locator("#join-message")).to_have_text("")
+        expect(trainee.locator("#view-session")).to_be_visible()
+        for page in (instructor, trainee):
+            page.click("#order-catalog summary")
+        chips = {
+            role: set(page.locator("#catalog-list .chip").all_inner_texts())
+            for role, page in (("instructor", instructor), ("trainee", trainee))
+        }
+        for action in actions:
+            for example in action["examples"]:
+                assert example in chips["instructor"], f"{action['kind']}: {example} not offered"
+                assert (example in chips["trainee"]) != action["insult"], example
+
+        trainee.fill("#catalog-search", "fentanyl")
+        trainee.locator("#catalog-list .chip", has_text="fentanyl … mcg/kg IV bolus").click()
+        expect(trainee.locator("#order-input")).to_have_value("fentanyl  mcg/kg IV bolus")
+        caret = trainee.evaluate("document.getElementById('order-input').selectionStart")
+        assert caret == len("fentanyl ")
+        trainee.keyboard.type("1")
+        trainee.click("#order-submit")
+        expect(trainee.locator("#order-message")).to_contain_text("Given")
+
+        trainee.fill("#catalog-search", "oxygen non-rebreather")
+        trainee.locator("#catalog-list .chip", has_text="oxygen non-rebreather 15 L/min").click()
+        trainee.click("#order-submit")
+        expect(instructor.locator("#event-log")).to_contain_text("oxygen non-rebreather 15 L/min")
+
+        trainee.fill("#order-input", "fentanil 1 mcg/kg IV bolus")
+        trainee.click("#order-submit")
+        expect(trainee.locator("#order-message")).to_contain_text("Order refused")
+        refusal = trainee.locator("#order-message").inner_text()
+        assert "fentanil" in refusal and len(refusal) < 300, refusal
+        assert "accepted orders" not in refusal
+        for page in (instructor, trainee):
+            assert page.errors == [], f"JavaScript errors: {page.errors}"
+    finally:
+        i_context.close()
+        t_context.close()

@@ -2,6 +2,7 @@
 
 The web app reads these facts instead of keeping copies: the named patients, every
 action kind the engine knows (forms, examples, field limits, whether it is an insult),
+the drug library (names, classes, dose limits) and the fluids,
 the clock's speeds, the monitor's default alarm limits and rhythm alarms, and the
 waveform channels of the binary frames.
 """
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from medtwin.actions import KINDS, field_limits
+from medtwin.actions import FLUIDS, KINDS, field_limits
 from medtwin.patients import load_patient, named_patients
+from medtwin.pharmacology import drugs
 from medtwin.service.codec import FRAME_CHANNELS, MAIN_NUMERICS, WAVEFORM_RATE_HZ
 from medtwin.service.runtime import SPEED_RANGE
 
@@ -32,6 +34,23 @@ little so that a resting adult raises none; EtCO2 35-45 mmHg is normal (Levitzky
 30-50 the usual alarm band."""
 
 
+HIGH_PRIORITY_LIMITS: dict[str, tuple[float | None, float | None]] = {
+    "spo2": (80.0, None),
+    "systolic_bp": (70.0, None),
+}
+"""Past these a limit alarm is of high priority, not medium: IEC 60601-1-8:2006 gives
+high priority to a condition that needs the operator's immediate response. SpO2 under
+80 % is the monitor's default desaturation ('Desat') alarm (Philips IntelliVue MP
+series, Instructions for Use, SpO2 chapter); a systolic pressure under 70 mmHg is the
+severe hypotension of the bundled cases' critical errors (ATLS 10th ed., 2018, ch. 3)."""
+NIBP_CUFF_S = 30.0
+"""Simulated seconds an oscillometric measurement takes, inflation to reading (about
+20-45 s in adults: Alpert BS et al., Blood Press Monit 2014;19:1-8)."""
+NIBP_CYCLES_MIN = (0, 1, 2.5, 3, 5, 10, 15, 30, 60)
+"""The automatic cycle times a monitor offers, in minutes (0: manual only), as on
+bedside monitors' NIBP menus (e.g. Philips IntelliVue: 1-120 min)."""
+
+
 ARRHYTHMIA_ALARMS: dict[str, str] = {
     "vf": "V-FIB", "asystole": "ASYSTOLE", "vt": "V-TACH", "pulseless_vt": "V-TACH",
 }  # fmt: skip
@@ -41,6 +60,14 @@ raise a high-priority alarm for each (IEC 60601-2-27:2011, cl. 201.7.9.2.9.101).
 Pulseless electrical activity raises none: its ECG shows complexes, and only the missing
 pulse (the pressure and SpO2 alarms) tells it apart; nor does pulseless VT differ from
 VT on the ECG."""
+
+
+def drug_entry(drug) -> dict[str, Any]:
+    """A drug as the order panel offers it: its names, class and dose limits."""
+    limits = {kind: {"value": limit.value, "unit": limit.unit}
+              for kind, limit in drug.limits.items()}  # fmt: skip
+    return {"name": drug.name, "aliases": list(drug.aliases), "class": drug.drug_class,
+            "amount_unit": drug.amount_unit, "limits": limits}  # fmt: skip
 
 
 def browser_config() -> dict[str, Any]:
@@ -64,9 +91,13 @@ def browser_config() -> dict[str, Any]:
     return {
         "patients": patients,
         "actions": actions,
+        "drugs": [drug_entry(d) for d in drugs()],
+        "fluids": [fluid.name for fluid in FLUIDS],
         "speeds": {"min": low, "max": high, "presets": list(SPEED_PRESETS)},
         "alarm_limits": {name: list(limits) for name, limits in DEFAULT_ALARM_LIMITS.items()},
         "rhythm_alarms": dict(ARRHYTHMIA_ALARMS),
+        "high_priority_limits": {k: list(v) for k, v in HIGH_PRIORITY_LIMITS.items()},
+        "nibp": {"cuff_s": NIBP_CUFF_S, "cycles_min": list(NIBP_CYCLES_MIN)},
         "numerics": list(MAIN_NUMERICS),
         "waveforms": {"channels": list(FRAME_CHANNELS), "rate_hz": WAVEFORM_RATE_HZ},
     }

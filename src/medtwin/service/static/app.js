@@ -195,7 +195,7 @@ function enterSession(session) {
   $("sound-toggle").setAttribute("aria-pressed", "false");
   $("sound-toggle").textContent = "Sound on";
   const monitor = new Monitor({
-    wavesEl: $("waves"), numericsEl: $("numerics"),
+    wavesEl: $("waves"), numericsEl: $("numerics"), stripEl: $("monitor-strip"),
     clockEl: $("sim-clock"), clockStatusEl: $("clock-status"),
     bannerEl: $("alarm-banner"), monitorEl: $("monitor"),
   });
@@ -204,6 +204,7 @@ function enterSession(session) {
   const orders = role === "observer" ? null : new OrderPanel({
     formEl: $("order-form"), inputEl: $("order-input"), datalistEl: $("order-examples"),
     chipsEl: $("order-chips"), messageEl: $("order-message"),
+    searchEl: $("catalog-search"), catalogEl: $("catalog-list"),
   }, session.id, role);
   const caseConsole = role === "instructor" ? new CaseConsole({
     rootEl: $("case-console"), titleEl: $("case-title"), scoreEl: $("case-score"),
@@ -312,6 +313,7 @@ function wire() {
     showView("login");
   });
   $("leave-session").addEventListener("click", enterLobby);
+  $("alarm-silence").addEventListener("click", () => live?.monitor.silence());
   $("sound-toggle").addEventListener("click", () => {
     if (!live) return;
     const on = !live.monitor.soundOn;

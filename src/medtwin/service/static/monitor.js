@@ -3,14 +3,16 @@
 // Binary frames arrive ~8 times a second; drawing them as they come would jerk. Samples
 // go into a ring buffer indexed by absolute sample number, and a playhead that trails the
 // newest sample by a few frames advances every animation frame at the simulation's
-// speed, so the trace sweeps smoothly. At speeds above 1x the sweep covers `speed` times
-// more simulated time (each pixel column draws the min-max of its samples), so the
-// sweep keeps a readable wall-clock pace.
+// speed, so the trace sweeps smoothly. Above 1x a sweep still shows six seconds of
+// waveform at its real pace, so beats look like beats whatever the clock's speed; the
+// sweeps are samples of the faster simulation (each starts at the newest data).
 
+import { AlarmLimits, MonitorSound, evaluate } from "./alarms.js";
 import { config } from "./config.js";
 import { formatClock, el } from "./format.js";
+import { MonitorStrip } from "./strip.js";
 
-const SWEEP_WALL_S = 6; // seconds of wall time for one sweep across the screen
+const SWEEP_WALL_S = 6; // seconds of waveform (and of wall time) in one sweep
 const TARGET_LAG_WALL_S = 0.35; // how far the playhead trails the newest sample
 const RING_SIZE = 1 << 17; // samples per channel kept (~17 min at 125 Hz)
 const ERASE_GAP_CSS_PX = 14;
@@ -33,16 +35,7 @@ export const NUMERICS = [
   { id: "rr", label: "RR", unit: "/min", color: "#f2f2f2", signal: "respiratory_rate", digits: 0 },
 ];
 
-function limitsOf(spec) {
-  return config.alarm_limits[spec.signal] ?? [null, null];
-}
-
-function alarmState(value, [low, high]) {
-  if (value === undefined || value === null || !Number.isFinite(value)) return null;
-  if (low !== null && value < low) return "LOW";
-  if (high !== null && value > high) return "HIGH";
-  return null;
-}
+const ALARM_LABELS = Object.fromEntries(NUMERICS.map((spec) => [spec.signal, spec.label]));
 
 function fmt(value, digits = 0) {
   return Number.isFinite(value) ? value.toFixed(digits) : "--";
@@ -83,7 +76,7 @@ class WaveRing {
 
 export class Monitor {
   /** root: element with .waves and .numerics children; clockEl, bannerEl: text targets. */
-  constructor({ wavesEl, numericsEl, clockEl, clockStatusEl, bannerEl, monitorEl }) {
+  constructor({ wavesEl, numericsEl, stripEl, clockEl, clockStatusEl, bannerEl, monitorEl }) {
     this.wavesEl = wavesEl;
     this.clockEl = clockEl;
     this.clockStatusEl = clockStatusEl;
@@ -96,8 +89,8 @@ export class Monitor {
     this.vitals = {};
     this.rhythm = null;
     this.alarms = [];
-    this.soundOn = false;
-    this.audio = null;
+    this.limits = new AlarmLimits();
+    this.sound = new MonitorSound();
     this.playIdx = null;
     this.drawnIdx = null;
     this.sweepStart = 0;
@@ -105,12 +98,16 @@ export class Monitor {
     this.lastFrameMs = null;
     this.buildWaves();
     this.buildNumerics(numericsEl);
+    this.strip = new MonitorStrip(stripEl, this.limits, () => this.limitsChanged());
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(wavesEl);
     this.resize();
     this.raf = requestAnimationFrame((t) => this.tick(t));
-    this.beepTimer = setInterval(() => this.beep(), 1600);
+    this.alarmTimer = setInterval(() => this.soundAlarms(), 1000);
+    this.pulseTimer = null;
   }
+
+  get soundOn() { return this.sound.on; }
 
   buildWaves() {
     this.traces = WAVES.map((wave) => {
@@ -146,9 +143,6 @@ export class Monitor {
       const head = el("div", "num-head");
       head.append(el("span", "num-label", spec.label), el("span", "num-unit", spec.unit));
       const limits = el("div", "num-limits");
-      const [low, high] = limitsOf(spec);
-      limits.append(el("span", null, high ?? ""), el("span", null, low ?? ""));
-      if (spec.id === "abp") limits.title = `Alarm limits on systolic pressure: ${low}–${high} mmHg`;
       const value = el("div", "num-value");
       value.id = `num-${spec.id}`;
       value.textContent = spec.id === "abp" ? "--/--" : "--";
@@ -160,8 +154,22 @@ export class Monitor {
         tile.append(mean);
       }
       numericsEl.append(tile);
-      this.tiles[spec.id] = { spec, tile, value };
+      this.tiles[spec.id] = { spec, tile, value, limits };
     }
+    this.showLimits();
+  }
+
+  showLimits() {
+    for (const { spec, limits } of Object.values(this.tiles)) {
+      const [low, high] = this.limits.of(spec.signal);
+      limits.replaceChildren(el("span", null, high ?? ""), el("span", null, low ?? ""));
+      limits.title = `Alarm limits${spec.id === "abp" ? " on systolic pressure" : ""}: ${low ?? "none"}–${high ?? "none"}`;
+    }
+  }
+
+  limitsChanged() {
+    this.showLimits();
+    this.renderNumerics();
   }
 
   resize() {
@@ -203,6 +211,7 @@ export class Monitor {
     if (rhythm !== undefined) this.rhythm = rhythm;
     if (Number.isFinite(timeS)) this.timeS = timeS;
     this.renderNumerics();
+    this.strip.update(this.vitals, this.timeS, this.status === "running");
     if (this.playIdx === null) this.renderClock(this.timeS);
   }
 
@@ -213,9 +222,8 @@ export class Monitor {
     this.clockStatusEl.textContent = this.status === "running"
       ? (this.speed !== 1 ? `${this.speed}×` : "") : this.status.toUpperCase();
     this.clockStatusEl.dataset.status = this.status;
-    // Above 1x each sweep spans `speed` times more simulated time; say so on hover.
     this.clockStatusEl.title = this.speed > 1
-      ? `Simulation at ${this.speed}× real time; waveforms time-compressed, ${SWEEP_WALL_S * this.speed} s per sweep`
+      ? `Simulation at ${this.speed}× real time; each sweep shows ${SWEEP_WALL_S} s of waveform at its real pace`
       : "";
     if (this.playIdx === null) this.renderClock(this.timeS);
     this.renderNumerics();
@@ -225,57 +233,65 @@ export class Monitor {
 
   renderNumerics() {
     const v = this.vitals;
-    const rhythmAlarm = config.rhythm_alarms?.[this.rhythm] ?? null;
-    const alarms = rhythmAlarm ? [`*** ${rhythmAlarm}`] : [];
-    for (const { spec, tile, value } of Object.values(this.tiles)) {
-      const reading = v[spec.signal];
+    for (const { spec, value } of Object.values(this.tiles)) {
       if (spec.id === "abp") {
         value.textContent = `${fmt(v.systolic_bp)}/${fmt(v.diastolic_bp)}`;
         document.getElementById("num-map").textContent = `(${fmt(v.mean_arterial_pressure)})`;
       } else {
-        value.textContent = fmt(reading, spec.digits);
+        value.textContent = fmt(v[spec.signal], spec.digits);
       }
-      const state = alarmState(reading, limitsOf(spec));
-      tile.classList.toggle("alarm", state !== null || (spec.id === "hr" && rhythmAlarm !== null));
-      if (state) alarms.push(`${spec.label} ${state === "HIGH" ? "▲" : "▼"} ${fmt(reading, spec.digits ?? 0)}`);
     }
     // An ended session is no patient any more: nothing alarms.
     const over = this.status === "ended" || this.status === "errored";
-    if (over) {
-      alarms.length = 0;
-      for (const { tile } of Object.values(this.tiles)) tile.classList.remove("alarm");
+    const alarms = over ? [] : evaluate(v, this.rhythm, this.limits, ALARM_LABELS);
+    for (const { spec, tile } of Object.values(this.tiles)) {
+      const alarm = alarms.find((a) => a.signal === spec.signal);
+      tile.classList.toggle("alarm", Boolean(alarm));
+      tile.dataset.priority = alarm?.priority ?? "";
     }
     this.alarms = alarms;
-    this.bannerEl.textContent = over ? `Session ${this.status}` : alarms.join("  ·  ");
-    this.bannerEl.title = alarms.join(", ");
+    this.renderBanner(over);
     this.monitorEl.classList.toggle("alarming", alarms.length > 0);
+    this.monitorEl.dataset.alarmPriority = alarms[0]?.priority ?? "";
     this.monitorEl.dataset.over = String(over);
-    this.monitorEl.dataset.rhythmAlarm = rhythmAlarm ?? "";
+    this.monitorEl.dataset.rhythmAlarm = config.rhythm_alarms?.[this.rhythm] ?? "";
+  }
+
+  renderBanner(over = this.status === "ended" || this.status === "errored") {
+    const silenced = this.sound.silencedFor(performance.now());
+    const texts = this.alarms.map((a) => a.text);
+    const pause = silenced > 0 && texts.length ? `SILENCED ${formatClock(silenced).slice(4)} · ` : "";
+    this.bannerEl.textContent = over ? `Session ${this.status}` : pause + texts.join("  ·  ");
+    this.bannerEl.title = texts.join(", ");
+    this.monitorEl.dataset.silenced = String(silenced > 0);
   }
 
   enableSound(on) {
-    this.soundOn = on;
-    if (on && !this.audio) this.audio = new AudioContext();
-    if (on) this.audio.resume();
-    if (on) this.beep();
+    this.sound.enable(on);
+    if (on) this.soundAlarms();
+    this.schedulePulse();
   }
 
-  // A two-tone high-priority style alarm; only sounds when the user allowed audio.
-  beep() {
-    if (!this.soundOn || !this.audio || this.alarms.length === 0) return;
-    const now = this.audio.currentTime;
-    [0, 0.18, 0.36].forEach((offset, i) => {
-      const osc = this.audio.createOscillator();
-      const gain = this.audio.createGain();
-      osc.type = "sine";
-      osc.frequency.value = i === 1 ? 880 : 988;
-      gain.gain.setValueAtTime(0.0001, now + offset);
-      gain.gain.exponentialRampToValueAtTime(0.25, now + offset + 0.02);
-      gain.gain.exponentialRampToValueAtTime(0.0001, now + offset + 0.14);
-      osc.connect(gain).connect(this.audio.destination);
-      osc.start(now + offset);
-      osc.stop(now + offset + 0.16);
-    });
+  /** Pause the alarms' sound for two minutes (they still show). */
+  silence() {
+    this.sound.silence(performance.now());
+    this.renderBanner();
+  }
+
+  soundAlarms() {
+    this.sound.alarm(this.alarms, performance.now());
+    this.monitorEl.dataset.lastSound = this.sound.lastPlayed ?? "";
+    this.renderBanner();
+  }
+
+  /** The pulse tone at the patient's own heart rate, while the sound is on. */
+  schedulePulse() {
+    clearTimeout(this.pulseTimer);
+    if (!this.sound.on) return;
+    const rate = this.vitals.heart_rate;
+    const beating = this.status === "running" && Number.isFinite(rate) && rate > 0;
+    if (beating) this.sound.beat(this.vitals.spo2);
+    this.pulseTimer = setTimeout(() => this.schedulePulse(), beating ? Math.max(60000 / rate, 250) : 1000);
   }
 
   renderClock(timeS) {
@@ -286,7 +302,7 @@ export class Monitor {
   // ---- waveforms ----------------------------------------------------------------
 
   currentSweepLen() {
-    return Math.round(SWEEP_WALL_S * this.ring.rateHz * Math.max(1, this.speed));
+    return Math.round(SWEEP_WALL_S * this.ring.rateHz);
   }
 
   tick(nowMs) {
@@ -296,6 +312,7 @@ export class Monitor {
     if (this.playIdx === null || this.ring.latest === null) return;
     const rate = this.ring.rateHz;
     const running = this.status === "running";
+    if (this.speed > 1) { this.sampledSweep(dtS, running); return; }
     // Feed-forward at the simulation speed, plus a gentle pull towards the target lag
     // so jitter in frame arrival never empties the buffer.
     const lag = TARGET_LAG_WALL_S * rate * Math.max(1, this.speed);
@@ -304,6 +321,24 @@ export class Monitor {
     advance += error * Math.min(1, dtS * 1.5);
     this.playIdx = Math.min(this.playIdx + Math.max(advance, 0), this.ring.latest);
     this.renderClock(this.playIdx / rate);
+    this.draw(Math.floor(this.playIdx));
+  }
+
+  /** Above 1x: play each sweep at the waveform's real pace, then start the next at the
+   * newest data (the simulation ran ahead meanwhile). */
+  sampledSweep(dtS, running) {
+    const rate = this.ring.rateHz;
+    const end = this.sweepStart + this.sweepLen;
+    let next = this.playIdx + (running ? dtS * rate : 0);
+    if (next >= end) {
+      this.draw(end);
+      const newest = Math.floor(this.ring.latest - TARGET_LAG_WALL_S * rate);
+      this.newSweep(Math.max(end, newest));
+      this.drawnIdx = this.sweepStart;
+      next = this.sweepStart + (next - end);
+    }
+    this.playIdx = Math.min(next, this.ring.latest);
+    this.renderClock(this.timeS);
     this.draw(Math.floor(this.playIdx));
   }
 
@@ -336,8 +371,8 @@ export class Monitor {
     this.drawnIdx = target;
   }
 
-  newSweep() {
-    this.sweepStart += this.sweepLen;
+  newSweep(startAt = this.sweepStart + this.sweepLen) {
+    this.sweepStart = startAt;
     this.sweepLen = this.currentSweepLen();
     for (const trace of this.traces) {
       trace.last = null;
@@ -392,9 +427,10 @@ export class Monitor {
 
   destroy() {
     cancelAnimationFrame(this.raf);
-    clearInterval(this.beepTimer);
+    clearInterval(this.alarmTimer);
+    clearTimeout(this.pulseTimer);
     this.resizeObserver.disconnect();
-    this.audio?.close();
+    this.sound.close();
     this.wavesEl.replaceChildren();
   }
 }

@@ -1,6 +1,7 @@
 // The order panel: free-text orders with examples, the server's refusal shown verbatim.
 
 import { api } from "./api.js";
+import { OrderCatalog } from "./catalog.js";
 import { config } from "./config.js";
 import { el, formatClock } from "./format.js";
 
@@ -28,11 +29,14 @@ const TREATMENT_CHIPS = [
 ];
 const INSULT_CHIPS = ["haemorrhage 150 mL/min"];
 
-/** A refusal cut to its first line, with at most one suggestion: the example of the
- * registry whose first word is the order's (the server lists every form it accepts,
- * which is too long for the panel). */
+/** A refusal cut to its first line, without the lists of every form, drug or fluid the
+ * server adds (too long for the panel; the catalogue has them), with at most one
+ * suggestion: the example of the registry whose first word is the order's. */
 export function shortRefusal(detail, order) {
-  const first = detail.split("\n")[0].replace(/:?\s*accepted orders:.*$/s, "");
+  const first = detail.split("\n")[0]
+    .replace(/:?\s*accepted orders:.*$/s, "")
+    .replace(/\s*\((library|known)[^)]*\)/g, "")
+    .replace(/;?\s*known fluids: .*$/, "");
   const word = order.trim().split(/\s+/)[0]?.toLowerCase();
   const examples = (config.actions ?? []).flatMap((action) => action.examples);
   const near = examples.find((example) => example.toLowerCase().split(" ")[0] === word);
@@ -40,7 +44,7 @@ export function shortRefusal(detail, order) {
 }
 
 export class OrderPanel {
-  constructor({ formEl, inputEl, datalistEl, chipsEl, messageEl }, sessionId, role) {
+  constructor({ formEl, inputEl, datalistEl, chipsEl, messageEl, searchEl, catalogEl }, sessionId, role) {
     this.sessionId = sessionId;
     this.inputEl = inputEl;
     this.messageEl = messageEl;
@@ -59,10 +63,23 @@ export class OrderPanel {
       chip.addEventListener("click", () => { inputEl.value = text; inputEl.focus(); });
       return chip;
     }));
+    this.catalog = new OrderCatalog({ searchEl, listEl: catalogEl }, injects, (order) => this.choose(order));
     this.onSubmit = (event) => { event.preventDefault(); this.submit(); };
     this.formEl = formEl;
     formEl.addEventListener("submit", this.onSubmit);
     this.show("", "");
+  }
+
+  /** Put a catalogue order in the box: as it is, or with the cursor where its dose goes. */
+  choose(order) {
+    if (typeof order === "string") {
+      this.inputEl.value = order;
+      this.inputEl.focus();
+      return;
+    }
+    this.inputEl.value = order.before + order.after;
+    this.inputEl.focus();
+    this.inputEl.setSelectionRange(order.before.length, order.before.length);
   }
 
   show(kind, text) {
@@ -94,6 +111,7 @@ export class OrderPanel {
   }
 
   destroy() {
+    this.catalog.destroy();
     this.formEl.removeEventListener("submit", this.onSubmit);
     for (const control of this.formEl.elements) control.disabled = false;
   }

@@ -1,0 +1,150 @@
+// The monitor's lower strip: the cuff pressure (NIBP, measured on demand or on a
+// cycle), the numerics a bedside monitor shows smaller (CVP, cardiac output, BIS,
+// train-of-four, urine output) and the alarm limits the user may change.
+
+import { config } from "./config.js";
+import { el, formatClock } from "./format.js";
+
+export const SECONDARY = [
+  { id: "cvp", label: "CVP", unit: "mmHg", signal: "central_venous_pressure", digits: 0, color: "#5aa9ff" },
+  { id: "co", label: "CO", unit: "L/min", signal: "cardiac_output", digits: 1, color: "#ff8c8c" },
+  { id: "bis", label: "BIS", unit: "", signal: "consciousness_index", digits: 0, color: "#c9a2ff" },
+  { id: "tof", label: "TOF", unit: "%", signal: "train_of_four_ratio", digits: 0, scale: 100, color: "#9be7c4" },
+  { id: "uo", label: "Urine", unit: "mL/h", signal: "urine_output", digits: 0, color: "#f0d264" },
+];
+
+const LIMIT_LABELS = {
+  heart_rate: "HR", systolic_bp: "ART sys", spo2: "SpO₂", core_temperature: "Temp",
+  etco2: "EtCO₂", respiratory_rate: "RR",
+};
+
+const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "--");
+
+export class MonitorStrip {
+  constructor(stripEl, limits, onLimits) {
+    this.limits = limits;
+    this.onLimits = onLimits;
+    this.timeS = 0;
+    this.measuring = null; // the simulated time the cuff started inflating
+    this.cycleMin = 0;
+    this.nextDueS = null;
+    this.tiles = {};
+    stripEl.replaceChildren(this.buildNibp(), ...SECONDARY.map((spec) => this.buildTile(spec)), this.buildLimits());
+  }
+
+  buildNibp() {
+    const tile = el("div", "strip-tile nibp-tile");
+    this.nibpValue = el("span", "nibp-value", "---/---");
+    this.nibpValue.id = "nibp-value";
+    this.nibpWhen = el("span", "nibp-when muted", "not measured");
+    this.nibpWhen.id = "nibp-when";
+    const measure = el("button", "btn tiny", "Measure");
+    measure.id = "nibp-measure";
+    measure.type = "button";
+    measure.addEventListener("click", () => this.measure());
+    this.cycle = el("select", "nibp-cycle");
+    this.cycle.id = "nibp-cycle";
+    this.cycle.setAttribute("aria-label", "NIBP cycle");
+    this.cycle.append(...config.nibp.cycles_min.map((minutes) => {
+      const option = el("option", null, minutes ? `every ${minutes} min` : "manual");
+      option.value = String(minutes);
+      return option;
+    }));
+    this.cycle.addEventListener("change", () => this.setCycle(Number(this.cycle.value)));
+    const head = el("div", "strip-head");
+    head.append(el("span", "strip-label", "NIBP"), el("span", "strip-unit", "mmHg"));
+    const controls = el("div", "nibp-controls");
+    controls.append(measure, this.cycle);
+    tile.append(head, this.nibpValue, this.nibpWhen, controls);
+    return tile;
+  }
+
+  buildTile(spec) {
+    const tile = el("div", `strip-tile strip-${spec.id}`);
+    tile.style.setProperty("--tile-color", spec.color);
+    const head = el("div", "strip-head");
+    head.append(el("span", "strip-label", spec.label), el("span", "strip-unit", spec.unit));
+    const value = el("span", "strip-value", "--");
+    value.id = `num-${spec.id}`;
+    tile.append(head, value);
+    this.tiles[spec.id] = { spec, value };
+    return tile;
+  }
+
+  buildLimits() {
+    const details = el("details", "alarm-settings");
+    details.id = "alarm-settings";
+    details.append(el("summary", null, "Alarm limits"));
+    const form = el("form", "limits-form");
+    form.id = "limits-form";
+    for (const [signal, label] of Object.entries(LIMIT_LABELS)) {
+      const [low, high] = this.limits.of(signal);
+      const row = el("div", "limits-row");
+      const input = (which, value) => {
+        const field = el("input");
+        field.type = "number";
+        field.step = "any";
+        field.name = `${signal}.${which}`;
+        field.value = value ?? "";
+        field.setAttribute("aria-label", `${label} ${which} limit`);
+        return field;
+      };
+      row.append(el("span", null, label), input("low", low), input("high", high));
+      form.append(row);
+    }
+    const submit = el("button", "btn tiny", "Set limits");
+    submit.type = "submit";
+    this.limitsMessage = el("p", "message");
+    form.append(submit, this.limitsMessage);
+    form.addEventListener("submit", (event) => { event.preventDefault(); this.setLimits(form); });
+    details.append(form);
+    return details;
+  }
+
+  setLimits(form) {
+    const read = (name) => {
+      const text = form.elements[name].value.trim();
+      return text === "" ? null : Number(text);
+    };
+    for (const [signal, label] of Object.entries(LIMIT_LABELS)) {
+      const problem = this.limits.set(signal, read(`${signal}.low`), read(`${signal}.high`));
+      if (problem) { this.say("error", `${label}: ${problem}`); return; }
+    }
+    this.say("ok", "Limits set.");
+    this.onLimits();
+  }
+
+  say(kind, text) {
+    this.limitsMessage.className = `message ${kind}`;
+    this.limitsMessage.textContent = text;
+  }
+
+  measure() {
+    if (this.measuring === null) this.measuring = this.timeS;
+    this.nibpWhen.textContent = "measuring…";
+  }
+
+  setCycle(minutes) {
+    this.cycleMin = minutes;
+    this.nextDueS = minutes ? this.timeS : null;
+  }
+
+  /** Each second's vitals: the strip's numbers, and the cuff's reading when it is due. */
+  update(vitals, timeS, running) {
+    this.timeS = timeS;
+    for (const { spec, value } of Object.values(this.tiles)) {
+      value.textContent = fmt((vitals[spec.signal] ?? NaN) * (spec.scale ?? 1), spec.digits);
+    }
+    if (!running) return;
+    if (this.nextDueS !== null && timeS >= this.nextDueS && this.measuring === null) {
+      this.measure();
+      this.nextDueS = timeS + this.cycleMin * 60;
+    }
+    if (this.measuring !== null && timeS >= this.measuring + config.nibp.cuff_s) {
+      this.measuring = null;
+      const { systolic_bp: sys, diastolic_bp: dia, mean_arterial_pressure: map } = vitals;
+      this.nibpValue.textContent = `${fmt(sys)}/${fmt(dia)} (${fmt(map)})`;
+      this.nibpWhen.textContent = `at ${formatClock(timeS)}`;
+    }
+  }
+}
