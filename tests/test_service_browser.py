@@ -206,6 +206,19 @@ def test_an_instructor_runs_a_case_with_two_trainees_to_its_debrief(playwright, 
         raj.click("#order-submit")
         expect(amy.locator("#event-log")).to_contain_text("trainee_raj")
 
+        raj.fill("#say-input", "Tourniquet is on, time noted")
+        raj.click("#say-form button")
+        expect(amy.locator("#team-messages")).to_contain_text("trainee_raj")
+        expect(amy.locator("#team-messages")).to_contain_text("Tourniquet is on, time noted")
+
+        instructor.select_option("#override-signal", "spo2")
+        instructor.fill("#override-value", "71")
+        instructor.fill("#override-seconds", "30")
+        instructor.click("#override-form button")
+        expect(amy.locator("#num-spo2")).to_have_text("71")
+        expect(instructor.locator("#event-log")).to_contain_text("monitor shows spo2 = 71")
+        expect(amy.locator("#event-log")).not_to_contain_text("monitor shows")
+
         note = "Amy-found-the-bleeding-at-once-" * 6  # one long unbroken word
         instructor.fill("#note-input", note)
         instructor.click("#note-form button")
@@ -230,6 +243,8 @@ def test_an_instructor_runs_a_case_with_two_trainees_to_its_debrief(playwright, 
         expect(amy.locator("#debrief-notes")).to_contain_text(note[:40])
         expect(amy.locator("#debrief-score")).to_contain_text("Haemorrhagic shock")
         expect(amy.locator("#debrief-actions")).to_contain_text("on time")
+        expect(amy.locator("#debrief-messages")).to_contain_text("Tourniquet is on")
+        expect(amy.locator("#debrief-overrides")).to_contain_text("spo2 shown as 71")
         with amy.expect_download() as download:
             amy.click("#debrief-report")
         report = download.value.path().read_text(encoding="utf-8")

@@ -178,3 +178,74 @@ def test_a_restarted_server_replays_a_case_session_to_the_same_run(tmp_path):
         assert after.time_s == time_before
         assert after.case.run.log.to_json_lines() == log_before
         assert after.case.phase()["name"] == "review"
+
+
+def test_call_outs_reach_the_whole_team_and_the_debrief(client):
+    session, headers = room(client)
+    sid = session["id"]
+    url = f"/api/sessions/{sid}/messages"
+    join(client, account(client, "olga"), session["code"], "observer")
+    observer = client.post("/api/login", json={"username": "olga", "password": "correct horse"})
+    observer_headers = {"Authorization": f"Bearer {observer.json()['token']}"}
+    assert client.post(url, json={"text": "   "}, headers=headers["tom"]).status_code == 422
+    refused = client.post(url, json={"text": "hello"}, headers=observer_headers)
+    assert refused.status_code == 403 and "call-outs" in refused.json()["detail"]
+    with open_stream(client, sid, token_of(headers["ana"])) as stream:
+        receive_until(stream, lambda m: m["type"] == "snapshot")
+        said = client.post(
+            url, json={"text": " Tourniquet on, time 00:20 "}, headers=headers["tom"]
+        )
+        assert said.status_code == 201
+        message, _ = receive_until(stream, lambda m: m["type"] == "say")
+    assert (message["author"], message["text"]) == ("tom", "Tourniquet on, time 00:20")
+    with open_stream(client, sid, token_of(headers["ana"])) as stream:
+        snapshot, _ = receive_until(stream, lambda m: m["type"] == "snapshot")
+    assert [m["text"] for m in snapshot["messages"]] == ["Tourniquet on, time 00:20"]
+    assert client.post(f"/api/sessions/{sid}/end", headers=headers["ines"]).is_success
+    debrief = client.get(f"/api/sessions/{sid}/debrief", headers=headers["ana"]).json()
+    assert [m["author"] for m in debrief["messages"]] == ["tom"]
+
+
+def test_the_coach_speaks_to_the_team_only_when_the_instructor_shares_it(client):
+    """The stop-the-bleeding prompt is due half-way through its 3-minute window (90 s)."""
+    session, headers = room(client)
+    sid = session["id"]
+    clock = {"speed": 60}
+    assert client.post(f"/api/sessions/{sid}/clock", json=clock, headers=headers["ines"]).is_success
+    share = client.post(f"/api/sessions/{sid}/coach", json={"share": True}, headers=headers["tom"])
+    assert share.status_code == 403
+    share = client.post(f"/api/sessions/{sid}/coach", json={"share": True}, headers=headers["ines"])
+    assert share.json() == {"share": True}
+    with open_stream(client, sid, token_of(headers["tom"])) as stream:
+        snapshot, _ = receive_until(stream, lambda m: m["type"] == "snapshot")
+        assert snapshot["share_prompts"] is True
+        advance(client, 1.6)  # 96 s at 60x
+        prompt, seen = receive_until(stream, lambda m: m["type"] == "coach")
+    assert "Stop the bleeding" in prompt["text"] and prompt["time_s"] >= 90.0
+    assert not [m for m in seen if m["type"] == "case"]  # the console is not the team's
+
+
+def test_an_override_shows_on_the_monitor_only_and_is_an_inject(client):
+    session, headers = room(client)
+    sid = session["id"]
+    url = f"/api/sessions/{sid}/overrides"
+    low_sat = {"signal": "spo2", "value": 72, "seconds": 10}
+    assert client.post(url, json=low_sat, headers=headers["tom"]).status_code == 403
+    unknown = client.post(url, json={**low_sat, "signal": "mood"}, headers=headers["ines"])
+    assert unknown.status_code == 422 and "mood" in unknown.json()["detail"]
+    with open_stream(client, sid, token_of(headers["tom"])) as stream:
+        receive_until(stream, lambda m: m["type"] == "snapshot")
+        given = client.post(url, json=low_sat, headers=headers["ines"]).json()
+        advance(client, 3.0)
+        during, _ = receive_until(
+            stream, lambda m: m["type"] == "vitals" and m["time_s"] > given["time_s"]
+        )
+        assert during["vitals"]["spo2"] == 72
+        advance(client, 12.0)
+        later, seen = receive_until(
+            stream, lambda m: m["type"] == "vitals" and m["time_s"] > given["until_s"]
+        )
+    assert later["vitals"]["spo2"] > 90  # the physiology's again (a resting adult)
+    assert not [m for m in seen if m["type"] == "override"]
+    history = client.get(f"/api/sessions/{sid}/history", headers=headers["ines"]).json()
+    assert min(v for v in history["signals"]["spo2"] if v is not None) > 90  # the true trend

@@ -84,6 +84,8 @@ class SessionRow(Base):
     """The library case the session runs (None: a free session)."""
     case_log: Mapped[str | None] = mapped_column(Text, nullable=True)
     """The case's run log (JSON lines), written when the session ends."""
+    share_prompts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Whether the team sees the coach's prompts (the instructor decides)."""
 
 
 class Participant(Base):
@@ -125,6 +127,34 @@ class CaseEventRow(Base):
     name: Mapped[str] = mapped_column(String(64))
     author: Mapped[str] = mapped_column(String(32))
     events_before: Mapped[int] = mapped_column(Integer)
+    wall_time: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class TeamMessageRow(Base):
+    """A call-out to the team, by whom and when (closed-loop communication)."""
+
+    __tablename__ = "team_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    time_s: Mapped[float] = mapped_column(Float)
+    author: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    wall_time: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class OverrideRow(Base):
+    """The instructor showing a vital sign other than the physiology's, for a while."""
+
+    __tablename__ = "overrides"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    time_s: Mapped[float] = mapped_column(Float)
+    signal: Mapped[str] = mapped_column(String(64))
+    value: Mapped[float] = mapped_column(Float)
+    seconds: Mapped[float] = mapped_column(Float)
+    author: Mapped[str] = mapped_column(String(32))
     wall_time: Mapped[datetime] = mapped_column(default=utc_now)
 
 

@@ -54,6 +54,10 @@ class SnapshotMessage(_Message):
     case: dict[str, Any] | None = None
     """Only for instructors of a case session: its phase and score so far
     (`case_room.RoomCase.summary`) and its console entries so far (`entries`)."""
+    messages: list[dict[str, Any]] | None = None
+    """The team's call-outs so far: author, text, time_s."""
+    share_prompts: bool | None = None
+    """Whether the team sees the coach's prompts."""
 
 
 class VitalsMessage(_Message):
@@ -92,6 +96,34 @@ class CaseMessage(_Message):
     entries: list[dict[str, Any]]
 
 
+class TeamMessage(_Message):
+    """A call-out to the team (everyone sees it)."""
+
+    type: Literal["say"] = "say"
+    author: str
+    text: str
+    time_s: float
+
+
+class CoachMessage(_Message):
+    """A coach's prompt, sent to the team when the instructor shares them."""
+
+    type: Literal["coach"] = "coach"
+    text: str
+    time_s: float
+
+
+class OverrideMessage(_Message):
+    """Instructors only: a vital sign shown other than it is, until `until_s`."""
+
+    type: Literal["override"] = "override"
+    signal: str
+    value: float
+    time_s: float
+    until_s: float
+    author: str
+
+
 class ErrorMessage(_Message):
     type: Literal["error"] = "error"
     detail: str
@@ -104,6 +136,9 @@ ServerMessage = (
     | ClockMessage
     | NoteMessage
     | CaseMessage
+    | TeamMessage
+    | CoachMessage
+    | OverrideMessage
     | ErrorMessage
 )
 

@@ -11,9 +11,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inject": frozenset({"instructor"}),  # insults such as a haemorrhage
     "control": frozenset({"instructor"}),  # clock and end
     "notes": frozenset({"instructor"}),
+    "talk": frozenset({"instructor", "trainee"}),  # call-outs to the team
 }
 _DOING = {"view": "see this session", "order": "give orders", "control": "control the clock",
-          "notes": "read or write notes",
+          "notes": "read or write notes", "talk": "send call-outs to the team",
           "inject": "inject events such as a haemorrhage"}  # fmt: skip
 
 

@@ -30,17 +30,20 @@ from medtwin.physiology.batch import STEP_S
 from medtwin.service import store
 from medtwin.service.case_room import RoomCase, handover, library_case
 from medtwin.service.clock import Clock, WallClock
-from medtwin.service.codec import WAVEFORM_RATE_HZ, main_numerics, waveform_frame
+from medtwin.service.codec import MAIN_NUMERICS, WAVEFORM_RATE_HZ, main_numerics, waveform_frame
 from medtwin.service.db import SessionRow
 from medtwin.service.errors import ConflictError
 from medtwin.service.executors import PREPARATION, SESSION_WRITES, run_in
 from medtwin.service.messages import (
     CaseMessage,
     ClockMessage,
+    CoachMessage,
     EventMessage,
     NoteMessage,
+    OverrideMessage,
     ServerMessage,
     SnapshotMessage,
+    TeamMessage,
     VitalsMessage,
     to_text,
 )
@@ -53,6 +56,8 @@ from medtwin.twin import Twin
 log = logging.getLogger("medtwin.service")
 
 SPEED_RANGE = (1.0, 60.0)
+OVERRIDABLE = MAIN_NUMERICS
+"""The numerics an instructor may show other than they are."""
 TREND_WINDOW_S = 600.0
 _HALF_STEP_S = 0.5 * STEP_S  # less than this cannot be advanced
 _HALF_SAMPLE_S = 0.5 / WAVEFORM_RATE_HZ
@@ -138,14 +143,13 @@ def snapshot_message(
     trend: list[tuple[float, dict]],
     notes: list[dict] | None,
     rhythm: str | None = None,
-    handover: dict | None = None,
-    case: dict | None = None,
+    **extra: Any,
 ) -> str:
-    """The first message of a stream; `notes` and `case` are None for anyone but
-    instructors."""
+    """The first message of a stream; `notes` (and the `case` of `extra`) are None for
+    anyone but instructors; `extra`: the other fields of `SnapshotMessage`."""
     return to_text(SnapshotMessage(session=session, vitals=vitals, rhythm=rhythm, events=events,
                                    history=trend_table(trend), notes=notes,
-                                   handover=handover, case=case))  # fmt: skip
+                                   **extra))  # fmt: skip
 
 
 class LiveSession:
@@ -167,6 +171,9 @@ class LiveSession:
         self.case = case
         self.trainees = trainees if trainees is not None else set()
         """Who gave orders as trainees (the case scores their actions)."""
+        self.share_prompts = bool(row.share_prompts)
+        self.overrides: dict[str, tuple[float, float]] = {}
+        """Vital signs the monitor shows other than they are: signal -> (value, until_s)."""
         self.patient, self.seed, self.instructor = row.patient, row.seed, row.instructor
         self.status, self.speed = row.status, float(row.speed)
         self.twin = twin
@@ -216,7 +223,9 @@ class LiveSession:
         return ClockMessage(status=self.status, speed=self.speed, time_s=self.time_s)
 
     # --- subscribers -----------------------------------------------------------------
-    def subscribe(self, role: str, session: dict, notes: list[dict] | None) -> Subscriber:
+    def subscribe(
+        self, role: str, session: dict, notes: list[dict] | None, messages: list[dict] = ()
+    ) -> Subscriber:
         """A new subscriber whose outbox starts with the snapshot message.
 
         Nothing awaits between building the snapshot and joining the subscribers, so
@@ -224,20 +233,15 @@ class LiveSession:
         """
         subscriber = Subscriber(role, Outbox(self.settings.outbox_size))
         recent = [row for row in self.trend if row[0] > self.time_s - TREND_WINDOW_S]
-        vitals = main_numerics(self.twin.vitals())
+        vitals = self._shown(main_numerics(self.twin.vitals()))
         session = {**session, **self.info()}
-        case = self.case_state() if role == "instructor" else None
+        extra = {"handover": self.handover(), "messages": list(messages),
+                 "share_prompts": self.share_prompts,
+                 "case": self.case_state() if role == "instructor" else None}  # fmt: skip
+        events = self.events(role)
+        rhythm = self.twin.rhythm_name
         subscriber.outbox.put_message(
-            snapshot_message(
-                session,
-                vitals,
-                self.events(role),
-                recent,
-                notes,
-                self.twin.rhythm_name,
-                self.handover(),
-                case,
-            )
+            snapshot_message(session, vitals, events, recent, notes, rhythm, **extra)
         )
         self.subscribers.append(subscriber)
         return subscriber
@@ -316,6 +320,42 @@ class LiveSession:
         self._sim_target_s = self.twin.time_s
         await self._write_clock()
         self.broadcast(self.clock_message())
+
+    async def say(self, text: str, author: str) -> dict[str, Any]:
+        """A call-out to the team: written, then sent to everyone."""
+        self._require_live("send call-outs")
+        time_s = self.time_s
+        await run_in(SESSION_WRITES, self._write_team_message, time_s, author, text)
+        self.broadcast(TeamMessage(author=author, text=text, time_s=time_s))
+        return {"author": author, "text": text, "time_s": time_s}
+
+    async def set_share_prompts(self, share: bool) -> None:
+        """Whether the team sees the coach's prompts from now on."""
+        self._require_live("change the coach")
+        await run_in(SESSION_WRITES, self._write_share_prompts, share)
+        self.share_prompts = share
+
+    async def override(self, signal: str, value: float, seconds: float, author: str) -> dict:
+        """Show `signal` as `value` on the monitor for `seconds` of simulated time (the
+        physiology, the trend and the case go on with the real value): written, and
+        told to the instructors only, like any inject."""
+        self._require_live("override vital signs")
+        if signal not in OVERRIDABLE:
+            raise ValueError(f"signal = {signal!r} is not a monitor numeric "
+                             f"({', '.join(OVERRIDABLE)})")  # fmt: skip
+        time_s = self.time_s
+        await run_in(SESSION_WRITES, self._write_override, time_s, signal, value, seconds, author)
+        self.overrides[signal] = (value, time_s + seconds)
+        message = OverrideMessage(signal=signal, value=value, time_s=time_s,
+                                  until_s=time_s + seconds, author=author)  # fmt: skip
+        self.broadcast(message, only=lambda s: s.role == "instructor")
+        return {"signal": signal, "value": value, "time_s": time_s, "until_s": time_s + seconds}
+
+    def _shown(self, values: dict[str, float]) -> dict[str, float]:
+        """The numerics as the monitor shows them: with the overrides still in force."""
+        now = self.time_s
+        active = {k: v for k, (v, until) in self.overrides.items() if until > now}
+        return {**values, **active} if active else values
 
     async def add_note(self, text: str, author: str) -> dict[str, Any]:
         await run_in(SESSION_WRITES, self._write_note, self.time_s, text, author)
@@ -476,7 +516,8 @@ class LiveSession:
         self.trend.append((time_s, values))
         self._pending_vitals.append((time_s, values))
         self._next_vitals_s += 1.0
-        self.broadcast(VitalsMessage(time_s=time_s, vitals=values, rhythm=self.twin.rhythm_name))
+        shown = self._shown(values)
+        self.broadcast(VitalsMessage(time_s=time_s, vitals=shown, rhythm=self.twin.rhythm_name))
         if self.case is not None:
             self.case.react()
             self._send_case_news()
@@ -486,6 +527,11 @@ class LiveSession:
         if entries := self.case.news():
             message = CaseMessage(case=self.case.summary(), entries=entries)
             self.broadcast(message, only=lambda s: s.role == "instructor")
+            if self.share_prompts:
+                for entry in entries:
+                    if entry["type"] == "prompt":
+                        prompt = CoachMessage(text=entry["text"], time_s=entry["time_s"])
+                        self.broadcast(prompt, only=lambda s: s.role != "instructor")
 
     def _send_waveforms(self) -> None:
         if self.twin.time_s <= self._wave_sent_s + _HALF_SAMPLE_S:
@@ -527,6 +573,18 @@ class LiveSession:
     def _write_case_event(self, time_s: float, name: str, author: str, before: int) -> None:
         with self._make_db() as db:
             store.add_case_event(db, self.id, time_s, name, author, before)
+
+    def _write_team_message(self, time_s: float, author: str, text: str) -> None:
+        with self._make_db() as db:
+            store.add_team_message(db, self.id, time_s, author, text)
+
+    def _write_share_prompts(self, share: bool) -> None:
+        with self._make_db() as db:
+            store.set_share_prompts(db, self.id, share)
+
+    def _write_override(self, time_s, signal, value, seconds, author) -> None:
+        with self._make_db() as db:
+            store.add_override(db, self.id, time_s, signal, value, seconds, author)
 
     def _write_case_log(self, log_text: str) -> None:
         with self._make_db() as db:
@@ -635,6 +693,7 @@ class SessionManager:
                            for c in store.case_events_of(db, row.id)]  # fmt: skip
             trainees = {p["username"] for p in store.participants(db, row.id)
                         if p["role"] == "trainee"}  # fmt: skip
+            overrides = store.overrides_of(db, row.id)
         twin = self.new_twin(row.patient, row.seed)
         case, replay_from = None, 0
         if row.case_name is not None:  # a case's run is replayed from its first second
@@ -649,6 +708,8 @@ class SessionManager:
                            trainees=trainees)  # fmt: skip
         until_s = max([row.time_s, *(e.time_s for e in events), *(t for t, _ in stored)])
         differ = live.recover(events[replay_from:], stored, until_s, case_events)
+        for item in overrides:
+            live.overrides[item["signal"]] = (item["value"], item["time_s"] + item["seconds"])
         if differ:
             log.error("session %s: %d stored vitals rows differ from the replay", row.id, differ)
         # events the snapshot holds but the store lacks (a crash mid-write) are written

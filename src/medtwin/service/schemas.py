@@ -96,6 +96,36 @@ class ClockIn(Strict):
         return self
 
 
+class TeamMessageIn(Strict):
+    text: str = Field(min_length=1, max_length=500)
+
+    @field_validator("text")
+    @classmethod
+    def _has_text(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("text is only whitespace: say something")
+        return text.strip()
+
+
+class TeamMessageOut(BaseModel):
+    author: str
+    text: str
+    time_s: float
+
+
+class ShareIn(Strict):
+    share: bool
+    """Whether the team sees the coach's prompts."""
+
+
+class OverrideIn(Strict):
+    signal: str = Field(min_length=1, max_length=64)
+    """A monitor numeric (`GET /api/config`: `numerics`)."""
+    value: float
+    seconds: float = Field(default=60.0, gt=0, le=3600)
+    """Simulated seconds the monitor shows `value`."""
+
+
 class CaseEventIn(Strict):
     name: str = Field(min_length=1, max_length=64)
     """One of the case's instructor events (`GET /api/cases/{name}`: `events`)."""

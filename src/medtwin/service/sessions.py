@@ -235,6 +235,42 @@ async def add_note(
     return {"text": text, "time_s": row.time_s}
 
 
+async def say(
+    db: Session, manager: SessionManager, session_id: int, username: str, text: str
+) -> dict[str, Any]:
+    """A call-out to the team, timestamped in the session's log."""
+    row, _ = access(db, session_id, username, "talk")
+    release(db)
+    return await live_session(manager, row).say(text, username)
+
+
+async def share_prompts(
+    db: Session, manager: SessionManager, session_id: int, username: str, share: bool
+) -> dict[str, bool]:
+    row, _ = access(db, session_id, username, "control")
+    release(db)
+    await live_session(manager, row).set_share_prompts(share)
+    return {"share": share}
+
+
+async def override(
+    db: Session,
+    manager: SessionManager,
+    session_id: int,
+    username: str,
+    signal: str,
+    value: float,
+    seconds: float,
+) -> dict[str, Any]:
+    """The instructor shows a vital sign other than it is, for `seconds` (an inject)."""
+    row, _ = access(db, session_id, username, "inject")
+    release(db)
+    try:
+        return await live_session(manager, row).override(signal, value, seconds, username)
+    except ValueError as error:
+        raise InvalidError(str(error)) from None
+
+
 def _add_stored_note(
     manager: SessionManager, session_id: int, time_s: float, text: str, author: str
 ) -> None:
@@ -274,15 +310,16 @@ def subscribe(
     live = manager.get(session_id)
     session = {**describe(row, live, role), "participants": store.participants(db, session_id)}
     notes = store.notes_of(db, session_id) if roles.allowed(role, "notes") else None
+    messages = store.team_messages_of(db, session_id)
     if live is not None:
-        return live, live.subscribe(role, session, notes)
+        return live, live.subscribe(role, session, notes, messages)
     trend = store.vitals_since(db, session_id, row.time_s - TREND_WINDOW_S)
     records = events_for(role, row.status, store.events_of(db, session_id))
     subscriber = Subscriber(role, Outbox(manager.settings.outbox_size))
     vitals = trend[-1][1] if trend else {}
     told = None if row.case_name is None else handover(library_case(row.case_name))
     subscriber.outbox.put_message(
-        snapshot_message(session, vitals, records, trend, notes, handover=told)
+        snapshot_message(session, vitals, records, trend, notes, handover=told, messages=messages)
     )
     return None, subscriber
 

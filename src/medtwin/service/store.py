@@ -19,9 +19,11 @@ from medtwin.service.db import (
     CaseEventRow,
     EventRow,
     Note,
+    OverrideRow,
     Participant,
     SessionRow,
     SnapshotRow,
+    TeamMessageRow,
     TokenVersion,
     TwinRow,
     User,
@@ -250,6 +252,39 @@ def add_case_event(
 def case_events_of(db: Session, session_id: int) -> list[CaseEventRow]:
     query = select(CaseEventRow).where(CaseEventRow.session_id == session_id)
     return list(db.scalars(query.order_by(CaseEventRow.id)))
+
+
+def add_team_message(db: Session, session_id: int, time_s: float, author: str, text: str) -> None:
+    db.add(TeamMessageRow(session_id=session_id, time_s=time_s, author=author, text=text))
+    db.commit()
+
+
+def team_messages_of(db: Session, session_id: int) -> list[dict]:
+    query = select(TeamMessageRow).where(TeamMessageRow.session_id == session_id)
+    return [{"author": m.author, "text": m.text, "time_s": m.time_s}
+            for m in db.scalars(query.order_by(TeamMessageRow.id))]  # fmt: skip
+
+
+def add_override(
+    db: Session, session_id: int, time_s: float, signal: str, value: float, seconds: float,
+    author: str,
+) -> None:  # fmt: skip
+    db.add(OverrideRow(session_id=session_id, time_s=time_s, signal=signal, value=value,
+                       seconds=seconds, author=author))  # fmt: skip
+    db.commit()
+
+
+def overrides_of(db: Session, session_id: int) -> list[dict]:
+    query = select(OverrideRow).where(OverrideRow.session_id == session_id)
+    return [{"time_s": o.time_s, "signal": o.signal, "value": o.value, "seconds": o.seconds,
+             "author": o.author} for o in db.scalars(query.order_by(OverrideRow.id))]  # fmt: skip
+
+
+def set_share_prompts(db: Session, session_id: int, share: bool) -> None:
+    row = db.get(SessionRow, session_id)
+    if row is not None:
+        row.share_prompts = share
+        db.commit()
 
 
 def save_case_log(db: Session, session_id: int, log_text: str) -> None:

@@ -8,7 +8,8 @@ import { OrderPanel, EventLog } from "./orders.js";
 import { InstructorConsole } from "./console.js";
 import { CaseConsole, showHandover } from "./case.js";
 import { DebriefView } from "./debrief.js";
-import { el, describePatient } from "./format.js";
+import { TeamChannel } from "./team.js";
+import { el, describePatient, formatClock } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
 const CURRENT_KEY = "medtwin.session";
@@ -176,6 +177,7 @@ function leaveSession() {
   live.monitor.destroy();
   live.orders?.destroy();
   live.console?.destroy();
+  live.team.destroy();
   live = null;
 }
 
@@ -214,9 +216,14 @@ function enterSession(session) {
   $("case-console").hidden = true;
   $("open-debrief").hidden = true;
   showHandover(handoverEls, null);
+  const team = new TeamChannel({
+    formEl: $("say-form"), inputEl: $("say-input"), listEl: $("team-messages"),
+    coachEl: $("coach-line"), messageEl: $("say-message"),
+  }, session.id, role !== "observer");
   let ended = false;
   const onEnded = () => {
     ended = true;
+    team.disable();
     orders?.disable("The session has ended; no more orders.");
     caseConsole?.disable();
     $("open-debrief").hidden = false;
@@ -228,7 +235,9 @@ function enterSession(session) {
     speedEl: $("speed-range"), speedOutEl: $("speed-output"), presetsEl: $("speed-presets"),
     endEl: $("session-end"), messageEl: $("console-message"), trendEl: $("trend"),
     participantsEl: $("participants"), noteFormEl: $("note-form"), noteInputEl: $("note-input"),
-    notesEl: $("notes"),
+    notesEl: $("notes"), shareEl: $("share-prompts"), overrideFormEl: $("override-form"),
+    overrideSignalEl: $("override-signal"), overrideValueEl: $("override-value"),
+    overrideSecondsEl: $("override-seconds"),
   }, { ...session }, { onEnded }) : null;
 
   const handlers = {
@@ -240,6 +249,8 @@ function enterSession(session) {
       monitor.setVitals(message.vitals ?? {}, s.time_s, message.rhythm);
       log.reset(message.events ?? []);
       showHandover(handoverEls, message.handover ?? null);
+      team.reset(message.messages ?? []);
+      instructor?.showSharing(Boolean(message.share_prompts));
       caseConsole?.reset(message.case ?? null);
       instructor?.trend.reset(message.history);
       instructor?.resetNotes(message.notes);
@@ -259,6 +270,12 @@ function enterSession(session) {
     },
     note(message) { instructor?.showNote(message); },
     case(message) { caseConsole?.update(message.case, message.entries); },
+    say(message) { team.add(message); },
+    coach(message) { team.coach(message); },
+    override(message) {
+      log.add({ time_s: message.time_s, kind: "override", source: message.author,
+        order: `monitor shows ${message.signal} = ${message.value} until ${formatClock(message.until_s)}` });
+    },
     error(message) { say("order-message", "error", message.detail); },
   };
   const stream = new SessionStream(session.id, {
@@ -270,7 +287,7 @@ function enterSession(session) {
       $("conn-state").dataset.state = state;
     },
   });
-  live = { stream, monitor, orders, console: instructor, session };
+  live = { stream, monitor, orders, console: instructor, session, team };
   $("open-debrief").onclick = () => enterDebrief(session);
 }
 

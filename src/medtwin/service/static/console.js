@@ -120,7 +120,14 @@ export class InstructorConsole {
       [elements.speedEl, "change", () => this.setSpeed(Number(elements.speedEl.value))],
       [elements.endEl, "click", () => this.end()],
       [elements.noteFormEl, "submit", (event) => { event.preventDefault(); this.addNote(); }],
+      [elements.shareEl, "change", () => this.share(elements.shareEl.checked)],
+      [elements.overrideFormEl, "submit", (event) => { event.preventDefault(); this.override(); }],
     ];
+    elements.overrideSignalEl.replaceChildren(...config.numerics.map((signal) => {
+      const option = el("option", null, signal.replaceAll("_", " "));
+      option.value = signal;
+      return option;
+    }));
     for (const [target, type, handler] of this.listeners) target.addEventListener(type, handler);
     elements.notesEl.replaceChildren();
     this.showClock(session);
@@ -158,6 +165,8 @@ export class InstructorConsole {
     els.pauseEl.disabled = ended || this.session.status === "paused";
     els.resumeEl.disabled = ended || this.session.status === "running";
     els.endEl.disabled = ended;
+    for (const control of els.overrideFormEl.elements) control.disabled = ended;
+    els.shareEl.disabled = ended;
     els.speedEl.disabled = ended;
     for (const button of els.presetsEl.children) {
       button.disabled = ended;
@@ -174,6 +183,30 @@ export class InstructorConsole {
     if (!window.confirm("End this session for everyone? The patient stops and orders close.")) return;
     try {
       this.showClock(await api.end(this.session.id));
+    } catch (error) {
+      this.message("error", error.detail ?? error.message);
+    }
+  }
+
+  showSharing(share) { this.els.shareEl.checked = share; }
+
+  async share(share) {
+    try {
+      await api.sharePrompts(this.session.id, share);
+      this.message("", "");
+    } catch (error) {
+      this.els.shareEl.checked = !share;
+      this.message("error", error.detail ?? error.message);
+    }
+  }
+
+  /** Show a vital sign other than it is, for a while (logged as the instructor's). */
+  async override() {
+    const { overrideSignalEl, overrideValueEl, overrideSecondsEl } = this.els;
+    try {
+      await api.override(this.session.id, overrideSignalEl.value, Number(overrideValueEl.value),
+        Number(overrideSecondsEl.value));
+      this.message("", "");
     } catch (error) {
       this.message("error", error.detail ?? error.message);
     }

@@ -49,6 +49,17 @@ export class DebriefView {
       item.append(el("time", "event-time", formatClock(note.time_s)), el("span", null, note.text));
       return item;
     }) : [el("li", "muted", "No notes.")]));
+    $("debrief-messages").replaceChildren(...(debrief.messages.length ? debrief.messages.map((m) => {
+      const item = el("li", "team-message");
+      item.append(el("time", "event-time", formatClock(m.time_s)), el("span", "team-author", m.author), el("span", "team-text", m.text));
+      return item;
+    }) : [el("li", "muted", "No call-outs.")]));
+    $("debrief-overrides").replaceChildren(...(debrief.overrides.length ? debrief.overrides.map((o) => {
+      const item = el("li", "note");
+      item.append(el("time", "event-time", formatClock(o.time_s)),
+        el("span", null, `${o.signal} shown as ${o.value} for ${o.seconds} s (${o.author})`));
+      return item;
+    }) : [el("li", "muted", "None.")]));
     const { case: run } = debrief;
     $("debrief-case-card").hidden = !run;
     $("debrief-report").hidden = !run;

@@ -18,8 +18,12 @@ from medtwin.service.schemas import (
     NoteIn,
     NoteOut,
     OrderIn,
+    OverrideIn,
     SessionCreate,
     SessionOut,
+    ShareIn,
+    TeamMessageIn,
+    TeamMessageOut,
 )
 from medtwin.service.views.deps import Db, Manager, SessionId, User, client_address
 
@@ -111,3 +115,23 @@ async def get_debrief_report(session_id: SessionId, db: Db, user: User) -> HTMLR
 @router.get("/{session_id}/debrief/xapi")
 async def get_debrief_xapi(session_id: SessionId, db: Db, user: User) -> list[dict]:
     return debriefs.xapi_statements(db, session_id, user)
+
+
+@router.post("/{session_id}/messages", status_code=201, response_model=TeamMessageOut)
+async def say(session_id: SessionId, body: TeamMessageIn, db: Db, user: User, manager: Manager):
+    return await sessions.say(db, manager, session_id, user, body.text)
+
+
+@router.post("/{session_id}/coach")
+async def share_prompts(
+    session_id: SessionId, body: ShareIn, db: Db, user: User, manager: Manager
+) -> dict:
+    return await sessions.share_prompts(db, manager, session_id, user, body.share)
+
+
+@router.post("/{session_id}/overrides", status_code=201)
+async def override(
+    session_id: SessionId, body: OverrideIn, db: Db, user: User, manager: Manager
+) -> dict:
+    return await sessions.override(db, manager, session_id, user, body.signal, body.value,
+                                   body.seconds)  # fmt: skip
