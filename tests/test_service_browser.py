@@ -21,6 +21,15 @@ from browser_support import (
 from playwright import sync_api as playwright_sync
 from test_service_support import serving
 
+INK_FRACTION = """(id) => {
+  const canvas = document.getElementById(id);
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let inked = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++;
+  return inked / (canvas.width * canvas.height);
+}"""
+"""The share of a canvas's pixels drawn on (a sweep of beats inks little of it)."""
+
 
 def test_debians_chromium_is_installed():
     """scripts/setup installs Debian's chromium; the browser tests drive it."""
@@ -249,6 +258,16 @@ def test_an_instructor_runs_a_case_with_two_trainees_to_its_debrief(playwright, 
             amy.click("#debrief-report")
         report = download.value.path().read_text(encoding="utf-8")
         assert "Haemorrhagic shock" in report and "stop haemorrhage" in report
+        amy.fill("#replay-at", "00:02")
+        amy.click("#replay-form button")
+        expect(amy.locator("#replay-message")).to_contain_text("00:00:02 to")
+        assert amy.evaluate(INK_FRACTION, "replay-ecg") > 0
+        amy.fill("#whatif-at", "00:01")
+        amy.fill("#whatif-order", "whole blood 500 mL over 15 min")
+        with amy.expect_download(timeout=90_000) as download:
+            amy.click("#whatif-form button")
+        what_if = download.value.path().read_text(encoding="utf-8")
+        assert "what if: whole blood 500 mL over 15 min at 0:01" in what_if
         assert horizontal_overflow(amy) <= 0
         amy.screenshot(path=tmp_path / "case-debrief.png", full_page=True)
         for _, page in pages:
@@ -256,15 +275,6 @@ def test_an_instructor_runs_a_case_with_two_trainees_to_its_debrief(playwright, 
     finally:
         for context, _ in pages:
             context.close()
-
-
-INK_FRACTION = """(id) => {
-  const canvas = document.getElementById(id);
-  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  let inked = 0;
-  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++;
-  return inked / (canvas.width * canvas.height);
-}"""
 
 
 def test_the_monitor_alarms_by_priority_silences_and_measures_nibp(playwright, base_url, tmp_path):

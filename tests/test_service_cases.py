@@ -249,3 +249,64 @@ def test_an_override_shows_on_the_monitor_only_and_is_an_inject(client):
     assert not [m for m in seen if m["type"] == "override"]
     history = client.get(f"/api/sessions/{sid}/history", headers=headers["ines"]).json()
     assert min(v for v in history["signals"]["spo2"] if v is not None) > 90  # the true trend
+
+
+def test_the_debrief_replays_the_monitors_waveforms_of_any_moment(client):
+    """What the monitor drew live between 12 s and 16 s is what the debrief replays
+    (the engine is deterministic; the pleth is left out: it is scaled to its window)."""
+    from medtwin.service.codec import read_waveform_frame
+
+    session, headers = room(client)
+    sid = session["id"]
+    live: dict[str, list[tuple[float, float]]] = {"ecg_ii": [], "arterial_pressure": []}
+    with open_stream(client, sid, token_of(headers["tom"])) as stream:
+        receive_until(stream, lambda m: m["type"] == "snapshot")
+        for second in range(1, 21):
+            advance(client, 1.0)
+            while True:
+                frame = stream.receive()
+                if frame.get("bytes") is not None:
+                    start, rate, channels = read_waveform_frame(frame["bytes"])
+                    for name, samples in live.items():
+                        samples += [(start + i / rate, v) for i, v in enumerate(channels[name])]
+                elif '"vitals"' in frame["text"] and f'"time_s":{second}.0' in frame["text"]:
+                    break
+    assert client.post(f"/api/sessions/{sid}/end", headers=headers["ines"]).is_success
+    replay = client.get(f"/api/sessions/{sid}/debrief/waveforms?at=12&seconds=4",
+                        headers=headers["ana"]).json()  # fmt: skip
+    rate = replay["rate_hz"]
+    assert 11.9 < replay["time_s"] <= 12.1
+    for name, samples in live.items():
+        by_time = {round(t * rate): v for t, v in samples}
+        replayed = replay["channels"][name]
+        assert len(replayed) >= 4 * rate - 1
+        first = round(replay["time_s"] * rate)
+        for i, value in enumerate(replayed):
+            assert value == pytest.approx(by_time[first + i], abs=1e-3), (name, i)
+    outside = client.get(f"/api/sessions/{sid}/debrief/waveforms?at=500", headers=headers["ana"])
+    assert outside.status_code == 422 and "outside the session" in outside.json()["detail"]
+
+
+def test_a_what_if_forks_the_case_at_any_moment_of_the_session(client):
+    """The team never stopped the bleeding; the what-if puts a tourniquet on at 30 s:
+    the stop-the-bleeding action, missed as it was, is on time in the fork."""
+    session, headers = room(client)
+    sid = session["id"]
+    run_until(client, sid, headers["ines"], 40.0)
+    assert client.post(f"/api/sessions/{sid}/end", headers=headers["ines"]).is_success
+    url = f"/api/sessions/{sid}/debrief/whatif"
+    bad = client.post(url, json={"at_s": 30, "order": "tourniquet please"}, headers=headers["tom"])
+    assert bad.status_code == 422 and "tourniquet please" in bad.json()["detail"]
+    late = client.post(url, json={"at_s": 99, "order": "stop haemorrhage"}, headers=headers["tom"])
+    assert late.status_code == 422 and "after the run ended" in late.json()["detail"]
+    report = client.post(url, json={"at_s": 30, "order": "stop haemorrhage"},
+                         headers=headers["tom"])  # fmt: skip
+    assert report.status_code == 200, report.text
+    as_it_was, fork = report.text.split("<h3>what if: stop haemorrhage at 0:30</h3>")
+
+    def stop_bleeding_status(html: str) -> str:
+        row = html.split("<td>Stop the bleeding")[1].split("</tr>")[0]
+        return row.split("<td>")[-2].removesuffix("</td>")
+
+    assert stop_bleeding_status(as_it_was) == "missed"
+    assert stop_bleeding_status(fork) == "on time"

@@ -126,6 +126,14 @@ class OverrideIn(Strict):
     """Simulated seconds the monitor shows `value`."""
 
 
+class WhatIfIn(Strict):
+    at_s: float = Field(ge=0, le=1e7)
+    """The moment of the run to fork at (simulated s)."""
+    order: str = Field(min_length=1, max_length=500)
+    alone: bool = False
+    """Give only this order from then on (not the team's later ones too)."""
+
+
 class CaseEventIn(Strict):
     name: str = Field(min_length=1, max_length=64)
     """One of the case's instructor events (`GET /api/cases/{name}`: `events`)."""

@@ -80,6 +80,11 @@ async def create(
     if case is not None:
         if patient is not None:
             raise InvalidError("patient: a case brings its own patient; give a case or a patient")
+        if protocol:
+            raise InvalidError(
+                "protocol: a case session runs its case's own timeline; give timed orders "
+                "in a session without a case"
+            )
         try:
             loaded = library_case(case)
         except ValueError as error:

@@ -86,6 +86,8 @@ export const api = {
   cases: () => request("GET", "/api/cases"),
   fireCaseEvent: (id, name) => request("POST", `/api/sessions/${id}/case-events`, { name }),
   debrief: (id) => request("GET", `/api/sessions/${id}/debrief`),
+  debriefWaveforms: (id, at, seconds = 10) => request("GET", `/api/sessions/${id}/debrief/waveforms?at=${at}&seconds=${seconds}`),
+  whatIf: (id, body) => request("POST", `/api/sessions/${id}/debrief/whatif`, body),
   say: (id, text) => request("POST", `/api/sessions/${id}/messages`, { text }),
   sharePrompts: (id, share) => request("POST", `/api/sessions/${id}/coach`, { share }),
   override: (id, signal, value, seconds) => request("POST", `/api/sessions/${id}/overrides`, { signal, value, seconds }),

@@ -4,9 +4,49 @@
 import { api } from "./api.js";
 import { TrendPlot } from "./console.js";
 import { caseEntryItem, renderActions, scoreText } from "./case.js";
-import { el, formatClock } from "./format.js";
+import { canvasContext, el, formatClock } from "./format.js";
+import { WAVES } from "./monitor.js";
 
 const $ = (id) => document.getElementById(id);
+
+/** "mm:ss" or "h:mm:ss" as seconds; NaN if it is neither. */
+export function parseClock(text) {
+  const parts = text.trim().split(":").map(Number);
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !Number.isInteger(p) || p < 0)) return NaN;
+  return parts.reduce((total, part) => total * 60 + part, 0);
+}
+
+/** Draw replayed waveforms, one strip per channel, at the monitor's colours and scales. */
+function drawWaves(container, replay) {
+  container.hidden = false;
+  container.replaceChildren(...WAVES.map((wave) => {
+    const canvas = el("canvas");
+    canvas.dataset.wave = wave.name;
+    canvas.id = `replay-${wave.name === "ecg_ii" ? "ecg" : wave.name}`;
+    return canvas;
+  }));
+  for (const canvas of container.children) {
+    const wave = WAVES.find((w) => w.name === canvas.dataset.wave);
+    const values = replay.channels[wave.name] ?? [];
+    const sized = canvasContext(canvas);
+    if (!sized || !values.length) continue;
+    const { ctx, w, h } = sized;
+    const finite = values.filter(Number.isFinite);
+    const [low, high] = wave.scales.find(([, top]) => Math.max(...finite) <= top * 0.95) ?? wave.scales[wave.scales.length - 1];
+    ctx.strokeStyle = wave.color;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    values.forEach((v, i) => {
+      const x = (i / (values.length - 1)) * w;
+      const y = h - 4 - ((Math.min(Math.max(v, low), high) - low) / (high - low)) * (h - 8);
+      if (i) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+    });
+    ctx.stroke();
+    ctx.fillStyle = wave.color;
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.fillText(wave.label, 4, 12);
+  }
+}
 
 function download(filename, type, text) {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -25,6 +65,8 @@ export class DebriefView {
     this.listeners = [
       [$("debrief-report"), "click", () => this.downloadReport()],
       [$("debrief-xapi"), "click", () => this.downloadXapi()],
+      [$("replay-form"), "submit", (event) => { event.preventDefault(); this.replay(); }],
+      [$("whatif-form"), "submit", (event) => { event.preventDefault(); this.whatIf(); }],
     ];
     for (const [target, type, handler] of this.listeners) target.addEventListener(type, handler);
   }
@@ -64,6 +106,8 @@ export class DebriefView {
     $("debrief-case-card").hidden = !run;
     $("debrief-report").hidden = !run;
     $("debrief-xapi").hidden = !run;
+    $("whatif-card").hidden = !run;
+    $("replay-waves").hidden = true;
     $("debrief-score").textContent = run
       ? `${run.title}: ${scoreText(run.score)} · ${run.score.passed ? "passed" : "not passed"} · patient ${run.score.alive ? "alive" : "died"}`
       : "";
@@ -73,6 +117,35 @@ export class DebriefView {
       $("debrief-points").replaceChildren(...run.points.map((text) => el("li", null, text)));
     }
     this.say("", "");
+  }
+
+  async replay() {
+    const atS = parseClock($("replay-at").value);
+    if (!Number.isFinite(atS)) { $("replay-message").textContent = "Give a time as mm:ss."; return; }
+    $("replay-message").textContent = "Replaying…";
+    try {
+      const replay = await api.debriefWaveforms(this.sessionId, atS);
+      drawWaves($("replay-waves"), replay);
+      $("replay-message").textContent = `${formatClock(replay.time_s)} to ${formatClock(replay.time_s + 10)}`;
+    } catch (error) {
+      $("replay-message").textContent = error.detail ?? error.message;
+    }
+  }
+
+  async whatIf() {
+    const atS = parseClock($("whatif-at").value);
+    const message = $("whatif-message");
+    if (!Number.isFinite(atS)) { message.className = "message error"; message.textContent = "Give a time as mm:ss."; return; }
+    message.className = "message";
+    message.textContent = "Playing the run again both ways…";
+    try {
+      const html = await api.whatIf(this.sessionId, { at_s: atS, order: $("whatif-order").value.trim(), alone: $("whatif-alone").checked });
+      download(`what-if-${this.sessionId}.html`, "text/html", html);
+      message.textContent = "The comparison is downloaded.";
+    } catch (error) {
+      message.className = "message error";
+      message.textContent = error.detail ?? error.message;
+    }
   }
 
   say(kind, text) {

@@ -3,7 +3,10 @@ events, clock, end, notes, and the debrief once a session is over."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from medtwin.service import debriefs, sessions
@@ -24,6 +27,7 @@ from medtwin.service.schemas import (
     ShareIn,
     TeamMessageIn,
     TeamMessageOut,
+    WhatIfIn,
 )
 from medtwin.service.views.deps import Db, Manager, SessionId, User, client_address
 
@@ -135,3 +139,21 @@ async def override(
 ) -> dict:
     return await sessions.override(db, manager, session_id, user, body.signal, body.value,
                                    body.seconds)  # fmt: skip
+
+
+@router.get("/{session_id}/debrief/waveforms")
+async def get_debrief_waveforms(
+    session_id: SessionId,
+    db: Db,
+    user: User,
+    at: Annotated[float, Query(ge=0, le=1e7, description="simulated s")] = 0.0,
+    seconds: Annotated[float, Query(gt=0, le=60)] = 10.0,
+) -> dict:
+    return await asyncio.to_thread(debriefs.waveforms, db, session_id, user, at, seconds)
+
+
+@router.post("/{session_id}/debrief/whatif", response_class=HTMLResponse)
+async def what_if(session_id: SessionId, body: WhatIfIn, db: Db, user: User) -> HTMLResponse:
+    html = await asyncio.to_thread(debriefs.what_if_report, db, session_id, user, body.at_s,
+                                   body.order, body.alone)  # fmt: skip
+    return HTMLResponse(html)
