@@ -1,0 +1,93 @@
+"""How long the debrief of a long case session takes to open, measured and printed.
+
+A case session (`--case`, default the deteriorating ward patient: 75 min long) with two
+trainees runs `--minutes` of simulated time at 60x on a manual clock (so that the
+run itself costs only its computing), with a trainee's order every 5 minutes and a
+call-out every minute; then the instructor ends it and a trainee opens the debrief:
+the JSON of the whole session (every event, the whole 1 Hz trend, the scored run),
+then the HTML report, the xAPI statements and 10 s of replayed waveforms from the
+middle of the session. Each request is timed on the service's own app (an in-process
+test client on a temporary SQLite file). Printed, never asserted; not part of the tests.
+
+    .venv/bin/python benchmarks/debrief.py [--minutes 60] [--case NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from medtwin.service.app import create_app
+from medtwin.service.clock import ManualClock
+from medtwin.service.runtime import RuntimeSettings
+
+PASSWORD = "correct horse"
+
+
+def headers_of(client: TestClient, username: str) -> dict[str, str]:
+    client.post("/api/users", json={"username": username, "password": PASSWORD})
+    token = client.post("/api/login", json={"username": username, "password": PASSWORD})
+    return {"Authorization": f"Bearer {token.json()['token']}"}
+
+
+def timed(call) -> tuple[float, object]:
+    start = time.perf_counter()
+    response = call()
+    elapsed = time.perf_counter() - start
+    response.raise_for_status()
+    return elapsed, response
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=60.0)
+    parser.add_argument("--case", default="deteriorating-ward-patient")
+    args = parser.parse_args()
+    clock = ManualClock()
+    with tempfile.TemporaryDirectory(prefix="medtwin-debrief-") as folder:
+        app = create_app(f"sqlite:///{Path(folder) / 'debrief.db'}",
+                         settings=RuntimeSettings(clock=clock),
+                         key_file=Path(folder) / "token.key")  # fmt: skip
+        with TestClient(app) as client:
+            ines, tom, ana = (headers_of(client, name) for name in ("ines", "tom", "ana"))
+            body = {"title": "Night shift", "case": args.case}
+            session = client.post("/api/sessions", json=body, headers=ines).json()
+            sid = session["id"]
+            for trainee in (tom, ana):
+                client.post("/api/sessions/join", json={"code": session["code"], "role": "trainee"},
+                            headers=trainee)  # fmt: skip
+            client.post(f"/api/sessions/{sid}/clock", json={"speed": 60}, headers=ines)
+            start = time.perf_counter()
+            for minute in range(int(args.minutes)):
+                clock.advance(1.0)  # one simulated minute at 60x
+                text = {"text": f"Obs round {minute + 1} done"}
+                client.post(f"/api/sessions/{sid}/messages", json=text, headers=tom)
+                if minute % 5 == 4:
+                    order = {"order": "lactated Ringer's 250 mL over 10 min"}
+                    client.post(f"/api/sessions/{sid}/orders", json=order, headers=ana)
+            run_s = time.perf_counter() - start
+            client.post(f"/api/sessions/{sid}/end", headers=ines)
+            url = f"/api/sessions/{sid}/debrief"
+            middle = 30 * args.minutes
+            figures = {
+                "debrief (JSON)": timed(lambda: client.get(url, headers=tom)),
+                "report (HTML)": timed(lambda: client.get(f"{url}/report", headers=tom)),
+                "xAPI statements": timed(lambda: client.get(f"{url}/xapi", headers=tom)),
+                "10 s of waveforms": timed(
+                    lambda: client.get(f"{url}/waveforms?at={middle}&seconds=10", headers=tom)
+                ),
+            }
+            debrief = figures["debrief (JSON)"][1].json()
+    print(f"{args.case}: {args.minutes:g} simulated min run in {run_s:.1f} s wall; "
+          f"{len(debrief['history']['time_s'])} trend rows, {len(debrief['events'])} events, "
+          f"{len(debrief['messages'])} call-outs")  # fmt: skip
+    for name, (seconds, response) in figures.items():
+        print(f"  {name:<20} {seconds * 1000:8.0f} ms  {len(response.content) / 1024:8.0f} KiB")
+
+
+if __name__ == "__main__":
+    main()
