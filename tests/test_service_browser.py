@@ -170,6 +170,22 @@ def _inside_viewport(page, selector: str) -> None:
     assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"] + 0.5, (selector, box, size)
 
 
+DESKTOPS = ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080})
+"""The common laptop and desktop screens the issue names."""
+
+
+def _fits_desktops(page, selectors, screenshot_stem) -> None:
+    """At each desktop size: no horizontal overflow, and each of `selectors` wholly
+    inside the window; a screenshot of each."""
+    for size in DESKTOPS:
+        page.set_viewport_size(size)
+        page.wait_for_function(f"() => window.innerWidth === {size['width']}")
+        assert horizontal_overflow(page) <= 0
+        for selector in selectors:
+            _inside_viewport(page, selector)
+        page.screenshot(path=f"{screenshot_stem}-{size['width']}.png")
+
+
 def test_an_instructor_runs_a_case_with_two_trainees_to_its_debrief(playwright, base_url, tmp_path):
     """Issue 13: a library case in the room, its inject hidden from the team, the case
     console following the trainees, and the debrief of the whole session for all."""
@@ -232,14 +248,13 @@ def test_an_instructor_runs_a_case_with_two_trainees_to_its_debrief(playwright, 
         instructor.fill("#note-input", note)
         instructor.click("#note-form button")
         expect(instructor.locator("#notes")).to_contain_text(note[:40])
-        for size in ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080}):
-            instructor.set_viewport_size(size)
-            instructor.wait_for_function(f"() => window.innerWidth === {size['width']}")
-            assert horizontal_overflow(instructor) <= 0
-            for selector in ("#logout", "#note-form button", "#session-end", "#monitor"):
-                _inside_viewport(instructor, selector)
-            instructor.screenshot(path=tmp_path / f"case-instructor-{size['width']}.png")
+        selectors = ("#logout", "#note-form button", "#session-end", "#monitor")
+        _fits_desktops(instructor, selectors, tmp_path / "case-instructor")
 
+        # on to the case's own end: 10 min after the bleeding is controlled, "stable"
+        instructor.click("#speed-presets button[data-speed='60']")
+        expect(instructor.locator("#case-phase")).to_have_text("stable", timeout=60_000)
+        expect(instructor.locator("#case-log")).to_contain_text("Case over: phase stable (good)")
         instructor.once("dialog", lambda dialog: dialog.accept())
         instructor.click("#session-end")
         for page in (amy, instructor):
@@ -268,8 +283,9 @@ def test_an_instructor_runs_a_case_with_two_trainees_to_its_debrief(playwright, 
             amy.click("#whatif-form button")
         what_if = download.value.path().read_text(encoding="utf-8")
         assert "what if: whole blood 500 mL over 15 min at 0:01" in what_if
-        assert horizontal_overflow(amy) <= 0
-        amy.screenshot(path=tmp_path / "case-debrief.png", full_page=True)
+        selectors = ("#debrief-report", "#debrief-trend", "#debrief-notes", "#logout")
+        _fits_desktops(amy, selectors, tmp_path / "case-debrief")
+        amy.screenshot(path=tmp_path / "case-debrief-full.png", full_page=True)
         for _, page in pages:
             assert page.errors == [], f"JavaScript errors: {page.errors}"
     finally:
@@ -323,13 +339,8 @@ def test_the_monitor_alarms_by_priority_silences_and_measures_nibp(playwright, b
         page.click("#alarm-silence")
         expect(monitor).to_have_attribute("data-silenced", "true")
         expect(page.locator("#alarm-banner")).to_contain_text("SILENCED 1:5")
-        for size in ({"width": 1366, "height": 768}, {"width": 1920, "height": 1080}):
-            page.set_viewport_size(size)
-            page.wait_for_function(f"() => window.innerWidth === {size['width']}")
-            assert horizontal_overflow(page) <= 0
-            for selector in ("#alarm-silence", "#sim-clock", "#nibp-measure", "#num-uo"):
-                _inside_viewport(page, selector)
-            page.screenshot(path=tmp_path / f"monitor-{size['width']}.png")
+        selectors = ("#alarm-silence", "#sim-clock", "#nibp-measure", "#num-uo")
+        _fits_desktops(page, selectors, tmp_path / "monitor")
         assert page.errors == [], f"JavaScript errors: {page.errors}"
     finally:
         context.close()

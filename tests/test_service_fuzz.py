@@ -113,15 +113,28 @@ def service(tmp_path_factory):
             join(client, trainee, session["code"], "trainee")
             refresh = client.post("/api/login", json={"username": "ines", "password": PASSWORD})
             twin = client.post("/api/twins", json=TWIN_EXAMPLES[0], headers=instructor).json()
-            client.fuzz = {"session": session, "twin": twin,
+            case_session = _case_session(client, instructor, trainee, "deteriorating-ward-patient")
+            ended = _case_session(client, instructor, trainee, "endobronchial-intubation")
+            client.post(f"/api/sessions/{ended['id']}/end", headers=instructor)
+            client.fuzz = {"session": session, "twin": twin, "case_session": case_session,
+                           "ended": ended,
                            "refresh_token": refresh.json()["refresh_token"]}  # fmt: skip
             yield client
+
+
+def _case_session(client, instructor: dict, trainee: dict, case: str) -> dict:
+    body = {"title": case, "case": case}
+    session = client.post("/api/sessions", json=body, headers=instructor).json()
+    join(client, trainee, session["code"], "trainee")
+    return session
 
 
 def _targets(service) -> dict[str, tuple[str, list[dict]]]:
     """Every REST route with a body: its path and valid bodies."""
     facts = service.fuzz
     url = f"/api/sessions/{facts['session']['id']}"
+    case_url = f"/api/sessions/{facts['case_session']['id']}"
+    ended_url = f"/api/sessions/{facts['ended']['id']}"
     credentials = [{"username": "ines", "password": PASSWORD},
                    {"username": "new.user", "password": "a long enough phrase"}]  # fmt: skip
     # fmt: off
@@ -133,12 +146,19 @@ def _targets(service) -> dict[str, tuple[str, list[dict]]]:
             {"title": "Night shift", "patient": "standard-female", "seed": 3},
             {"title": "Custom", "patient": CUSTOM_PATIENT, "seed": 0,
              "protocol": ["60 s: haemorrhage 100 mL/min", "120 s: stop haemorrhage"]},
+            {"title": "Trauma bay", "case": "haemorrhagic-shock"},
         ]),
         "join": ("/api/sessions/join", [{"code": facts["session"]["code"], "role": "trainee"},
                                         {"code": facts["session"]["code"], "role": "observer"}]),
         "orders": (f"{url}/orders", [{"order": text} for text in ORDER_EXAMPLES]),
         "clock": (f"{url}/clock", [{"action": "pause"}, {"action": "resume"}, {"speed": 10}]),
         "notes": (f"{url}/notes", [{"text": "slow to call for help"}]),
+        "case_events": (f"{case_url}/case-events", [{"name": "escalate"}]),
+        "messages": (f"{case_url}/messages", [{"text": "Calling the surgeons now"}]),
+        "coach": (f"{case_url}/coach", [{"share": True}, {"share": False}]),
+        "overrides": (f"{url}/overrides", [{"signal": "spo2", "value": 82, "seconds": 20}]),
+        "what_if": (f"{ended_url}/debrief/whatif",
+                    [{"at_s": 0, "order": "oxygen non-rebreather 15 L/min", "alone": True}]),
         "twins": ("/api/twins", TWIN_EXAMPLES),
         "observations": (f"/api/twins/{facts['twin']['id']}/observations",
                          observation_examples()),
@@ -259,7 +279,11 @@ def _post(service, target: str, caller: str, payload: tuple[str, Any]) -> None:
 
 
 TARGETS = ("users", "login", "refresh", "sessions", "join", "orders", "clock", "notes", "twins",
-           "observations")  # fmt: skip
+           "observations", "case_events", "messages", "coach", "overrides", "what_if")  # fmt: skip
+FUZZ_TARGETS = tuple(t for t in TARGETS if t != "what_if")
+"""The dedicated run's routes; a what-if plays a case twice to its end (seconds each),
+so it has a smaller run of its own (WHAT_IF_BUDGET)."""
+WHAT_IF_BUDGET = 200
 SLOW = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 
 
@@ -272,11 +296,18 @@ def test_any_body_is_answered_or_refused(service, target, data, caller):
 
 @pytest.mark.fuzz
 @settings(max_examples=FUZZ_BUDGET, deadline=None, suppress_health_check=SLOW)
-@given(target=st.sampled_from(TARGETS), data=st.data(), caller=CALLERS)
+@given(target=st.sampled_from(FUZZ_TARGETS), data=st.data(), caller=CALLERS)
 def test_fuzz_bodies(service, target, data, caller):
     """FUZZ_BUDGET cases over all the body routes together (the route is drawn too),
     so that the dedicated run stays within the CI's time."""
     test_any_body_is_answered_or_refused.hypothesis.inner_test(service, target, data, caller)
+
+
+@pytest.mark.fuzz
+@settings(max_examples=WHAT_IF_BUDGET, deadline=None, suppress_health_check=SLOW)
+@given(data=st.data(), caller=CALLERS)
+def test_fuzz_what_if_bodies(service, data, caller):
+    test_any_body_is_answered_or_refused.hypothesis.inner_test(service, "what_if", data, caller)
 
 
 @settings(max_examples=DEFAULT_BUDGET, deadline=None, suppress_health_check=SLOW)
@@ -304,14 +335,17 @@ PATH_PARTS = st.one_of(
             min_size=1, max_size=20),
 )  # fmt: skip
 ROUTES = st.sampled_from(["get {}", "get {}/events", "get {}/history?since={}",
-                          "post {}/end", "post {}/orders"])  # fmt: skip
+                          "post {}/end", "post {}/orders", "get {}/debrief",
+                          "get {}/debrief/report", "get {}/debrief/xapi",
+                          "get {}/debrief/waveforms?at={}&seconds=2"])  # fmt: skip
 
 
 @settings(max_examples=DEFAULT_BUDGET, deadline=None, suppress_health_check=SLOW)
 @given(route=ROUTES, session_id=PATH_PARTS, since=PATH_PARTS, caller=CALLERS)
 def test_any_session_path_is_answered_or_refused(service, route, session_id, since, caller):
-    """Session ids and `since` of every kind (the live session is left running)."""
-    if session_id.strip().lstrip("+0") == str(service.fuzz["session"]["id"]):
+    """Session ids and `since` of every kind (the live sessions are left running)."""
+    live = {str(service.fuzz[name]["id"]) for name in ("session", "case_session")}
+    if session_id.strip().lstrip("+0") in live:
         session_id = "999"
     method, template = route.split(" ")
     path = "/api/sessions/" + template.format(quote(session_id, safe=""), quote(since, safe=""))

@@ -11,6 +11,13 @@ from medtwin.service.db import CODE_LENGTH
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{3,32}$"
 
 
+def not_blank(text: str, field: str, hint: str) -> str:
+    """`text` without its surrounding whitespace; refused if nothing is left."""
+    if not text.strip():
+        raise ValueError(f"{field} is only whitespace: {hint}")
+    return text.strip()
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -45,17 +52,15 @@ class SessionCreate(Strict):
     seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
     """The twin's seed: the case's, or 0, when not given."""
 
-    @field_validator("title")
-    @classmethod
-    def _title_has_text(cls, title: str) -> str:
-        if not title.strip():
-            raise ValueError("title is only whitespace: give the session a name")
-        return title.strip()
-
     protocol: list[Annotated[str, Field(max_length=500)]] = Field(
         default_factory=list, max_length=200
     )
     """Timed orders ('60 s: haemorrhage 100 mL/min') the session's twin plays."""
+
+    @field_validator("title")
+    @classmethod
+    def _title_has_text(cls, title: str) -> str:
+        return not_blank(title, "title", "give the session a name")
 
 
 class JoinRequest(Strict):
@@ -102,9 +107,7 @@ class TeamMessageIn(Strict):
     @field_validator("text")
     @classmethod
     def _has_text(cls, text: str) -> str:
-        if not text.strip():
-            raise ValueError("text is only whitespace: say something")
-        return text.strip()
+        return not_blank(text, "text", "say something")
 
 
 class TeamMessageOut(BaseModel):

@@ -1,5 +1,7 @@
 // Small display helpers shared by the views.
 
+import { config } from "./config.js";
+
 /** Simulated seconds as h:mm:ss (hours grow past 24 rather than wrap). */
 export function formatClock(seconds) {
   const total = Math.max(0, Math.floor(seconds ?? 0));
@@ -17,13 +19,14 @@ export function el(tag, className, text) {
   return node;
 }
 
-/** A patient as a clinician would say it ("Man · 40 y · 175 cm · 75 kg"), not by the
- * id of its file. */
+/** A patient as a clinician would say it: a real patient by name, then "Woman · 67 y ·
+ * 156 cm · 68 kg"; a library or custom patient without the id of its file. */
 export function describePatient(patient) {
   if (typeof patient === "string") return patient;
   if (!patient) return "";
   const sex = { male: "Man", female: "Woman" }[patient.sex] ?? patient.sex;
-  const parts = [sex, patient.age_years && `${patient.age_years} y`,
+  const fileId = (config.patients ?? []).some((p) => p.name === patient.name) || /^custom/.test(patient.name ?? "");
+  const parts = [!fileId && patient.name, sex, patient.age_years && `${patient.age_years} y`,
     patient.height_cm && `${patient.height_cm} cm`, patient.weight_kg && `${patient.weight_kg} kg`];
   return parts.filter(Boolean).join(" · ");
 }
