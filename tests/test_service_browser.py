@@ -221,6 +221,10 @@ def test_an_instructor_runs_a_case_with_two_trainees_to_its_debrief(playwright, 
             expect(page.locator("#event-log")).not_to_contain_text("haemorrhage 250")
             expect(page.locator("#case-console")).to_be_hidden()
 
+        amy.click("#learner-trend-box summary")  # the team's own trend of the vitals
+        before = canvas_pixels(amy, "learner-trend")
+        _wait_for(lambda: canvas_pixels(amy, "learner-trend") != before, 15, "no trend drawn")
+        expect(instructor.locator("#learner-trend-box")).to_be_hidden()
         amy.fill("#order-input", "stop haemorrhage")
         amy.click("#order-submit")
         expect(instructor.locator("#case-phase")).to_have_text("controlled")

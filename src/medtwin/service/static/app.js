@@ -5,7 +5,7 @@ import { config, loadConfig } from "./config.js";
 import { SessionStream } from "./stream.js";
 import { Monitor } from "./monitor.js";
 import { OrderPanel, EventLog } from "./orders.js";
-import { InstructorConsole } from "./console.js";
+import { InstructorConsole, TrendPlot } from "./console.js";
 import { CaseConsole, showHandover } from "./case.js";
 import { DebriefView } from "./debrief.js";
 import { TeamChannel } from "./team.js";
@@ -178,6 +178,7 @@ function leaveSession() {
   live.orders?.destroy();
   live.console?.destroy();
   live.team.destroy();
+  live.learnerTrend?.destroy();
   live = null;
 }
 
@@ -220,6 +221,9 @@ function enterSession(session) {
     formEl: $("say-form"), inputEl: $("say-input"), listEl: $("team-messages"),
     coachEl: $("coach-line"), messageEl: $("say-message"),
   }, session.id, role !== "observer");
+  // The team's own trend of the vitals (the instructor's is in the console).
+  $("learner-trend-box").hidden = role === "instructor";
+  const learnerTrend = role === "instructor" ? null : new TrendPlot($("learner-trend"));
   let ended = false;
   const onEnded = () => {
     ended = true;
@@ -253,6 +257,7 @@ function enterSession(session) {
       instructor?.showSharing(Boolean(message.share_prompts));
       caseConsole?.reset(message.case ?? null);
       instructor?.trend.reset(message.history);
+      learnerTrend?.reset(message.history);
       instructor?.resetNotes(message.notes);
       if (s.participants) instructor?.showParticipants(s.participants);
       instructor?.showClock(s);
@@ -261,6 +266,7 @@ function enterSession(session) {
     vitals(message) {
       monitor.setVitals(message.vitals, message.time_s, message.rhythm);
       instructor?.trend.add(message.time_s, message.vitals);
+      learnerTrend?.add(message.time_s, message.vitals);
     },
     event(message) { log.add(message.event); },
     clock(message) {
@@ -287,7 +293,7 @@ function enterSession(session) {
       $("conn-state").dataset.state = state;
     },
   });
-  live = { stream, monitor, orders, console: instructor, session, team };
+  live = { stream, monitor, orders, console: instructor, session, team, learnerTrend };
   $("open-debrief").onclick = () => enterDebrief(session);
 }
 
