@@ -60,9 +60,14 @@ def case_listing(loaded: LoadedCase) -> dict[str, Any]:
         "history": case.history,
         "handover": case.handover,
         "objectives": [objective.text for objective in case.objectives],
-        "events": [{"name": e.name, "text": e.text} for e in case.instructor_events],
+        "events": instructor_events(loaded),
         "phases": [{"name": p.name, "text": p.text} for p in case.phases],
     }
+
+
+def instructor_events(loaded: LoadedCase) -> list[dict[str, str]]:
+    """The events the instructor may fire, with what each means."""
+    return [{"name": e.name, "text": e.text} for e in loaded.case.instructor_events]
 
 
 def handover(loaded: LoadedCase) -> dict[str, str]:

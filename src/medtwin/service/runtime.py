@@ -28,7 +28,7 @@ from medtwin.actions import Action, Event, parse_order
 from medtwin.patients import patient_from_dict
 from medtwin.physiology.batch import STEP_S
 from medtwin.service import store
-from medtwin.service.case_room import RoomCase, handover, library_case
+from medtwin.service.case_room import RoomCase, handover, instructor_events, library_case
 from medtwin.service.clock import Clock, WallClock
 from medtwin.service.codec import MAIN_NUMERICS, WAVEFORM_RATE_HZ, main_numerics, waveform_frame
 from medtwin.service.db import SessionRow
@@ -212,9 +212,8 @@ class LiveSession:
         """The instructor's view of the case so far (None without a case)."""
         if self.case is None:
             return None
-        events = [{"name": e.name, "text": e.text}
-                  for e in self.case.loaded.case.instructor_events]  # fmt: skip
-        return {**self.case.summary(), "entries": self.case.so_far(), "events": events}
+        return {**self.case.summary(), "entries": self.case.so_far(),
+                "events": instructor_events(self.case.loaded)}  # fmt: skip
 
     def history(self, since_s: float = -math.inf) -> dict[str, Any]:
         return trend_table([row for row in self.trend if row[0] > since_s])
