@@ -27,7 +27,7 @@ from medtwin.physiology.inputs import EngineInputs
 from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES, M, S, span
 from medtwin.physiology.scaling import parameters_for
 from medtwin.physiology.steady_state import resting_states
-from medtwin.scenario_validation.library import DIRECTIONS
+from medtwin.scenario_validation.library import DIRECTIONS, base_deficit_band
 from medtwin.validation import Target, grade
 
 BLEED_RATE_ML_PER_MIN = 100.0
@@ -108,6 +108,40 @@ def test_pulse_pressure_matches_the_class(bled):
         assert ratio > 0.85
     else:
         assert ratio < 0.8
+
+
+def _within_deficit_band(name: str, base_excess: float) -> bool:
+    low, high = base_deficit_band(SIGNS[name]["base_deficit_mmol_per_L"])
+    return (low is None or low <= base_excess) and base_excess <= high
+
+
+def test_base_excess_falls_through_the_classes(bled):
+    """ATLS 10th ed.: base deficit 0 to -2 (I), -2 to -6 (II), -6 to -10 (III) and -10
+    mmol/L or lower (IV). The lactic acid is made mostly by muscle under adrenaline, not
+    by O2 lack (James JH et al. Lancet 1999;354:505), so it rises from class II on while
+    the tissues still meet their O2 demand; lactate carries the deficit."""
+    name, rest, after, _ = bled
+    assert _within_deficit_band(name, after["base_excess"]), (name, after["base_excess"])
+    if name != "I":
+        added_acid = after["lactate"] - rest["lactate"]
+        assert added_acid == pytest.approx(rest["base_excess"] - after["base_excess"], rel=0.3)
+
+
+def test_the_standard_woman_s_base_deficit_follows_the_classes():
+    """The same ATLS 10th-ed. bands hold for the standard woman, whose smaller blood
+    volume bleeds the same share in less time."""
+    deficits = {}
+    for name in ("II", "III", "IV"):
+        twin = Twin("standard-female", waveform_seconds=0)
+        twin.advance(60)
+        volume = CLASS_LOSS[name] * twin.history().iloc[-60:]["blood_volume"].mean()
+        minutes = volume / BLEED_RATE_ML_PER_MIN
+        twin.apply(f"haemorrhage {volume:.0f} mL over {minutes:.3f} min")
+        twin.advance(minutes * 60.0 + WAIT_S)
+        history = twin.history()
+        deficits[name] = history[history["time_s"] > twin.time_s - READ_S]["base_excess"].mean()
+    assert all(_within_deficit_band(name, value) for name, value in deficits.items()), deficits
+    assert deficits["II"] > deficits["III"] > deficits["IV"]
 
 
 def test_a_litre_of_crystalloid_after_a_class_ii_bleed_partly_restores_map_and_raises_cvp():

@@ -186,7 +186,8 @@ def reflex_step(s, p, act, sinus_pressure, cvp, peripheral_demand, dt_slow):
     pressure falls below its resting value (Heldt T et al. 2002, J Appl Physiol
     92:1239, cardiopulmonary reflex), until the central blood volume is so low that
     the second, sympatho-inhibitory phase of haemorrhage sets in
-    (`sympathoinhibition`).
+    (`sympathoinhibition`). The adrenal medulla follows the excitation before that
+    inhibition (`adrenal_step`).
     """
     lead = p.TAU_Z / p.TAU_P
     s.BARO_LAG += dt_slow * (sinus_pressure * (1.0 - lead) - s.BARO_LAG) / p.TAU_P
@@ -199,6 +200,7 @@ def reflex_step(s, p, act, sinus_pressure, cvp, peripheral_demand, dt_slow):
     s.CVP_SLOW = _relaxed(s.CVP_SLOW, s.CARDIOPULMONARY_CVP, RESTING_AVERAGE_S, dt_slow)
     drugs = max(1.0 + s.EFFECT[_SYMPATHETIC], 0.0)
     f_es = sympathetic_firing(p, f_ab) * chemo * cardiopulmonary * drugs
+    adrenal_step(s, p, f_es, dt_slow)
     f_es += inhibition * (resting_sympathetic_firing(p) - f_es)
     f_ev = vagal_firing(p, f_ab)
     f_ev += inhibition * (p.FEV_INF - f_ev)
@@ -220,6 +222,21 @@ def reflex_step(s, p, act, sinus_pressure, cvp, peripheral_demand, dt_slow):
     s.EFF_TV = _relaxed(s.EFF_TV, _delayed(s.FEV_HISTORY, index, p.D_TV, dt_slow),
                         p.TAU_TV, dt_slow)  # fmt: skip
     apply_effectors(s, p, act)
+
+
+@jit
+def adrenal_step(s, p, excitation, dt_slow):
+    """Advance the adrenal medulla's drive by one slow step.
+
+    Plasma adrenaline follows splanchnic sympathetic firing (`excitation`, spikes/s),
+    averaged over seconds, with adrenaline's plasma half-life (Cryer 1980); the drive is
+    its fractional rise over the resting firing. It follows the excitation before the
+    sympatho-inhibitory phase of haemorrhage, because adrenaline keeps rising in that
+    phase while the nerves to the vessels fall silent (Schadt & Ludbrook 1991).
+    """
+    s.SYMPATHETIC_MEAN = _relaxed(s.SYMPATHETIC_MEAN, excitation, p.SYMPATHETIC_MEAN_TAU, dt_slow)
+    rise = s.SYMPATHETIC_MEAN / p.SYMPATHETIC_REST - 1.0
+    s.ADRENAL_DRIVE = _relaxed(s.ADRENAL_DRIVE, rise, p.ADRENALINE_TAU, dt_slow)
 
 
 @jit

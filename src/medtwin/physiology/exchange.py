@@ -270,20 +270,39 @@ def tissue_metabolism(s, p, dt):
 
 
 @jit
+def adrenergic_lactate_rate(s, p):
+    """Lactate made by muscle under adrenaline, without O2 lack (mmol/s).
+
+    In shock, adrenaline drives the muscles' Na+/K+ pump through beta-2 receptors and
+    with it an aerobic glycolysis whose pyruvate exceeds what the mitochondria take up:
+    most of the lactate of haemorrhage and sepsis is made this way (James 1999; Levy
+    2005). It saturates with the adrenal drive above a threshold.
+    """
+    drive = s.ADRENAL_DRIVE - p.ADRENAL_LACTATE_THRESHOLD
+    if drive <= 0.0:
+        return 0.0
+    per_kg = p.LACTATE_ADRENERGIC_MAX / 60.0 * drive / (drive + p.ADRENAL_LACTATE_HALF_DRIVE)
+    return per_kg * p.BODY_MASS
+
+
+@jit
 def lactate_step(s, p, o2_shortfall_mL, dt):
     """Lactate: basal turnover, anaerobic production, hepatic and renal clearance.
 
     Clearing lactic acid above its resting level regenerates the bicarbonate that
     buffered it, from the CO2 of the venous blood reaching the liver and kidneys (the
-    venae cavae here); the CO2 of the buffering itself was released in the tissues
-    (`tissue_metabolism`).
+    venae cavae here); the CO2 of the buffering of anaerobic lactate was released in
+    the tissues (`tissue_metabolism`), that of adrenergic lactate enters the muscle's
+    venous blood, which carries the lactic acid away.
     """
     volume_L = p.LACTATE_VOLUME
     clearance = p.LACTATE_CLEARANCE
     basal = clearance * p.LACTATE_REST * volume_L * dt
     anaerobic = p.LACTATE_PER_O2_DEFICIT * o2_shortfall_mL / ML_GAS_PER_MMOL
+    adrenergic = adrenergic_lactate_rate(s, p) * dt
     cleared = clearance * max(s.LACTATE, 0.0) * volume_L * dt
-    s.LACTATE += (basal + anaerobic - cleared) / volume_L
+    s.LACTATE += (basal + anaerobic + adrenergic - cleared) / volume_L
+    s.N_CO2_V_MUSCLE += adrenergic * p.CO2_PER_LACTATE * ML_GAS_PER_MMOL
     regenerated_co2_mL = (cleared - basal) * p.CO2_PER_LACTATE * ML_GAS_PER_MMOL
     s.N_CO2_VC = max(s.N_CO2_VC - regenerated_co2_mL, 0.0)
 

@@ -137,7 +137,7 @@ def _initial_control(s: np.ndarray, p: np.ndarray) -> None:
     lead = p[P.TAU_Z] / p[P.TAU_P]
     s[S.BARO_LAG] = p[P.P_N] * (1.0 - lead)
     record = p.view(P_RECORD).view(np.recarray)[0]
-    s[span(S, "FES_HISTORY")] = resting_sympathetic_firing.py_func(record)
+    s[span(S, "FES_HISTORY")] = s[S.SYMPATHETIC_MEAN] = resting_sympathetic_firing.py_func(record)
     s[span(S, "FEV_HISTORY")] = p[P.FEV_REF]
     s[S.CHEMO_CENTRAL_PCO2] = s[S.CHEMO_PERIPH_PCO2] = p[P.PACO2_SET]
     s[S.CHEMO_PERIPH_PO2] = p[P.PAO2_SET]

@@ -240,6 +240,9 @@ _STATE: list[Entry] = [
     ("PTX_VOLUME", ("LEFT", "RIGHT")),
     # nervous control
     "BARO_LAG", "CARDIOPULMONARY_CVP", "CVP_SLOW",
+    # sympathetic firing averaged over seconds (spikes/s), and the adrenal medulla's
+    # drive: its plasma adrenaline as the fractional rise over rest
+    "SYMPATHETIC_MEAN", "ADRENAL_DRIVE",
     "EFF_EMAX", "EFF_R", "EFF_VU", "EFF_TS", "EFF_TV",
     "CHEMO_CENTRAL_PCO2", "CHEMO_PERIPH_PCO2", "CHEMO_PERIPH_PO2",
     "DELAY_INDEX", ("FES_HISTORY", DELAY_SLOTS), ("FEV_HISTORY", DELAY_SLOTS),

@@ -404,6 +404,43 @@ REFERENCE: dict[str, Parameter] = {
         "H+ + HCO3- -> H2O + CO2: about 22 mL of CO2 beyond metabolic CO2 per mmol; "
         "clearing the lactate regenerates the bicarbonate)",
     ),
+    "SYMPATHETIC_MEAN_TAU": Parameter(
+        20.0,
+        "s",
+        "Cryer 1980 (the adrenal medulla secretes as its splanchnic sympathetic nerve "
+        "fires; sympathetic firing is averaged over 20 s so that single beats and breaths "
+        "do not show in the adrenal drive)",
+    ),
+    "ADRENALINE_TAU": Parameter(
+        216.0,
+        "s",
+        "Cryer 1980 (plasma adrenaline has a half-life of about 2.5 min: a time constant "
+        "of 150 s / ln 2)",
+    ),
+    "ADRENAL_LACTATE_THRESHOLD": Parameter(
+        0.1,
+        "1",
+        "Cryer 1980 (adrenaline rises above its resting level in plasma only once "
+        "sympathetic activity is clearly raised); James 1999 (the lactate of shock is "
+        "made by adrenaline-driven aerobic glycolysis in muscle): the excess of the "
+        "adrenal drive over rest below which no lactate is added",
+    ),
+    "ADRENAL_LACTATE_HALF_DRIVE": Parameter(
+        4.0,
+        "1",
+        "Levy 2005 (muscle lactate production in shock follows beta-adrenergic "
+        "stimulation of the Na+/K+ pump and saturates); set with LACTATE_ADRENERGIC_MAX "
+        "so that base excess falls as in ATLS 10th ed. classes II-IV: the adrenal drive "
+        "above threshold at which half the maximal production is reached",
+    ),
+    "LACTATE_ADRENERGIC_MAX": Parameter(
+        1.0,
+        "mmol/kg/min",
+        "James 1999, Levy 2005 (in haemorrhagic and septic shock lactate is made "
+        "aerobically by muscle under adrenaline, not only by tissue hypoxia); set so "
+        "that base excess falls as in ATLS 10th ed. classes II-IV (0 to -2, -2 to -6, -6 "
+        "to -10, -10 or lower mmol/L)",
+    ),
     "CRITICAL_TISSUE_O2": Parameter(
         0.04,
         "mL/mL",
@@ -755,6 +792,7 @@ DERIVED: list[Entry] = [
     ("TISSUE_O2_REST", _BED_UPPER),
     ("HAEMORRHAGE_PRESSURE_REF", len(HAEMORRHAGE_SITES)), "PLETH_PULSE_REST",
     "CARDIAC_OUTPUT_REST",
+    "SYMPATHETIC_REST",
     "LETHAL_O2_DEBT",
 ]  # fmt: skip
 

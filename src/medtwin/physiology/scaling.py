@@ -57,10 +57,11 @@ from medtwin.patients import (
 from medtwin.patients.conditions import condition_kind
 from medtwin.patients.variation import apply_variation
 from medtwin.physiology.bloodgas import o2_content
+from medtwin.physiology.control import resting_sympathetic_firing
 from medtwin.physiology.initial import INITIAL_CVP_MMHG
 from medtwin.physiology.inputs import EngineInputs
 from medtwin.physiology.layout import BEDS, span
-from medtwin.physiology.parameters import N_PARAM, REFERENCE, P
+from medtwin.physiology.parameters import N_PARAM, P_RECORD, REFERENCE, P
 
 URSINO_BLOOD_VOLUME_ML = 5300.0
 REFERENCE_BSA_M2 = 2.0
@@ -230,6 +231,8 @@ def _set_reflex_reference(v: np.ndarray) -> None:
     sigma_ref, f_ev_ref = reference_autonomic_activity(v)
     v[P.SIGMA_REF_S] = sigma_ref
     v[P.FEV_REF] = f_ev_ref
+    record = v.view(P_RECORD).view(np.recarray)[0]
+    v[P.SYMPATHETIC_REST] = resting_sympathetic_firing.py_func(record)  # until settled
     ursino_t0 = 0.58  # s, heart period without autonomic input (Ursino 1998, Table 2)
     v[P.T_REST] = ursino_t0 + v[P.G_TS] * sigma_ref + v[P.G_TV] * f_ev_ref
 

@@ -97,6 +97,7 @@ def reference_to_rest(
     params_row[span(P, "TISSUE_O2_REST")] = tissue / capacity
     params_row[P.PLETH_PULSE_REST] = state_row[S.PLETH_PULSE]
     params_row[P.CARDIAC_OUTPUT_REST] = monitors_row[M.cardiac_output]
+    params_row[P.SYMPATHETIC_REST] = state_row[S.SYMPATHETIC_MEAN]
 
 
 def _settle(params: np.ndarray, step_s: float) -> Batch:
@@ -114,6 +115,8 @@ def _settle(params: np.ndarray, step_s: float) -> Batch:
     # way there
     held[:, P.MYOCARDIAL_ARREST_FRACTION] = -1.0
     held[:, P.LETHAL_O2_DEBT] = np.inf
+    # nor the adrenal medulla make lactate while the reflexes find their rest
+    held[:, P.LACTATE_ADRENERGIC_MAX] = 0.0
     start = np.array([initial_state(row) for row in held])
     batch = Batch(held, start, np.zeros((len(params), N_MONITOR)), step_s)
     for seconds in SETTLE_PASSES_S:

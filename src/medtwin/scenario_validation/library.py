@@ -98,9 +98,8 @@ def _class_scenario(name: str, loss: float) -> Scenario:
     ]  # fmt: skip
     low, high = base_deficit_band(signs["base_deficit_mmol_per_L"])
     expectations.append(
-        Expectation("base_excess", "mmol/L", value("base_excess", *window), ATLS, low, high,
-                    known_gap=LACTATE_GAP)
-    )  # fmt: skip
+        Expectation("base_excess", "mmol/L", value("base_excess", *window), ATLS, low, high)
+    )
     return Scenario(
         name=f"haemorrhage-class-{name.lower()}",
         title=f"Haemorrhage, ATLS class {name} ({loss:.0%} of blood volume), untreated",
@@ -115,16 +114,6 @@ def _class_scenario(name: str, loss: float) -> Scenario:
     )
 
 
-LACTATE_GAP = (
-    "lactic acidosis: the twin's tissues meet their O2 demand until about 40 % of blood "
-    "volume is lost, as healthy people's do (25 % bled from volunteers changed neither "
-    "lactate nor base excess: Hamilton-Davies C et al. Intensive Care Med 1997;23:276; "
-    "critical O2 delivery below 7.3 mL/kg/min: Lieberman JA et al. Anesthesiology "
-    "2000;92:407), so base excess stays within 0 to -2 mmol/L in classes II-IV; the "
-    "ATLS deficits come from injured patients on admission (Mutschler M et al. "
-    "Resuscitation 2013;84:309), whose deficit also holds the acids of injured tissue and "
-    "an hour of shock"
-)
 CLASS_II, CLASS_III, CLASS_IV = (
     _class_scenario(name, loss) for name, loss in (("II", 0.25), ("III", 0.35), ("IV", 0.45))
 )
