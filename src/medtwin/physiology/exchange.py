@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from medtwin.compiled.jit import jit
+from medtwin.compiled.jit import jit, jit_inline
 from medtwin.physiology.bloodgas import co2_content, o2_content
 from medtwin.physiology.circulation import (
     HAEMORRHAGE_COMPARTMENT,
@@ -72,6 +72,12 @@ LINK_TO = np.array([_compartment_index(_LINK_ENDS[link.name][1]) for link in LIN
 
 STPD_TO_PV = 760.0 * 310.15 / 273.15
 """mmHg*mL of alveolar gas (37 degC) per mL of gas at STPD."""
+BLOOD_GAS_SLOPE = 0.005
+"""mL of gas (STPD) per mL of blood per mmHg: the slope of whole blood's CO2 dissociation
+curve, about 0.5 mL/dL per mmHg (West JB. Respiratory Physiology: The Essentials, 9th
+ed., 2012, ch. 6), about that of the O2 curve at its steepest."""
+MIN_ALVEOLAR_VOLUME_ML = 10.0
+"""The least alveolar gas the exchange divides by (lungs squeezed to their dead space)."""
 JOULES_PER_ML_O2_PER_RQ = (3.941 * 4.184, 1.106 * 4.184)
 """Weir JB de V. J Physiol 1949;109:1-9: heat per mL O2 = 3.941 + 1.106 RQ (cal)."""
 VO2_SMOOTHING_S = 20.0
@@ -307,10 +313,25 @@ def lactate_step(s, p, o2_shortfall_mL, dt):
     s.N_CO2_VC = max(s.N_CO2_VC - regenerated_co2_mL, 0.0)
 
 
+@jit_inline
+def _exchange_damping(blood_mL, alveolar_mL):
+    """The share of the full equilibration one step makes: 1 / (1 + r^4), r being the
+    capillary blood's capacity for gas per mmHg over the alveolar gas's."""
+    ratio = blood_mL * BLOOD_GAS_SLOPE * STPD_TO_PV / alveolar_mL
+    return 1.0 / (1.0 + ratio**4)
+
+
 @jit
 def lung_exchange(s, p, dt):
-    """Equilibrate pulmonary capillary blood with alveolar gas (shunt excepted)."""
-    alveolar_volume = s.V_LUNG - p.VD1 - p.VD2
+    """Equilibrate pulmonary capillary blood with alveolar gas (shunt excepted).
+
+    The blood takes the alveolar gas's partial pressures and the difference is moved to
+    or from the gas: right while the alveolar gas holds far more of each gas per mmHg
+    than the capillary blood, as it normally does (r about 0.2). In lungs squeezed to a
+    few hundred mL it would overshoot and oscillate, so the step is damped by
+    `_exchange_damping`, which leaves the normal exchange as it is.
+    """
+    alveolar_volume = max(s.V_LUNG - p.VD1 - p.VD2, MIN_ALVEOLAR_VOLUME_ML)
     pa_o2 = s.ALV_O2 / alveolar_volume
     pa_co2 = s.ALV_CO2 / alveolar_volume
     hb = s.HB
@@ -319,8 +340,9 @@ def lung_exchange(s, p, dt):
     v_pc = max(s.V_PC, 1.0)
     target_o2 = (1 - shunt) * o2_content(pa_o2, pa_co2, hb) + shunt * s.N_O2_PA / v_pa
     target_co2 = (1 - shunt) * co2_content(pa_o2, pa_co2) + shunt * s.N_CO2_PA / v_pa
-    uptake_o2 = v_pc * target_o2 - s.N_O2_PC
-    uptake_co2 = v_pc * target_co2 - s.N_CO2_PC
+    damping = _exchange_damping(v_pc, alveolar_volume)
+    uptake_o2 = damping * (v_pc * target_o2 - s.N_O2_PC)
+    uptake_co2 = damping * (v_pc * target_co2 - s.N_CO2_PC)
     s.N_O2_PC += uptake_o2
     s.N_CO2_PC += uptake_co2
     s.ALV_O2 -= uptake_o2 * STPD_TO_PV

@@ -52,6 +52,7 @@ INPUT_SHAPES: dict[str, tuple[int, ...]] = {
             "VENT_DELIVERED",
             "AIRWAY_OBSTRUCTION",
             "AIRWAY_TUBE",
+            "AIRWAY_SUPPORT",
             "BRONCHOSPASM",
             "LUNG_INJURY",
         )

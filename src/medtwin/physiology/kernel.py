@@ -66,6 +66,7 @@ from medtwin.physiology.monitors import (
     finish_breath,
     update_gas_monitors,
 )
+from medtwin.physiology.pharynx import pharyngeal_obstruction
 from medtwin.physiology.pleura import mediastinal_pressure_cmH2O, pleura_step
 from medtwin.physiology.respiration import (
     alveolar_pressure,
@@ -79,7 +80,7 @@ from medtwin.physiology.respiration import (
 from medtwin.physiology.variability import STREAM_BEAT, STREAM_BREATH, standard_normal
 from medtwin.physiology.ventilation import (
     MODE_BAG,
-    bronchial_narrowing,
+    airway_open_share,
     inspiration_time,
     inspired_o2,
     mandatory,
@@ -132,6 +133,7 @@ def _slow_step(s, p, act, dt_slow):
     lung_exchange(s, p, dt_slow)
     heat_balance(s, p, used, dt_slow)
     drug_step(s, p)
+    s.PHARYNGEAL_OBSTRUCTION = pharyngeal_obstruction(s, p)
     v_sa = max(s.V_SA, 1.0)
     pao2, paco2 = partial_pressures(
         s.N_O2_SA / v_sa, s.N_CO2_SA / v_sa, s.HB, s.ART_PO2, s.ART_PCO2
@@ -165,7 +167,7 @@ def _drives(s, p, dt, drives):
     the pressure of chest compressions, the breathing device's airway opening pressure
     and set flow (`ventilation.supply`), and the pleurae's: the pressure a tension
     pneumothorax puts on the mediastinum and the share of the lungs left open, and the
-    bronchi's narrowing (constant over a step).
+    airway's open share (constant over a step).
 
     Evaluated at each stage's own time, so a beat, breath or compression that starts
     inside a step keeps its phase. In cardiac arrest the heart does not contract
@@ -177,7 +179,7 @@ def _drives(s, p, dt, drives):
     kick = beating and atrial_kick(s)
     mediastinal = mediastinal_pressure_cmH2O(s, p)
     ventilated = ventilated_share(s, p)
-    narrowing = bronchial_narrowing(s, p)
+    open_share = airway_open_share(s, p)
     for i in range(3):
         offset = 0.5 * dt * i
         drives[i, 0] = activation(be + offset, bp, ts) if beating else 0.0
@@ -190,7 +192,7 @@ def _drives(s, p, dt, drives):
         drives[i, 4], drives[i, 5] = supply(p, s.VENT_TIME + offset)
         drives[i, 6] = mediastinal
         drives[i, 7] = ventilated
-        drives[i, 8] = narrowing
+        drives[i, 8] = open_share
 
 
 @jit_inline

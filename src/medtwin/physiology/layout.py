@@ -236,6 +236,9 @@ _STATE: list[Entry] = [
     # breathing support: time into the ventilator's cycle, the inspired O2 fraction,
     # and the airway opening pressure (cmH2O)
     "VENT_TIME", "INSPIRED_O2", "AIRWAY_PRESSURE",
+    # the share of the pharynx's cross-section an unconscious patient's lost muscle
+    # tone closes (`pharynx`)
+    "PHARYNGEAL_OBSTRUCTION",
     # air in each pleural space (mL; left, right)
     ("PTX_VOLUME", ("LEFT", "RIGHT")),
     # nervous control

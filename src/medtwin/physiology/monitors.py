@@ -34,8 +34,8 @@ from medtwin.physiology.pleura import collapse, mediastinal_pressure_cmH2O, tens
 from medtwin.physiology.respiration import muscle_pressure, pleural_pressure
 from medtwin.physiology.ventilation import (
     MODE_OFF,
+    airway_open_share,
     airway_resistance,
-    bronchial_narrowing,
     capnograph_connected,
     mandatory,
     shunt,
@@ -263,6 +263,15 @@ def cerebral_oxygenation(s, p) -> float:
 
 
 @jit
+def consciousness_index(s, p) -> float:
+    """The BIS-like index (0-100, `BIS_AWAKE` awake): the drugs' effect on
+    consciousness times the brain's O2 supply and what an ischaemic time has left."""
+    oxygenation = cerebral_oxygenation(s, p) * post_anoxic_factor(s, p)
+    consciousness = (1.0 + s.EFFECT[_CONSCIOUSNESS]) * oxygenation
+    return min(max(BIS_AWAKE * consciousness, 0.0), 100.0)
+
+
+@jit
 def post_anoxic_factor(s, p) -> float:
     """The share of consciousness a brain regains after its ischaemic time (1 without
     arrest): falling steeply past `POST_ANOXIC_COMA_S` (a Hill curve of slope 4)."""
@@ -324,13 +333,12 @@ def update_gas_monitors(s, p, m):
     m.lung_compliance = p.C_LUNG * 1e-3
     m.chest_wall_compliance = p.C_CHEST_WALL * 1e-3
     m.respiratory_system_compliance = 1e-3 / (1.0 / p.C_LUNG + 1.0 / p.C_CHEST_WALL)
-    narrowing = bronchial_narrowing(s, p)
-    resistance = airway_resistance(p, narrowing)
+    open_share = airway_open_share(s, p)
+    resistance = airway_resistance(p, open_share)
     m.inspiratory_resistance = resistance * 1e3 if resistance > 0.0 else np.nan
     m.expiratory_resistance = m.inspiratory_resistance
     # a forced expiration's peak flow goes with the airways' cross-section (flow at the
     # wave speed, Dawson SV, Elliott EA. J Appl Physiol 1977;43:498)
-    open_share = (1.0 - p.AIRWAY_OBSTRUCTION) * (1.0 - narrowing)
     m.peak_flow_percent_predicted = 100.0 * max(open_share, 0.0)
     total = blood_volume(s)
     hct = s.RBC_VOLUME / total
@@ -342,9 +350,7 @@ def update_gas_monitors(s, p, m):
     m.lactate = s.LACTATE
     m.interstitial_fluid_volume = s.V_ISF
     m.rhythm = s.RHYTHM
-    oxygenation = cerebral_oxygenation(s, p) * post_anoxic_factor(s, p)
-    consciousness = (1.0 + s.EFFECT[_CONSCIOUSNESS]) * oxygenation
-    m.consciousness_index = min(max(BIS_AWAKE * consciousness, 0.0), 100.0)
+    m.consciousness_index = consciousness_index(s, p)
     m.twitch_height = min(max(1.0 + s.EFFECT[_NEUROMUSCULAR], 0.0), 1.0)
     m.train_of_four_ratio = train_of_four_ratio(s, p)
     for slot in range(DRUG_SLOTS):

@@ -460,6 +460,30 @@ REFERENCE: dict[str, Parameter] = {
         "set so that breathing is unchanged in ATLS 10th ed. classes I-II and raised in "
         "class IV (the 10th edition gives directions, not rates)",
     ),
+    "PHARYNGEAL_OBSTRUCTION_MAX": Parameter(
+        0.9,
+        "1",
+        "Nandi PR et al. Br J Anaesth 1991;66:157 (under anaesthesia the pharynx closes at "
+        "the soft palate and the epiglottis); Eastwood PR et al. Anesthesiology "
+        "2005;103:470 (at deep propofol anaesthesia the pharynx closes at about "
+        "atmospheric pressure): share of its cross-section lost when unsupported, leaving "
+        "the partial obstruction that snoring and a rocking chest show",
+    ),
+    "PHARYNX_OPEN_BIS": Parameter(
+        70.0,
+        "1",
+        "ASA 2019 continuum of sedation (moderate sedation: the airway needs no "
+        "intervention), at a BIS of about 70 (Glass PS et al. Anesthesiology "
+        "1997;86:836: half of volunteers no longer answer to voice at a BIS of about 67-70 "
+        "under propofol or midazolam)",
+    ),
+    "PHARYNX_CLOSED_BIS": Parameter(
+        40.0,
+        "1",
+        "ASA 2019 continuum of sedation (general anaesthesia: airway intervention often "
+        "required), at a BIS of about 40 (Johansen JW. Best Pract Res Clin Anaesthesiol "
+        "2006;20:81: 40-60 general anaesthesia, below 40 deep hypnosis)",
+    ),
     "LACTATE_VENTILATION_GAIN": Parameter(
         0.25,
         "L/min per mmol/L",
@@ -813,6 +837,8 @@ INPUTS: list[Entry] = [
     # breathing support (physiology.ventilation): mode and settings; the airway
     "VENT_MODE", "VENT_RATE", "VENT_VT", "VENT_PINSP", "VENT_PEEP", "VENT_TI",
     "VENT_FIO2", "VENT_DELIVERED", "AIRWAY_OBSTRUCTION", "AIRWAY_TUBE", "BRONCHOSPASM",
+    # 1 while the airway is held open (head tilt-chin lift, jaw thrust) or an adjunct is in
+    "AIRWAY_SUPPORT",
     # the share of the lungs no longer aerated by an acute lung injury (ARDS)
     "LUNG_INJURY",
     # an oxygen device on a spontaneously breathing patient

@@ -62,14 +62,14 @@ def alveolar_pressure(volume, p, ppl, ventilated):
 
 
 @jit_inline
-def lung_rhs(volume, p, ppl, ventilated, narrowing, p_opening, set_flow):
+def lung_rhs(volume, p, ppl, ventilated, open_share, p_opening, set_flow):
     """Airway flow (mL/s, positive into the lungs) at the given pleural pressure, with
     the airway opening at `p_opening` (cmH2O) or, in a volume-controlled inspiration,
     a device pushing `set_flow` (mL/s) up to its pressure limit. No flow through a
     completely obstructed airway; `ventilated` is the open share of the lungs and
-    `narrowing` the small airways' (`ventilation.bronchial_narrowing`)."""
+    `open_share` the airway's (`ventilation.airway_open_share`)."""
     p_alv = alveolar_pressure(volume, p, ppl, ventilated)
-    resistance = airway_resistance(p, narrowing)
+    resistance = airway_resistance(p, open_share)
     if resistance < 0.0:
         return 0.0
     if set_flow > 0.0:
@@ -78,14 +78,14 @@ def lung_rhs(volume, p, ppl, ventilated, narrowing, p_opening, set_flow):
 
 
 @jit_inline
-def opening_pressure(p, p_alv, flow, p_device, set_flow, narrowing):
+def opening_pressure(p, p_alv, flow, p_device, set_flow, open_share):
     """Pressure at the airway opening (cmH2O), as a ventilator's gauge reads it: the
     alveolar pressure plus the airway's resistive drop at `flow` (mL/s); against a
     completely obstructed airway, what the device applies (`p_device`, or its limit in
     volume control). 0, the atmosphere, without a device on the lungs' airway."""
     if p.VENT_MODE == MODE_OFF or p.AIRWAY_TUBE == TUBE_OESOPHAGUS:
         return 0.0
-    resistance = airway_resistance(p, narrowing)
+    resistance = airway_resistance(p, open_share)
     if resistance < 0.0:
         return p.VENTILATOR_PRESSURE_LIMIT if set_flow > 0.0 else p_device
     return p_alv + resistance * flow
@@ -113,7 +113,7 @@ def move_airway_gas(s, p, delta_volume):
         s.D1_PCO2 += f1 * (pi_co2 - s.D1_PCO2)
         return pi_co2
     out = -delta_volume
-    alveolar_volume = s.V_LUNG - vd1 - vd2 + out  # before this outflow
+    alveolar_volume = max(s.V_LUNG - vd1 - vd2 + out, out, 1.0)  # before this outflow
     pa_o2 = s.ALV_O2 / alveolar_volume
     pa_co2 = s.ALV_CO2 / alveolar_volume
     s.ALV_O2 -= out * pa_o2

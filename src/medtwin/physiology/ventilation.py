@@ -9,7 +9,8 @@ Here is what sits at that opening:
   squeezed through a mask is volume control that loses the mask's leak; all hold PEEP
   in expiration, and a patient's own effort triggers a mandatory breath (assist-control;
   Tobin MJ. Principles and Practice of Mechanical Ventilation, 3rd ed., 2013, ch. 4);
-- the airway itself: an obstruction narrows it (the resistance of a tube rises as the
+- the airway itself: an obstruction narrows it, and so does the pharynx of an
+  unconscious patient left without support (`pharynx`) (the resistance of a tube rises as the
   square of the lost cross-section, Poiseuille's law, until complete obstruction lets
   nothing through), a tracheal tube adds its own resistance, a tube in the oesophagus
   sends the ventilator's gas to the stomach (the lungs get none and the capnograph on
@@ -89,11 +90,19 @@ def bronchial_narrowing(s, p) -> float:
 
 
 @jit_inline
-def airway_resistance(p, narrowing) -> float:
-    """Resistance (cmH2O*s/mL) from the airway opening to the alveoli, with the small
-    airways narrowed by `narrowing` (`bronchial_narrowing`); infinite (a negative value)
-    once the airway is completely obstructed."""
-    open_share = (1.0 - p.AIRWAY_OBSTRUCTION) * (1.0 - narrowing)
+def airway_open_share(s, p) -> float:
+    """Share of the airway's cross-section open from mouth to alveoli (1 healthy): what
+    an obstruction, the unsupported pharynx of an unconscious patient and a
+    bronchospasm (`bronchial_narrowing`) leave of it."""
+    upper = (1.0 - p.AIRWAY_OBSTRUCTION) * (1.0 - s.PHARYNGEAL_OBSTRUCTION)
+    return upper * (1.0 - bronchial_narrowing(s, p))
+
+
+@jit_inline
+def airway_resistance(p, open_share) -> float:
+    """Resistance (cmH2O*s/mL) from the airway opening to the alveoli with the share
+    `open_share` of its cross-section open (`airway_open_share`); infinite (a negative
+    value) once the airway is completely obstructed."""
     if open_share <= 1.0 - FULL_OBSTRUCTION:
         return -1.0
     resistance = p.R_AW / (open_share * open_share)
