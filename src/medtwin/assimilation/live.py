@@ -2,7 +2,12 @@
 
 `LiveSync` owns an `EnsembleKalmanFilter`. Feeds (the MLLP listener, the MQTT source,
 a FHIR POST handler) call `submit` from any thread; `step` is called by one loop at
-its own pace and does the rest:
+its own pace. A step is two parts: `collect` reads the clock and takes the arrivals off
+the queue, the only things a step takes from outside, into a `StepInput`; `apply` does
+the rest with that input alone. The same inputs applied in the same order to a sync
+started the same way (same twin, members and seed) give the same ensemble bit for bit,
+so a journal of the inputs rebuilds a sync after a restart (`service.tracking`).
+`apply`:
 - arrivals wait `hold_s` (after their measured time, by the `clock`) in a buffer, so
   that values arriving out of order within that window reach the estimator in time
   order; late ones (older than the estimator's present) go straight on, where the
@@ -22,16 +27,17 @@ is logged against the observations it concerned, and the next step goes on.
 from __future__ import annotations
 
 import logging
+import math
 import queue
 from collections import Counter, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from medtwin.assimilation.enkf import EnsembleKalmanFilter
 from medtwin.assimilation.noise import OBSERVABLE
 from medtwin.assimilation.screening import Decision
-from medtwin.interop.measurement import Measurement
+from medtwin.interop.measurement import InteropError, Measurement
 
 LOG_LENGTH = 10_000
 logger = logging.getLogger(__name__)
@@ -39,6 +45,69 @@ logger = logging.getLogger(__name__)
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """What one step takes from outside the sync: the clock's present (`time`, aware)
+    and the observations submitted since the step before (`arrivals`, as they came).
+
+    No seed or draw index is needed: the estimator's generator is drawn from only by
+    `apply`, in an order the inputs fix, so replaying the inputs replays the draws."""
+
+    time: datetime
+    arrivals: tuple[Measurement, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        """The input as strict JSON (PostgreSQL refuses NaN in JSON): times in ISO 8601
+        with their offset, and a value that is not finite as its name ("nan", "inf")."""
+        return {
+            "time": self.time.isoformat(),
+            "arrivals": [{**m.to_dict(), "value": _json_number(m.value)} for m in self.arrivals],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> StepInput:
+        """The input `to_dict` gave, exactly (ValueError naming the field and value of
+        anything else, such as a journal row damaged by hand)."""
+        if not isinstance(data, Mapping):
+            raise ValueError(f"step input {data!r}: must be an object with time and arrivals")
+        time = _aware_time(data.get("time"), "time")
+        arrivals = data.get("arrivals")
+        if not isinstance(arrivals, list):
+            raise ValueError(f"step input arrivals {arrivals!r}: must be a list")
+        return cls(time, tuple(_measurement(item, k) for k, item in enumerate(arrivals)))
+
+
+def _json_number(value: float) -> float | str:
+    return value if math.isfinite(value) else repr(value)
+
+
+def _aware_time(text: object, field: str) -> datetime:
+    """The aware time of ISO 8601 `text` (ValueError naming `field` otherwise)."""
+    try:
+        time = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"step input {field} {text!r}: not an ISO 8601 time") from None
+    if time.tzinfo is None:
+        raise ValueError(f"step input {field} {text!r}: has no time zone offset")
+    return time
+
+
+def _measurement(item: object, k: int) -> Measurement:
+    """Arrival `k` of a step input's dict, as the Measurement it was."""
+    field = f"arrivals[{k}]"
+    if not isinstance(item, dict) or set(item) != {"signal", "value", "time", "source"}:
+        raise ValueError(f"step input {field} {item!r}: must have signal, value, time, source")
+    try:
+        value = float(item["value"])
+    except (TypeError, ValueError):
+        raise ValueError(f"step input {field}.value {item['value']!r}: not a number") from None
+    time = _aware_time(item["time"], f"{field}.time")
+    try:
+        return Measurement(item["signal"], value, time, str(item["source"]))
+    except InteropError as error:
+        raise ValueError(f"step input {field}: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -86,9 +155,36 @@ class LiveSync:
 
     def step(self) -> StepReport:
         """Release what is due, assimilate it, coast to the present (module docstring)."""
+        return self.apply(self.collect())
+
+    def collect(self) -> StepInput:
+        """The next step's input: the clock's present and the arrivals taken off the
+        queue (all that a step reads from outside the sync)."""
         now = self.clock()
-        decisions = self._take_arrivals(now)
-        due = now - self.hold
+        arrivals = []
+        while True:
+            try:
+                arrivals.append(self._arrivals.get_nowait())
+            except queue.Empty:
+                return StepInput(now, tuple(arrivals))
+
+    def idle(self, step: StepInput) -> bool:
+        """Whether `apply(step)` would certainly change nothing: no arrivals, none held,
+        and no present to coast from (such a step need not be journaled)."""
+        return not step.arrivals and not self._buffer and self.estimator.time is None
+
+    def apply(self, step: StepInput) -> StepReport:
+        """One step with `step`'s inputs and nothing else from outside: values too far
+        from its time refused, the others held, those due assimilated in time order, or
+        else the ensemble coasted to `step.time - hold_s` (module docstring)."""
+        decisions = []
+        for measurement in step.arrivals:
+            reason = self.out_of_time(measurement, step.time)
+            if reason:
+                decisions.append(Decision(measurement, False, reason))
+            else:
+                self._buffer.append(measurement)
+        due = step.time - self.hold
         ready = sorted((m for m in self._buffer if m.time <= due), key=lambda m: m.time)
         self._buffer = [m for m in self._buffer if m.time > due]
         if ready:
@@ -99,19 +195,6 @@ class LiveSync:
             self.log.append(decision)
             self.counts[(decision.reason or "accepted").split(":")[0]] += 1
         return StepReport(tuple(decisions), self.estimate())
-
-    def _take_arrivals(self, now: datetime) -> list[Decision]:
-        refused = []
-        while True:
-            try:
-                measurement = self._arrivals.get_nowait()
-            except queue.Empty:
-                return refused
-            reason = self.out_of_time(measurement, now)
-            if reason:
-                refused.append(Decision(measurement, False, reason))
-            else:
-                self._buffer.append(measurement)
 
     def out_of_time(self, measurement: Measurement, now: datetime | None = None) -> str | None:
         """Why a value is too far from the clock (at `now`, by default the clock's
