@@ -16,7 +16,14 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import numpy as np
 import pytest
-from test_service_support import account, running_client, serving, wait_for
+from test_service_support import (
+    account,
+    advance,
+    manual_tracking,
+    running_client,
+    serving,
+    wait_for,
+)
 
 from medtwin.assimilation.enkf import EnsembleKalmanFilter
 from medtwin.patients import load_patient
@@ -312,6 +319,63 @@ def test_a_twin_is_tracked_again_after_a_restart(tmp_path):
         assert response.status_code == 202, response.text
         assert client.delete(url, headers=headers).status_code == 204
         assert client.get(url, headers=headers).status_code == 404
+
+
+RESTART_START = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+
+
+def _observed_twin(client, headers: dict) -> str:
+    """A twin of 4 members given heart rates and a blood pressure over five steps, the
+    last pressure still held (2 s) when the steps stop; its URL."""
+    made = client.post("/api/twins", headers=headers,
+                       json={"title": "Bed 4", "patient": "standard-male", "members": 4,
+                             "seed": 11})  # fmt: skip
+    assert made.status_code == 201, made.text
+    twin = made.json()
+    rates = bundle(*(observation("8867-4", 88 + k, "/min", RESTART_START - timedelta(seconds=k),
+                                 id=f"hr-{k}") for k in range(3)))  # fmt: skip
+    held = bundle(blood_pressure(128, 84, RESTART_START + timedelta(seconds=3.5)))
+    for body in (rates, None, None, None, held):
+        if body is not None:
+            response = post(client, twin, body, {**headers, **FHIR_JSON})
+            assert response.status_code == 202, response.text
+        advance(client, 1.0)
+    return f"/api/twins/{twin['id']}"
+
+
+def test_a_twins_estimate_survives_a_restart_bit_for_bit(tmp_path):
+    """A new app on the same database file fits the twin again with its seed and replays
+    the journal of its estimator's steps: the estimate, its uncertainty, the held value
+    and the numbered track are those before the restart, and observations go on."""
+    clock = ManualClock()
+    with running_client(tmp_path, clock, tracking=manual_tracking(clock, RESTART_START)) as client:
+        headers = account(client, "ines")
+        url = _observed_twin(client, headers)
+        before = client.get(url, headers=headers).json()["estimate"]
+        track = client.get(f"{url}/track", headers=headers).json()
+    assert before["counts"] == {"accepted": 3} and before["pending"] == 2
+    assert before["vitals"]["heart_rate"]["sd"] > 0
+
+    for restart, decided in enumerate((3, 1)):  # twice: the journal goes on after a replay
+        again = ManualClock()
+        again.advance(clock.now())
+        with running_client(tmp_path, again,
+                            tracking=manual_tracking(again, RESTART_START)) as client:  # fmt: skip
+            assert client.get(url, headers=headers).json()["estimate"] == before
+            assert client.get(f"{url}/track", headers=headers).json() == track
+            later = observation(
+                "8867-4", 95, "/min", RESTART_START + timedelta(seconds=6 + restart)
+            )
+            response = client.post(f"{url}/observations", content=json.dumps(later).encode(),
+                                   headers={**headers, **FHIR_JSON})  # fmt: skip
+            assert response.status_code == 202, response.text
+            advance(client, 3.0)
+            news = client.get(f"{url}/track", headers=headers,
+                              params={"after": track["latest"]}).json()  # fmt: skip
+            before, track = news["estimate"], client.get(f"{url}/track", headers=headers).json()
+        assert [d["accepted"] for d in news["decisions"]] == [True] * decided
+        clock = again
+    assert before["counts"] == {"accepted": 7} and before["pending"] == 0
 
 
 def test_a_client_faster_than_the_estimator_is_told_to_slow_down(tmp_path):

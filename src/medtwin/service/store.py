@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from medtwin.actions import Event
+from medtwin.assimilation.live import StepInput
 from medtwin.service.db import (
     CODE_LENGTH,
     CaseEventRow,
@@ -26,6 +27,7 @@ from medtwin.service.db import (
     TeamMessageRow,
     TokenVersion,
     TwinRow,
+    TwinStepRow,
     User,
     VitalsRow,
 )
@@ -321,5 +323,30 @@ def twin_count_of(db: Session, owner: str) -> int:
 
 
 def delete_twin(db: Session, twin_id: int) -> None:
+    """Forget the twin and its journal."""
+    db.execute(delete(TwinStepRow).where(TwinStepRow.twin_id == twin_id))
     db.execute(delete(TwinRow).where(TwinRow.id == twin_id))
     db.commit()
+
+
+def add_twin_step(db: Session, twin_id: int, number: int, step: StepInput) -> None:
+    """Journal step `number` of the twin's live estimator (before it is applied)."""
+    record = step.to_dict()
+    db.add(TwinStepRow(twin_id=twin_id, number=number, time=record["time"],
+                       arrivals=record["arrivals"]))  # fmt: skip
+    db.commit()
+
+
+def twin_steps_of(db: Session, twin_id: int) -> list[StepInput]:
+    """The twin's journal, in step order (ValueError naming the step of a damaged row or
+    the first one missing: without it, a replay would not give the estimate back)."""
+    query = select(TwinStepRow).where(TwinStepRow.twin_id == twin_id).order_by(TwinStepRow.number)
+    steps = []
+    for row in db.scalars(query):
+        if row.number != len(steps) + 1:
+            raise ValueError(f"twin {twin_id} journal: step {len(steps) + 1} is missing")
+        try:
+            steps.append(StepInput.from_dict({"time": row.time, "arrivals": row.arrivals}))
+        except ValueError as error:
+            raise ValueError(f"twin {twin_id} journal step {row.number}: {error}") from None
+    return steps
