@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import numpy as np
 import pytest
+from sqlalchemy.exc import OperationalError
 from test_service_support import (
     account,
     advance,
@@ -28,6 +29,7 @@ from test_service_support import (
 from medtwin.assimilation.enkf import EnsembleKalmanFilter
 from medtwin.patients import load_patient
 from medtwin.planning import compare_plans, parse_plan
+from medtwin.service import store
 from medtwin.service.app import create_app
 from medtwin.service.body_limits import body_limit_bytes
 from medtwin.service.clock import ManualClock
@@ -376,6 +378,44 @@ def test_a_twins_estimate_survives_a_restart_bit_for_bit(tmp_path):
         assert [d["accepted"] for d in news["decisions"]] == [True] * decided
         clock = again
     assert before["counts"] == {"accepted": 7} and before["pending"] == 0
+
+
+def test_a_step_the_database_refused_is_not_applied_and_its_values_wait(tmp_path, monkeypatch):
+    """While the journal cannot be written, the twin does not step (a step not written
+    would be lost to a replay) and keeps the values for the next step that is written."""
+    clock = ManualClock()
+    add_twin_step = store.add_twin_step
+    with running_client(tmp_path, clock, tracking=manual_tracking(clock, RESTART_START)) as client:
+        headers = account(client, "ines")
+        made = client.post("/api/twins", headers=headers,
+                           json={"title": "Bed 5", "patient": "standard-male",
+                                 "members": 2})  # fmt: skip
+        url = f"/api/twins/{made.json()['id']}"
+        body = json.dumps(observation("8867-4", 80, "/min", RESTART_START)).encode()
+        response = client.post(f"{url}/observations", content=body,
+                               headers={**headers, **FHIR_JSON})  # fmt: skip
+        assert response.status_code == 202, response.text
+
+        def refused(*args):
+            raise OperationalError("INSERT INTO twin_steps", {}, Exception("disk full"))
+
+        monkeypatch.setattr(store, "add_twin_step", refused)
+        advance(client, 3.0)
+        waiting = client.get(f"{url}/track", headers=headers).json()
+        assert waiting["latest"] == 0 and tracked(client, url).sync.pending == 1
+        monkeypatch.setattr(store, "add_twin_step", add_twin_step)
+        advance(client, 3.0)  # written, then held 2 s and assimilated
+        before = client.get(url, headers=headers).json()["estimate"]
+        assert before["counts"] == {"accepted": 1}
+    again = ManualClock()
+    again.advance(clock.now())
+    with running_client(tmp_path, again, tracking=manual_tracking(again, RESTART_START)) as client:
+        assert client.get(url, headers=headers).json()["estimate"] == before
+
+
+def tracked(client, url: str):
+    """The service's tracked twin of `url`."""
+    return client.app.state.twins.get(int(url.rsplit("/", 1)[1]))
 
 
 def test_a_client_faster_than_the_estimator_is_told_to_slow_down(tmp_path):

@@ -143,10 +143,14 @@ class TrackedTwin:
 
     async def _journal_and_apply(self, step: StepInput) -> StepReport:
         """Write `step` to the journal (unless it can change nothing) in a writer thread,
-        then apply it in a worker thread; a step that could not be written is not applied,
-        so that the journal always replays to the estimate."""
+        then apply it in a worker thread. A step that could not be written is not applied,
+        so that the journal always replays to the estimate; its values wait for the next."""
         if not self.sync.idle(step):
-            await run_in(SESSION_WRITES, self._journal, step)
+            try:
+                await run_in(SESSION_WRITES, self._journal, step)
+            except Exception:
+                self.sync.submit(step.arrivals)
+                raise
         return await asyncio.to_thread(self.sync.apply, step)
 
     def _journal(self, step: StepInput) -> None:
