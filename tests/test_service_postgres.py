@@ -21,6 +21,7 @@ from test_service_support import (
     manual_tracking,
     new_session,
     private_postgresql,
+    resumed,
     running_client,
 )
 
@@ -169,8 +170,7 @@ def test_a_tracked_twins_journal_on_postgresql(tmp_path, database_url):
         [],
     ]
 
-    again = ManualClock()
-    again.advance(clock.now())
+    again = resumed(clock)
     with running_client(tmp_path, again, database_url=database_url,
                         tracking=manual_tracking(again, start)) as client:  # fmt: skip
         assert client.get(url, headers=headers).json()["estimate"] == before

@@ -66,6 +66,13 @@ def manual_tracking(clock: ManualClock, start: datetime) -> TrackingSettings:
     return TrackingSettings(clock=clock, wall=lambda: start + timedelta(seconds=clock.now()))
 
 
+def resumed(clock: ManualClock) -> ManualClock:
+    """A new manual clock at `clock`'s time: the clock of the service started again."""
+    again = ManualClock()
+    again.advance(clock.now())
+    return again
+
+
 def advance(client: TestClient, seconds: float) -> None:
     """Let `seconds` of wall time pass for the client's live sessions."""
     client.clock.advance(seconds)

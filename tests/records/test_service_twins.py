@@ -21,6 +21,7 @@ from test_service_support import (
     account,
     advance,
     manual_tracking,
+    resumed,
     running_client,
     serving,
     wait_for,
@@ -359,8 +360,7 @@ def test_a_twins_estimate_survives_a_restart_bit_for_bit(tmp_path):
     assert before["vitals"]["heart_rate"]["sd"] > 0
 
     for restart, decided in enumerate((3, 1)):  # twice: the journal goes on after a replay
-        again = ManualClock()
-        again.advance(clock.now())
+        again = resumed(clock)
         with running_client(tmp_path, again,
                             tracking=manual_tracking(again, RESTART_START)) as client:  # fmt: skip
             assert client.get(url, headers=headers).json()["estimate"] == before
@@ -407,8 +407,7 @@ def test_a_step_the_database_refused_is_not_applied_and_its_values_wait(tmp_path
         advance(client, 3.0)  # written, then held 2 s and assimilated
         before = client.get(url, headers=headers).json()["estimate"]
         assert before["counts"] == {"accepted": 1}
-    again = ManualClock()
-    again.advance(clock.now())
+    again = resumed(clock)
     with running_client(tmp_path, again, tracking=manual_tracking(again, RESTART_START)) as client:
         assert client.get(url, headers=headers).json()["estimate"] == before
 
