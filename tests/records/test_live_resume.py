@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 
 from medtwin import Patient
+from medtwin.assimilation.checkpoint import checkpoint_bytes, restore_checkpoint
 from medtwin.assimilation.enkf import EnsembleKalmanFilter
 from medtwin.assimilation.live import LiveSync, StepInput
 from medtwin.interop import Measurement
+from medtwin.snapshot_format import SnapshotFormatError
 
 PATIENT = Patient(name="live", sex="male", age_years=50, height_cm=178, weight_kg=80)
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
@@ -31,12 +33,17 @@ def _value(signal: str, value: float, seconds: float) -> Measurement:
 
 ARRIVALS = {  # wall second of the step: what arrived since the step before
     1: [_value("heart_rate", 72, 0.5)],
-    3: [_value("heart_rate", 75, 2.5), _value("heart_rate", 73, 1.5)],  # out of order
-    4: [_value("heart_rate", 75, 2.5), _value("spo2", float("nan"), 3.0)],  # twice; missing
+    2: [_value("respiratory_rate", 45, 1.0)],  # gated as an artefact, thrice ...
+    3: [_value("heart_rate", 75, 2.5), _value("heart_rate", 73, 1.5),  # out of order
+        _value("respiratory_rate", 45, 2.0)],
+    4: [_value("heart_rate", 75, 2.5), _value("spo2", float("nan"), 3.0),  # twice; missing
+        _value("respiratory_rate", 45, 3.0)],
     5: [_value("heart_rate", 74, 400.0), _value("mean_arterial_pressure", 88, 4.2)],  # future
+    7: [_value("heart_rate", 73, 1.5)],  # again, after the checkpoint of the test below
+    8: [_value("respiratory_rate", 45, 7.0)],  # ... and then taken as physiology
     9: [_value("heart_rate", 160, 8.0)],  # an artefact, gated
     12: [_value("heart_rate", 76, 5.0), _value("respiratory_rate", 15, 11.5)],  # 7 s behind; held
-}
+}  # fmt: skip
 
 
 def _run(sync: LiveSync, clock: dict, journal: list, until_s: int) -> None:
@@ -108,6 +115,37 @@ def test_the_comparison_sees_a_missing_step_or_another_seed():
     _run(original, clock, journal, 12)
     assert not _same_ensemble(_replayed(journal[1:]), original)
     assert not _same_ensemble(_replayed(journal, seed=5), original)
+
+
+def test_a_checkpoint_and_the_steps_after_it_are_the_original_bit_for_bit():
+    """Restored from a checkpoint taken after step 5 of the journal (values held, gate
+    counts, duplicate memory and generator state in it), the rest of the journal gives
+    the original; the checkpoint's `extra` comes back as it went."""
+    original, clock = _sync()
+    journal: list[str] = []
+    _run(original, clock, journal, 12)
+    partway = _replayed(journal[:5])
+    assert partway.pending > 0
+    blob = checkpoint_bytes(partway, {"track": [1, 2.5, None]})
+    resumed, _ = _sync()
+    assert restore_checkpoint(resumed, blob) == {"track": [1, 2.5, None]}
+    for line in journal[5:]:
+        resumed.apply(StepInput.from_dict(json.loads(line)))
+    assert _same_ensemble(resumed, original)
+    assert resumed.estimate() == original.estimate()
+    assert _decisions(resumed) == _decisions(original) and resumed.counts == original.counts
+    rng = [json.dumps(sync.estimator.state()["rng"]) for sync in (resumed, original)]
+    assert rng[0] == rng[1]
+
+
+def test_a_checkpoint_this_medtwin_cannot_continue_is_refused_with_the_reason():
+    sync, _ = _sync()
+    blob = checkpoint_bytes(sync, {})
+    with pytest.raises(SnapshotFormatError, match="not a medtwin live checkpoint"):
+        restore_checkpoint(sync, b"not a checkpoint")
+    other = EnsembleKalmanFilter(members=3, seed=4).fit(PATIENT)
+    with pytest.raises(SnapshotFormatError, match="another ensemble: members: 4 snapshots for 3"):
+        restore_checkpoint(LiveSync(other), blob)
 
 
 def test_idle_steps_before_the_first_observation_are_not_journaled():

@@ -63,7 +63,7 @@ class StepInput:
         with their offset, and a value that is not finite as its name ("nan", "inf")."""
         return {
             "time": self.time.isoformat(),
-            "arrivals": [{**m.to_dict(), "value": _json_number(m.value)} for m in self.arrivals],
+            "arrivals": [measurement_record(m) for m in self.arrivals],
         }
 
     @classmethod
@@ -72,42 +72,45 @@ class StepInput:
         anything else, such as a journal row damaged by hand)."""
         if not isinstance(data, Mapping):
             raise ValueError(f"step input {data!r}: must be an object with time and arrivals")
-        time = _aware_time(data.get("time"), "time")
+        time = aware_time(data.get("time"), "step input time")
         arrivals = data.get("arrivals")
         if not isinstance(arrivals, list):
             raise ValueError(f"step input arrivals {arrivals!r}: must be a list")
-        return cls(time, tuple(_measurement(item, k) for k, item in enumerate(arrivals)))
+        return cls(time, tuple(measurement_from_record(item, f"step input arrivals[{k}]")
+                               for k, item in enumerate(arrivals)))  # fmt: skip
 
 
-def _json_number(value: float) -> float | str:
-    return value if math.isfinite(value) else repr(value)
+def measurement_record(measurement: Measurement) -> dict[str, object]:
+    """`measurement` as strict JSON: its time in ISO 8601, a value that is not finite as
+    its name ("nan", "inf")."""
+    value = measurement.value
+    return {**measurement.to_dict(), "value": value if math.isfinite(value) else repr(value)}
 
 
-def _aware_time(text: object, field: str) -> datetime:
+def aware_time(text: object, field: str) -> datetime:
     """The aware time of ISO 8601 `text` (ValueError naming `field` otherwise)."""
     try:
         time = datetime.fromisoformat(text)
     except (TypeError, ValueError):
-        raise ValueError(f"step input {field} {text!r}: not an ISO 8601 time") from None
+        raise ValueError(f"{field} {text!r}: not an ISO 8601 time") from None
     if time.tzinfo is None:
-        raise ValueError(f"step input {field} {text!r}: has no time zone offset")
+        raise ValueError(f"{field} {text!r}: has no time zone offset")
     return time
 
 
-def _measurement(item: object, k: int) -> Measurement:
-    """Arrival `k` of a step input's dict, as the Measurement it was."""
-    field = f"arrivals[{k}]"
+def measurement_from_record(item: object, field: str) -> Measurement:
+    """The Measurement `measurement_record` gave (ValueError naming `field` otherwise)."""
     if not isinstance(item, dict) or set(item) != {"signal", "value", "time", "source"}:
-        raise ValueError(f"step input {field} {item!r}: must have signal, value, time, source")
+        raise ValueError(f"{field} {item!r}: must have signal, value, time, source")
     try:
         value = float(item["value"])
     except (TypeError, ValueError):
-        raise ValueError(f"step input {field}.value {item['value']!r}: not a number") from None
-    time = _aware_time(item["time"], f"{field}.time")
+        raise ValueError(f"{field}.value {item['value']!r}: not a number") from None
+    time = aware_time(item["time"], f"{field}.time")
     try:
         return Measurement(item["signal"], value, time, str(item["source"]))
     except InteropError as error:
-        raise ValueError(f"step input {field}: {error}") from None
+        raise ValueError(f"{field}: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,21 @@ class LiveSync:
             self.log.append(decision)
             self.counts[(decision.reason or "accepted").split(":")[0]] += 1
         return StepReport(tuple(decisions), self.estimate())
+
+    def state(self) -> dict:
+        """What changes as the sync runs, besides the members' engine rows: the values
+        held, the log and counts, and the filter's own (`EnsembleKalmanFilter.state`);
+        taken between steps, with nothing waiting in the queue."""
+        return {"held": list(self._buffer), "log": list(self.log), "counts": dict(self.counts),
+                "filter": self.estimator.state()}  # fmt: skip
+
+    def restore_state(self, state: dict) -> None:
+        """Take up `state` (`state()` of a sync started the same way, and since run on),
+        with the members' engine rows already restored."""
+        self._buffer = list(state["held"])
+        self.log.extend(state["log"])
+        self.counts.update(state["counts"])
+        self.estimator.restore_state(state["filter"])
 
     def out_of_time(self, measurement: Measurement, now: datetime | None = None) -> str | None:
         """Why a value is too far from the clock (at `now`, by default the clock's
