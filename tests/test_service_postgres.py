@@ -138,8 +138,9 @@ def test_a_patients_twin_from_a_record_on_postgresql(tmp_path, database_url):
 
 def test_a_tracked_twins_journal_on_postgresql(tmp_path, database_url):
     """Each step of the twin's estimator is a row of twin_steps, written before it is
-    applied; a restart replays them to the same estimate; deleting the twin deletes them
-    (PostgreSQL enforces the foreign key that SQLite lets pass)."""
+    applied; a checkpoint (every 2 steps here) replaces the steps it holds; a restart
+    restores it and replays the rest to the same estimate; deleting the twin deletes
+    both (PostgreSQL enforces the foreign keys that SQLite lets pass)."""
     start = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
     clock = ManualClock()
     heart_rate = {"resourceType": "Observation", "status": "final", "id": "hr",
@@ -147,28 +148,30 @@ def test_a_tracked_twins_journal_on_postgresql(tmp_path, database_url):
                   "effectiveDateTime": start.isoformat(),
                   "valueQuantity": {"value": 84, "unit": "/min", "code": "/min",
                                     "system": "http://unitsofmeasure.org"}}  # fmt: skip
-    with running_client(tmp_path, clock, database_url=database_url,
-                        tracking=manual_tracking(clock, start)) as client:  # fmt: skip
+    make_db = make_sessionmaker(make_engine(database_url))
+    tracking = manual_tracking(clock, start, checkpoint_steps=2)
+    with running_client(tmp_path, clock, database_url=database_url, tracking=tracking) as client:
         headers = account(client, "ines")
         body = {"title": "Bed 2", "patient": "standard-male", "members": 2, "seed": 2**32 - 1}
         url = f"/api/twins/{client.post('/api/twins', json=body, headers=headers).json()['id']}"
+        twin_id = int(url.rsplit("/", 1)[1])
         fhir_json = {**headers, "Content-Type": "application/fhir+json"}
         response = client.post(f"{url}/observations", content=json.dumps(heart_rate).encode(),
                                headers=fhir_json)  # fmt: skip
         assert response.status_code == 202, response.text
-        advance(client, 3.0)  # held 2 s, then assimilated
+        advance(client, 1.0)  # journaled, held 2 s
+        with make_db() as db:
+            (step,) = store.twin_steps_of(db, twin_id)
+        assert step.time == start + timedelta(seconds=1)
+        assert [m.source for m in step.arrivals] == ["FHIR POST by ines Observation/hr"]
+        advance(client, 2.0)  # assimilated at step 2, checkpointed, then step 3
         before = client.get(url, headers=headers).json()["estimate"]
     assert before["counts"] == {"accepted": 1}
-    make_db = make_sessionmaker(make_engine(database_url))
-    twin_id = int(url.rsplit("/", 1)[1])
     with make_db() as db:
-        steps = store.twin_steps_of(db, twin_id)
-    assert [s.time for s in steps] == [start + timedelta(seconds=k) for k in (1, 2, 3)]
-    assert [[m.source for m in s.arrivals] for s in steps] == [
-        ["FHIR POST by ines Observation/hr"],
-        [],
-        [],
-    ]
+        checkpoint = store.twin_checkpoint(db, twin_id)
+        assert checkpoint.number == 2 and checkpoint.blob
+        steps = store.twin_steps_of(db, twin_id, checkpoint.number)
+    assert [(s.time, s.arrivals) for s in steps] == [(start + timedelta(seconds=3), ())]
 
     again = resumed(clock)
     with running_client(tmp_path, again, database_url=database_url,
@@ -176,6 +179,7 @@ def test_a_tracked_twins_journal_on_postgresql(tmp_path, database_url):
         assert client.get(url, headers=headers).json()["estimate"] == before
         assert client.delete(url, headers=headers).status_code == 204
     with make_db() as db:
+        assert store.twin_checkpoint(db, twin_id) is None
         assert store.twin_steps_of(db, twin_id) == []
 
 

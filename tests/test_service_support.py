@@ -60,10 +60,12 @@ def service_app(
                       quotas=quotas, tracking=tracking)  # fmt: skip
 
 
-def manual_tracking(clock: ManualClock, start: datetime) -> TrackingSettings:
+def manual_tracking(clock: ManualClock, start: datetime, **settings) -> TrackingSettings:
     """Patients' twins stepping every second of `clock`, their wall time `start` plus
-    the clock's seconds, so that a test times observations and steps exactly."""
-    return TrackingSettings(clock=clock, wall=lambda: start + timedelta(seconds=clock.now()))
+    the clock's seconds, so that a test times observations and steps exactly (other
+    `TrackingSettings` as given)."""
+    wall = lambda: start + timedelta(seconds=clock.now())  # noqa: E731
+    return TrackingSettings(clock=clock, wall=wall, **settings)
 
 
 def resumed(clock: ManualClock) -> ManualClock:

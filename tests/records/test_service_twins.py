@@ -34,6 +34,7 @@ from medtwin.service import store
 from medtwin.service.app import create_app
 from medtwin.service.body_limits import body_limit_bytes
 from medtwin.service.clock import ManualClock
+from medtwin.service.db import make_engine, make_sessionmaker
 from medtwin.service.quotas import Quotas
 from medtwin.service.tracking import TrackingSettings
 
@@ -346,12 +347,18 @@ def _observed_twin(client, headers: dict) -> str:
     return f"/api/twins/{twin['id']}"
 
 
-def test_a_twins_estimate_survives_a_restart_bit_for_bit(tmp_path):
+@pytest.mark.parametrize("checkpoint_steps", [600, 3])
+def test_a_twins_estimate_survives_a_restart_bit_for_bit(tmp_path, checkpoint_steps):
     """A new app on the same database file fits the twin again with its seed and replays
-    the journal of its estimator's steps: the estimate, its uncertainty, the held value
-    and the numbered track are those before the restart, and observations go on."""
+    the journal of its estimator's steps (from the start, or from the newest checkpoint
+    when one is due every 3 steps): the estimate, its uncertainty, the held value and
+    the numbered track are those before the restart, and observations go on."""
+
+    def tracking(clock):
+        return manual_tracking(clock, RESTART_START, checkpoint_steps=checkpoint_steps)
+
     clock = ManualClock()
-    with running_client(tmp_path, clock, tracking=manual_tracking(clock, RESTART_START)) as client:
+    with running_client(tmp_path, clock, tracking=tracking(clock)) as client:
         headers = account(client, "ines")
         url = _observed_twin(client, headers)
         before = client.get(url, headers=headers).json()["estimate"]
@@ -361,8 +368,7 @@ def test_a_twins_estimate_survives_a_restart_bit_for_bit(tmp_path):
 
     for restart, decided in enumerate((3, 1)):  # twice: the journal goes on after a replay
         again = resumed(clock)
-        with running_client(tmp_path, again,
-                            tracking=manual_tracking(again, RESTART_START)) as client:  # fmt: skip
+        with running_client(tmp_path, again, tracking=tracking(again)) as client:
             assert client.get(url, headers=headers).json()["estimate"] == before
             assert client.get(f"{url}/track", headers=headers).json() == track
             later = observation(
@@ -378,6 +384,15 @@ def test_a_twins_estimate_survives_a_restart_bit_for_bit(tmp_path):
         assert [d["accepted"] for d in news["decisions"]] == [True] * decided
         clock = again
     assert before["counts"] == {"accepted": 7} and before["pending"] == 0
+    with make_sessionmaker(make_engine(f"sqlite:///{tmp_path / 'service.db'}"))() as db:
+        twin_id = int(url.rsplit("/", 1)[1])
+        checkpoint = store.twin_checkpoint(db, twin_id)
+        journal = store.twin_steps_of(db, twin_id, 0 if checkpoint is None else checkpoint.number)
+    # 11 steps: 5, then 3 after each restart; with checkpoints, the journal after the last
+    if checkpoint_steps == 3:
+        assert checkpoint.number == 9 and len(journal) == 2
+    else:
+        assert checkpoint is None and len(journal) == 11
 
 
 def test_a_step_the_database_refused_is_not_applied_and_its_values_wait(tmp_path, monkeypatch):

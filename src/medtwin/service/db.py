@@ -228,6 +228,19 @@ class TwinStepRow(Base):
     arrivals: Mapped[list] = mapped_column(JSON)
 
 
+class TwinCheckpointRow(Base):
+    """A tracked twin's live estimator as it stood after journal step `number`
+    (`assimilation.checkpoint`): replay starts from it, and the steps up to it are
+    deleted with the checkpoint before it, in the same transaction."""
+
+    __tablename__ = "twin_checkpoints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    twin_id: Mapped[int] = mapped_column(ForeignKey("twins.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    blob: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class TokenVersion(Base):
     """A user's token generation: logging out moves it on, which revokes every token
     issued before (a table of its own, so that older databases need no new column)."""

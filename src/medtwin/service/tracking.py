@@ -14,9 +14,10 @@ await holds): its `StepInput`, the clock's time and the observations that arrive
 `TwinManager` owns the tracked twins; on start-up it fits every twin of the store again
 with its seed and replays its journal through the same `LiveSync.apply`, so that the
 estimate, its uncertainty, the decisions and their numbers are those before the stop,
-bit for bit. Replay costs the simulated time tracked (no checkpoints of the ensemble
-yet), and values handed over in the last step interval before a stop are not yet
-journaled and are lost (docs/records.md, "Restarts").
+bit for bit. Every `checkpoint_steps` the estimator and the track are stored
+(`assimilation.checkpoint`) and the steps before dropped, so that a replay starts from
+the newest checkpoint. Values handed over in the last step interval before a stop are
+not yet journaled and are lost (docs/records.md, "Restarts").
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from typing import Any
 
 from sqlalchemy.orm import sessionmaker
 
+from medtwin.assimilation.checkpoint import checkpoint_bytes, restore_checkpoint
 from medtwin.assimilation.enkf import EnsembleKalmanFilter
 from medtwin.assimilation.live import LiveSync, StepInput, StepReport, utc_now
 from medtwin.interop.measurement import Measurement
@@ -60,6 +62,9 @@ class TrackingSettings:
     """Estimates kept: 30 minutes at one a second, the clinician page's window."""
     decisions_kept: int = 5000
     """Decisions kept: 30 minutes of 1 Hz numerics of two or three signals."""
+    checkpoint_steps: int = 600
+    """Journaled steps between checkpoints of the estimator (10 minutes at one a second):
+    a restart replays at most that many steps after the newest checkpoint."""
     clock: Clock = field(default_factory=WallClock)
     """What the loop sleeps by between steps."""
     wall: Callable[[], datetime] = utc_now
@@ -80,6 +85,8 @@ class TrackedTwin:
         self._make_db = make_db
         self.journaled = 0
         """The number of the newest journaled step (0 before any)."""
+        self.checkpointed = 0
+        """The journal step of the newest checkpoint (0 before any)."""
         self.track: deque[dict[str, Any]] = deque(maxlen=settings.track_length)
         self.decisions: deque[dict[str, Any]] = deque(maxlen=settings.decisions_kept)
         self.planning = False
@@ -134,36 +141,67 @@ class TrackedTwin:
                 log.exception("twin %s: estimator step failed; the next step goes on", self.id)
 
     async def step(self) -> StepReport:
-        """One estimator step, shielded from the loop's cancellation, kept in the track."""
+        """One estimator step, shielded from the loop's cancellation (`_step`)."""
         async with self._lock:
-            self._in_flight = asyncio.ensure_future(self._journal_and_apply(self.sync.collect()))
-            report = await asyncio.shield(self._in_flight)
-        self._keep(report)
-        return report
+            self._in_flight = asyncio.ensure_future(self._step(self.sync.collect()))
+            return await asyncio.shield(self._in_flight)
 
-    async def _journal_and_apply(self, step: StepInput) -> StepReport:
+    async def _step(self, step: StepInput) -> StepReport:
         """Write `step` to the journal (unless it can change nothing) in a writer thread,
-        then apply it in a worker thread. A step that could not be written is not applied,
-        so that the journal always replays to the estimate; its values wait for the next."""
+        apply it in a worker thread, keep it in the track, and checkpoint when due. A
+        step that could not be written is not applied, so that the journal always
+        replays to the estimate; its values wait for the next."""
         if not self.sync.idle(step):
             try:
                 await run_in(SESSION_WRITES, self._journal, step)
             except Exception:
                 self.sync.submit(step.arrivals)
                 raise
-        return await asyncio.to_thread(self.sync.apply, step)
+        report = await asyncio.to_thread(self.sync.apply, step)
+        self._keep(report)
+        if self.journaled - self.checkpointed >= self.settings.checkpoint_steps:
+            await self._checkpoint()
+        return report
 
     def _journal(self, step: StepInput) -> None:
         with self._make_db() as db:
             store.add_twin_step(db, self.id, self.journaled + 1, step)
         self.journaled += 1
 
+    async def _checkpoint(self) -> None:
+        """Store the estimator and the track as they stand (`assimilation.checkpoint`);
+        one that fails costs only replay time, and is tried again `checkpoint_steps` on."""
+        number = self.journaled
+        try:
+            blob = await asyncio.to_thread(checkpoint_bytes, self.sync, self._kept())
+            await run_in(SESSION_WRITES, self._write_checkpoint, number, blob)
+        except Exception:
+            log.exception("twin %s: checkpoint at step %d not written", self.id, number)
+        self.checkpointed = number
+
+    def _write_checkpoint(self, number: int, blob: bytes) -> None:
+        with self._make_db() as db:
+            store.save_twin_checkpoint(db, self.id, number, blob)
+
+    def _kept(self) -> dict[str, Any]:
+        """What `since` answers from, for a checkpoint."""
+        return {"track": list(self.track), "decisions": list(self.decisions),
+                "latest": self.latest, "estimate": self.estimate}  # fmt: skip
+
+    def resume(self, kept: dict[str, Any], number: int) -> None:
+        """Take up a checkpoint's track (`_kept`), taken after journal step `number`."""
+        self.track.extend(kept["track"])
+        self.decisions.extend(kept["decisions"])
+        self.latest, self.estimate = kept["latest"], kept["estimate"]
+        self._numbers = itertools.count(self.latest + 1)
+        self.journaled = self.checkpointed = number
+
     def replay(self, steps: Sequence[StepInput]) -> None:
         """Apply the journal's `steps` (in a worker thread, before the loop starts), each
         kept in the track as the live loop kept it."""
         for step in steps:
             self._keep(self.sync.apply(step))
-        self.journaled = len(steps)
+        self.journaled += len(steps)
 
     def _keep(self, report: StepReport) -> None:
         """Number the step's decisions and estimate and keep them for `since`."""
@@ -237,15 +275,21 @@ class TwinManager:
                 log.exception("twin %s: could not be restored; it is not tracked", row.id)
                 continue
             self._start(tracked)
-            log.info("twin %s tracked again: %d journaled steps replayed", row.id,
-                     tracked.journaled)  # fmt: skip
+            log.info("twin %s tracked again: from the checkpoint at step %d, %d steps "
+                     "replayed", row.id, tracked.checkpointed,
+                     tracked.journaled - tracked.checkpointed)  # fmt: skip
 
     def _restore(self, row: TwinRow) -> TrackedTwin:
-        """`row`'s twin as it was: fitted again, its journal replayed (a worker thread)."""
+        """`row`'s twin as it was: fitted again, its newest checkpoint restored and the
+        journal after it replayed (a worker thread)."""
         sync = self.new_sync(row.document, row.members, row.seed)
-        with self.make_db() as db:
-            steps = store.twin_steps_of(db, row.id)
         tracked = TrackedTwin(row, sync, self.settings, self.make_db)
+        with self.make_db() as db:
+            checkpoint = store.twin_checkpoint(db, row.id)
+            after = 0 if checkpoint is None else checkpoint.number
+            steps = store.twin_steps_of(db, row.id, after)
+        if checkpoint is not None:
+            tracked.resume(restore_checkpoint(sync, checkpoint.blob), checkpoint.number)
         tracked.replay(steps)
         return tracked
 
