@@ -3,7 +3,8 @@
 SQLite by default (`sqlite:///medtwin.db`), any SQLAlchemy URL otherwise (PostgreSQL).
 Sessions, events, 1 Hz vitals, snapshots and notes are enough to restore every live
 session after a restart; a patient's twin is kept as the twin file it was built from and
-the journal of its live estimator's steps, which rebuilds its estimate.
+the journal of its live estimator's steps since its newest checkpoint, which together
+rebuild its estimate.
 """
 
 from __future__ import annotations
