@@ -28,7 +28,8 @@ import numpy as np
 
 from medtwin import Patient, Twin
 from medtwin.assimilation.enkf import EnsembleKalmanFilter
-from medtwin.assimilation.live import LiveSync, StepInput
+from medtwin.assimilation.live import LiveSync
+from medtwin.assimilation.step_input import StepInput
 from medtwin.interop import Measurement
 from medtwin.interop.hl7v2 import measurements_from_oru
 

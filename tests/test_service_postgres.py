@@ -25,7 +25,7 @@ from test_service_support import (
     running_client,
 )
 
-from medtwin.assimilation.live import StepInput
+from medtwin.assimilation.step_input import StepInput
 from medtwin.interop import Measurement
 from medtwin.service import store
 from medtwin.service.clock import ManualClock

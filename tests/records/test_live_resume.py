@@ -13,7 +13,8 @@ import pytest
 from medtwin import Patient
 from medtwin.assimilation.checkpoint import checkpoint_bytes, restore_checkpoint
 from medtwin.assimilation.enkf import EnsembleKalmanFilter
-from medtwin.assimilation.live import LiveSync, StepInput
+from medtwin.assimilation.live import LiveSync
+from medtwin.assimilation.step_input import StepInput
 from medtwin.interop import Measurement
 from medtwin.snapshot_format import SnapshotFormatError
 

@@ -20,13 +20,9 @@ import zipfile
 
 import numpy as np
 
-from medtwin.assimilation.live import (
-    LiveSync,
-    aware_time,
-    measurement_from_record,
-    measurement_record,
-)
+from medtwin.assimilation.live import LiveSync
 from medtwin.assimilation.screening import Decision
+from medtwin.assimilation.step_input import aware_time, measurement_from_record, measurement_record
 from medtwin.snapshot_format import SnapshotFormatError, snapshot_from_bytes, snapshot_to_bytes
 
 FORMAT = "medtwin-live-checkpoint"

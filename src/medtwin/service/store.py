@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from medtwin.actions import Event
-from medtwin.assimilation.live import StepInput
+from medtwin.assimilation.step_input import StepInput
 from medtwin.service.db import (
     CODE_LENGTH,
     CaseEventRow,

@@ -36,7 +36,8 @@ from sqlalchemy.orm import sessionmaker
 
 from medtwin.assimilation.checkpoint import checkpoint_bytes, restore_checkpoint
 from medtwin.assimilation.enkf import EnsembleKalmanFilter
-from medtwin.assimilation.live import LiveSync, StepInput, StepReport, utc_now
+from medtwin.assimilation.live import LiveSync, StepReport, utc_now
+from medtwin.assimilation.step_input import StepInput
 from medtwin.interop.measurement import Measurement
 from medtwin.patients import patient_from_dict
 from medtwin.planning import PlanResult, compare_plans, parse_plan
@@ -275,9 +276,9 @@ class TwinManager:
                 log.exception("twin %s: could not be restored; it is not tracked", row.id)
                 continue
             self._start(tracked)
-            log.info("twin %s tracked again: from the checkpoint at step %d, %d steps "
-                     "replayed", row.id, tracked.checkpointed,
-                     tracked.journaled - tracked.checkpointed)  # fmt: skip
+            log.info("twin %s tracked again: %d journaled steps replayed after step %d (its "
+                     "checkpoint, or 0: none)", row.id, tracked.journaled - tracked.checkpointed,
+                     tracked.checkpointed)  # fmt: skip
 
     def _restore(self, row: TwinRow) -> TrackedTwin:
         """`row`'s twin as it was: fitted again, its newest checkpoint restored and the
