@@ -1,4 +1,5 @@
-"""A live sync rebuilt from the journal of its step inputs is the original, bit for bit.
+"""A live sync rebuilt from the journal of its step inputs, or from a checkpoint and the
+steps after it, is the original, bit for bit.
 
 The inputs go through strict JSON (no NaN, as PostgreSQL's JSON columns require) on the
 way, as they do through the service's `twin_steps` table."""
