@@ -8,7 +8,9 @@ EnKF analysis) on a fake clock, two ways:
 2. as one HL7 v2 ORU^R01 (IHE PCD-01) message a second, parsed by
    `measurements_from_oru` first (what the MLLP listener hands over).
 Printed: simulated seconds per wall second (the real-time multiple) and, per stage,
-the share of the wall time. `--profile` adds the top functions of run 2.
+the share of the wall time; then the replay of run 1's journal of step inputs (through
+JSON, as the service's `twin_steps` rows), which is how the service rebuilds a tracked
+twin at start-up. `--profile` adds the top functions of run 2.
 
 Run: .venv/bin/python benchmarks/live_sync.py [--seconds 120] [--members 50] [--profile]
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import pstats
 import time
 from datetime import UTC, datetime, timedelta
@@ -26,6 +29,7 @@ import numpy as np
 from medtwin import Patient, Twin
 from medtwin.assimilation.enkf import EnsembleKalmanFilter
 from medtwin.assimilation.live import LiveSync
+from medtwin.assimilation.step_input import StepInput
 from medtwin.interop import Measurement
 from medtwin.interop.hl7v2 import measurements_from_oru
 
@@ -67,11 +71,15 @@ def oru_message(batch: list[Measurement], number: int) -> str:
     return "\r".join(lines)
 
 
-def run(stream, members: int, as_hl7: bool) -> tuple[float, float]:
-    """(wall seconds of the loop, of which parsing)."""
-    clock = {"now": START}
+def new_sync(members: int, clock: dict) -> LiveSync:
     estimator = EnsembleKalmanFilter(members=members, seed=0).fit(PATIENT, start=START)
-    sync = LiveSync(estimator, clock=lambda: clock["now"], hold_s=0.0)
+    return LiveSync(estimator, clock=lambda: clock["now"], hold_s=0.0)
+
+
+def run(stream, members: int, as_hl7: bool, journal: list | None = None) -> tuple[float, float]:
+    """(wall seconds of the loop, of which parsing); each step's input goes to `journal`."""
+    clock = {"now": START}
+    sync = new_sync(members, clock)
     messages = [oru_message(batch, k) for k, batch in enumerate(stream)] if as_hl7 else []
     parsing = 0.0
     begin = time.perf_counter()
@@ -82,8 +90,22 @@ def run(stream, members: int, as_hl7: bool) -> tuple[float, float]:
             parsing += time.perf_counter() - tick
         sync.submit(batch)
         clock["now"] = batch[0].time
-        sync.step()
+        step = sync.collect()
+        if journal is not None:
+            journal.append(step)
+        sync.apply(step)
     return time.perf_counter() - begin, parsing
+
+
+def replay(journal: list[StepInput], members: int) -> tuple[float, float]:
+    """(wall seconds to fit the ensemble again, to replay the journal's rows on it)."""
+    rows = [json.dumps(step.to_dict(), allow_nan=False) for step in journal]
+    begin = time.perf_counter()
+    sync = new_sync(members, {"now": START})
+    fitted = time.perf_counter()
+    for row in rows:
+        sync.apply(StepInput.from_dict(json.loads(row)))
+    return fitted - begin, time.perf_counter() - fitted
 
 
 def main() -> None:
@@ -94,13 +116,19 @@ def main() -> None:
     args = parser.parse_args()
     stream = monitor_stream(args.seconds)
     run(stream[:3], args.members, as_hl7=True)  # warm caches (hl7apy tables, kernels)
+    journal: list[StepInput] = []
     for label, as_hl7 in (("measurements", False), ("HL7 ORU^R01", True)):
-        wall, parsing = run(stream, args.members, as_hl7)
+        wall, parsing = run(stream, args.members, as_hl7, None if as_hl7 else journal)
         print(
             f"live sync, {label}: {args.members} members, {args.seconds} s of 1 Hz data "
             f"({len(MDC)} signals) in {wall:.2f} s wall = {args.seconds / wall:.0f}x real time"
             + (f"; HL7 parsing {parsing / wall:.0%} of it" if as_hl7 else "")
         )
+    fit_s, replay_s = replay(journal, args.members)
+    print(
+        f"replay of the journal ({len(journal)} steps): fit {fit_s:.2f} s, steps {replay_s:.2f} s"
+        f" = {args.seconds / replay_s:.0f}x real time"
+    )
     if args.profile:
         profile = cProfile.Profile()
         profile.runcall(run, stream, args.members, True)

@@ -1,7 +1,8 @@
 """The service on a real PostgreSQL server (`--database postgresql://...`), started by
 the tests (`test_service_support.private_postgresql`), with what SQLite lets pass and
 PostgreSQL does not: 8-character join codes, seeds up to 2**32 - 1, NaN in JSON, ids
-beyond 32 bits, and a restart that restores the running sessions. The kill -9
+beyond 32 bits, foreign keys, and a restart that restores the running sessions and the
+patients' twins' estimates. The kill -9
 recovery of a real server on PostgreSQL is in test_service_recovery.py."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from test_service_support import (
@@ -16,11 +18,15 @@ from test_service_support import (
     advance,
     free_port,
     join,
+    manual_tracking,
     new_session,
     private_postgresql,
+    resumed,
     running_client,
 )
 
+from medtwin.assimilation.step_input import StepInput
+from medtwin.interop import Measurement
 from medtwin.service import store
 from medtwin.service.clock import ManualClock
 from medtwin.service.db import driver_url, make_engine, make_sessionmaker
@@ -128,3 +134,64 @@ def test_a_patients_twin_from_a_record_on_postgresql(tmp_path, database_url):
         assert again.status_code == 200
         assert again.json()["fit"] == made.json()["fit"] and again.json()["seed"] == 2**32 - 1
         assert client.get(f"/api/twins/{made.json()['id']}/track", headers=headers).is_success
+
+
+def test_a_tracked_twins_journal_on_postgresql(tmp_path, database_url):
+    """Each step of the twin's estimator is a row of twin_steps, written before it is
+    applied; a checkpoint (every 2 steps here) replaces the steps it holds; a restart
+    restores it and replays the rest to the same estimate; deleting the twin deletes
+    both (PostgreSQL enforces the foreign keys that SQLite lets pass)."""
+    start = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+    clock = ManualClock()
+    heart_rate = {"resourceType": "Observation", "status": "final", "id": "hr",
+                  "code": {"coding": [{"system": "http://loinc.org", "code": "8867-4"}]},
+                  "effectiveDateTime": start.isoformat(),
+                  "valueQuantity": {"value": 84, "unit": "/min", "code": "/min",
+                                    "system": "http://unitsofmeasure.org"}}  # fmt: skip
+    make_db = make_sessionmaker(make_engine(database_url))
+    tracking = manual_tracking(clock, start, checkpoint_steps=2)
+    with running_client(tmp_path, clock, database_url=database_url, tracking=tracking) as client:
+        headers = account(client, "ines")
+        body = {"title": "Bed 2", "patient": "standard-male", "members": 2, "seed": 2**32 - 1}
+        url = f"/api/twins/{client.post('/api/twins', json=body, headers=headers).json()['id']}"
+        twin_id = int(url.rsplit("/", 1)[1])
+        fhir_json = {**headers, "Content-Type": "application/fhir+json"}
+        response = client.post(f"{url}/observations", content=json.dumps(heart_rate).encode(),
+                               headers=fhir_json)  # fmt: skip
+        assert response.status_code == 202, response.text
+        advance(client, 1.0)  # journaled, held 2 s
+        with make_db() as db:
+            (step,) = store.twin_steps_of(db, twin_id)
+        assert step.time == start + timedelta(seconds=1)
+        assert [m.source for m in step.arrivals] == ["FHIR POST by ines Observation/hr"]
+        advance(client, 2.0)  # assimilated at step 2, checkpointed, then step 3
+        before = client.get(url, headers=headers).json()["estimate"]
+    assert before["counts"] == {"accepted": 1}
+    with make_db() as db:
+        checkpoint = store.twin_checkpoint(db, twin_id)
+        assert checkpoint.number == 2 and checkpoint.blob
+        steps = store.twin_steps_of(db, twin_id, checkpoint.number)
+    assert [(s.time, s.arrivals) for s in steps] == [(start + timedelta(seconds=3), ())]
+
+    again = resumed(clock)
+    with running_client(tmp_path, again, database_url=database_url,
+                        tracking=manual_tracking(again, start)) as client:  # fmt: skip
+        assert client.get(url, headers=headers).json()["estimate"] == before
+        assert client.delete(url, headers=headers).status_code == 204
+    with make_db() as db:
+        assert store.twin_checkpoint(db, twin_id) is None
+        assert store.twin_steps_of(db, twin_id) == []
+
+
+def test_a_missing_value_is_journaled_as_strict_json_on_postgresql(database_url):
+    """A NaN (a device's "unavailable") goes into the journal's JSON, which PostgreSQL
+    refuses NaN in, and comes back as NaN."""
+    make_db = make_sessionmaker(make_engine(database_url))
+    when = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+    step = StepInput(when, (Measurement("spo2", math.nan, when, "monitor"),))
+    with make_db() as db:
+        twin = store.add_twin(db, "t", "ines", {"patient": {"name": "p"}}, 2, 0)
+        store.add_twin_step(db, twin.id, 1, step)
+        (back,) = store.twin_steps_of(db, twin.id)
+    assert back.time == when and math.isnan(back.arrivals[0].value)
+    assert back.arrivals[0].source == "monitor"

@@ -14,14 +14,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from medtwin.service.app import create_app
-from medtwin.service.clock import Clock, WallClock
+from medtwin.service.clock import Clock, ManualClock, WallClock
 from medtwin.service.quotas import Quotas
 from medtwin.service.runtime import RuntimeSettings
+from medtwin.service.tracking import TrackingSettings
 
 
 @contextmanager
@@ -30,12 +32,14 @@ def running_client(
     clock: Clock | None = None,
     quotas: Quotas | None = None,
     database_url: str | None = None,
+    tracking: TrackingSettings | None = None,
 ) -> Iterator[TestClient]:
     """A test client of the service on a fresh database (SQLite in `tmp_path` unless a
     `database_url` is given), with its sessions running on `clock` (the wall clock by
     default; with a `ManualClock`, `advance(client, seconds)` moves their wall time on),
-    and the default quotas unless given."""
-    app = service_app(tmp_path, clock, quotas, database_url)
+    the default quotas unless given, and patients' twins tracked by `tracking` (by
+    default on the sessions' clock)."""
+    app = service_app(tmp_path, clock, quotas, database_url, tracking)
     with TestClient(app) as test_client:
         test_client.clock = app.state.manager.settings.clock
         yield test_client
@@ -46,13 +50,29 @@ def service_app(
     clock: Clock | None = None,
     quotas: Quotas | None = None,
     database_url: str | None = None,
+    tracking: TrackingSettings | None = None,
 ):
     """The service's app as `running_client` makes it (for `serving` by uvicorn)."""
     # a tick of 1/16 s keeps the manual clock's sums exact in binary
     settings = RuntimeSettings(tick_s=0.0625, snapshot_sim_s=5.0, clock=clock or WallClock())
     database_url = database_url or f"sqlite:///{tmp_path / 'service.db'}"
-    return create_app(database_url, settings=settings,
-                      key_file=tmp_path / "token.key", quotas=quotas)  # fmt: skip
+    return create_app(database_url, settings=settings, key_file=tmp_path / "token.key",
+                      quotas=quotas, tracking=tracking)  # fmt: skip
+
+
+def manual_tracking(clock: ManualClock, start: datetime, **settings) -> TrackingSettings:
+    """Patients' twins stepping every second of `clock`, their wall time `start` plus
+    the clock's seconds, so that a test times observations and steps exactly (other
+    `TrackingSettings` as given)."""
+    wall = lambda: start + timedelta(seconds=clock.now())  # noqa: E731
+    return TrackingSettings(clock=clock, wall=wall, **settings)
+
+
+def resumed(clock: ManualClock) -> ManualClock:
+    """A new manual clock at `clock`'s time: the clock of the service started again."""
+    again = ManualClock()
+    again.advance(clock.now())
+    return again
 
 
 def advance(client: TestClient, seconds: float) -> None:

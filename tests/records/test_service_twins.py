@@ -16,14 +16,25 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import numpy as np
 import pytest
-from test_service_support import account, running_client, serving, wait_for
+from sqlalchemy.exc import OperationalError
+from test_service_support import (
+    account,
+    advance,
+    manual_tracking,
+    resumed,
+    running_client,
+    serving,
+    wait_for,
+)
 
 from medtwin.assimilation.enkf import EnsembleKalmanFilter
 from medtwin.patients import load_patient
 from medtwin.planning import compare_plans, parse_plan
+from medtwin.service import store
 from medtwin.service.app import create_app
 from medtwin.service.body_limits import body_limit_bytes
 from medtwin.service.clock import ManualClock
+from medtwin.service.db import make_engine, make_sessionmaker
 from medtwin.service.quotas import Quotas
 from medtwin.service.tracking import TrackingSettings
 
@@ -312,6 +323,113 @@ def test_a_twin_is_tracked_again_after_a_restart(tmp_path):
         assert response.status_code == 202, response.text
         assert client.delete(url, headers=headers).status_code == 204
         assert client.get(url, headers=headers).status_code == 404
+
+
+RESTART_START = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+
+
+def _observed_twin(client, headers: dict) -> str:
+    """A twin of 4 members given heart rates and a blood pressure over five steps, the
+    last pressure still held (2 s) when the steps stop; its URL."""
+    made = client.post("/api/twins", headers=headers,
+                       json={"title": "Bed 4", "patient": "standard-male", "members": 4,
+                             "seed": 11})  # fmt: skip
+    assert made.status_code == 201, made.text
+    twin = made.json()
+    rates = bundle(*(observation("8867-4", 88 + k, "/min", RESTART_START - timedelta(seconds=k),
+                                 id=f"hr-{k}") for k in range(3)))  # fmt: skip
+    held = bundle(blood_pressure(128, 84, RESTART_START + timedelta(seconds=3.5)))
+    for body in (rates, None, None, None, held):
+        if body is not None:
+            response = post(client, twin, body, {**headers, **FHIR_JSON})
+            assert response.status_code == 202, response.text
+        advance(client, 1.0)
+    return f"/api/twins/{twin['id']}"
+
+
+@pytest.mark.parametrize("checkpoint_steps", [600, 3])
+def test_a_twins_estimate_survives_a_restart_bit_for_bit(tmp_path, checkpoint_steps):
+    """A new app on the same database file fits the twin again with its seed and replays
+    the journal of its estimator's steps (from the start, or from the newest checkpoint
+    when one is due every 3 steps): the estimate, its uncertainty, the held value and
+    the numbered track are those before the restart, and observations go on."""
+
+    def tracking(clock):
+        return manual_tracking(clock, RESTART_START, checkpoint_steps=checkpoint_steps)
+
+    clock = ManualClock()
+    with running_client(tmp_path, clock, tracking=tracking(clock)) as client:
+        headers = account(client, "ines")
+        url = _observed_twin(client, headers)
+        before = client.get(url, headers=headers).json()["estimate"]
+        track = client.get(f"{url}/track", headers=headers).json()
+    assert before["counts"] == {"accepted": 3} and before["pending"] == 2
+    assert before["vitals"]["heart_rate"]["sd"] > 0
+
+    for restart, decided in enumerate((3, 1)):  # twice: the journal goes on after a replay
+        again = resumed(clock)
+        with running_client(tmp_path, again, tracking=tracking(again)) as client:
+            assert client.get(url, headers=headers).json()["estimate"] == before
+            assert client.get(f"{url}/track", headers=headers).json() == track
+            later = observation(
+                "8867-4", 95, "/min", RESTART_START + timedelta(seconds=6 + restart)
+            )
+            response = client.post(f"{url}/observations", content=json.dumps(later).encode(),
+                                   headers={**headers, **FHIR_JSON})  # fmt: skip
+            assert response.status_code == 202, response.text
+            advance(client, 3.0)
+            news = client.get(f"{url}/track", headers=headers,
+                              params={"after": track["latest"]}).json()  # fmt: skip
+            before, track = news["estimate"], client.get(f"{url}/track", headers=headers).json()
+        assert [d["accepted"] for d in news["decisions"]] == [True] * decided
+        clock = again
+    assert before["counts"] == {"accepted": 7} and before["pending"] == 0
+    with make_sessionmaker(make_engine(f"sqlite:///{tmp_path / 'service.db'}"))() as db:
+        twin_id = int(url.rsplit("/", 1)[1])
+        checkpoint = store.twin_checkpoint(db, twin_id)
+        journal = store.twin_steps_of(db, twin_id, 0 if checkpoint is None else checkpoint.number)
+    # 11 steps: 5, then 3 after each restart; with checkpoints, the journal after the last
+    if checkpoint_steps == 3:
+        assert checkpoint.number == 9 and len(journal) == 2
+    else:
+        assert checkpoint is None and len(journal) == 11
+
+
+def test_a_step_the_database_refused_is_not_applied_and_its_values_wait(tmp_path, monkeypatch):
+    """While the journal cannot be written, the twin does not step (a step not written
+    would be lost to a replay) and keeps the values for the next step that is written."""
+    clock = ManualClock()
+    add_twin_step = store.add_twin_step
+    with running_client(tmp_path, clock, tracking=manual_tracking(clock, RESTART_START)) as client:
+        headers = account(client, "ines")
+        made = client.post("/api/twins", headers=headers,
+                           json={"title": "Bed 5", "patient": "standard-male",
+                                 "members": 2})  # fmt: skip
+        url = f"/api/twins/{made.json()['id']}"
+        body = json.dumps(observation("8867-4", 80, "/min", RESTART_START)).encode()
+        response = client.post(f"{url}/observations", content=body,
+                               headers={**headers, **FHIR_JSON})  # fmt: skip
+        assert response.status_code == 202, response.text
+
+        def refused(*args):
+            raise OperationalError("INSERT INTO twin_steps", {}, Exception("disk full"))
+
+        monkeypatch.setattr(store, "add_twin_step", refused)
+        advance(client, 3.0)
+        waiting = client.get(f"{url}/track", headers=headers).json()
+        assert waiting["latest"] == 0 and tracked(client, url).sync.pending == 1
+        monkeypatch.setattr(store, "add_twin_step", add_twin_step)
+        advance(client, 3.0)  # written, then held 2 s and assimilated
+        before = client.get(url, headers=headers).json()["estimate"]
+        assert before["counts"] == {"accepted": 1}
+    again = resumed(clock)
+    with running_client(tmp_path, again, tracking=manual_tracking(again, RESTART_START)) as client:
+        assert client.get(url, headers=headers).json()["estimate"] == before
+
+
+def tracked(client, url: str):
+    """The service's tracked twin of `url`."""
+    return client.app.state.twins.get(int(url.rsplit("/", 1)[1]))
 
 
 def test_a_client_faster_than_the_estimator_is_told_to_slow_down(tmp_path):

@@ -94,6 +94,17 @@ class BatchedMembers:
             return [self._synced(i).snapshot() for i in range(self.n)]
         return [self._row_snapshot(s, i) for i, s in enumerate(self._snapshots)]
 
+    def restore_rows(self, snapshots: Sequence[Snapshot]) -> None:
+        """Write the members' engine rows (state with its step count, parameters,
+        monitors) back from `snapshots`, as `snapshots()` gave them; members with orders
+        hold more in their twins and are refused."""
+        if len(snapshots) != self.n:
+            raise ValueError(f"members: {len(snapshots)} snapshots for {self.n} members")
+        if self._twins is not None or any(s.scheduled for s in snapshots):
+            raise ValueError("members: members with orders cannot be restored from their rows")
+        for part in ("state", "params", "monitors"):
+            getattr(self.batch, part)[:] = np.stack([getattr(s, part) for s in snapshots])
+
     # --- members with orders ------------------------------------------------------------
     def _row_snapshot(self, snapshot: Snapshot, i: int) -> Snapshot:
         batch = self.batch

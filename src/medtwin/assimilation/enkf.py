@@ -93,6 +93,33 @@ class EnsembleKalmanFilter:
         self._last_analysis_s = twin.time_s
         return self
 
+    def state(self) -> dict:
+        """What changes as the filter runs, besides the members' engine rows: parameters,
+        the generator's state, the time origin, the screen's memory, the gate's counts,
+        the last analysis, the log and counts (a checkpoint's; `restore_state`)."""
+        return {
+            "theta": self.ensemble.theta.copy(),
+            "rng": self._rng.bit_generator.state,
+            "origin": self._origin,
+            "memory": self._screen.memory(),
+            "gated": dict(self._gated),
+            "last_analysis_s": self._last_analysis_s,
+            "log": list(self.log),
+            "counts": dict(self.counts),
+        }
+
+    def restore_state(self, state: dict) -> None:
+        """Take up `state` (`state()` of a filter fitted the same way, and since run on),
+        with the members' engine rows already restored."""
+        self.ensemble.theta = np.array(state["theta"], dtype=float)
+        self._rng.bit_generator.state = state["rng"]
+        self._origin = state["origin"]
+        self._screen.recall(state["memory"])
+        self._gated = Counter(state["gated"])
+        self._last_analysis_s = state["last_analysis_s"]
+        self.log.extend(state["log"])
+        self.counts.update(state["counts"])
+
     @property
     def time(self) -> datetime | None:
         """Wall time of the ensemble's present (None before the first observation)."""

@@ -2,7 +2,12 @@
 
 `LiveSync` owns an `EnsembleKalmanFilter`. Feeds (the MLLP listener, the MQTT source,
 a FHIR POST handler) call `submit` from any thread; `step` is called by one loop at
-its own pace and does the rest:
+its own pace. A step is two parts: `collect` reads the clock and takes the arrivals off
+the queue, the only things a step takes from outside, into a `StepInput` (`step_input`);
+`apply` does the rest with that input alone. The same inputs applied in the same order to a sync
+started the same way (same twin, members and seed) give the same ensemble bit for bit,
+so a journal of the inputs rebuilds a sync after a restart (`service.tracking`).
+`apply`:
 - arrivals wait `hold_s` (after their measured time, by the `clock`) in a buffer, so
   that values arriving out of order within that window reach the estimator in time
   order; late ones (older than the estimator's present) go straight on, where the
@@ -31,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from medtwin.assimilation.enkf import EnsembleKalmanFilter
 from medtwin.assimilation.noise import OBSERVABLE
 from medtwin.assimilation.screening import Decision
+from medtwin.assimilation.step_input import StepInput
 from medtwin.interop.measurement import Measurement
 
 LOG_LENGTH = 10_000
@@ -86,9 +92,36 @@ class LiveSync:
 
     def step(self) -> StepReport:
         """Release what is due, assimilate it, coast to the present (module docstring)."""
+        return self.apply(self.collect())
+
+    def collect(self) -> StepInput:
+        """The next step's input: the clock's present and the arrivals taken off the
+        queue (all that a step reads from outside the sync)."""
         now = self.clock()
-        decisions = self._take_arrivals(now)
-        due = now - self.hold
+        arrivals = []
+        while True:
+            try:
+                arrivals.append(self._arrivals.get_nowait())
+            except queue.Empty:
+                return StepInput(now, tuple(arrivals))
+
+    def idle(self, step: StepInput) -> bool:
+        """Whether `apply(step)` would certainly change nothing: no arrivals, none held,
+        and no present to coast from (such a step need not be journaled)."""
+        return not step.arrivals and not self._buffer and self.estimator.time is None
+
+    def apply(self, step: StepInput) -> StepReport:
+        """One step with `step`'s inputs and nothing else from outside: values too far
+        from its time refused, the others held, those due assimilated in time order, or
+        else the ensemble coasted to `step.time - hold_s` (module docstring)."""
+        decisions = []
+        for measurement in step.arrivals:
+            reason = self.out_of_time(measurement, step.time)
+            if reason:
+                decisions.append(Decision(measurement, False, reason))
+            else:
+                self._buffer.append(measurement)
+        due = step.time - self.hold
         ready = sorted((m for m in self._buffer if m.time <= due), key=lambda m: m.time)
         self._buffer = [m for m in self._buffer if m.time > due]
         if ready:
@@ -100,18 +133,20 @@ class LiveSync:
             self.counts[(decision.reason or "accepted").split(":")[0]] += 1
         return StepReport(tuple(decisions), self.estimate())
 
-    def _take_arrivals(self, now: datetime) -> list[Decision]:
-        refused = []
-        while True:
-            try:
-                measurement = self._arrivals.get_nowait()
-            except queue.Empty:
-                return refused
-            reason = self.out_of_time(measurement, now)
-            if reason:
-                refused.append(Decision(measurement, False, reason))
-            else:
-                self._buffer.append(measurement)
+    def state(self) -> dict:
+        """What changes as the sync runs, besides the members' engine rows: the values
+        held, the log and counts, and the filter's own (`EnsembleKalmanFilter.state`);
+        taken between steps, with nothing waiting in the queue."""
+        return {"held": list(self._buffer), "log": list(self.log), "counts": dict(self.counts),
+                "filter": self.estimator.state()}  # fmt: skip
+
+    def restore_state(self, state: dict) -> None:
+        """Take up `state` (`state()` of a sync started the same way, and since run on),
+        with the members' engine rows already restored."""
+        self._buffer = list(state["held"])
+        self.log.extend(state["log"])
+        self.counts.update(state["counts"])
+        self.estimator.restore_state(state["filter"])
 
     def out_of_time(self, measurement: Measurement, now: datetime | None = None) -> str | None:
         """Why a value is too far from the clock (at `now`, by default the clock's

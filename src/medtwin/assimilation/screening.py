@@ -61,6 +61,15 @@ class Screen:
         self._remember(key)
         return Decision(measurement, True, None, max(lag_s, 0.0))
 
+    def memory(self) -> list[tuple[str, datetime]]:
+        """The (signal, time) keys remembered, oldest first (what a checkpoint keeps)."""
+        return list(self._order)
+
+    def recall(self, keys: list[tuple[str, datetime]]) -> None:
+        """Remember `keys` (oldest first), as a checkpoint's `memory` gave them."""
+        for key in keys:
+            self._remember(key)
+
     def _remember(self, key: tuple[str, datetime]) -> None:
         self._seen.add(key)
         self._order.append(key)

@@ -2,7 +2,9 @@
 
 SQLite by default (`sqlite:///medtwin.db`), any SQLAlchemy URL otherwise (PostgreSQL).
 Sessions, events, 1 Hz vitals, snapshots and notes are enough to restore every live
-session after a restart; a patient's twin is kept as the twin file it was built from.
+session after a restart; a patient's twin is kept as the twin file it was built from and
+the journal of its live estimator's steps since its newest checkpoint, which together
+rebuild its estimate.
 """
 
 from __future__ import annotations
@@ -206,6 +208,38 @@ class TwinRow(Base):
     members: Mapped[int] = mapped_column(Integer)
     seed: Mapped[int] = mapped_column(BigInteger, default=0)  # seeds up to 2**32 - 1
     created: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class TwinStepRow(Base):
+    """One step of a tracked twin's live estimator, journaled before it is applied: the
+    clock's time and the observations that arrived (`assimilation.live.StepInput`).
+    Replayed in `number` order on the twin's ensemble, fitted again with its seed, they
+    give its estimate back bit for bit (`service.tracking`)."""
+
+    __tablename__ = "twin_steps"
+    __table_args__ = (UniqueConstraint("twin_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    twin_id: Mapped[int] = mapped_column(ForeignKey("twins.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    """The step's place in the twin's journal, from 1."""
+    time: Mapped[str] = mapped_column(String(40))
+    """The clock's time of the step, ISO 8601 with its offset (exact to the microsecond,
+    which a database's date-time column need not be)."""
+    arrivals: Mapped[list] = mapped_column(JSON)
+
+
+class TwinCheckpointRow(Base):
+    """A tracked twin's live estimator as it stood after journal step `number`
+    (`assimilation.checkpoint`): replay starts from it, and the steps up to it are
+    deleted with the checkpoint before it, in the same transaction."""
+
+    __tablename__ = "twin_checkpoints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    twin_id: Mapped[int] = mapped_column(ForeignKey("twins.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    blob: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class TokenVersion(Base):

@@ -21,8 +21,9 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 SESSION_WRITES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="medtwin-writes")
-"""Live sessions' database writes: events, checkpoints, clock changes, notes (SQLite
-takes one writer at a time; a second thread keeps one slow write from holding up all)."""
+"""Live sessions' database writes: events, checkpoints, clock changes, notes, and the
+tracked twins' journal steps (SQLite takes one writer at a time; a second thread keeps
+one slow write from holding up all)."""
 PREPARATION = ThreadPoolExecutor(max_workers=1, thread_name_prefix="medtwin-prepare")
 """What an order needs computed before the twin takes it (`preparation`)."""
 

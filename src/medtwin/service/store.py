@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from medtwin.actions import Event
+from medtwin.assimilation.step_input import StepInput
 from medtwin.service.db import (
     CODE_LENGTH,
     CaseEventRow,
@@ -25,7 +26,9 @@ from medtwin.service.db import (
     SnapshotRow,
     TeamMessageRow,
     TokenVersion,
+    TwinCheckpointRow,
     TwinRow,
+    TwinStepRow,
     User,
     VitalsRow,
 )
@@ -321,5 +324,47 @@ def twin_count_of(db: Session, owner: str) -> int:
 
 
 def delete_twin(db: Session, twin_id: int) -> None:
+    """Forget the twin, its journal and its checkpoint."""
+    db.execute(delete(TwinStepRow).where(TwinStepRow.twin_id == twin_id))
+    db.execute(delete(TwinCheckpointRow).where(TwinCheckpointRow.twin_id == twin_id))
     db.execute(delete(TwinRow).where(TwinRow.id == twin_id))
     db.commit()
+
+
+def add_twin_step(db: Session, twin_id: int, number: int, step: StepInput) -> None:
+    """Journal step `number` of the twin's live estimator (before it is applied)."""
+    record = step.to_dict()
+    db.add(TwinStepRow(twin_id=twin_id, number=number, time=record["time"],
+                       arrivals=record["arrivals"]))  # fmt: skip
+    db.commit()
+
+
+def twin_steps_of(db: Session, twin_id: int, after: int = 0) -> list[StepInput]:
+    """The twin's journal after step `after`, in step order (ValueError naming the step
+    of a damaged row or the first one missing: without it, a replay would not give the
+    estimate back)."""
+    query = select(TwinStepRow).where(TwinStepRow.twin_id == twin_id, TwinStepRow.number > after)
+    steps = []
+    for row in db.scalars(query.order_by(TwinStepRow.number)):
+        if row.number != after + len(steps) + 1:
+            raise ValueError(f"twin {twin_id} journal: step {after + len(steps) + 1} is missing")
+        try:
+            steps.append(StepInput.from_dict({"time": row.time, "arrivals": row.arrivals}))
+        except ValueError as error:
+            raise ValueError(f"twin {twin_id} journal step {row.number}: {error}") from None
+    return steps
+
+
+def save_twin_checkpoint(db: Session, twin_id: int, number: int, blob: bytes) -> None:
+    """Keep `blob` as the twin's checkpoint after step `number`, in place of the one
+    before, and forget the steps it holds (one transaction: all or nothing)."""
+    db.execute(delete(TwinCheckpointRow).where(TwinCheckpointRow.twin_id == twin_id))
+    db.execute(
+        delete(TwinStepRow).where(TwinStepRow.twin_id == twin_id, TwinStepRow.number <= number)
+    )
+    db.add(TwinCheckpointRow(twin_id=twin_id, number=number, blob=blob))
+    db.commit()
+
+
+def twin_checkpoint(db: Session, twin_id: int) -> TwinCheckpointRow | None:
+    return db.scalar(select(TwinCheckpointRow).where(TwinCheckpointRow.twin_id == twin_id))

@@ -193,6 +193,8 @@ async def plans(
 
 
 async def delete(db: Session, manager: TwinManager, twin_id: int, username: str) -> None:
+    """Stop tracking the twin (its last step written) and forget it and its journal."""
     access(db, twin_id, username)
+    release(db)
     await manager.remove(twin_id)
     store.delete_twin(db, twin_id)
