@@ -128,7 +128,12 @@ def ventilation_demand(
     the wakefulness drive (Fink BR. Influence of cerebral activity in wakefulness on
     regulation of breathing. J Appl Physiol 1961;16:15-20): it fades with
     consciousness (`wakefulness` 1 awake, 0 unconscious), leaving breathing to CO2, so
-    an anaesthetised patient stops breathing until PaCO2 rises. Lactic acidosis
+    an anaesthetised patient stops breathing until PaCO2 rises. Below the CO2 set point
+    hypocapnia takes at most `WAKEFUL_DRIVE_FLOOR` of the waking drive: awake subjects
+    made hypocapnic breathe on, where asleep or anaesthetised they stop (Fink 1961), so
+    an awake patient given pressure support or hyperventilated keeps a breathing
+    rhythm.
+    Lactic acidosis
     stimulates the peripheral chemoreceptors, and so does a carotid body starved of
     flow once arterial pressure falls below its perfusion threshold (stagnant hypoxia:
     Landgren S, Neil E. Acta Physiol Scand 1951;23:158), which makes the late
@@ -140,7 +145,8 @@ def ventilation_demand(
     peripheral = p.S_CO2_PERIPHERAL * (paco2_peripheral - p.PACO2_SET) + hypoxia
     hypoperfusion = max(p.CAROTID_BODY_PERFUSION_THRESHOLD - carotid_pressure, 0.0)
     peripheral += acidosis + p.CAROTID_BODY_HYPOPERFUSION_GAIN * hypoperfusion
-    demand = drive * (p.VE_REST * wakefulness + central + peripheral)
+    waking = p.VE_REST * wakefulness
+    demand = drive * max(waking + central + peripheral, p.WAKEFUL_DRIVE_FLOOR * waking)
     return max(demand, 0.0), peripheral
 
 

@@ -189,7 +189,7 @@ def _drives(s, p, dt, drives):
             s.PMUS_AMPLITUDE, p.PMUS_EXP_TAU_FRACTION,
         )  # fmt: skip
         drives[i, 3] = compression_pressure(s.CPR_TIME + offset, p)
-        drives[i, 4], drives[i, 5] = supply(p, s.VENT_TIME + offset)
+        drives[i, 4], drives[i, 5] = supply(s, p, s.VENT_TIME + offset, s.BREATH_ELAPSED + offset)
         drives[i, 6] = mediastinal
         drives[i, 7] = ventilated
         drives[i, 8] = open_share

@@ -255,6 +255,15 @@ REFERENCE: dict[str, Parameter] = {
     # --- ventilatory control
     "PACO2_SET": Parameter(40.0, "mmHg", "guyton2006medical p504 (normal PaCO2)"),
     "PAO2_SET": Parameter(95.0, "mmHg", "guyton2006medical p503 (normal PaO2)"),
+    "WAKEFUL_DRIVE_FLOOR": Parameter(
+        0.5,
+        "1",
+        "Fink BR. J Appl Physiol 1961;16:15 (awake subjects breathed on after "
+        "hyperventilation to hypocapnia; asleep or anaesthetised they stopped); Datta AK "
+        "et al. J Physiol 1991;440:17 (awake, breathing went on under hypocapnic "
+        "mechanical ventilation): the share of the waking drive to breathe that "
+        "hypocapnia leaves (estimate: half)",
+    ),
     "S_CO2_CENTRAL": Parameter(
         1.4,
         "L/min/mmHg",

@@ -9,6 +9,8 @@ Here is what sits at that opening:
   squeezed through a mask is volume control that loses the mask's leak; all hold PEEP
   in expiration, and a patient's own effort triggers a mandatory breath (assist-control;
   Tobin MJ. Principles and Practice of Mechanical Ventilation, 3rd ed., 2013, ch. 4);
+  pressure support adds a set pressure to each of the patient's own inspirations and
+  gives nothing when the patient makes no effort (Tobin 2013, ch. 8);
 - the airway itself: an obstruction narrows it, and so does the pharynx of an
   unconscious patient left without support (`pharynx`) (the resistance of a tube rises as the
   square of the lost cross-section, Poiseuille's law, until complete obstruction lets
@@ -31,8 +33,9 @@ MODE_VOLUME = 1.0
 MODE_PRESSURE = 2.0
 MODE_CPAP = 3.0
 MODE_BAG = 4.0
+MODE_SUPPORT = 5.0
 MODE_NAMES = {MODE_OFF: "off", MODE_VOLUME: "VC", MODE_PRESSURE: "PC", MODE_CPAP: "CPAP",
-              MODE_BAG: "bag-valve-mask"}  # fmt: skip
+              MODE_BAG: "bag-valve-mask", MODE_SUPPORT: "PS"}  # fmt: skip
 """`VENT_MODE` values: the breathing support the patient is on."""
 TUBE_NONE = 0.0
 TUBE_TRACHEA = 1.0
@@ -63,16 +66,25 @@ def inspiration_time(p) -> float:
 
 
 @jit_inline
-def supply(p, vent_time):
-    """What the device does at `vent_time` into its cycle: (airway opening pressure in
-    cmH2O, set inspiratory flow in mL/s or 0). A tube in the oesophagus takes the gas
-    to the stomach: the lungs see the atmosphere."""
+def supply(s, p, vent_time, breath_time):
+    """What the device does at `vent_time` into its cycle (`breath_time` into the
+    patient's own breath): (airway opening pressure in cmH2O, set inspiratory flow in
+    mL/s or 0). A tube in the oesophagus takes the gas to the stomach: the lungs see
+    the atmosphere.
+
+    Pressure support is triggered by the patient's effort and, in a patient with
+    normal mechanics, cycles off near the end of the neural inspiration (flow cycling
+    at 25 % of peak flow: Tobin 2013, ch. 8), so it is held through the patient's own
+    inspiration."""
     mode = p.VENT_MODE
     if mode == MODE_OFF or p.AIRWAY_TUBE == TUBE_OESOPHAGUS:
         return 0.0, 0.0
     peep = p.VENT_PEEP
     if mode == MODE_CPAP:
         return peep, 0.0
+    if mode == MODE_SUPPORT:
+        effort = s.PMUS_AMPLITUDE > 0.0 and breath_time < s.INSPIRATION_DURATION
+        return (peep + p.VENT_PINSP if effort else peep), 0.0
     if vent_time >= inspiration_time(p):
         return peep, 0.0
     if mode == MODE_PRESSURE:

@@ -2,7 +2,9 @@
 
 Volume control (VC) delivers a set tidal volume, pressure control (PC) a set inspiratory
 pressure above PEEP for a set time, both assist-control (the patient's own effort
-triggers a breath); CPAP holds a continuous pressure while the patient breathes. The
+triggers a breath); CPAP holds a continuous pressure while the patient breathes, and
+pressure support (PS) adds a set pressure above PEEP to each breath the patient takes
+(none if the patient does not breathe). The
 FiO2 is the gas the ventilator gives (room air, 0.21, unless set). The engine's
 `physiology.ventilation` pushes the gas; a new order replaces the settings, 'ventilator
 off' (a `StopVentilation`) disconnects it.
@@ -21,12 +23,12 @@ from medtwin.actions.formatter import format_number
 from medtwin.actions.grammar import not_understood
 from medtwin.actions.registry import register
 from medtwin.actions.settings import read_settings, write_settings
-from medtwin.physiology.ventilation import MODE_CPAP, MODE_PRESSURE, MODE_VOLUME
+from medtwin.physiology.ventilation import MODE_CPAP, MODE_PRESSURE, MODE_SUPPORT, MODE_VOLUME
 
-Mode = Literal["VC", "PC", "CPAP"]
-MODE_INPUTS = {"VC": MODE_VOLUME, "PC": MODE_PRESSURE, "CPAP": MODE_CPAP}
+Mode = Literal["VC", "PC", "CPAP", "PS"]
+MODE_INPUTS = {"VC": MODE_VOLUME, "PC": MODE_PRESSURE, "CPAP": MODE_CPAP, "PS": MODE_SUPPORT}
 ROOM_AIR_FIO2 = 0.21
-_ORDER = re.compile(r"ventilator (?P<mode>vc|pc|cpap)(?P<settings>.*)")
+_ORDER = re.compile(r"ventilator (?P<mode>vc|pc|cpap|ps)(?P<settings>.*)")
 _SETTINGS = {
     "rate": ("rate_per_min", r"/min|per min"),
     "vt": ("tidal_volume_mL", r"ml"),
@@ -43,6 +45,7 @@ _NEEDS = {
     "VC": {"rate_per_min", "tidal_volume_mL"},
     "PC": {"rate_per_min", "inspiratory_pressure_cmH2O"},
     "CPAP": set(),
+    "PS": {"inspiratory_pressure_cmH2O"},
 }
 
 
@@ -69,16 +72,19 @@ class Ventilator(ActionBase):
         "ventilator VC rate <n> VT <v> mL [PEEP <p>] [FiO2 <f>] [Ti <t> s]",
         "ventilator PC rate <n> Pinsp <p> cmH2O [PEEP <p>] [FiO2 <f>] [Ti <t> s]",
         "ventilator CPAP <p> cmH2O [FiO2 <f>]",
+        "ventilator PS <p> cmH2O [PEEP <p>] [FiO2 <f>]",
     )
     examples = (
         "ventilator VC rate 14 VT 450 mL PEEP 5 FiO2 0.5",
         "ventilator PC rate 14 Pinsp 15 cmH2O PEEP 5 FiO2 0.5 Ti 1 s",
         "ventilator CPAP 5 cmH2O FiO2 0.4",
+        "ventilator PS 10 cmH2O PEEP 5 FiO2 0.4",
     )
     refusals = (
         "ventilator VC rate 14",
         "ventilator VC rate 14 VT 9000 mL",
         "ventilator PC rate 14 Pinsp 15 cmH2O FiO2 3",
+        "ventilator PS 60 cmH2O PEEP 5",
     )
     parse_priority = 20
 
@@ -94,8 +100,8 @@ class Ventilator(ActionBase):
                 f"mode = {self.mode!r} needs {', '.join(sorted(needed)) or 'no rate or volume'}"
                 f" (missing: {missing}; not for this mode: {extra})"
             )
-        if self.mode == "CPAP" and self.inspiratory_time_s is not None:
-            raise ValueError("mode = 'CPAP' takes no inspiratory_time_s")
+        if self.mode in ("CPAP", "PS") and self.inspiratory_time_s is not None:
+            raise ValueError(f"mode = {self.mode!r} takes no inspiratory_time_s")
         if self.rate_per_min is not None and self.inspiratory_time_s is not None:
             cycle_s = 60.0 / self.rate_per_min
             if self.inspiratory_time_s >= 0.8 * cycle_s:
@@ -119,6 +125,15 @@ class Ventilator(ActionBase):
                 raise not_understood(text, "CPAP is 'ventilator CPAP <p> cmH2O [FiO2 <f>]'")
             values = read_settings(text, level["settings"], {"fio2": _SETTINGS["fio2"]})
             return cls(mode=mode, peep_cmH2O=float(level["level"]), **values)
+        if mode == "PS":
+            level = _CPAP_LEVEL.fullmatch(settings)
+            if level is None:
+                raise not_understood(
+                    text, "pressure support is 'ventilator PS <p> cmH2O [PEEP <p>] [FiO2 <f>]'"
+                )
+            wanted = {name: _SETTINGS[name] for name in ("peep", "fio2")}
+            values = read_settings(text, level["settings"], wanted)
+            return cls(mode=mode, inspiratory_pressure_cmH2O=float(level["level"]), **values)
         return cls(mode=mode, **read_settings(text, settings, _SETTINGS))
 
     def order(self) -> str:
@@ -126,6 +141,10 @@ class Ventilator(ActionBase):
         if self.mode == "CPAP":
             level = format_number(self.peep_cmH2O)
             return f"ventilator CPAP {level} cmH2O {write_settings([('FiO2', fio2, '')])}".strip()
+        if self.mode == "PS":
+            level = format_number(self.inspiratory_pressure_cmH2O)
+            rest = write_settings([("PEEP", self.peep_cmH2O or None, ""), ("FiO2", fio2, "")])
+            return f"ventilator PS {level} cmH2O {rest}".strip()
         settings = write_settings([
             ("rate", self.rate_per_min, ""), ("VT", self.tidal_volume_mL, "mL"),
             ("Pinsp", self.inspiratory_pressure_cmH2O, "cmH2O"),
