@@ -157,7 +157,8 @@ def test_haemorrhage_forms_and_sites():
     assert Haemorrhage(rate_mL_per_min=100, duration_min=5).duration_min == 5.0
     message = refusal(Haemorrhage, rate_mL_per_min=100, site="spleen")
     assert (
-        message == "site = 'spleen' is not one of: 'arterial', 'venous', 'splanchnic' or 'muscle'"
+        message == "site = 'spleen' is not one of: 'arterial', 'venous', 'splanchnic', "
+        "'muscle', 'chest_left' or 'chest_right'"
     )
 
 

@@ -43,10 +43,16 @@ LINK_URINE = int(LINK.URINE)
 LINK_INTAKE = int(LINK.INTAKE)
 
 CMH2O_PER_MMHG = 1.35951
-HAEMORRHAGE_COMPARTMENT = np.array([S.V_SP, S.V_V_REST, S.V_V_SPLANCHNIC, S.V_V_MUSCLE])
+HAEMORRHAGE_COMPARTMENT = np.array(
+    [S.V_SP, S.V_V_REST, S.V_V_SPLANCHNIC, S.V_V_MUSCLE, S.V_SP, S.V_SP]
+)
 """Compartment each site of `layout.HAEMORRHAGE_SITES` bleeds from: systemic arteries,
-limb veins, splanchnic (liver, spleen) and skeletal-muscle (fracture) venous pools."""
-HAEMORRHAGE_BED = np.array([-1, BEDS.index("rest"), BEDS.index("splanchnic"), BEDS.index("muscle")])
+limb veins, splanchnic (liver, spleen) and skeletal-muscle (fracture) venous pools, and
+into either pleural space from the systemic arteries of the chest wall (intercostal,
+internal mammary: the usual source of a massive haemothorax, ATLS 10th ed. ch. 4)."""
+HAEMORRHAGE_BED = np.array(
+    [-1, BEDS.index("rest"), BEDS.index("splanchnic"), BEDS.index("muscle"), -1, -1]
+)
 """The bed whose venous pool each bleeding site drains (-1: the arteriolar node)."""
 HEART_BED = BEDS.index("heart")
 MIN_BLEEDING_VOLUME_ML = 20.0
@@ -252,8 +258,11 @@ def bleeding_flow(s, p, site) -> float:
     """A site's bleeding flow (mL/s): the ordered rate, which is the flow at the site's
     resting pressure, scaled by its current (smoothed) pressure through the same wound
     resistance (`fluids.bleeding_rates`)."""
+    ordered = p.HAEMORRHAGE_RATE[site]
+    if ordered <= 0.0:
+        return 0.0  # also before settling, when the reference is not yet known
     reference = max(p.HAEMORRHAGE_PRESSURE_REF[site], MIN_REFERENCE_PRESSURE_MMHG)
-    return p.HAEMORRHAGE_RATE[site] * max(s.BLEED_PRESSURE[site], 0.0) / reference
+    return ordered * max(s.BLEED_PRESSURE[site], 0.0) / reference
 
 
 @jit

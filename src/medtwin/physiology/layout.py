@@ -172,7 +172,7 @@ _LINKS: list[Entry] = [
 LINK = make_layout("LINK", _LINKS)
 N_LINKS = len(LINK)
 
-HAEMORRHAGE_SITES = ("arterial", "venous", "splanchnic", "muscle")
+HAEMORRHAGE_SITES = ("arterial", "venous", "splanchnic", "muscle", "chest_left", "chest_right")
 """Where a patient can bleed from; `circulation.HAEMORRHAGE_COMPARTMENT` maps them."""
 _SITE_UPPER = tuple(s.upper() for s in HAEMORRHAGE_SITES)
 
@@ -239,8 +239,8 @@ _STATE: list[Entry] = [
     # the share of the pharynx's cross-section an unconscious patient's lost muscle
     # tone closes (`pharynx`)
     "PHARYNGEAL_OBSTRUCTION",
-    # air in each pleural space (mL; left, right)
-    ("PTX_VOLUME", ("LEFT", "RIGHT")),
+    # air and blood in each pleural space (mL; left, right)
+    ("PTX_VOLUME", ("LEFT", "RIGHT")), ("PLEURAL_BLOOD", ("LEFT", "RIGHT")),
     # nervous control
     "BARO_LAG", "CARDIOPULMONARY_CVP", "CVP_SLOW",
     # sympathetic firing averaged over seconds (spikes/s), and the adrenal medulla's

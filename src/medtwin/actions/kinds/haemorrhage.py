@@ -17,7 +17,7 @@ from typing import ClassVar, Literal, Self, get_args
 
 from pydantic import Field, model_validator
 
-from medtwin.actions.base import ActionBase
+from medtwin.actions.base import ActionBase, refuse
 from medtwin.actions.context import ActionContext, FollowUp
 from medtwin.actions.formatter import format_number
 from medtwin.actions.grammar import DURATION, NUMBER, minutes, not_understood, number
@@ -27,16 +27,29 @@ from medtwin.physiology.layout import HAEMORRHAGE_SITES
 
 Site = Literal[HAEMORRHAGE_SITES]  # type: ignore[valid-type]
 """Where blood is lost: an arterial or a venous vessel, internally into the abdomen
-(spleen, liver: splanchnic), or into muscle (e.g. a femur fracture)."""
+(spleen, liver: splanchnic), into muscle (e.g. a femur fracture), or into a pleural
+space (`chest_left`, `chest_right`: a haemothorax, ordered as 'haemothorax left ...')."""
 SITES: tuple[str, ...] = get_args(Site)
 DEFAULT_SITE = "arterial"
 # A whole resting cardiac output: no bleed can lose blood faster than the heart moves it.
 MAX_BLEED_ML_PER_MIN = 5_000.0
 
-WORDS = r"(?:haemorrhage|hemorrhage|bleeding|blood loss)"
+HAEMOTHORAX = r"(?:haemothorax|hemothorax)"
+WORDS = rf"(?:haemorrhage|hemorrhage|bleeding|blood loss|{HAEMOTHORAX} (?P<side>left|right))"
 SITE = r"(?: from (?P<site>[a-z]+)(?: site)?)?"
 _RATE = re.compile(rf"{WORDS} (?P<rate>{NUMBER})\s*ml/min(?: for {DURATION})?{SITE}")
 _VOLUME = re.compile(rf"{WORDS} (?P<volume>{NUMBER})\s*ml over {DURATION}{SITE}")
+
+
+def site_named(match: re.Match) -> dict[str, str]:
+    """The site an order names: a haemothorax's side, a 'from <site> site', or none (the
+    default); a haemothorax takes no 'from' site."""
+    if match["side"]:
+        if match["site"]:
+            raise refuse(f"site = {match['site']!r} is not allowed: a haemothorax bleeds "
+                         "into the chest")  # fmt: skip
+        return {"site": f"chest_{match['side']}"}
+    return {"site": match["site"]} if match["site"] else {}
 
 
 @register
@@ -58,16 +71,21 @@ class Haemorrhage(ActionBase):
     forms = (
         "haemorrhage <rate> mL/min [for <time>] [from <site> site]",
         "haemorrhage <volume> mL over <time> [from <site> site]",
+        "haemothorax left|right <rate> mL/min [for <time>]",
+        "haemothorax left|right <volume> mL over <time>",
     )
     examples = (
         "haemorrhage 150 mL/min",
         "haemorrhage 500 mL over 10 min from splanchnic site",
         "haemorrhage 100 mL/min for 5 min from muscle site",
+        "haemothorax left 100 mL/min",
+        "haemothorax right 1500 mL over 10 min",
     )
     refusals = (
         "haemorrhage 9000 mL/min",
         "haemorrhage 100 mL/min from elbow site",
         "haemorrhage 500 mL over 1e-6 s",
+        "haemothorax middle 100 mL/min",
     )
     parse_priority = 20
 
@@ -94,14 +112,17 @@ class Haemorrhage(ActionBase):
     @classmethod
     def parse(cls, key: str, text: str) -> Self | None:
         if not re.match(WORDS + r"\b", key):
+            if re.match(HAEMOTHORAX + r"\b", key):
+                raise not_understood(
+                    text, "a haemothorax is 'haemothorax left|right <rate> mL/min'"
+                )
             return None
-        site = {}
         if match := _RATE.fullmatch(key):
-            site = {"site": match["site"]} if match["site"] else {}
+            site = site_named(match)
             return cls(rate_mL_per_min=number(match["rate"]), duration_min=minutes(match, text),
                        **site)  # fmt: skip
         if match := _VOLUME.fullmatch(key):
-            site = {"site": match["site"]} if match["site"] else {}
+            site = site_named(match)
             return cls(volume_mL=number(match["volume"]), duration_min=minutes(match, text),
                        **site)  # fmt: skip
         raise not_understood(
@@ -109,14 +130,16 @@ class Haemorrhage(ActionBase):
         )
 
     def order(self) -> str:
+        chest = self.site.startswith("chest_")
+        words = f"haemothorax {self.site.removeprefix('chest_')}" if chest else "haemorrhage"
         if self.rate_mL_per_min is None:
             volume, duration = format_number(self.volume_mL), format_number(self.duration_min)
-            text = f"haemorrhage {volume} mL over {duration} min"
+            text = f"{words} {volume} mL over {duration} min"
         else:
-            text = f"haemorrhage {format_number(self.rate_mL_per_min)} mL/min"
+            text = f"{words} {format_number(self.rate_mL_per_min)} mL/min"
             if self.duration_min is not None:
                 text += f" for {format_number(self.duration_min)} min"
-        return text if self.site == DEFAULT_SITE else f"{text} from {self.site} site"
+        return text if chest or self.site == DEFAULT_SITE else f"{text} from {self.site} site"
 
     def apply(self, context: ActionContext) -> list[FollowUp]:
         from medtwin.actions.kinds.stop_haemorrhage import StopHaemorrhage

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal, Self
 
 from medtwin.actions.base import ActionBase
 from medtwin.actions.context import ActionContext, FollowUp
-from medtwin.actions.kinds.haemorrhage import SITE, SITES, WORDS, Site
+from medtwin.actions.kinds.haemorrhage import SITE, SITES, WORDS, Site, site_named
 from medtwin.actions.registry import register
 
 _STOP = re.compile(rf"stop {WORDS}{SITE}")
@@ -22,18 +22,23 @@ class StopHaemorrhage(ActionBase):
     insult: ClassVar[bool] = False
     site: Site | None = None
 
-    forms = ("stop haemorrhage [from <site> site]",)
-    examples = ("stop haemorrhage", "stop haemorrhage from splanchnic site")
+    forms = ("stop haemorrhage [from <site> site]", "stop haemothorax left|right")
+    examples = ("stop haemorrhage", "stop haemorrhage from splanchnic site",
+                "stop haemothorax left")  # fmt: skip
     refusals = ("stop haemorrhage from elbow site",)
     parse_priority = 10
 
     @classmethod
     def parse(cls, key: str, text: str) -> Self | None:
         match = _STOP.fullmatch(key)
-        return None if match is None else cls(site=match["site"])
+        return None if match is None else cls(site=site_named(match).get("site"))
 
     def order(self) -> str:
-        return "stop haemorrhage" + ("" if self.site is None else f" from {self.site} site")
+        if self.site is None:
+            return "stop haemorrhage"
+        if self.site.startswith("chest_"):
+            return f"stop haemothorax {self.site.removeprefix('chest_')}"
+        return f"stop haemorrhage from {self.site} site"
 
     def _sites(self) -> tuple[str, ...]:
         return SITES if self.site is None else (self.site,)
