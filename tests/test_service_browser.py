@@ -322,13 +322,18 @@ def test_the_monitor_alarms_by_priority_silences_and_measures_nibp(playwright, b
         expect(page.locator("#alarm-banner")).to_contain_text("** HR ▲")
         page.click("#alarm-settings summary")
 
+        # the cuff's buttons give orders: logged, and read by the server's cuff
         page.click("#nibp-measure")
         expect(page.locator("#nibp-when")).to_have_text("measuring…")
+        expect(page.locator("#event-log")).to_contain_text("measure NIBP")
         page.click("#speed-presets button[data-speed='20']")
         expect(page.locator("#nibp-value")).to_have_text(re.compile(r"^\d+/\d+ \(\d+\)$"))
         first = page.locator("#nibp-when").inner_text()
         page.select_option("#nibp-cycle", "1")
+        expect(page.locator("#event-log")).to_contain_text("NIBP every 1 min")
         expect(page.locator("#nibp-when")).not_to_have_text(first, timeout=30_000)
+        expect(page.locator("#nibp-when")).to_have_text(re.compile(r"^at "), timeout=30_000)
+        assert page.locator("#nibp-when").inner_text() != first
 
         page.wait_for_timeout(7_000)  # a whole sweep at 20x
         ink = page.evaluate(INK_FRACTION, "wave-ecg_ii")

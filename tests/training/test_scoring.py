@@ -136,3 +136,38 @@ def test_rescoring_after_the_case_changed_reads_the_same_log_by_the_new_rules(tm
     path.write_text(yaml.safe_dump(stricter), encoding="utf-8")
     assert score_run(case, log).passed
     assert score_run(load_case(path).case, log).gate_failures == ("late:o2",)
+
+
+def _ward_log(*actions: tuple[float, str]) -> RunLog:
+    """A log of the bundled ward case that stays in its first phase for 20 minutes."""
+    entries = [
+        Entry("start", 0.0, {"case": "deteriorating-ward-patient", "trainee": "test"}),
+        Entry("phase", 0.0, {"phase": "observations", "trigger": "start"}),
+    ]
+    for time_s, order in actions:
+        action = parse_order(order)
+        entries.append(Entry("action", time_s, {"order": action.order(), "source": "trainee",
+                                                "kind": action.kind,
+                                                "action": action.model_dump()}))  # fmt: skip
+    entries.append(Entry("end", 1200.0, {"reason": "duration", "outcome": None, "alive": True}))
+    return RunLog(entries)
+
+
+@pytest.mark.parametrize(
+    ("actions", "status"),
+    [
+        ([(60.0, "NIBP every 5 min")], "on time"),
+        ([(30.0, "NIBP every 15 min")], "on time"),  # any cycle counts
+        ([(240.0, "measure NIBP")], "on time"),
+        ([(600.0, "measure NIBP")], "late"),
+        ([(60.0, "stop NIBP")], "missed"),  # letting the cuff down measures nothing
+        ([], "missed"),
+    ],
+)
+def test_the_ward_case_expects_a_blood_pressure_early(actions, status):
+    """Issue 13: the cuff is an order, so a case scores the first blood pressure."""
+    ward = load_case("deteriorating-ward-patient").case
+    result = next(r for r in score_run(ward, _ward_log(*actions)).actions
+                  if r.item.id == "blood_pressure")  # fmt: skip
+    assert result.status == status
+    assert (result.objective, result.item.action_class) == ("assessment", "recommended")

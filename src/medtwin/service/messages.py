@@ -39,6 +39,19 @@ class Trend(_Message):
     signals: dict[str, list[float | None]]
 
 
+class NibpMessage(_Message):
+    """The cuff: its last reading (taken at `time_s`, null before the first), whether it
+    is inflating, and its cycle in minutes (null: none); sent when any of it changes."""
+
+    type: Literal["nibp"] = "nibp"
+    time_s: float | None = None
+    systolic: float | None = None
+    diastolic: float | None = None
+    mean: float | None = None
+    measuring: bool = False
+    every_min: float | None = None
+
+
 class SnapshotMessage(_Message):
     type: Literal["snapshot"] = "snapshot"
     session: dict[str, Any]
@@ -58,6 +71,8 @@ class SnapshotMessage(_Message):
     """The team's call-outs so far: author, text, time_s."""
     share_prompts: bool | None = None
     """Whether the team sees the coach's prompts."""
+    nibp: NibpMessage | None = None
+    """The cuff's last reading and state (as the `nibp` message gives it)."""
 
 
 class VitalsMessage(_Message):
@@ -139,6 +154,7 @@ ServerMessage = (
     | TeamMessage
     | CoachMessage
     | OverrideMessage
+    | NibpMessage
     | ErrorMessage
 )
 

@@ -31,6 +31,7 @@ from medtwin.service import store
 from medtwin.service.case_room import RoomCase, handover, instructor_events, library_case
 from medtwin.service.clock import Clock, WallClock
 from medtwin.service.codec import MAIN_NUMERICS, WAVEFORM_RATE_HZ, main_numerics, waveform_frame
+from medtwin.service.cuff import cuff_message
 from medtwin.service.db import SessionRow
 from medtwin.service.errors import ConflictError
 from medtwin.service.executors import PREPARATION, SESSION_WRITES, run_in
@@ -193,6 +194,7 @@ class LiveSession:
         self._task: asyncio.Task | None = None
         self._publish_lock = asyncio.Lock()
         self._publisher: asyncio.Task | None = None
+        self._cuff = cuff_message((), [], twin.time_s)  # the NIBP the clients were sent
 
     # --- what clients see ------------------------------------------------------------
     @property
@@ -235,7 +237,7 @@ class LiveSession:
         vitals = self._shown(main_numerics(self.twin.vitals()))
         session = {**session, **self.info()}
         extra = {"handover": self.handover(), "messages": list(messages),
-                 "share_prompts": self.share_prompts,
+                 "share_prompts": self.share_prompts, "nibp": self._cuff,
                  "case": self.case_state() if role == "instructor" else None}  # fmt: skip
         events = self.events(role)
         rhythm = self.twin.rhythm_name
@@ -517,6 +519,10 @@ class LiveSession:
         self._next_vitals_s += 1.0
         shown = self._shown(values)
         self.broadcast(VitalsMessage(time_s=time_s, vitals=shown, rhythm=self.twin.rhythm_name))
+        cuff = cuff_message(self.twin.events, self.trend, time_s)
+        if cuff != self._cuff:
+            self._cuff = cuff
+            self.broadcast(cuff)
         if self.case is not None:
             self.case.react()
             self._send_case_news()

@@ -201,6 +201,7 @@ function enterSession(session) {
     wavesEl: $("waves"), numericsEl: $("numerics"), stripEl: $("monitor-strip"),
     clockEl: $("sim-clock"), clockStatusEl: $("clock-status"),
     bannerEl: $("alarm-banner"), monitorEl: $("monitor"),
+    orderNibp: role === "observer" ? null : (text) => api.order(session.id, text),
   });
   monitor.setClock(session);
   const log = new EventLog($("event-log"));
@@ -251,6 +252,7 @@ function enterSession(session) {
       if (s.patient) $("monitor-patient").textContent = describePatient(s.patient);
       monitor.setClock(s);
       monitor.setVitals(message.vitals ?? {}, s.time_s, message.rhythm);
+      if (message.nibp) monitor.showNibp(message.nibp);
       log.reset(message.events ?? []);
       showHandover(handoverEls, message.handover ?? null);
       team.reset(message.messages ?? []);
@@ -269,6 +271,7 @@ function enterSession(session) {
       learnerTrend?.add(message.time_s, message.vitals);
     },
     event(message) { log.add(message.event); },
+    nibp(message) { monitor.showNibp(message); },
     clock(message) {
       monitor.setClock(message);
       instructor?.showClock(message);

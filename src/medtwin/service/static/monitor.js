@@ -76,7 +76,8 @@ class WaveRing {
 
 export class Monitor {
   /** root: element with .waves and .numerics children; clockEl, bannerEl: text targets. */
-  constructor({ wavesEl, numericsEl, stripEl, clockEl, clockStatusEl, bannerEl, monitorEl }) {
+  /** orderNibp(text): gives the cuff's orders (null for those who may not order). */
+  constructor({ wavesEl, numericsEl, stripEl, clockEl, clockStatusEl, bannerEl, monitorEl, orderNibp }) {
     this.wavesEl = wavesEl;
     this.clockEl = clockEl;
     this.clockStatusEl = clockStatusEl;
@@ -98,7 +99,7 @@ export class Monitor {
     this.lastFrameMs = null;
     this.buildWaves();
     this.buildNumerics(numericsEl);
-    this.strip = new MonitorStrip(stripEl, this.limits, () => this.limitsChanged());
+    this.strip = new MonitorStrip(stripEl, this.limits, () => this.limitsChanged(), orderNibp);
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(wavesEl);
     this.resize();
@@ -211,9 +212,11 @@ export class Monitor {
     if (rhythm !== undefined) this.rhythm = rhythm;
     if (Number.isFinite(timeS)) this.timeS = timeS;
     this.renderNumerics();
-    this.strip.update(this.vitals, this.timeS, this.status === "running");
+    this.strip.update(this.vitals);
     if (this.playIdx === null) this.renderClock(this.timeS);
   }
+
+  showNibp(nibp) { this.strip.showNibp(nibp); }
 
   setClock({ status, speed, time_s: timeS }) {
     if (status) this.status = status;
