@@ -322,13 +322,24 @@ class LiveSession:
         await self._write_clock()
         self.broadcast(self.clock_message())
 
-    async def say(self, text: str, author: str) -> dict[str, Any]:
-        """A call-out to the team: written, then sent to everyone."""
+    async def say(self, text: str, author: str, role: str = "instructor") -> dict[str, Any]:
+        """A call-out to the team: written, then sent to everyone; a trainee's is heard
+        by the session's case (its expected call-outs)."""
         self._require_live("send call-outs")
+        self._run_to(self.twin.time_s)  # the vitals due now come first, as in a replay
         time_s = self.time_s
         await run_in(SESSION_WRITES, self._write_team_message, time_s, author, text)
+        if role == "trainee":
+            self.trainees.add(author)
+            self._hear(author, text)
         self.broadcast(TeamMessage(author=author, text=text, time_s=time_s))
         return {"author": author, "text": text, "time_s": time_s}
+
+    def _hear(self, author: str, text: str) -> None:
+        """Let the case hear a trainee's call-out now, and tell the instructors."""
+        if self.case is not None:
+            self.case.said(author, text)
+            self._send_case_news()
 
     async def set_share_prompts(self, share: bool) -> None:
         """Whether the team sees the coach's prompts from now on."""
@@ -466,24 +477,28 @@ class LiveSession:
         stored: list[tuple[float, dict]],
         until_s: float,
         case_events: list[tuple[int, float, str]] = (),
+        callouts: list[tuple[float, str, str]] = (),
     ) -> int:
         """Replay, not back-fill: from the restored snapshot, give the logged `events`
         after it at their times and run to `until_s`, recording the vitals as the live
         tick does. A case session replays from its first second: the case gives its own
         orders again, and its instructor events (`case_events`: how many events came
-        before, time, name) are fired again where they were. Rows already `stored` stay
+        before, time, name) are fired again where they were, and its trainees' call-outs
+        (`callouts`: time, author, text) heard again at their times. Rows already `stored` stay
         as they are; the recomputed ones that are not are written by the next
         checkpoint. The number of stored rows that differ from the replay (0 unless the
         engine lost its determinism)."""
-        fired = list(case_events)
+        fired, heard = list(case_events), list(callouts)
         for index, event in enumerate(events):
-            fired = self._fire_replayed(fired, index)
+            self._fire_replayed(fired, index, heard)
+            self._hear_replayed(heard, event.time_s)
             self._run_to(event.time_s)
             if event.source != CASE_SOURCE:
                 self.twin.replay([event])
                 if self.case is not None:
                     self.case.noticed()
-        self._fire_replayed(fired, len(events))
+        self._fire_replayed(fired, len(events), heard)
+        self._hear_replayed(heard, until_s)
         self._run_to(until_s)
         if self.case is not None:
             self.case.news()  # what the console will get in its snapshot
@@ -501,15 +516,26 @@ class LiveSession:
         return differ
 
     def _fire_replayed(
-        self, case_events: list[tuple[int, float, str]], events_before: int
-    ) -> list[tuple[int, float, str]]:
-        """Fire again the instructor events that came after `events_before` events; the
-        ones still to come."""
+        self,
+        case_events: list[tuple[int, float, str]],
+        events_before: int,
+        callouts: list[tuple[float, str, str]],
+    ) -> None:
+        """Fire again the instructor events that came after `events_before` events (each
+        after the `callouts` made before it), taking them off the list."""
         while case_events and case_events[0][0] <= events_before:
             _, time_s, name = case_events.pop(0)
+            self._hear_replayed(callouts, time_s)
             self._run_to(time_s)
             self.case.fire(name)
-        return case_events
+
+    def _hear_replayed(self, callouts: list[tuple[float, str, str]], until_s: float) -> None:
+        """Let the case hear again the call-outs made up to `until_s`, taking them off
+        the list."""
+        while callouts and callouts[0][0] <= until_s:
+            time_s, author, text = callouts.pop(0)
+            self._run_to(time_s)
+            self._hear(author, text)
 
     def _record_vitals(self) -> None:
         time_s = round(self._next_vitals_s, 6)
@@ -699,6 +725,9 @@ class SessionManager:
             trainees = {p["username"] for p in store.participants(db, row.id)
                         if p["role"] == "trainee"}  # fmt: skip
             overrides = store.overrides_of(db, row.id)
+            callouts = [(m["time_s"], m["author"], m["text"])
+                        for m in store.team_messages_of(db, row.id)
+                        if m["author"] in trainees]  # fmt: skip
         twin = self.new_twin(row.patient, row.seed)
         case, replay_from = None, 0
         if row.case_name is not None:  # a case's run is replayed from its first second
@@ -712,7 +741,7 @@ class SessionManager:
                            persisted_events=len(events), case=case,
                            trainees=trainees)  # fmt: skip
         until_s = max([row.time_s, *(e.time_s for e in events), *(t for t, _ in stored)])
-        differ = live.recover(events[replay_from:], stored, until_s, case_events)
+        differ = live.recover(events[replay_from:], stored, until_s, case_events, callouts)
         for item in overrides:
             live.overrides[item["signal"]] = (item["value"], item["time_s"] + item["seconds"])
         if differ:

@@ -243,10 +243,11 @@ async def add_note(
 async def say(
     db: Session, manager: SessionManager, session_id: int, username: str, text: str
 ) -> dict[str, Any]:
-    """A call-out to the team, timestamped in the session's log."""
-    row, _ = access(db, session_id, username, "talk")
+    """A call-out to the team, timestamped in the session's log (a trainee's counts for
+    the case's expected call-outs)."""
+    row, role = access(db, session_id, username, "talk")
     release(db)
-    return await live_session(manager, row).say(text, username)
+    return await live_session(manager, row).say(text, username, role)
 
 
 async def share_prompts(

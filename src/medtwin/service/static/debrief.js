@@ -48,6 +48,15 @@ function drawWaves(container, replay) {
   }
 }
 
+/** A table's only row, saying it has none. */
+function emptyRow(text, columns) {
+  const row = el("tr", "muted");
+  const cell = el("td", null, text);
+  cell.colSpan = columns;
+  row.append(cell);
+  return row;
+}
+
 function download(filename, type, text) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const link = el("a");
@@ -92,10 +101,11 @@ export class DebriefView {
       return item;
     }) : [el("li", "muted", "No notes.")]));
     $("debrief-messages").replaceChildren(...(debrief.messages.length ? debrief.messages.map((m) => {
-      const item = el("li", "team-message");
-      item.append(el("time", "event-time", formatClock(m.time_s)), el("span", "team-author", m.author), el("span", "team-text", m.text));
-      return item;
-    }) : [el("li", "muted", "No call-outs.")]));
+      const row = el("tr", m.met?.length ? "met" : "");
+      const met = (m.met ?? []).map((item) => `${item.text} (${item.status})`).join("; ");
+      row.append(el("td", null, formatClock(m.time_s)), el("td", null, m.author), el("td", null, m.text), el("td", null, met));
+      return row;
+    }) : [emptyRow("No call-outs.", 4)]));
     $("debrief-overrides").replaceChildren(...(debrief.overrides.length ? debrief.overrides.map((o) => {
       const item = el("li", "note");
       item.append(el("time", "event-time", formatClock(o.time_s)),
