@@ -416,3 +416,56 @@ def test_every_order_of_the_registry_is_reachable_from_the_order_panel(
     finally:
         i_context.close()
         t_context.close()
+
+
+def test_a_layout_the_instructor_sets_changes_what_a_trainees_monitor_shows(
+    playwright, base_url, tmp_path
+):
+    """Issue 13: the monitor's layout per role. The instructor gives the trainees the
+    ventilator's flow and volume instead of the pleth, and no temperature; the trainee's
+    monitor draws them (after a reload too), the instructor's own stays as it was."""
+    expect = playwright_sync.expect
+    instructor_context, instructor = open_browser(playwright, tmp_path / "l1", base_url)
+    trainee_context, trainee = open_browser(playwright, tmp_path / "l2", base_url)
+    try:
+        register(instructor, "instructor_lea")
+        instructor.fill("#create-title", "Layout drill")
+        instructor.click("#create-submit")
+        expect(instructor.locator("#join-code-display")).to_have_text(re.compile(r"^[A-Z2-9]{8}$"))
+        code = instructor.locator("#join-code-display").inner_text()
+        register(trainee, "trainee_max")
+        trainee.fill("#join-code", code)
+        trainee.select_option("#join-role", "trainee")
+        trainee.click("#join-submit")
+        expect(trainee.locator("#wave-row-pleth")).to_be_visible()
+        expect(trainee.locator("#wave-row-airway_flow")).to_be_hidden()
+
+        instructor.click("#layout-settings summary")
+        instructor.select_option("#layout-role", "trainee")
+        form = instructor.locator("#layout-form")
+        form.locator("input[name=wave][value=pleth]").uncheck()
+        form.locator("input[name=wave][value=airway_flow]").check()
+        form.locator("input[name=wave][value=lung_volume]").check()
+        form.locator("input[name=numeric][value=temperature]").uncheck()
+        instructor.click("#layout-submit")
+        expect(instructor.locator("#layout-message")).to_have_text("Layout set for every trainee.")
+
+        for page in (trainee, None):
+            if page is None:
+                trainee.reload()  # the layout comes with the snapshot too
+                page = trainee
+            expect(page.locator("#wave-row-airway_flow")).to_be_visible()
+            expect(page.locator("#wave-row-lung_volume")).to_be_visible()
+            expect(page.locator("#wave-row-pleth")).to_be_hidden()
+            expect(page.locator("#num-temp")).to_be_hidden()
+            expect(page.locator("#num-hr")).to_be_visible()
+        before = canvas_pixels(trainee, "wave-airway_flow")
+        _wait_for(lambda: canvas_pixels(trainee, "wave-airway_flow") != before, 10,
+                  "the flow trace did not move")  # fmt: skip
+        trainee.screenshot(path=tmp_path / "trainee-layout-1280x800.png")
+        expect(instructor.locator("#wave-row-pleth")).to_be_visible()
+        expect(instructor.locator("#wave-row-airway_flow")).to_be_hidden()
+        assert trainee.errors == [] and instructor.errors == [], (trainee.errors, instructor.errors)
+    finally:
+        instructor_context.close()
+        trainee_context.close()

@@ -17,7 +17,7 @@ from medtwin.validation import grade, targets_for
 
 WAVEFORM_COLUMNS = [
     "time_s", "ecg_ii", "arterial_pressure", "central_venous_pressure", "pleth", "co2",
-    "airway_flow",
+    "airway_flow", "lung_volume",
 ]  # fmt: skip
 RATE_HZ = 125.0
 R_PEAK_MV = 0.5

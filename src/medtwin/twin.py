@@ -55,7 +55,7 @@ add `<drug>_plasma_concentration_<unit>` and `<drug>_effect_site_concentration_<
 The rhythm, a name, is `Twin.rhythm_name` and `Twin.rhythm_history()`."""
 _KEPT = np.array([M[name] for name in SIGNAL_NAMES])
 WAVEFORM_NAMES = ("ecg_ii", "arterial_pressure", "central_venous_pressure", "pleth", "co2",
-                  "airway_flow")  # fmt: skip
+                  "airway_flow", "lung_volume")  # fmt: skip
 DEFAULT_WAVEFORM_RATE_HZ = 125.0
 
 
@@ -434,6 +434,7 @@ class Twin:
             "pleth": (channel(W.pleth_pressure) - pleth_low) / pleth_span,
             "co2": channel(W.co2),
             "airway_flow": channel(W.airway_flow),
+            "lung_volume": channel(W.lung_volume) - self._batch.params[0, P.FRC],
         }
 
     @property

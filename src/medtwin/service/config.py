@@ -3,8 +3,8 @@
 The web app reads these facts instead of keeping copies: the named patients, every
 action kind the engine knows (forms, examples, field limits, whether it is an insult),
 the drug library (names, classes, dose limits) and the fluids,
-the clock's speeds, the monitor's default alarm limits and rhythm alarms, and the
-waveform channels of the binary frames.
+the clock's speeds, the monitor's default alarm limits and rhythm alarms, the
+waveform channels of the binary frames, and the channels a monitor layout may name.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from medtwin.actions import FLUIDS, KINDS, field_limits
 from medtwin.actions.kinds.nibp import NIBP_CUFF_S
+from medtwin.monitor_layout import channels as monitor_channels
 from medtwin.patients import load_patient, named_patients
 from medtwin.pharmacology import drugs
 from medtwin.service.codec import FRAME_CHANNELS, MAIN_NUMERICS, WAVEFORM_RATE_HZ
@@ -98,4 +99,5 @@ def browser_config() -> dict[str, Any]:
         "nibp": {"cuff_s": NIBP_CUFF_S, "cycles_min": list(NIBP_CYCLES_MIN)},
         "numerics": list(MAIN_NUMERICS),
         "waveforms": {"channels": list(FRAME_CHANNELS), "rate_hz": WAVEFORM_RATE_HZ},
+        "monitor": monitor_channels(),
     }

@@ -73,6 +73,8 @@ class SnapshotMessage(_Message):
     """Whether the team sees the coach's prompts."""
     nibp: NibpMessage | None = None
     """The cuff's last reading and state (as the `nibp` message gives it)."""
+    layout: dict[str, list[str]] | None = None
+    """What this client's monitor shows (as the `layout` message gives it)."""
 
 
 class VitalsMessage(_Message):
@@ -139,6 +141,14 @@ class OverrideMessage(_Message):
     author: str
 
 
+class LayoutMessage(_Message):
+    """What this client's monitor shows from now on (its role's layout)."""
+
+    type: Literal["layout"] = "layout"
+    waves: list[str]
+    numerics: list[str]
+
+
 class ErrorMessage(_Message):
     type: Literal["error"] = "error"
     detail: str
@@ -155,6 +165,7 @@ ServerMessage = (
     | CoachMessage
     | OverrideMessage
     | NibpMessage
+    | LayoutMessage
     | ErrorMessage
 )
 

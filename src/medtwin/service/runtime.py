@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy.orm import sessionmaker
 
 from medtwin.actions import Action, Event, parse_order
+from medtwin.monitor_layout import DEFAULT_LAYOUT, MonitorLayout
 from medtwin.patients import patient_from_dict
 from medtwin.physiology.batch import STEP_S
 from medtwin.service import store
@@ -40,6 +41,7 @@ from medtwin.service.messages import (
     ClockMessage,
     CoachMessage,
     EventMessage,
+    LayoutMessage,
     NoteMessage,
     OverrideMessage,
     ServerMessage,
@@ -166,8 +168,11 @@ class LiveSession:
         persisted_events: int = 0,
         case: RoomCase | None = None,
         trainees: set[str] | None = None,
+        layouts: dict[str, MonitorLayout] | None = None,
     ) -> None:
         self.id, self.code, self.title = row.id, row.code, row.title
+        self.layouts = dict(layouts or {})
+        """The monitor layout the instructor set, by role."""
         self.case_name = row.case_name
         self.case = case
         self.trainees = trainees if trainees is not None else set()
@@ -220,6 +225,12 @@ class LiveSession:
     def history(self, since_s: float = -math.inf) -> dict[str, Any]:
         return trend_table([row for row in self.trend if row[0] > since_s])
 
+    def layout_for(self, role: str) -> MonitorLayout:
+        """What `role`'s monitors show: the instructor's layout for it, else the case's,
+        else the default."""
+        case_layout = self.case.loaded.case.monitor if self.case is not None else None
+        return self.layouts.get(role) or case_layout or DEFAULT_LAYOUT
+
     def clock_message(self) -> ClockMessage:
         return ClockMessage(status=self.status, speed=self.speed, time_s=self.time_s)
 
@@ -238,6 +249,7 @@ class LiveSession:
         session = {**session, **self.info()}
         extra = {"handover": self.handover(), "messages": list(messages),
                  "share_prompts": self.share_prompts, "nibp": self._cuff,
+                 "layout": self.layout_for(role).model_dump(),
                  "case": self.case_state() if role == "instructor" else None}  # fmt: skip
         events = self.events(role)
         rhythm = self.twin.rhythm_name
@@ -340,6 +352,16 @@ class LiveSession:
         if self.case is not None:
             self.case.said(author, text)
             self._send_case_news()
+
+    async def set_layout(self, role: str, layout: MonitorLayout) -> dict[str, Any]:
+        """Show `layout` on the monitors of everyone of `role`: written, then sent to
+        them."""
+        self._require_live("change the monitor layout")
+        fields = layout.model_dump()
+        await run_in(SESSION_WRITES, self._write_layout, role, fields)
+        self.layouts[role] = layout
+        self.broadcast(LayoutMessage(**fields), only=lambda s: s.role == role)
+        return {"role": role, **fields}
 
     async def set_share_prompts(self, share: bool) -> None:
         """Whether the team sees the coach's prompts from now on."""
@@ -613,6 +635,10 @@ class LiveSession:
         with self._make_db() as db:
             store.set_share_prompts(db, self.id, share)
 
+    def _write_layout(self, role: str, layout: dict) -> None:
+        with self._make_db() as db:
+            store.add_layout(db, self.id, role, layout)
+
     def _write_override(self, time_s, signal, value, seconds, author) -> None:
         with self._make_db() as db:
             store.add_override(db, self.id, time_s, signal, value, seconds, author)
@@ -725,6 +751,8 @@ class SessionManager:
             trainees = {p["username"] for p in store.participants(db, row.id)
                         if p["role"] == "trainee"}  # fmt: skip
             overrides = store.overrides_of(db, row.id)
+            layouts = {role: MonitorLayout(**fields)
+                       for role, fields in store.layouts_of(db, row.id).items()}  # fmt: skip
             callouts = [(m["time_s"], m["author"], m["text"])
                         for m in store.team_messages_of(db, row.id)
                         if m["author"] in trainees]  # fmt: skip
@@ -739,7 +767,7 @@ class SessionManager:
         before = [r for r in stored if r[0] <= twin.time_s + _HALF_STEP_S]
         live = LiveSession(row, twin, self.make_db, self.settings, trend=before or None,
                            persisted_events=len(events), case=case,
-                           trainees=trainees)  # fmt: skip
+                           trainees=trainees, layouts=layouts)  # fmt: skip
         until_s = max([row.time_s, *(e.time_s for e in events), *(t for t, _ in stored)])
         differ = live.recover(events[replay_from:], stored, until_s, case_events, callouts)
         for item in overrides:

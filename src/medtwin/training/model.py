@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
+from medtwin.monitor_layout import MonitorLayout
 from medtwin.training.times import Seconds
 
 ActionClass = Literal["critical", "recommended", "neutral", "unnecessary", "harmful"]
@@ -352,6 +353,11 @@ class Case(_Strict):
     scoring: Scoring = Scoring()
     debrief: list[DebriefPoint] = Field(default_factory=list)
     coach: Coach = Coach()
+    monitor: MonitorLayout | None = Field(
+        default=None,
+        description="What the live room's monitor shows in this case (its waveforms and "
+        "numerics, in order); the instructor may set another layout per role.",
+    )
     trainees: dict[str, Script] = Field(
         default_factory=dict, description="Scripted trainees by name: best and worst at least."
     )

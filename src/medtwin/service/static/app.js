@@ -9,6 +9,7 @@ import { InstructorConsole, TrendPlot } from "./console.js";
 import { CaseConsole, showHandover } from "./case.js";
 import { DebriefView } from "./debrief.js";
 import { TeamChannel } from "./team.js";
+import { LayoutForm } from "./layout-form.js";
 import { el, describePatient, formatClock } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
@@ -179,6 +180,7 @@ function leaveSession() {
   live.console?.destroy();
   live.team.destroy();
   live.learnerTrend?.destroy();
+  live.layoutForm?.destroy();
   live = null;
 }
 
@@ -225,9 +227,14 @@ function enterSession(session) {
   // The team's own trend of the vitals (the instructor's is in the console).
   $("learner-trend-box").hidden = role === "instructor";
   const learnerTrend = role === "instructor" ? null : new TrendPlot($("learner-trend"));
+  const layoutForm = role === "instructor" ? new LayoutForm({
+    formEl: $("layout-form"), roleEl: $("layout-role"), wavesEl: $("layout-waves"),
+    numericsEl: $("layout-numerics"), messageEl: $("layout-message"),
+  }, session.id) : null;
   let ended = false;
   const onEnded = () => {
     ended = true;
+    layoutForm?.disable();
     team.disable();
     orders?.disable("The session has ended; no more orders.");
     caseConsole?.disable();
@@ -253,6 +260,7 @@ function enterSession(session) {
       monitor.setClock(s);
       monitor.setVitals(message.vitals ?? {}, s.time_s, message.rhythm);
       if (message.nibp) monitor.showNibp(message.nibp);
+      if (message.layout) monitor.setLayout(message.layout);
       log.reset(message.events ?? []);
       showHandover(handoverEls, message.handover ?? null);
       team.reset(message.messages ?? []);
@@ -272,6 +280,7 @@ function enterSession(session) {
     },
     event(message) { log.add(message.event); },
     nibp(message) { monitor.showNibp(message); },
+    layout(message) { monitor.setLayout(message); },
     clock(message) {
       monitor.setClock(message);
       instructor?.showClock(message);
@@ -296,7 +305,7 @@ function enterSession(session) {
       $("conn-state").dataset.state = state;
     },
   });
-  live = { stream, monitor, orders, console: instructor, session, team, learnerTrend };
+  live = { stream, monitor, orders, console: instructor, session, team, learnerTrend, layoutForm };
   $("open-debrief").onclick = () => enterDebrief(session);
 }
 

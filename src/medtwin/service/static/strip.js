@@ -6,12 +6,13 @@
 import { config } from "./config.js";
 import { el, formatClock } from "./format.js";
 
+// `channel`: the name a layout gives the tile (config.monitor.numerics).
 export const SECONDARY = [
-  { id: "cvp", label: "CVP", unit: "mmHg", signal: "central_venous_pressure", digits: 0, color: "#5aa9ff" },
-  { id: "co", label: "CO", unit: "L/min", signal: "cardiac_output", digits: 1, color: "#ff8c8c" },
-  { id: "bis", label: "BIS", unit: "", signal: "consciousness_index", digits: 0, color: "#c9a2ff" },
-  { id: "tof", label: "TOF", unit: "%", signal: "train_of_four_ratio", digits: 0, scale: 100, color: "#9be7c4" },
-  { id: "uo", label: "Urine", unit: "mL/h", signal: "urine_output", digits: 0, color: "#f0d264" },
+  { id: "cvp", channel: "central_venous_pressure", label: "CVP", unit: "mmHg", signal: "central_venous_pressure", digits: 0, color: "#5aa9ff" },
+  { id: "co", channel: "cardiac_output", label: "CO", unit: "L/min", signal: "cardiac_output", digits: 1, color: "#ff8c8c" },
+  { id: "bis", channel: "bis", label: "BIS", unit: "", signal: "consciousness_index", digits: 0, color: "#c9a2ff" },
+  { id: "tof", channel: "train_of_four", label: "TOF", unit: "%", signal: "train_of_four_ratio", digits: 0, scale: 100, color: "#9be7c4" },
+  { id: "uo", channel: "urine_output", label: "Urine", unit: "mL/h", signal: "urine_output", digits: 0, color: "#f0d264" },
 ];
 
 const LIMIT_LABELS = {
@@ -33,6 +34,7 @@ export class MonitorStrip {
 
   buildNibp() {
     const tile = el("div", "strip-tile nibp-tile");
+    this.nibpTile = tile;
     this.nibpValue = el("span", "nibp-value", "---/---");
     this.nibpValue.id = "nibp-value";
     this.nibpWhen = el("span", "nibp-when muted", "not measured");
@@ -70,8 +72,17 @@ export class MonitorStrip {
     const value = el("span", "strip-value", "--");
     value.id = `num-${spec.id}`;
     tile.append(head, value);
-    this.tiles[spec.id] = { spec, value };
+    this.tiles[spec.id] = { spec, tile, value };
     return tile;
+  }
+
+  /** Show the tiles of the layout's `numerics` (channel names), in its order. */
+  showOnly(numerics) {
+    const placed = [["nibp", this.nibpTile], ...Object.values(this.tiles).map(({ spec, tile }) => [spec.channel, tile])];
+    for (const [channel, tile] of placed) {
+      tile.hidden = !numerics.includes(channel);
+      tile.style.order = String(numerics.indexOf(channel));
+    }
   }
 
   buildLimits() {
