@@ -20,6 +20,7 @@ WAVE_CHANNELS = (
     "co2",
     "central_venous_pressure",
     "airway_flow",
+    "airway_pressure",
     "lung_volume",
 )
 """The waveforms a monitor can draw, in the order the stream's frames carry them."""
@@ -38,9 +39,11 @@ NUMERIC_CHANNELS = (
     "urine_output",
 )
 """The numerics a monitor can show: the big tiles, then the lower strip's."""
-DEFAULT_WAVES = ("ecg_ii", "arterial_pressure", "pleth", "co2")
+DEFAULT_WAVES = ("ecg_ii", "arterial_pressure", "pleth", "co2", "airway_pressure")
 """What a monitor draws unless a case or the instructor says otherwise: the four
-traces of a standard adult configuration (ECG, invasive pressure, SpO2, capnogram)."""
+traces of a standard adult configuration (ECG, invasive pressure, SpO2, capnogram), and
+the airway pressure while a ventilator or bag is on (the web monitor shows a channel
+the stream leaves missing only while it has data)."""
 
 WaveChannel = Literal[WAVE_CHANNELS]
 NumericChannel = Literal[NUMERIC_CHANNELS]

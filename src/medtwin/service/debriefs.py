@@ -127,7 +127,8 @@ def waveforms(db: Session, session_id: int, username: str, at_s: float, seconds:
     twin = replayed_twin(row, events, end_s, keep_s=end_s - at_s + 1.0)
     times, channels = twin.waveform_samples(WAVEFORM_RATE_HZ, since_s=at_s)
     return {"time_s": float(times[0]) if len(times) else at_s, "rate_hz": WAVEFORM_RATE_HZ,
-            "channels": {name: [round(float(v), 4) for v in channels[name]]
+            "channels": {name: [None if math.isnan(v) else round(float(v), 4)
+                                for v in channels[name]]
                          for name in FRAME_CHANNELS}}  # fmt: skip
 
 

@@ -36,10 +36,13 @@ function drawWaves(container, replay) {
     ctx.strokeStyle = wave.color;
     ctx.lineWidth = 1.5;
     ctx.beginPath();
+    let drawing = false; // a missing sample (null: no ventilator) breaks the trace
     values.forEach((v, i) => {
+      if (!Number.isFinite(v)) { drawing = false; return; }
       const x = (i / (values.length - 1)) * w;
       const y = h - 4 - ((Math.min(Math.max(v, low), high) - low) / (high - low)) * (h - 8);
-      if (i) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+      if (drawing) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+      drawing = true;
     });
     ctx.stroke();
     ctx.fillStyle = wave.color;

@@ -18,7 +18,9 @@ const RING_SIZE = 1 << 17; // samples per channel kept (~17 min at 125 Hz)
 const ERASE_GAP_CSS_PX = 14;
 
 // Every waveform the stream carries (config.monitor.waves names them); a layout picks
-// which are drawn, in what order. `ticks`: the scale's numbers are shown beside it.
+// which are drawn, in what order. `ticks`: the scale's numbers are shown beside it;
+// `whileMeasured`: drawn only while the stream has its data (the airway pressure, while
+// a ventilator or bag is on).
 export const WAVES = [
   { name: "ecg_ii", label: "II", unit: "mV", color: "#39ff6a", scales: [[-0.6, 1.6]] },
   { name: "arterial_pressure", label: "ART", unit: "mmHg", color: "#ff4d4d", ticks: true,
@@ -29,6 +31,8 @@ export const WAVES = [
     scales: [[0, 20], [0, 40]] },
   { name: "airway_flow", label: "Flow", unit: "L/s", color: "#9be7c4", ticks: true,
     scales: [[-1, 1], [-2, 2]] },
+  { name: "airway_pressure", label: "Paw", unit: "cmH₂O", color: "#f2f2f2", ticks: true, whileMeasured: true,
+    scales: [[0, 30], [0, 50], [0, 80]] },
   { name: "lung_volume", label: "Vol", unit: "mL", color: "#c9a2ff", ticks: true,
     scales: [[0, 800], [0, 1500], [0, 3000]] },
 ];
@@ -106,6 +110,7 @@ export class Monitor {
     this.sweepStart = 0;
     this.sweepLen = 0;
     this.lastFrameMs = null;
+    this.measured = new Set(); // the whileMeasured waves the stream has data for now
     this.buildWaves();
     this.buildNumerics(numericsEl);
     this.strip = new MonitorStrip(stripEl, this.limits, () => this.limitsChanged(), orderNibp);
@@ -172,10 +177,13 @@ export class Monitor {
 
   /** Show the layout's waveforms and numerics ({waves, numerics}: channel names, in
    * order), hiding the others; the default layout of config.monitor until told. */
-  setLayout({ waves, numerics }) {
-    this.shown = this.traces.filter((trace) => waves.includes(trace.wave.name));
+  setLayout(layout) {
+    const { waves, numerics } = layout;
+    this.layout = layout;
+    const drawn = (wave) => waves.includes(wave.name) && (!wave.whileMeasured || this.measured.has(wave.name));
+    this.shown = this.traces.filter((trace) => drawn(trace.wave));
     for (const trace of this.traces) {
-      trace.row.hidden = !waves.includes(trace.wave.name);
+      trace.row.hidden = !drawn(trace.wave);
       trace.row.style.order = String(waves.indexOf(trace.wave.name));
     }
     this.wavesEl.style.gridTemplateRows = `repeat(${this.shown.length}, minmax(0, 1fr))`;
@@ -226,6 +234,7 @@ export class Monitor {
 
   pushWaves(frame) {
     this.ring.push(frame);
+    this.noteMeasured(frame);
     if (this.playIdx === null || this.ring.latest - this.playIdx > RING_SIZE / 2) {
       this.playIdx = Math.max(this.ring.latest - frame.sampleCount * 2, 0);
       this.drawnIdx = Math.floor(this.playIdx);
@@ -233,6 +242,20 @@ export class Monitor {
       this.sweepLen = this.currentSweepLen();
       for (const trace of this.traces) trace.last = null;
     }
+  }
+
+  /** Show or hide the whileMeasured waves as the newest frame has their data or not. */
+  noteMeasured(frame) {
+    let changed = false;
+    for (const wave of WAVES.filter((w) => w.whileMeasured)) {
+      const samples = frame.channels[wave.name];
+      const has = Boolean(samples?.length) && Number.isFinite(samples[samples.length - 1]);
+      if (has !== this.measured.has(wave.name)) {
+        if (has) this.measured.add(wave.name); else this.measured.delete(wave.name);
+        changed = true;
+      }
+    }
+    if (changed) this.setLayout(this.layout);
   }
 
   /** rhythm: the engine's rhythm name (the monitor alarms only on those it can tell). */
