@@ -68,7 +68,8 @@ import sys, uvicorn
 from medtwin.service.app import create_app
 from medtwin.service.quotas import Quotas
 # one benchmark instructor runs every session: lift the per-user quotas
-quotas = Quotas(sessions_per_user=10_000, streams_per_user=10_000)
+quotas = Quotas(sessions_per_user=10_000, streams_per_user=10_000,
+                stream_connect_burst=10_000, stream_refusals_per_min=10_000)
 uvicorn.run(create_app(sys.argv[1], quotas=quotas), host=sys.argv[2], port=int(sys.argv[3]),
             log_level="warning")
 """

@@ -3,6 +3,7 @@ Playwright, each person in a fresh browser with an empty profile."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright import sync_api as playwright_sync
@@ -51,6 +52,21 @@ def register(page, username: str) -> None:
     page.fill("#login-password", PASSWORD)
     page.click("#register-submit")
     playwright_sync.expect(page.locator("#view-lobby")).to_be_visible()
+
+
+def session_code(page) -> str:
+    """The join code the instructor's console shows, once it does."""
+    code_box = page.locator("#join-code-display")
+    playwright_sync.expect(code_box).to_have_text(re.compile(r"^[A-Z2-9]{8}$"))
+    return code_box.inner_text()
+
+
+def join_as(page, username: str, code: str, role: str = "trainee") -> None:
+    """Register `username` and join the session of `code` as `role`."""
+    register(page, username)
+    page.fill("#join-code", code)
+    page.select_option("#join-role", role)
+    page.click("#join-submit")
 
 
 def canvas_pixels(page, canvas_id: str) -> str:

@@ -175,6 +175,10 @@ def test_config_serves_what_the_browser_would_otherwise_copy(client):
     assert set(kinds) == set(KINDS)
     assert kinds["fluid"]["limits"]["volume_mL"] == {"gt": 0.0, "le": 10000.0, "unit": "mL"}
     assert kinds["haemorrhage"]["insult"] and not kinds["drug_bolus"]["insult"]
+    # the cuff is an order like any other: the monitor's buttons give its forms
+    assert kinds["nibp"]["forms"] == ["measure NIBP", "NIBP every <n> min", "stop NIBP"]
+    assert kinds["nibp"]["limits"]["every_min"] == {"ge": 1.0, "le": 60.0, "unit": "min"}
+    assert set(config["nibp"]["cycles_min"]) - {0} <= set(range(1, 61)) | {2.5}
     assert (config["speeds"]["min"], config["speeds"]["max"]) == SPEED_RANGE
     assert config["waveforms"]["channels"] == list(FRAME_CHANNELS)
     assert config["alarm_limits"]["spo2"] == [90.0, None]

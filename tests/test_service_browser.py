@@ -15,8 +15,10 @@ from browser_support import (
     TABLET,
     canvas_pixels,
     horizontal_overflow,
+    join_as,
     open_browser,
     register,
+    session_code,
 )
 from playwright import sync_api as playwright_sync
 from test_service_support import serving
@@ -88,13 +90,7 @@ def test_instructor_and_trainee_run_a_session(playwright, base_url, tmp_path):
         instructor.screenshot(path=tmp_path / "lobby-1280x800.png")
         instructor.click("#create-submit")
         expect(instructor.locator("#view-session")).to_be_visible()
-        expect(instructor.locator("#join-code-display")).to_have_text(re.compile(r"^[A-Z2-9]{8}$"))
-        code = instructor.locator("#join-code-display").inner_text()
-
-        register(trainee, "trainee_ben")
-        trainee.fill("#join-code", code)
-        trainee.select_option("#join-role", "trainee")
-        trainee.click("#join-submit")
+        join_as(trainee, "trainee_ben", session_code(instructor))
         expect(trainee.locator("#view-session")).to_be_visible()
         expect(trainee.locator("#console-panel")).to_be_hidden()
 
@@ -322,13 +318,18 @@ def test_the_monitor_alarms_by_priority_silences_and_measures_nibp(playwright, b
         expect(page.locator("#alarm-banner")).to_contain_text("** HR ▲")
         page.click("#alarm-settings summary")
 
+        # the cuff's buttons give orders: logged, and read by the server's cuff
         page.click("#nibp-measure")
         expect(page.locator("#nibp-when")).to_have_text("measuring…")
+        expect(page.locator("#event-log")).to_contain_text("measure NIBP")
         page.click("#speed-presets button[data-speed='20']")
         expect(page.locator("#nibp-value")).to_have_text(re.compile(r"^\d+/\d+ \(\d+\)$"))
         first = page.locator("#nibp-when").inner_text()
         page.select_option("#nibp-cycle", "1")
+        expect(page.locator("#event-log")).to_contain_text("NIBP every 1 min")
         expect(page.locator("#nibp-when")).not_to_have_text(first, timeout=30_000)
+        expect(page.locator("#nibp-when")).to_have_text(re.compile(r"^at "), timeout=30_000)
+        assert page.locator("#nibp-when").inner_text() != first
 
         page.wait_for_timeout(7_000)  # a whole sweep at 20x
         ink = page.evaluate(INK_FRACTION, "wave-ecg_ii")
@@ -367,12 +368,7 @@ def test_every_order_of_the_registry_is_reachable_from_the_order_panel(
         register(instructor, "instructor_ola")
         instructor.fill("#create-title", "Orders drill")
         instructor.click("#create-submit")
-        code_box = instructor.locator("#join-code-display")
-        expect(code_box).to_have_text(re.compile(r"^[A-Z2-9]{8}$"))
-        code = code_box.inner_text()
-        register(trainee, "trainee_uma")
-        trainee.fill("#join-code", code)
-        trainee.click("#join-submit")
+        join_as(trainee, "trainee_uma", session_code(instructor))
         expect(trainee.locator("#join-message")).to_have_text("")
         expect(trainee.locator("#view-session")).to_be_visible()
         for page in (instructor, trainee):
@@ -411,3 +407,64 @@ def test_every_order_of_the_registry_is_reachable_from_the_order_panel(
     finally:
         i_context.close()
         t_context.close()
+
+
+def test_a_layout_the_instructor_sets_changes_what_a_trainees_monitor_shows(
+    playwright, base_url, tmp_path
+):
+    """Issue 13: the monitor's layout per role. The instructor gives the trainees the
+    ventilator's flow and volume instead of the pleth, and no temperature; the trainee's
+    monitor draws them (after a reload too), the instructor's own stays as it was, and
+    shows the airway pressure once a ventilator is on."""
+    expect = playwright_sync.expect
+    instructor_context, instructor = open_browser(playwright, tmp_path / "l1", base_url)
+    trainee_context, trainee = open_browser(playwright, tmp_path / "l2", base_url)
+    try:
+        register(instructor, "instructor_lea")
+        instructor.fill("#create-title", "Layout drill")
+        instructor.click("#create-submit")
+        join_as(trainee, "trainee_max", session_code(instructor))
+        expect(trainee.locator("#wave-row-pleth")).to_be_visible()
+        expect(trainee.locator("#wave-row-airway_flow")).to_be_hidden()
+
+        instructor.click("#layout-settings summary")
+        instructor.select_option("#layout-role", "trainee")
+        form = instructor.locator("#layout-form")
+        form.locator("input[name=wave][value=pleth]").uncheck()
+        form.locator("input[name=wave][value=airway_flow]").check()
+        form.locator("input[name=wave][value=lung_volume]").check()
+        form.locator("input[name=numeric][value=temperature]").uncheck()
+        instructor.click("#layout-submit")
+        expect(instructor.locator("#layout-message")).to_have_text("Layout set for every trainee.")
+
+        for page in (trainee, None):
+            if page is None:
+                trainee.reload()  # the layout comes with the snapshot too
+                page = trainee
+            expect(page.locator("#wave-row-airway_flow")).to_be_visible()
+            expect(page.locator("#wave-row-lung_volume")).to_be_visible()
+            expect(page.locator("#wave-row-pleth")).to_be_hidden()
+            expect(page.locator("#num-temp")).to_be_hidden()
+            expect(page.locator("#num-hr")).to_be_visible()
+        before = canvas_pixels(trainee, "wave-airway_flow")
+        _wait_for(lambda: canvas_pixels(trainee, "wave-airway_flow") != before, 10,
+                  "the flow trace did not move")  # fmt: skip
+        trainee.screenshot(path=tmp_path / "trainee-layout-1280x800.png")
+        expect(instructor.locator("#wave-row-pleth")).to_be_visible()
+        expect(instructor.locator("#wave-row-airway_flow")).to_be_hidden()
+
+        # the default layout's airway pressure shows once a ventilator is on
+        expect(instructor.locator("#wave-row-airway_pressure")).to_be_hidden()
+        for order in ("intubate", "ventilator VC rate 14 VT 450 mL PEEP 5 FiO2 0.5"):
+            instructor.fill("#order-input", order)
+            instructor.click("#order-submit")
+            expect(instructor.locator("#order-message")).to_contain_text("Given")
+        expect(instructor.locator("#wave-row-airway_pressure")).to_be_visible()
+        before = canvas_pixels(instructor, "wave-airway_pressure")
+        _wait_for(lambda: canvas_pixels(instructor, "wave-airway_pressure") != before, 10,
+                  "the airway pressure trace did not move")  # fmt: skip
+        instructor.screenshot(path=tmp_path / "instructor-ventilated-1280x800.png")
+        assert trainee.errors == [] and instructor.errors == [], (trainee.errors, instructor.errors)
+    finally:
+        instructor_context.close()
+        trainee_context.close()

@@ -310,3 +310,38 @@ def test_a_what_if_forks_the_case_at_any_moment_of_the_session(client):
 
     assert stop_bleeding_status(as_it_was) == "missed"
     assert stop_bleeding_status(fork) == "on time"
+
+
+def test_a_trainees_call_out_meets_the_cases_expected_call_out_and_survives_a_restart(
+    tmp_path,
+):
+    """vf-arrest expects 'VF' and 'shock' called out within a minute: a trainee's
+    message counts (the instructor's does not), the debrief and its report say which
+    message met it, and a restarted server hears it again at its time."""
+    clock = ManualClock()
+    with running_client(tmp_path, clock) as client:
+        session, headers = room(client, "vf-arrest")
+        sid = session["id"]
+        url = f"/api/sessions/{sid}/messages"
+        run_until(client, sid, headers["ines"], 5.0)
+        assert client.post(url, json={"text": "VF, shock"}, headers=headers["ines"]).is_success
+        run_until(client, sid, headers["ines"], 12.0)
+        said = client.post(url, json={"text": "vf on the monitor, shock 200 J"},
+                           headers=headers["tom"])  # fmt: skip
+        assert said.status_code == 201
+        live = client.app.state.manager.get(sid)
+        actions = {a["id"]: a for a in live.case.summary()["score"]["actions"]}
+        assert (actions["callout"]["status"], actions["callout"]["time_s"]) == (
+            "on time",
+            said.json()["time_s"],
+        )
+        run_until(client, sid, headers["ines"], 20.0)
+        log_before = live.case.run.log.to_json_lines()
+    with running_client(tmp_path, clock) as client:
+        assert client.app.state.manager.get(sid).case.run.log.to_json_lines() == log_before
+        assert client.post(f"/api/sessions/{sid}/end", headers=headers["ines"]).is_success
+        debrief = client.get(f"/api/sessions/{sid}/debrief", headers=headers["ana"]).json()
+        met = [(m["author"], [x["id"] for x in m["met"]]) for m in debrief["messages"]]
+        assert met == [("ines", []), ("tom", ["callout"])]
+        report = client.get(f"/api/sessions/{sid}/debrief/report", headers=headers["ana"]).text
+    assert "<h2>Call-outs</h2>" in report and "vf on the monitor, shock 200 J" in report

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from test_service_support import account, join, new_session, open_stream, running_client
 
 from medtwin.actions import KINDS
+from medtwin.monitor_layout import NUMERIC_CHANNELS, WAVE_CHANNELS
 from medtwin.service import auth
 from medtwin.service.clock import ManualClock
 from medtwin.service.quotas import Quotas
@@ -157,6 +158,12 @@ def _targets(service) -> dict[str, tuple[str, list[dict]]]:
         "messages": (f"{case_url}/messages", [{"text": "Calling the surgeons now"}]),
         "coach": (f"{case_url}/coach", [{"share": True}, {"share": False}]),
         "overrides": (f"{url}/overrides", [{"signal": "spo2", "value": 82, "seconds": 20}]),
+        "layout": (f"{case_url}/layout", [
+            {"role": "trainee", "waves": ["ecg_ii", "airway_flow", "lung_volume"],
+             "numerics": ["spo2", "nibp"]},
+            {"role": "observer", "waves": list(WAVE_CHANNELS)},
+            {"role": "instructor", "numerics": list(NUMERIC_CHANNELS)},
+        ]),
         "what_if": (f"{ended_url}/debrief/whatif",
                     [{"at_s": 0, "order": "oxygen non-rebreather 15 L/min", "alone": True}]),
         "twins": ("/api/twins", TWIN_EXAMPLES),
@@ -279,11 +286,15 @@ def _post(service, target: str, caller: str, payload: tuple[str, Any]) -> None:
 
 
 TARGETS = ("users", "login", "refresh", "sessions", "join", "orders", "clock", "notes", "twins",
-           "observations", "case_events", "messages", "coach", "overrides", "what_if")  # fmt: skip
+           "observations", "case_events", "messages", "coach", "overrides", "layout",
+           "what_if")  # fmt: skip
 FUZZ_TARGETS = tuple(t for t in TARGETS if t != "what_if")
 """The dedicated run's routes; a what-if plays a case twice to its end (seconds each),
 so it has a smaller run of its own (WHAT_IF_BUDGET)."""
 WHAT_IF_BUDGET = 200
+LAYOUT_BUDGET = 200
+"""A run of the monitor layout's route alone (`-m fuzz -k layout`), as small as the
+what-if's."""
 SLOW = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 
 
@@ -308,6 +319,13 @@ def test_fuzz_bodies(service, target, data, caller):
 @given(data=st.data(), caller=CALLERS)
 def test_fuzz_what_if_bodies(service, data, caller):
     test_any_body_is_answered_or_refused.hypothesis.inner_test(service, "what_if", data, caller)
+
+
+@pytest.mark.fuzz
+@settings(max_examples=LAYOUT_BUDGET, deadline=None, suppress_health_check=SLOW)
+@given(data=st.data(), caller=CALLERS)
+def test_fuzz_layout_bodies(service, data, caller):
+    test_any_body_is_answered_or_refused.hypothesis.inner_test(service, "layout", data, caller)
 
 
 @settings(max_examples=DEFAULT_BUDGET, deadline=None, suppress_health_check=SLOW)

@@ -80,6 +80,8 @@ def test_waveform_channels():
         "pleth": "1",
         "co2": "mmHg",
         "airway_flow": "L/s",
+        "airway_pressure": "cmH2O",
+        "lung_volume": "mL",
     }
     assert "inspiration" in signals.waveform("airway_flow").description
     with pytest.raises(KeyError, match="ecg_ii"):

@@ -17,7 +17,7 @@ from medtwin.validation import grade, targets_for
 
 WAVEFORM_COLUMNS = [
     "time_s", "ecg_ii", "arterial_pressure", "central_venous_pressure", "pleth", "co2",
-    "airway_flow",
+    "airway_flow", "airway_pressure", "lung_volume",
 ]  # fmt: skip
 RATE_HZ = 125.0
 R_PEAK_MV = 0.5
@@ -128,12 +128,14 @@ def test_history_is_1_hz_from_one_second(male):
 
 
 def test_waveform_columns_and_spacing(waves):
-    """`waveforms(125)` gives time then the six channels, one sample every 1/125 s."""
+    """`waveforms(125)` gives time then the channels, one sample every 1/125 s; only the
+    airway pressure is missing (no ventilator)."""
     assert list(waves.columns) == WAVEFORM_COLUMNS
     spacing = np.diff(waves["time_s"].to_numpy())
     np.testing.assert_allclose(spacing, 1.0 / RATE_HZ, rtol=0, atol=1e-9)
     assert len(waves) == pytest.approx(60 * RATE_HZ, abs=2)
-    assert np.isfinite(waves.to_numpy()).all()
+    assert np.isfinite(waves.drop(columns="airway_pressure").to_numpy()).all()
+    assert waves["airway_pressure"].isna().all()
 
 
 def test_ecg_has_one_r_peak_per_beat(male, last_30_s):
@@ -343,3 +345,21 @@ def test_history_can_be_bounded_for_long_running_twins():
     assert 120 <= len(history) <= 180
     with pytest.raises(ValueError, match="history_seconds"):
         Twin("standard-male", history_seconds=-1)
+
+
+def test_the_ventilator_curves_airway_pressure_while_on_and_lung_volume_above_frc():
+    """The monitor's airway pressure is missing until a ventilator is on, then follows
+    its breaths above the PEEP; the lung volume swings by a tidal breath above the
+    resting FRC (and above it by the PEEP's extra volume when ventilated)."""
+    twin = Twin("standard-male", waveform_seconds=10.0)
+    twin.advance(10.0)
+    resting = twin.waveforms()
+    assert resting["airway_pressure"].isna().all()
+    volume = resting["lung_volume"]
+    assert -50 < volume.min() < 100 and 300 < volume.max() - volume.min() < 800
+    twin.apply("intubate")
+    twin.apply("ventilator VC rate 14 VT 450 mL PEEP 5 FiO2 0.5")
+    twin.advance(10.0)
+    paw = twin.waveforms(since_s=twin.time_s - 8.0)["airway_pressure"]
+    assert paw.notna().all() and 4.0 < paw.min() < 6.0  # the PEEP between breaths
+    assert paw.min() + 1.5 < paw.max() < 40.0  # and each breath above it

@@ -39,6 +39,7 @@ from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES, RHYTHM_NAMES, M, 
 from medtwin.physiology.parameters import P
 from medtwin.physiology.scaling import parameters_for
 from medtwin.physiology.steady_state import resting_states
+from medtwin.physiology.ventilation import MODE_OFF
 from medtwin.scheduler import Scheduled, Scheduler
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ add `<drug>_plasma_concentration_<unit>` and `<drug>_effect_site_concentration_<
 The rhythm, a name, is `Twin.rhythm_name` and `Twin.rhythm_history()`."""
 _KEPT = np.array([M[name] for name in SIGNAL_NAMES])
 WAVEFORM_NAMES = ("ecg_ii", "arterial_pressure", "central_venous_pressure", "pleth", "co2",
-                  "airway_flow")  # fmt: skip
+                  "airway_flow", "airway_pressure", "lung_volume")  # fmt: skip
 DEFAULT_WAVEFORM_RATE_HZ = 125.0
 
 
@@ -335,7 +336,10 @@ class Twin:
                     self._history_times.pop(0)
                     self._history.pop(0)
         if len(recording.wave_times_s):
-            self._waves.append((recording.wave_times_s, recording.waves[0]))
+            waves = recording.waves[0]
+            if self._batch.params[0, P.VENT_MODE] == MODE_OFF:  # one mode per recording
+                waves[:, W.airway_pressure] = np.nan  # no ventilator or bag measures it
+            self._waves.append((recording.wave_times_s, waves))
             oldest_kept = self.time_s - self.waveform_seconds
             while self._waves and self._waves[0][0][-1] < oldest_kept:
                 self._waves.popleft()
@@ -398,7 +402,8 @@ class Twin:
 
         With `since_s`, only samples after it are made: a live stream asks for the new
         samples each tick without resampling the whole window. The pleth is normalised
-        to 0-1 over the whole kept window, so it does not jump between calls.
+        to 0-1 over the whole kept window, so it does not jump between calls. The airway
+        pressure is NaN while no ventilator or bag is on.
         """
         if not np.isfinite(rate_hz) or not 0 < rate_hz <= 1.0 / STEP_S:
             raise ValueError(
@@ -434,6 +439,8 @@ class Twin:
             "pleth": (channel(W.pleth_pressure) - pleth_low) / pleth_span,
             "co2": channel(W.co2),
             "airway_flow": channel(W.airway_flow),
+            "airway_pressure": channel(W.airway_pressure),
+            "lung_volume": channel(W.lung_volume) - self._batch.params[0, P.FRC],
         }
 
     @property

@@ -241,3 +241,26 @@ def test_any_mangled_case_is_loaded_or_refused_with_located_problems(tmp_path_fa
         load_case(path)
     except CaseError as error:
         assert error.problems and all(p.message.strip() for p in error.problems)
+
+
+def test_a_callout_is_expected_within_its_time_and_needs_no_order(tmp_path):
+    data = json.loads(json.dumps(MINIMAL))
+    data["phases"][0]["expected"].append(
+        {
+            "id": "say",
+            "text": "Call for help",
+            "callout": {"words": ["help"], "within": 60},
+            "class": "recommended",
+        }
+    )
+    item = load_case(_write(tmp_path, data)).case.phases[0].expected[1]
+    assert (item.callout.words, item.window, item.action) == (["help"], (0.0, 60.0), None)
+    for change, says in (
+        ({"action": "stop oxygen"}, "give either action (orders) or callout"),
+        ({"window": ["0 s", "2 min"]}, "a call-out's window is its within"),
+        ({"callout": {"words": [], "within": 60}}, "words"),
+    ):
+        bad = json.loads(json.dumps(data))
+        bad["phases"][0]["expected"][1].update(change)
+        problems = "\n".join(_problems(_write(tmp_path, bad)))
+        assert says in problems, problems

@@ -136,3 +136,104 @@ def test_rescoring_after_the_case_changed_reads_the_same_log_by_the_new_rules(tm
     path.write_text(yaml.safe_dump(stricter), encoding="utf-8")
     assert score_run(case, log).passed
     assert score_run(load_case(path).case, log).gate_failures == ("late:o2",)
+
+
+def _ward_log(*actions: tuple[float, str]) -> RunLog:
+    """A log of the bundled ward case that stays in its first phase for 20 minutes."""
+    entries = [
+        Entry("start", 0.0, {"case": "deteriorating-ward-patient", "trainee": "test"}),
+        Entry("phase", 0.0, {"phase": "observations", "trigger": "start"}),
+    ]
+    for time_s, order in actions:
+        action = parse_order(order)
+        entries.append(Entry("action", time_s, {"order": action.order(), "source": "trainee",
+                                                "kind": action.kind,
+                                                "action": action.model_dump()}))  # fmt: skip
+    entries.append(Entry("end", 1200.0, {"reason": "duration", "outcome": None, "alive": True}))
+    return RunLog(entries)
+
+
+@pytest.mark.parametrize(
+    ("actions", "status"),
+    [
+        ([(60.0, "NIBP every 5 min")], "on time"),
+        ([(30.0, "NIBP every 15 min")], "on time"),  # any cycle counts
+        ([(240.0, "measure NIBP")], "on time"),
+        ([(600.0, "measure NIBP")], "late"),
+        ([(60.0, "stop NIBP")], "missed"),  # letting the cuff down measures nothing
+        ([], "missed"),
+    ],
+)
+def test_the_ward_case_expects_a_blood_pressure_early(actions, status):
+    """Issue 13: the cuff is an order, so a case scores the first blood pressure."""
+    ward = load_case("deteriorating-ward-patient").case
+    result = next(r for r in score_run(ward, _ward_log(*actions)).actions
+                  if r.item.id == "blood_pressure")  # fmt: skip
+    assert result.status == status
+    assert (result.objective, result.item.action_class) == ("assessment", "recommended")
+
+
+CALLOUT_CASE = """
+name: callouts
+title: Call-outs
+objectives: [{id: team, text: Closed-loop communication}]
+audience: [team]
+difficulty: 1
+sources: [test]
+duration: 10 min
+patient: {name: standard-male}
+phases:
+  - name: vf
+    expected:
+      - {id: shock, text: VF and shock, callout: {words: [VF, shock], within: 60},
+         class: recommended}
+      - {id: clear, text: Stand clear, callout: {words: [all clear], within: 5 min},
+         class: recommended}
+    transitions:
+      - {to: done, when: {after: 8 min}}
+  - {name: done, end: true}
+"""
+
+
+def _callout_log(*said: tuple[float, str]) -> RunLog:
+    entries = [
+        Entry("start", 0.0, {"case": "callouts", "trainee": "test"}),
+        Entry("phase", 0.0, {"phase": "vf", "trigger": "start"}),
+        *(Entry("callout", t, {"author": "tom", "text": text}) for t, text in said),
+        Entry("end", 480.0, {"reason": "phase done", "outcome": None, "alive": True}),
+    ]
+    return RunLog(entries)
+
+
+@pytest.fixture(scope="module")
+def callout_case(tmp_path_factory):
+    path = tmp_path_factory.mktemp("case") / "callouts.yaml"
+    path.write_text(CALLOUT_CASE, encoding="utf-8")
+    return load_case(path).case
+
+
+@pytest.mark.parametrize(
+    ("said", "status"),
+    [
+        ([(20.0, "vf on the monitor, shock at 200 J")], "on time"),  # any case
+        ([(20.0, "VF!"), (40.0, "Shock now")], "missed"),  # both words in one message
+        ([(20.0, "VFib, shocking")], "missed"),  # whole words only
+        ([(90.0, "VF - shock")], "late"),
+        ([], "missed"),
+    ],
+)
+def test_a_callout_is_met_by_one_message_with_its_words_in_time(callout_case, said, status):
+    score = score_run(callout_case, _callout_log(*said))
+    assert {r.item.id: r.status for r in score.actions}["shock"] == status
+
+
+def test_the_callouts_table_names_what_each_message_met(callout_case):
+    from medtwin.training.scoring import callout_rows
+
+    log = _callout_log((10.0, "Charging"), (20.0, "VF, shock, all clear"), (30.0, "VF shock"))
+    rows = callout_rows(log, score_run(callout_case, log))
+    assert [(r["time_s"], r["author"], [m["id"] for m in r["met"]]) for r in rows] == [
+        (10.0, "tom", []),
+        (20.0, "tom", ["shock", "clear"]),
+        (30.0, "tom", []),  # already met
+    ]

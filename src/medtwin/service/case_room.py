@@ -26,7 +26,9 @@ LIVE_TRAINEE = "live session"
 """The trainee a live run's log names (its actions say `by` whom)."""
 LIVE_COACH = "full"
 """The coach speaks to the instructor, who decides what the team hears."""
-INSTRUCTOR_ENTRIES = frozenset({"phase", "event", "condition", "prompt", "end", "action"})
+INSTRUCTOR_ENTRIES = frozenset(
+    {"phase", "event", "callout", "condition", "prompt", "end", "action"}
+)
 """The log entries the instructor console is sent as they happen (observations are
 the monitor's, and refusals go to whoever gave the order)."""
 
@@ -129,6 +131,9 @@ class RoomCase:
 
     def fire(self, name: str) -> None:
         self.run.fire(name)
+
+    def said(self, author: str, text: str) -> None:
+        self.run.said(author, text)
 
     def finish(self, reason: str) -> None:
         if not self.run.finished:

@@ -13,16 +13,11 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from medtwin.monitor_layout import WAVE_CHANNELS
 from medtwin.signals import BEDSIDE_VITALS
 
-FRAME_CHANNELS = (
-    "ecg_ii",
-    "arterial_pressure",
-    "pleth",
-    "co2",
-    "central_venous_pressure",
-    "airway_flow",
-)
+FRAME_CHANNELS = WAVE_CHANNELS
+"""The channels of a frame, in order: every waveform the monitor can draw."""
 FRAME_HEADER = struct.Struct("<IIdf")
 WAVEFORM_RATE_HZ = 125.0
 MAIN_NUMERICS = (

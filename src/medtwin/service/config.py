@@ -3,8 +3,8 @@
 The web app reads these facts instead of keeping copies: the named patients, every
 action kind the engine knows (forms, examples, field limits, whether it is an insult),
 the drug library (names, classes, dose limits) and the fluids,
-the clock's speeds, the monitor's default alarm limits and rhythm alarms, and the
-waveform channels of the binary frames.
+the clock's speeds, the monitor's default alarm limits and rhythm alarms, the
+waveform channels of the binary frames, and the channels a monitor layout may name.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from medtwin.actions import FLUIDS, KINDS, field_limits
+from medtwin.actions.kinds.nibp import NIBP_CUFF_S
+from medtwin.monitor_layout import channels as monitor_channels
 from medtwin.patients import load_patient, named_patients
 from medtwin.pharmacology import drugs
 from medtwin.service.codec import FRAME_CHANNELS, MAIN_NUMERICS, WAVEFORM_RATE_HZ
@@ -43,9 +45,6 @@ high priority to a condition that needs the operator's immediate response. SpO2 
 80 % is the monitor's default desaturation ('Desat') alarm (Philips IntelliVue MP
 series, Instructions for Use, SpO2 chapter); a systolic pressure under 70 mmHg is the
 severe hypotension of the bundled cases' critical errors (ATLS 10th ed., 2018, ch. 3)."""
-NIBP_CUFF_S = 30.0
-"""Simulated seconds an oscillometric measurement takes, inflation to reading (about
-20-45 s in adults: Alpert BS et al., Blood Press Monit 2014;19:1-8)."""
 NIBP_CYCLES_MIN = (0, 1, 2.5, 3, 5, 10, 15, 30, 60)
 """The automatic cycle times a monitor offers, in minutes (0: manual only), as on
 bedside monitors' NIBP menus (e.g. Philips IntelliVue: 1-120 min)."""
@@ -100,4 +99,5 @@ def browser_config() -> dict[str, Any]:
         "nibp": {"cuff_s": NIBP_CUFF_S, "cycles_min": list(NIBP_CYCLES_MIN)},
         "numerics": list(MAIN_NUMERICS),
         "waveforms": {"channels": list(FRAME_CHANNELS), "rate_hz": WAVEFORM_RATE_HZ},
+        "monitor": monitor_channels(),
     }

@@ -160,6 +160,19 @@ class OverrideRow(Base):
     wall_time: Mapped[datetime] = mapped_column(default=utc_now)
 
 
+class LayoutRow(Base):
+    """A monitor layout the instructor set for everyone of one role (the latest counts)."""
+
+    __tablename__ = "monitor_layouts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    layout: Mapped[str] = mapped_column(Text)
+    """The layout as JSON: {"waves": [...], "numerics": [...]}."""
+    wall_time: Mapped[datetime] = mapped_column(default=utc_now)
+
+
 class VitalsRow(Base):
     """The main numerics at one whole second of simulated time."""
 

@@ -31,7 +31,7 @@ from medtwin.training.debrief import debrief_html
 from medtwin.training.errors import CaseError
 from medtwin.training.loading import LoadedCase
 from medtwin.training.runlog import RunLog
-from medtwin.training.scoring import Score, score_run
+from medtwin.training.scoring import Score, callout_rows, score_run
 from medtwin.training.whatif import what_if, what_if_html
 from medtwin.training.xapi.statements import Session as XapiSession
 from medtwin.training.xapi.statements import learner_agent, run_statements
@@ -44,8 +44,10 @@ def debrief(db: Session, manager: SessionManager, session_id: int, username: str
     """The whole session for its debrief: what `GET /api/sessions/{id}/debrief` sends."""
     row, role = _over(db, session_id, username)
     case = None
+    messages = store.team_messages_of(db, session_id)
     if row.case_name is not None:
         loaded, log, score = _scored(row)
+        messages = with_callouts_met(messages, callout_rows(log, score))
         case = {
             "name": loaded.case.name,
             "title": loaded.case.title,
@@ -63,11 +65,18 @@ def debrief(db: Session, manager: SessionManager, session_id: int, username: str
         },
         "events": events_for(role, row.status, store.events_of(db, session_id)),
         "notes": store.notes_of(db, session_id),
-        "messages": store.team_messages_of(db, session_id),
+        "messages": messages,
         "overrides": store.overrides_of(db, session_id),
         "history": trend_table(store.vitals_since(db, session_id, -math.inf)),
         "case": case,
     }
+
+
+def with_callouts_met(messages: list[dict], callouts: list[dict]) -> list[dict]:
+    """The team's messages, each with the expected call-outs it met (`met`), from the
+    case's scored call-outs (the trainees' messages)."""
+    met = {(c["time_s"], c["author"], c["text"]): c["met"] for c in callouts}
+    return [{**m, "met": met.get((m["time_s"], m["author"], m["text"]), [])} for m in messages]
 
 
 def report_html(db: Session, session_id: int, username: str) -> str:
@@ -118,7 +127,8 @@ def waveforms(db: Session, session_id: int, username: str, at_s: float, seconds:
     twin = replayed_twin(row, events, end_s, keep_s=end_s - at_s + 1.0)
     times, channels = twin.waveform_samples(WAVEFORM_RATE_HZ, since_s=at_s)
     return {"time_s": float(times[0]) if len(times) else at_s, "rate_hz": WAVEFORM_RATE_HZ,
-            "channels": {name: [round(float(v), 4) for v in channels[name]]
+            "channels": {name: [None if math.isnan(v) else round(float(v), 4)
+                                for v in channels[name]]
                          for name in FRAME_CHANNELS}}  # fmt: skip
 
 

@@ -39,6 +39,19 @@ class Trend(_Message):
     signals: dict[str, list[float | None]]
 
 
+class NibpMessage(_Message):
+    """The cuff: its last reading (taken at `time_s`, null before the first), whether it
+    is inflating, and its cycle in minutes (null: none); sent when any of it changes."""
+
+    type: Literal["nibp"] = "nibp"
+    time_s: float | None = None
+    systolic: float | None = None
+    diastolic: float | None = None
+    mean: float | None = None
+    measuring: bool = False
+    every_min: float | None = None
+
+
 class SnapshotMessage(_Message):
     type: Literal["snapshot"] = "snapshot"
     session: dict[str, Any]
@@ -58,6 +71,10 @@ class SnapshotMessage(_Message):
     """The team's call-outs so far: author, text, time_s."""
     share_prompts: bool | None = None
     """Whether the team sees the coach's prompts."""
+    nibp: NibpMessage | None = None
+    """The cuff's last reading and state (as the `nibp` message gives it)."""
+    layout: dict[str, list[str]] | None = None
+    """What this client's monitor shows (as the `layout` message gives it)."""
 
 
 class VitalsMessage(_Message):
@@ -124,6 +141,14 @@ class OverrideMessage(_Message):
     author: str
 
 
+class LayoutMessage(_Message):
+    """What this client's monitor shows from now on (its role's layout)."""
+
+    type: Literal["layout"] = "layout"
+    waves: list[str]
+    numerics: list[str]
+
+
 class ErrorMessage(_Message):
     type: Literal["error"] = "error"
     detail: str
@@ -139,6 +164,8 @@ ServerMessage = (
     | TeamMessage
     | CoachMessage
     | OverrideMessage
+    | NibpMessage
+    | LayoutMessage
     | ErrorMessage
 )
 

@@ -25,12 +25,14 @@ from typing import Any
 from sqlalchemy.orm import sessionmaker
 
 from medtwin.actions import Action, Event, parse_order
+from medtwin.monitor_layout import DEFAULT_LAYOUT, MonitorLayout
 from medtwin.patients import patient_from_dict
 from medtwin.physiology.batch import STEP_S
 from medtwin.service import store
 from medtwin.service.case_room import RoomCase, handover, instructor_events, library_case
 from medtwin.service.clock import Clock, WallClock
 from medtwin.service.codec import MAIN_NUMERICS, WAVEFORM_RATE_HZ, main_numerics, waveform_frame
+from medtwin.service.cuff import cuff_message
 from medtwin.service.db import SessionRow
 from medtwin.service.errors import ConflictError
 from medtwin.service.executors import PREPARATION, SESSION_WRITES, run_in
@@ -39,6 +41,7 @@ from medtwin.service.messages import (
     ClockMessage,
     CoachMessage,
     EventMessage,
+    LayoutMessage,
     NoteMessage,
     OverrideMessage,
     ServerMessage,
@@ -165,8 +168,11 @@ class LiveSession:
         persisted_events: int = 0,
         case: RoomCase | None = None,
         trainees: set[str] | None = None,
+        layouts: dict[str, MonitorLayout] | None = None,
     ) -> None:
         self.id, self.code, self.title = row.id, row.code, row.title
+        self.layouts = dict(layouts or {})
+        """The monitor layout the instructor set, by role."""
         self.case_name = row.case_name
         self.case = case
         self.trainees = trainees if trainees is not None else set()
@@ -193,6 +199,7 @@ class LiveSession:
         self._task: asyncio.Task | None = None
         self._publish_lock = asyncio.Lock()
         self._publisher: asyncio.Task | None = None
+        self._cuff = cuff_message((), [], twin.time_s)  # the NIBP the clients were sent
 
     # --- what clients see ------------------------------------------------------------
     @property
@@ -218,6 +225,12 @@ class LiveSession:
     def history(self, since_s: float = -math.inf) -> dict[str, Any]:
         return trend_table([row for row in self.trend if row[0] > since_s])
 
+    def layout_for(self, role: str) -> MonitorLayout:
+        """What `role`'s monitors show: the instructor's layout for it, else the case's,
+        else the default."""
+        case_layout = self.case.loaded.case.monitor if self.case is not None else None
+        return self.layouts.get(role) or case_layout or DEFAULT_LAYOUT
+
     def clock_message(self) -> ClockMessage:
         return ClockMessage(status=self.status, speed=self.speed, time_s=self.time_s)
 
@@ -235,7 +248,8 @@ class LiveSession:
         vitals = self._shown(main_numerics(self.twin.vitals()))
         session = {**session, **self.info()}
         extra = {"handover": self.handover(), "messages": list(messages),
-                 "share_prompts": self.share_prompts,
+                 "share_prompts": self.share_prompts, "nibp": self._cuff,
+                 "layout": self.layout_for(role).model_dump(),
                  "case": self.case_state() if role == "instructor" else None}  # fmt: skip
         events = self.events(role)
         rhythm = self.twin.rhythm_name
@@ -320,13 +334,34 @@ class LiveSession:
         await self._write_clock()
         self.broadcast(self.clock_message())
 
-    async def say(self, text: str, author: str) -> dict[str, Any]:
-        """A call-out to the team: written, then sent to everyone."""
+    async def say(self, text: str, author: str, role: str = "instructor") -> dict[str, Any]:
+        """A call-out to the team: written, then sent to everyone; a trainee's is heard
+        by the session's case (its expected call-outs)."""
         self._require_live("send call-outs")
+        self._run_to(self.twin.time_s)  # the vitals due now come first, as in a replay
         time_s = self.time_s
         await run_in(SESSION_WRITES, self._write_team_message, time_s, author, text)
+        if role == "trainee":
+            self.trainees.add(author)
+            self._hear(author, text)
         self.broadcast(TeamMessage(author=author, text=text, time_s=time_s))
         return {"author": author, "text": text, "time_s": time_s}
+
+    def _hear(self, author: str, text: str) -> None:
+        """Let the case hear a trainee's call-out now, and tell the instructors."""
+        if self.case is not None:
+            self.case.said(author, text)
+            self._send_case_news()
+
+    async def set_layout(self, role: str, layout: MonitorLayout) -> dict[str, Any]:
+        """Show `layout` on the monitors of everyone of `role`: written, then sent to
+        them."""
+        self._require_live("change the monitor layout")
+        fields = layout.model_dump()
+        await run_in(SESSION_WRITES, self._write_layout, role, fields)
+        self.layouts[role] = layout
+        self.broadcast(LayoutMessage(**fields), only=lambda s: s.role == role)
+        return {"role": role, **fields}
 
     async def set_share_prompts(self, share: bool) -> None:
         """Whether the team sees the coach's prompts from now on."""
@@ -464,24 +499,28 @@ class LiveSession:
         stored: list[tuple[float, dict]],
         until_s: float,
         case_events: list[tuple[int, float, str]] = (),
+        callouts: list[tuple[float, str, str]] = (),
     ) -> int:
         """Replay, not back-fill: from the restored snapshot, give the logged `events`
         after it at their times and run to `until_s`, recording the vitals as the live
         tick does. A case session replays from its first second: the case gives its own
         orders again, and its instructor events (`case_events`: how many events came
-        before, time, name) are fired again where they were. Rows already `stored` stay
+        before, time, name) are fired again where they were, and its trainees' call-outs
+        (`callouts`: time, author, text) heard again at their times. Rows already `stored` stay
         as they are; the recomputed ones that are not are written by the next
         checkpoint. The number of stored rows that differ from the replay (0 unless the
         engine lost its determinism)."""
-        fired = list(case_events)
+        fired, heard = list(case_events), list(callouts)
         for index, event in enumerate(events):
-            fired = self._fire_replayed(fired, index)
+            self._fire_replayed(fired, index, heard)
+            self._hear_replayed(heard, event.time_s)
             self._run_to(event.time_s)
             if event.source != CASE_SOURCE:
                 self.twin.replay([event])
                 if self.case is not None:
                     self.case.noticed()
-        self._fire_replayed(fired, len(events))
+        self._fire_replayed(fired, len(events), heard)
+        self._hear_replayed(heard, until_s)
         self._run_to(until_s)
         if self.case is not None:
             self.case.news()  # what the console will get in its snapshot
@@ -499,15 +538,26 @@ class LiveSession:
         return differ
 
     def _fire_replayed(
-        self, case_events: list[tuple[int, float, str]], events_before: int
-    ) -> list[tuple[int, float, str]]:
-        """Fire again the instructor events that came after `events_before` events; the
-        ones still to come."""
+        self,
+        case_events: list[tuple[int, float, str]],
+        events_before: int,
+        callouts: list[tuple[float, str, str]],
+    ) -> None:
+        """Fire again the instructor events that came after `events_before` events (each
+        after the `callouts` made before it), taking them off the list."""
         while case_events and case_events[0][0] <= events_before:
             _, time_s, name = case_events.pop(0)
+            self._hear_replayed(callouts, time_s)
             self._run_to(time_s)
             self.case.fire(name)
-        return case_events
+
+    def _hear_replayed(self, callouts: list[tuple[float, str, str]], until_s: float) -> None:
+        """Let the case hear again the call-outs made up to `until_s`, taking them off
+        the list."""
+        while callouts and callouts[0][0] <= until_s:
+            time_s, author, text = callouts.pop(0)
+            self._run_to(time_s)
+            self._hear(author, text)
 
     def _record_vitals(self) -> None:
         time_s = round(self._next_vitals_s, 6)
@@ -517,6 +567,10 @@ class LiveSession:
         self._next_vitals_s += 1.0
         shown = self._shown(values)
         self.broadcast(VitalsMessage(time_s=time_s, vitals=shown, rhythm=self.twin.rhythm_name))
+        cuff = cuff_message(self.twin.events, self.trend, time_s)
+        if cuff != self._cuff:
+            self._cuff = cuff
+            self.broadcast(cuff)
         if self.case is not None:
             self.case.react()
             self._send_case_news()
@@ -580,6 +634,10 @@ class LiveSession:
     def _write_share_prompts(self, share: bool) -> None:
         with self._make_db() as db:
             store.set_share_prompts(db, self.id, share)
+
+    def _write_layout(self, role: str, layout: dict) -> None:
+        with self._make_db() as db:
+            store.add_layout(db, self.id, role, layout)
 
     def _write_override(self, time_s, signal, value, seconds, author) -> None:
         with self._make_db() as db:
@@ -693,6 +751,11 @@ class SessionManager:
             trainees = {p["username"] for p in store.participants(db, row.id)
                         if p["role"] == "trainee"}  # fmt: skip
             overrides = store.overrides_of(db, row.id)
+            layouts = {role: MonitorLayout(**fields)
+                       for role, fields in store.layouts_of(db, row.id).items()}  # fmt: skip
+            callouts = [(m["time_s"], m["author"], m["text"])
+                        for m in store.team_messages_of(db, row.id)
+                        if m["author"] in trainees]  # fmt: skip
         twin = self.new_twin(row.patient, row.seed)
         case, replay_from = None, 0
         if row.case_name is not None:  # a case's run is replayed from its first second
@@ -704,9 +767,9 @@ class SessionManager:
         before = [r for r in stored if r[0] <= twin.time_s + _HALF_STEP_S]
         live = LiveSession(row, twin, self.make_db, self.settings, trend=before or None,
                            persisted_events=len(events), case=case,
-                           trainees=trainees)  # fmt: skip
+                           trainees=trainees, layouts=layouts)  # fmt: skip
         until_s = max([row.time_s, *(e.time_s for e in events), *(t for t, _ in stored)])
-        differ = live.recover(events[replay_from:], stored, until_s, case_events)
+        differ = live.recover(events[replay_from:], stored, until_s, case_events, callouts)
         for item in overrides:
             live.overrides[item["signal"]] = (item["value"], item["time_s"] + item["seconds"])
         if differ:

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from medtwin.monitor_layout import MonitorLayout
 from medtwin.service.db import CODE_LENGTH
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{3,32}$"
@@ -127,6 +128,13 @@ class OverrideIn(Strict):
     value: float
     seconds: float = Field(default=60.0, gt=0, le=3600)
     """Simulated seconds the monitor shows `value`."""
+
+
+class LayoutIn(MonitorLayout):
+    """A monitor layout for everyone of one `role` in the session (`GET /api/config`:
+    `monitor` lists the channels)."""
+
+    role: Literal["instructor", "trainee", "observer"]
 
 
 class WhatIfIn(Strict):

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from medtwin.actions import ActionError, parse_order, parse_timed_order
+from medtwin.monitor_layout import MonitorLayout
 from medtwin.patients import PatientError, load_patient, named_patients, patient_from_dict
 from medtwin.service import roles, store
 from medtwin.service.case_room import RoomCase, handover, library_case
@@ -243,10 +244,21 @@ async def add_note(
 async def say(
     db: Session, manager: SessionManager, session_id: int, username: str, text: str
 ) -> dict[str, Any]:
-    """A call-out to the team, timestamped in the session's log."""
-    row, _ = access(db, session_id, username, "talk")
+    """A call-out to the team, timestamped in the session's log (a trainee's counts for
+    the case's expected call-outs)."""
+    row, role = access(db, session_id, username, "talk")
     release(db)
-    return await live_session(manager, row).say(text, username)
+    return await live_session(manager, row).say(text, username, role)
+
+
+async def set_layout(
+    db: Session, manager: SessionManager, session_id: int, username: str, role: str,
+    layout: MonitorLayout,
+) -> dict[str, Any]:  # fmt: skip
+    """The instructor sets what the monitors of everyone of `role` show."""
+    row, _ = access(db, session_id, username, "control")
+    release(db)
+    return await live_session(manager, row).set_layout(role, layout)
 
 
 async def share_prompts(

@@ -6,6 +6,7 @@ the queries, so that each piece of SQL has one home.
 
 from __future__ import annotations
 
+import json
 import math
 import secrets
 from collections.abc import Iterable, Sequence
@@ -19,6 +20,7 @@ from medtwin.service.db import (
     CODE_LENGTH,
     CaseEventRow,
     EventRow,
+    LayoutRow,
     Note,
     OverrideRow,
     Participant,
@@ -281,6 +283,17 @@ def overrides_of(db: Session, session_id: int) -> list[dict]:
     query = select(OverrideRow).where(OverrideRow.session_id == session_id)
     return [{"time_s": o.time_s, "signal": o.signal, "value": o.value, "seconds": o.seconds,
              "author": o.author} for o in db.scalars(query.order_by(OverrideRow.id))]  # fmt: skip
+
+
+def add_layout(db: Session, session_id: int, role: str, layout: dict) -> None:
+    db.add(LayoutRow(session_id=session_id, role=role, layout=json.dumps(layout)))
+    db.commit()
+
+
+def layouts_of(db: Session, session_id: int) -> dict[str, dict]:
+    """The latest layout set for each role of the session."""
+    query = select(LayoutRow).where(LayoutRow.session_id == session_id)
+    return {row.role: json.loads(row.layout) for row in db.scalars(query.order_by(LayoutRow.id))}
 
 
 def set_share_prompts(db: Session, session_id: int, share: bool) -> None:

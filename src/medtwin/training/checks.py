@@ -161,7 +161,8 @@ def _phases(found: Found, case: Case, patient: Patient | None) -> None:
             )
         for x, item in enumerate(phase.expected):
             path = ("phases", p, "expected", x)
-            _matcher(found, path, item.action, item.range, patient)
+            if item.action is not None:
+                _matcher(found, path, item.action, item.range, patient)
             if problem := _window_problem(case, phase, item, earliest[phase.name]):
                 found.append(((*path, "window"), problem))
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 from medtwin.physiology.layout import PERFUSING_RHYTHMS
 from medtwin.training.conditions import ConditionClock, parse_condition
-from medtwin.training.matching import pattern_matcher
+from medtwin.training.matching import describe_expected, times_done
 from medtwin.training.model import SCORED_CLASSES, Case, Watch
 from medtwin.training.news2 import news2
 from medtwin.training.times import clock
@@ -76,8 +76,7 @@ class Coach:
             if item.action_class not in SCORED_CLASSES:
                 continue
             ref = 0.0 if item.relative_to == "case" else first.start_s
-            match = pattern_matcher(item.action, item.range)
-            if any(t >= ref and match.matches(a) for t, a in timeline.trainee):
+            if times_done(item, timeline, ref):
                 continue
             start, end = item.window
             if end is None:
@@ -92,7 +91,7 @@ class Coach:
     def _due_text(self, item, late_s: float) -> str:
         if self.mode == "hints":
             return item.hint or f"Think about this: {item.text.lower()}."
-        order = pattern_matcher(item.action, item.range).describe()
+        order = describe_expected(item)
         return f"{item.text}, due by {clock(late_s)} (e.g. {order})."
 
     def _say(self, rule: str, text: str) -> Prompt:

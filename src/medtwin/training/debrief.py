@@ -3,9 +3,10 @@
 One file with no scripts, fonts or pictures from elsewhere (the charts are inline SVG),
 so it opens offline: the verdict and score, the handover, the timeline of the actions
 against the vitals with the phases as bands, the expected actions with their time to
-action, what was missed or late, the critical errors, the score by objective, the
-coach's prompts, the highest NEWS2 with the response it calls for, the case's debrief
-points (marked where they are about what went wrong) and its sources.
+action, the team's call-outs with the expected call-outs they met, what was missed or
+late, the critical errors, the score by objective, the coach's prompts, the highest
+NEWS2 with the response it calls for, the case's debrief points (marked where they are
+about what went wrong) and its sources.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from medtwin.training.loading import LoadedCase
 from medtwin.training.news2 import RESPONSES
 from medtwin.training.runlog import RunLog
-from medtwin.training.scoring import Score
+from medtwin.training.scoring import Score, callout_rows
 from medtwin.training.svg import Mark, Series, panel
 from medtwin.training.times import clock
 
@@ -144,6 +145,21 @@ def expected_table(score: Score) -> str:
     )
 
 
+def callouts_table(log: RunLog, score: Score) -> str:
+    """The team's call-outs: message, who, when, and the expected call-out it met."""
+    rows = []
+    for row in callout_rows(log, score):
+        met = "; ".join(f"{m['text']} ({m['status']})" for m in row["met"])
+        rows.append(
+            f"<tr class='{'good' if met else ''}'><td>{clock(row['time_s'])}</td>"
+            f"<td>{e(row['author'])}</td><td>{e(row['text'])}</td><td>{e(met)}</td></tr>"
+        )
+    if not rows:
+        return "<p>No call-outs.</p>"
+    head = "<tr><th>time</th><th>who</th><th>message</th><th>expected call-out met</th></tr>"
+    return f"<table>{head}{''.join(rows)}</table>"
+
+
 def objectives_table(score: Score) -> str:
     rows = "".join(
         f"<tr><td>{e(o.text)}</td><td>{o.weight:g}</td>"
@@ -236,6 +252,7 @@ def debrief_html(loaded: LoadedCase, log: RunLog, score: Score) -> str:
         f"instructor, red physiology; hover for the order).</p>{timeline_html(log)}"
         f"<h2>What was done</h2>{_actions_table(log)}"
         f"<h2>Expected actions</h2>{expected_table(score)}"
+        f"<h2>Call-outs</h2>{callouts_table(log, score)}"
         f"<h2>Missed, late and critical</h2>{_problems(score)}"
         f"<h2>Score by objective</h2>{objectives_table(score)}"
         f"<h2>Coach</h2>{_prompts(log)}<h2>Early warning</h2>{_news2(log)}"

@@ -5,16 +5,23 @@ An expected order stands for every action of its kind that makes the same named 
 ventilator's mode: the text and yes/no fields of the action) whatever its numbers, so
 "epinephrine 1 mg IV bolus" counts any epinephrine bolus; `range` bounds the numbers
 that matter (`{dose: [0.5, 1]}`, in the expected order's unit, which then must be the
-same). Alternatives are a list of orders: any one counts.
+same). Alternatives are a list of orders: any one counts. An expected call-out counts
+a trainee's message that holds each of its words as a whole word, in any case.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from medtwin.actions import ActionBase, parse_order
+
+if TYPE_CHECKING:
+    from medtwin.training.model import ExpectedAction
+    from medtwin.training.timeline import Timeline
 
 _UNIT_FIELDS = ("unit",)
 """Text fields that say how a number is written, not what is done: compared only when a
@@ -106,3 +113,32 @@ def _cached(
 def pattern_matcher(orders: Sequence[str], ranges: Mapping[str, tuple[float, float]]) -> Matcher:
     """`matcher`, made once per pattern (a run asks the same pattern every tick)."""
     return _cached(tuple(orders), tuple(sorted((k, tuple(v)) for k, v in ranges.items())))
+
+
+def heard(words: Sequence[str], text: str) -> bool:
+    """Whether the message `text` holds every one of `words` as a whole word (or words),
+    in any case: 'VF' in 'vf, shocking now', not in 'VFib'."""
+    return all(_word(word).search(text) for word in words)
+
+
+@functools.cache
+def _word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(word.strip())}(?!\w)", re.IGNORECASE)
+
+
+def times_done(item: ExpectedAction, timeline: Timeline, since_s: float) -> list[float]:
+    """When the trainees did what `item` expects from `since_s` on: gave one of its
+    orders, or made its call-out."""
+    if item.callout is not None:
+        return [
+            t for t, text in timeline.callouts if t >= since_s and heard(item.callout.words, text)
+        ]
+    match = pattern_matcher(item.action, item.range)
+    return [t for t, action in timeline.trainee if t >= since_s and match.matches(action)]
+
+
+def describe_expected(item: ExpectedAction) -> str:
+    """What `item` expects, as the trainee would read it."""
+    if item.callout is not None:
+        return "a call-out of " + " + ".join(repr(word) for word in item.callout.words)
+    return pattern_matcher(item.action, item.range).describe()

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
+from medtwin.monitor_layout import MonitorLayout
 from medtwin.training.times import Seconds
 
 ActionClass = Literal["critical", "recommended", "neutral", "unnecessary", "harmful"]
@@ -161,8 +162,18 @@ class Transition(_Strict):
     when: Trigger
 
 
+class Callout(_Strict):
+    """A call-out the team is expected to make in its text channel: a message holding
+    every one of `words` (whole words, any case) within `within` of the phase's start
+    (closed-loop communication: 'VF, shocking at 200 J')."""
+
+    words: list[Annotated[str, Field(min_length=1, pattern=r"\w")]] = Field(min_length=1)
+    within: Seconds
+
+
 class ExpectedAction(_Strict):
-    """An action the case expects (or does not want) in a phase.
+    """An action the case expects (or does not want) in a phase: an order (`action`) or a
+    call-out (`callout`, whose `within` is its window).
 
     `window` is [start, end] after the phase was entered (or after the case started with
     `relative_to: case`); `end` null leaves it open to the end of the phase (of the case,
@@ -172,7 +183,8 @@ class ExpectedAction(_Strict):
 
     id: str = Name
     text: str = Field(min_length=1)
-    action: Orders
+    action: Orders | None = None
+    callout: Callout | None = None
     range: dict[str, tuple[float, float]] = Field(default_factory=dict)
     window: tuple[Seconds, Seconds | None] = (0.0, None)
     relative_to: Literal["phase", "case"] = "phase"
@@ -181,7 +193,28 @@ class ExpectedAction(_Strict):
     points: float = Field(default=1.0, gt=0, le=100)
     hint: str | None = Field(default=None, description="What the coach says when it is due.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _callout_window(cls, data: Any) -> Any:
+        # a call-out's window is its `within`, so that it is scored like any action
+        callout = data.get("callout") if isinstance(data, dict) else None
+        if isinstance(callout, dict) and "within" in callout and "window" not in data:
+            return {**data, "window": (0.0, callout["within"])}
+        return data
+
+    @model_validator(mode="after")
+    def _order_or_callout(self) -> ExpectedAction:
+        if (self.action is None) == (self.callout is None):
+            raise ValueError("give either action (orders) or callout (words said), not both")
+        if self.callout is not None:
+            if self.window != (0.0, self.callout.within):
+                raise ValueError("a call-out's window is its within: leave out window")
+            if self.range:
+                raise ValueError("range bounds the numbers of an action, not of a call-out")
+        return self
+
     def pattern(self) -> ActionPattern:
+        assert self.action is not None
         return ActionPattern(action=self.action, range=self.range)
 
 
@@ -250,13 +283,15 @@ class Coach(_Strict):
 
 
 class ScriptEntry(_Strict):
-    """One step of a scripted trainee: an order (or an instructor event) at a case time
-    (`at`), or `after` a time in a phase the first time it is entered (`phase`)."""
+    """One step of a scripted trainee: an order, a call-out to the team (`say`) or an
+    instructor event, at a case time (`at`), or `after` a time in a phase the first
+    time it is entered (`phase`)."""
 
     at: Seconds | None = None
     phase: str | None = None
     after: Seconds = 0.0
     order: str | None = None
+    say: str | None = Field(default=None, min_length=1)
     event: str | None = None
 
     @model_validator(mode="after")
@@ -265,8 +300,11 @@ class ScriptEntry(_Strict):
             raise ValueError("give either at (a case time) or phase (with after)")
         if self.at is not None and self.after:
             raise ValueError("after counts from a phase's start: give it with phase, not at")
-        if (self.order is None) == (self.event is None):
-            raise ValueError("give either order (a trainee's order) or event (an instructor event)")
+        if [self.order, self.say, self.event].count(None) != 2:
+            raise ValueError(
+                "give one of order (a trainee's order), say (a trainee's call-out) or "
+                "event (an instructor event)"
+            )
         return self
 
 
@@ -315,6 +353,11 @@ class Case(_Strict):
     scoring: Scoring = Scoring()
     debrief: list[DebriefPoint] = Field(default_factory=list)
     coach: Coach = Coach()
+    monitor: MonitorLayout | None = Field(
+        default=None,
+        description="What the live room's monitor shows in this case (its waveforms and "
+        "numerics, in order); the instructor may set another layout per role.",
+    )
     trainees: dict[str, Script] = Field(
         default_factory=dict, description="Scripted trainees by name: best and worst at least."
     )

@@ -8,6 +8,7 @@ debrief reads it for its timeline; a what-if replays its trainee's actions. Entr
 - `refused`: a trainee's order the engine refused, with its reason;
 - `phase`: a phase entered, with the trigger that fired;
 - `event`: an instructor event;
+- `callout`: a trainee's call-out to the team (author, text), for expected call-outs;
 - `condition`: a critical error's condition met;
 - `prompt`: what the coach said, with its rule and level;
 - `observation`: key vitals, the rhythm and NEWS2, every few seconds;
@@ -32,6 +33,7 @@ ENTRY_TYPES = (
     "refused",
     "phase",
     "event",
+    "callout",
     "condition",
     "prompt",
     "observation",

@@ -181,6 +181,12 @@ class CaseRun:
             self.timeline.take(self.log.add("event", self.now_s, name=name))
             self._settle()
 
+    def said(self, author: str, text: str) -> None:
+        """Log a trainee's call-out to the team now (`author`: who said it), for the
+        case's expected call-outs."""
+        if not self.finished:
+            self.timeline.take(self.log.add("callout", self.now_s, author=author, text=text))
+
     def finish(self, reason: str) -> None:
         """End the run now, before its case would (a live session ended early)."""
         self._collect()
@@ -217,6 +223,8 @@ class CaseRun:
             gave = True
             if entry.order is not None:
                 self._give_order(entry.order, None)
+            elif entry.say is not None:
+                self.said(TRAINEE, entry.say)
             else:
                 self.timeline.take(self.log.add("event", self.now_s, name=entry.event))
         return gave
@@ -341,13 +349,15 @@ def run_case(
 
 
 def script_from_log(log: RunLog) -> Script:
-    """The trainee's orders and the instructor's events of a run, at their times: a
-    script that plays the run again."""
+    """The trainee's orders and call-outs and the instructor's events of a run, at their
+    times: a script that plays the run again."""
     entries = []
     for entry in log:
         trainee = entry.type == "action" and entry["source"] == "trainee"
         if trainee or entry.type == "refused":
             entries.append(ScriptEntry(at=entry.time_s, order=entry["order"]))
+        elif entry.type == "callout":
+            entries.append(ScriptEntry(at=entry.time_s, say=entry["text"]))
         elif entry.type == "event":
             entries.append(ScriptEntry(at=entry.time_s, event=entry["name"]))
     return Script(description=f"replay of {log.start['trainee']}", actions=entries)

@@ -4,7 +4,8 @@
   opened while the phase lasted (or, `relative_to: case`, from the case's start). Its
   result is the first matching trainee action from the window's reference on: on time
   inside the window, early before it, late after it, missed if none; time to action is
-  counted from the reference.
+  counted from the reference. An expected call-out is met by the first trainee's message
+  with its words (`matching.heard`), in the window its `within` gives.
 - Critical actions and critical errors are gates: a critical action missed or late,
   or a critical error made, fails the run whatever its score.
 - Each objective scores its due critical and recommended actions (points times credit:
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from medtwin.training.matching import pattern_matcher
+from medtwin.training.matching import heard, times_done
 from medtwin.training.model import PENALISED_CLASSES, SCORED_CLASSES, Case, ExpectedAction, Phase
 from medtwin.training.runlog import RunLog
 from medtwin.training.timeline import Timeline
@@ -146,10 +147,7 @@ def _result(
     window = (start, end)
     if opens > stay_end + EPSILON_S:
         return ActionResult(item, phase.name, objective, "not due", reference, window)
-    match = pattern_matcher(item.action, item.range)
-    done = [
-        t for t, action in timeline.trainee if t >= reference - EPSILON_S and match.matches(action)
-    ]
+    done = times_done(item, timeline, reference - EPSILON_S)
     if item.action_class in PENALISED_CLASSES:
         open_end = end_s if item.relative_to == "case" else stay_end
         close = open_end if end is None else end
@@ -218,3 +216,20 @@ def _objective(case: Case, objective, actions: tuple[ActionResult, ...]) -> Obje
     possible = sum(r.item.points for r in due)
     penalty = sum(r.item.points * r.count for r in mine if r.status == "penalised")
     return ObjectiveScore(objective.id, objective.text, objective.weight, earned, penalty, possible)
+
+
+def callout_rows(log: RunLog, score: Score) -> list[dict]:
+    """Every trainee's call-out of the run (time_s, author, text) with the ids and texts
+    of the expected call-outs it met (`met`: those it was the first to satisfy)."""
+    met_by = [r for r in score.actions if r.item.callout is not None and r.time_s is not None]
+    rows = []
+    for entry in log.of("callout"):
+        met = [
+            {"id": r.item.id, "text": r.item.text, "status": r.status}
+            for r in met_by
+            if abs(r.time_s - entry.time_s) <= EPSILON_S
+            and heard(r.item.callout.words, entry["text"])
+        ]
+        rows.append({"time_s": entry.time_s, "author": entry["author"], "text": entry["text"],
+                     "met": met})  # fmt: skip
+    return rows

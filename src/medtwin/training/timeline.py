@@ -3,7 +3,7 @@
 The runner feeds every entry it logs to its `Timeline` as the run goes (to fire
 transitions); scoring builds one from a finished log (`Timeline.from_log`). So a run
 is judged the same way live and afterwards, by one reading of the log: the visits to
-each phase, the trainee's actions, the instructor's events, what the physiology did
+each phase, the trainee's actions and call-outs, the instructor's events, what the physiology did
 (arrest, return of circulation, death) and the critical errors' conditions met.
 """
 
@@ -36,6 +36,8 @@ class Timeline:
     visits: list[Visit] = field(default_factory=list)
     trainee: list[tuple[float, ActionBase]] = field(default_factory=list)
     events: list[tuple[float, str]] = field(default_factory=list)
+    callouts: list[tuple[float, str]] = field(default_factory=list)
+    """(time, text) of each call-out the trainees made."""
     physiology: list[tuple[float, str]] = field(default_factory=list)
     conditions: list[tuple[float, str]] = field(default_factory=list)
     rhythm: str = "sinus"
@@ -59,6 +61,8 @@ class Timeline:
             self._action(entry)
         elif entry.type == "event":
             self.events.append((entry.time_s, entry["name"]))
+        elif entry.type == "callout":
+            self.callouts.append((entry.time_s, entry["text"]))
         elif entry.type == "condition":
             self.conditions.append((entry.time_s, entry["condition"]))
         elif entry.type == "end":

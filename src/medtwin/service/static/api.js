@@ -90,6 +90,7 @@ export const api = {
   whatIf: (id, body) => request("POST", `/api/sessions/${id}/debrief/whatif`, body),
   say: (id, text) => request("POST", `/api/sessions/${id}/messages`, { text }),
   sharePrompts: (id, share) => request("POST", `/api/sessions/${id}/coach`, { share }),
+  layout: (id, body) => request("POST", `/api/sessions/${id}/layout`, body),
   override: (id, signal, value, seconds) => request("POST", `/api/sessions/${id}/overrides`, { signal, value, seconds }),
   debriefReport: (id) => request("GET", `/api/sessions/${id}/debrief/report`),
   debriefXapi: (id) => request("GET", `/api/sessions/${id}/debrief/xapi`),

@@ -9,6 +9,7 @@ import { InstructorConsole, TrendPlot } from "./console.js";
 import { CaseConsole, showHandover } from "./case.js";
 import { DebriefView } from "./debrief.js";
 import { TeamChannel } from "./team.js";
+import { LayoutForm } from "./layout-form.js";
 import { el, describePatient, formatClock } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
@@ -179,6 +180,7 @@ function leaveSession() {
   live.console?.destroy();
   live.team.destroy();
   live.learnerTrend?.destroy();
+  live.layoutForm?.destroy();
   live = null;
 }
 
@@ -201,6 +203,7 @@ function enterSession(session) {
     wavesEl: $("waves"), numericsEl: $("numerics"), stripEl: $("monitor-strip"),
     clockEl: $("sim-clock"), clockStatusEl: $("clock-status"),
     bannerEl: $("alarm-banner"), monitorEl: $("monitor"),
+    orderNibp: role === "observer" ? null : (text) => api.order(session.id, text),
   });
   monitor.setClock(session);
   const log = new EventLog($("event-log"));
@@ -224,9 +227,14 @@ function enterSession(session) {
   // The team's own trend of the vitals (the instructor's is in the console).
   $("learner-trend-box").hidden = role === "instructor";
   const learnerTrend = role === "instructor" ? null : new TrendPlot($("learner-trend"));
+  const layoutForm = role === "instructor" ? new LayoutForm({
+    formEl: $("layout-form"), roleEl: $("layout-role"), wavesEl: $("layout-waves"),
+    numericsEl: $("layout-numerics"), messageEl: $("layout-message"),
+  }, session.id) : null;
   let ended = false;
   const onEnded = () => {
     ended = true;
+    layoutForm?.disable();
     team.disable();
     orders?.disable("The session has ended; no more orders.");
     caseConsole?.disable();
@@ -251,6 +259,8 @@ function enterSession(session) {
       if (s.patient) $("monitor-patient").textContent = describePatient(s.patient);
       monitor.setClock(s);
       monitor.setVitals(message.vitals ?? {}, s.time_s, message.rhythm);
+      if (message.nibp) monitor.showNibp(message.nibp);
+      if (message.layout) monitor.setLayout(message.layout);
       log.reset(message.events ?? []);
       showHandover(handoverEls, message.handover ?? null);
       team.reset(message.messages ?? []);
@@ -269,6 +279,8 @@ function enterSession(session) {
       learnerTrend?.add(message.time_s, message.vitals);
     },
     event(message) { log.add(message.event); },
+    nibp(message) { monitor.showNibp(message); },
+    layout(message) { monitor.setLayout(message); },
     clock(message) {
       monitor.setClock(message);
       instructor?.showClock(message);
@@ -293,7 +305,7 @@ function enterSession(session) {
       $("conn-state").dataset.state = state;
     },
   });
-  live = { stream, monitor, orders, console: instructor, session, team, learnerTrend };
+  live = { stream, monitor, orders, console: instructor, session, team, learnerTrend, layoutForm };
   $("open-debrief").onclick = () => enterDebrief(session);
 }
 

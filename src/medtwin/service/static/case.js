@@ -9,6 +9,7 @@ export function caseEntryText(entry) {
   switch (entry.type) {
     case "phase": return `Phase ${entry.phase} (${entry.trigger})`;
     case "event": return `Event: ${entry.name}`;
+    case "callout": return `Call-out: ${entry.text} (${entry.author})`;
     case "condition": return `Condition met: ${entry.condition}`;
     case "prompt": return `Coach: ${entry.text}`;
     case "end": return `Case over: ${entry.reason}${entry.outcome ? ` (${entry.outcome})` : ""}`;

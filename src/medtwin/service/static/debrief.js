@@ -36,16 +36,28 @@ function drawWaves(container, replay) {
     ctx.strokeStyle = wave.color;
     ctx.lineWidth = 1.5;
     ctx.beginPath();
+    let drawing = false; // a missing sample (null: no ventilator) breaks the trace
     values.forEach((v, i) => {
+      if (!Number.isFinite(v)) { drawing = false; return; }
       const x = (i / (values.length - 1)) * w;
       const y = h - 4 - ((Math.min(Math.max(v, low), high) - low) / (high - low)) * (h - 8);
-      if (i) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+      if (drawing) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+      drawing = true;
     });
     ctx.stroke();
     ctx.fillStyle = wave.color;
     ctx.font = "11px system-ui, sans-serif";
     ctx.fillText(wave.label, 4, 12);
   }
+}
+
+/** A table's only row, saying it has none. */
+function emptyRow(text, columns) {
+  const row = el("tr", "muted");
+  const cell = el("td", null, text);
+  cell.colSpan = columns;
+  row.append(cell);
+  return row;
 }
 
 function download(filename, type, text) {
@@ -92,10 +104,11 @@ export class DebriefView {
       return item;
     }) : [el("li", "muted", "No notes.")]));
     $("debrief-messages").replaceChildren(...(debrief.messages.length ? debrief.messages.map((m) => {
-      const item = el("li", "team-message");
-      item.append(el("time", "event-time", formatClock(m.time_s)), el("span", "team-author", m.author), el("span", "team-text", m.text));
-      return item;
-    }) : [el("li", "muted", "No call-outs.")]));
+      const row = el("tr", m.met?.length ? "met" : "");
+      const met = (m.met ?? []).map((item) => `${item.text} (${item.status})`).join("; ");
+      row.append(el("td", null, formatClock(m.time_s)), el("td", null, m.author), el("td", null, m.text), el("td", null, met));
+      return row;
+    }) : [emptyRow("No call-outs.", 4)]));
     $("debrief-overrides").replaceChildren(...(debrief.overrides.length ? debrief.overrides.map((o) => {
       const item = el("li", "note");
       item.append(el("time", "event-time", formatClock(o.time_s)),

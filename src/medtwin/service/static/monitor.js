@@ -17,22 +17,35 @@ const TARGET_LAG_WALL_S = 0.35; // how far the playhead trails the newest sample
 const RING_SIZE = 1 << 17; // samples per channel kept (~17 min at 125 Hz)
 const ERASE_GAP_CSS_PX = 14;
 
+// Every waveform the stream carries (config.monitor.waves names them); a layout picks
+// which are drawn, in what order. `ticks`: the scale's numbers are shown beside it;
+// `whileMeasured`: drawn only while the stream has its data (the airway pressure, while
+// a ventilator or bag is on).
 export const WAVES = [
   { name: "ecg_ii", label: "II", unit: "mV", color: "#39ff6a", scales: [[-0.6, 1.6]] },
-  { name: "arterial_pressure", label: "ART", unit: "mmHg", color: "#ff4d4d",
+  { name: "arterial_pressure", label: "ART", unit: "mmHg", color: "#ff4d4d", ticks: true,
     scales: [[0, 160], [0, 200], [0, 260]] },
   { name: "pleth", label: "Pleth", unit: "", color: "#2fe3f0", scales: [[-0.05, 1.05]] },
-  { name: "co2", label: "CO₂", unit: "mmHg", color: "#ffd23f", scales: [[0, 50], [0, 80]] },
+  { name: "co2", label: "CO₂", unit: "mmHg", color: "#ffd23f", ticks: true, scales: [[0, 50], [0, 80]] },
+  { name: "central_venous_pressure", label: "CVP", unit: "mmHg", color: "#5aa9ff", ticks: true,
+    scales: [[0, 20], [0, 40]] },
+  { name: "airway_flow", label: "Flow", unit: "L/s", color: "#9be7c4", ticks: true,
+    scales: [[-1, 1], [-2, 2]] },
+  { name: "airway_pressure", label: "Paw", unit: "cmH₂O", color: "#f2f2f2", ticks: true, whileMeasured: true,
+    scales: [[0, 30], [0, 50], [0, 80]] },
+  { name: "lung_volume", label: "Vol", unit: "mL", color: "#c9a2ff", ticks: true,
+    scales: [[0, 800], [0, 1500], [0, 3000]] },
 ];
 
 // Alarm limits come from the server (config.alarm_limits[signal]: [low, high], null: none).
+// `channel`: the name a layout gives the tile (config.monitor.numerics).
 export const NUMERICS = [
-  { id: "hr", label: "HR", unit: "bpm", color: "#39ff6a", signal: "heart_rate", digits: 0 },
-  { id: "abp", label: "ART", unit: "mmHg", color: "#ff4d4d", signal: "systolic_bp" },
-  { id: "spo2", label: "SpO₂", unit: "%", color: "#2fe3f0", signal: "spo2", digits: 0 },
-  { id: "temp", label: "Temp", unit: "°C", color: "#d9d9d9", signal: "core_temperature", digits: 1 },
-  { id: "etco2", label: "EtCO₂", unit: "mmHg", color: "#ffd23f", signal: "etco2", digits: 0 },
-  { id: "rr", label: "RR", unit: "/min", color: "#f2f2f2", signal: "respiratory_rate", digits: 0 },
+  { id: "hr", channel: "heart_rate", label: "HR", unit: "bpm", color: "#39ff6a", signal: "heart_rate", digits: 0 },
+  { id: "abp", channel: "arterial_pressure", label: "ART", unit: "mmHg", color: "#ff4d4d", signal: "systolic_bp" },
+  { id: "spo2", channel: "spo2", label: "SpO₂", unit: "%", color: "#2fe3f0", signal: "spo2", digits: 0 },
+  { id: "temp", channel: "temperature", label: "Temp", unit: "°C", color: "#d9d9d9", signal: "core_temperature", digits: 1 },
+  { id: "etco2", channel: "etco2", label: "EtCO₂", unit: "mmHg", color: "#ffd23f", signal: "etco2", digits: 0 },
+  { id: "rr", channel: "respiratory_rate", label: "RR", unit: "/min", color: "#f2f2f2", signal: "respiratory_rate", digits: 0 },
 ];
 
 const ALARM_LABELS = Object.fromEntries(NUMERICS.map((spec) => [spec.signal, spec.label]));
@@ -76,7 +89,8 @@ class WaveRing {
 
 export class Monitor {
   /** root: element with .waves and .numerics children; clockEl, bannerEl: text targets. */
-  constructor({ wavesEl, numericsEl, stripEl, clockEl, clockStatusEl, bannerEl, monitorEl }) {
+  /** orderNibp(text): gives the cuff's orders (null for those who may not order). */
+  constructor({ wavesEl, numericsEl, stripEl, clockEl, clockStatusEl, bannerEl, monitorEl, orderNibp }) {
     this.wavesEl = wavesEl;
     this.clockEl = clockEl;
     this.clockStatusEl = clockStatusEl;
@@ -96,9 +110,11 @@ export class Monitor {
     this.sweepStart = 0;
     this.sweepLen = 0;
     this.lastFrameMs = null;
+    this.measured = new Set(); // the whileMeasured waves the stream has data for now
     this.buildWaves();
     this.buildNumerics(numericsEl);
-    this.strip = new MonitorStrip(stripEl, this.limits, () => this.limitsChanged());
+    this.strip = new MonitorStrip(stripEl, this.limits, () => this.limitsChanged(), orderNibp);
+    this.setLayout(config.monitor.default);
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(wavesEl);
     this.resize();
@@ -113,6 +129,7 @@ export class Monitor {
     this.traces = WAVES.map((wave) => {
       const row = el("div", "wave-row");
       row.dataset.wave = wave.name;
+      row.id = `wave-row-${wave.name}`;
       const canvas = el("canvas", "wave-canvas");
       canvas.id = `wave-${wave.name}`;
       const label = el("div", "wave-label", wave.label);
@@ -121,7 +138,7 @@ export class Monitor {
       scale.style.color = wave.color;
       row.append(canvas, label, scale);
       this.wavesEl.append(row);
-      const trace = { wave, canvas, ctx: canvas.getContext("2d"), scale, scaleIndex: 0, last: null, sweepMax: -Infinity };
+      const trace = { wave, row, canvas, ctx: canvas.getContext("2d"), scale, scaleIndex: 0, last: null, sweepMax: -Infinity };
       this.showScale(trace);
       return trace;
     });
@@ -129,8 +146,7 @@ export class Monitor {
 
   showScale(trace) {
     const [low, high] = trace.wave.scales[trace.scaleIndex];
-    const scaled = trace.wave.name === "arterial_pressure" || trace.wave.name === "co2";
-    trace.scale.replaceChildren(...(scaled
+    trace.scale.replaceChildren(...(trace.wave.ticks
       ? [el("span", null, high), el("span", "wave-unit", trace.wave.unit), el("span", null, low)]
       : [el("span", "wave-unit", trace.wave.unit)]));
   }
@@ -159,6 +175,28 @@ export class Monitor {
     this.showLimits();
   }
 
+  /** Show the layout's waveforms and numerics ({waves, numerics}: channel names, in
+   * order), hiding the others; the default layout of config.monitor until told. */
+  setLayout(layout) {
+    const { waves, numerics } = layout;
+    this.layout = layout;
+    const drawn = (wave) => waves.includes(wave.name) && (!wave.whileMeasured || this.measured.has(wave.name));
+    this.shown = this.traces.filter((trace) => drawn(trace.wave));
+    for (const trace of this.traces) {
+      trace.row.hidden = !drawn(trace.wave);
+      trace.row.style.order = String(waves.indexOf(trace.wave.name));
+    }
+    this.wavesEl.style.gridTemplateRows = `repeat(${this.shown.length}, minmax(0, 1fr))`;
+    for (const { spec, tile } of Object.values(this.tiles)) {
+      tile.hidden = !numerics.includes(spec.channel);
+      tile.style.order = String(numerics.indexOf(spec.channel));
+    }
+    this.strip.showOnly(numerics);
+    this.resize();
+    this.drawnIdx = Math.max(this.sweepStart, (this.ring.latest ?? 0) - RING_SIZE + 1);
+    for (const trace of this.traces) trace.last = null;
+  }
+
   showLimits() {
     for (const { spec, limits } of Object.values(this.tiles)) {
       const [low, high] = this.limits.of(spec.signal);
@@ -175,7 +213,7 @@ export class Monitor {
   resize() {
     const dpr = window.devicePixelRatio || 1;
     let resized = false;
-    for (const trace of this.traces) {
+    for (const trace of this.shown) {
       const rect = trace.canvas.getBoundingClientRect();
       const width = Math.max(1, Math.round(rect.width * dpr));
       const height = Math.max(1, Math.round(rect.height * dpr));
@@ -196,6 +234,7 @@ export class Monitor {
 
   pushWaves(frame) {
     this.ring.push(frame);
+    this.noteMeasured(frame);
     if (this.playIdx === null || this.ring.latest - this.playIdx > RING_SIZE / 2) {
       this.playIdx = Math.max(this.ring.latest - frame.sampleCount * 2, 0);
       this.drawnIdx = Math.floor(this.playIdx);
@@ -205,15 +244,31 @@ export class Monitor {
     }
   }
 
+  /** Show or hide the whileMeasured waves as the newest frame has their data or not. */
+  noteMeasured(frame) {
+    let changed = false;
+    for (const wave of WAVES.filter((w) => w.whileMeasured)) {
+      const samples = frame.channels[wave.name];
+      const has = Boolean(samples?.length) && Number.isFinite(samples[samples.length - 1]);
+      if (has !== this.measured.has(wave.name)) {
+        if (has) this.measured.add(wave.name); else this.measured.delete(wave.name);
+        changed = true;
+      }
+    }
+    if (changed) this.setLayout(this.layout);
+  }
+
   /** rhythm: the engine's rhythm name (the monitor alarms only on those it can tell). */
   setVitals(vitals, timeS, rhythm) {
     Object.assign(this.vitals, vitals);
     if (rhythm !== undefined) this.rhythm = rhythm;
     if (Number.isFinite(timeS)) this.timeS = timeS;
     this.renderNumerics();
-    this.strip.update(this.vitals, this.timeS, this.status === "running");
+    this.strip.update(this.vitals);
     if (this.playIdx === null) this.renderClock(this.timeS);
   }
+
+  showNibp(nibp) { this.strip.showNibp(nibp); }
 
   setClock({ status, speed, time_s: timeS }) {
     if (status) this.status = status;
@@ -346,7 +401,7 @@ export class Monitor {
     if (target <= this.drawnIdx) return;
     const dpr = window.devicePixelRatio || 1;
     const gap = Math.round(ERASE_GAP_CSS_PX * dpr);
-    for (const trace of this.traces) {
+    for (const trace of this.shown) {
       trace.ctx.lineWidth = Math.max(1.5, 1.6 * dpr);
       trace.ctx.lineJoin = "round";
       trace.ctx.strokeStyle = trace.wave.color;
@@ -355,7 +410,7 @@ export class Monitor {
     while (idx < target) {
       if (idx >= this.sweepStart + this.sweepLen) this.newSweep();
       const sweepEnd = this.sweepStart + this.sweepLen;
-      for (const trace of this.traces) {
+      for (const trace of this.shown) {
         const width = trace.canvas.width;
         const col = Math.floor(((idx - this.sweepStart) * width) / this.sweepLen);
         const colEnd = Math.min(target, sweepEnd,
@@ -363,7 +418,7 @@ export class Monitor {
         this.drawColumn(trace, col, idx, Math.max(colEnd, idx + 1), gap);
       }
       // Advance by the narrowest canvas's column so every trace sees every sample.
-      const minWidth = Math.min(...this.traces.map((t) => t.canvas.width));
+      const minWidth = Math.min(...this.shown.map((t) => t.canvas.width));
       const col = Math.floor(((idx - this.sweepStart) * minWidth) / this.sweepLen);
       idx = Math.max(idx + 1, Math.min(target, sweepEnd,
         this.sweepStart + Math.ceil(((col + 1) * this.sweepLen) / minWidth)));

@@ -1,16 +1,18 @@
-// The monitor's lower strip: the cuff pressure (NIBP, measured on demand or on a
-// cycle), the numerics a bedside monitor shows smaller (CVP, cardiac output, BIS,
+// The monitor's lower strip: the cuff pressure (NIBP: its buttons give the orders
+// 'measure NIBP', 'NIBP every <n> min' and 'stop NIBP', and it shows what the server's
+// cuff read, so everyone in the room sees the same reading), the numerics a bedside monitor shows smaller (CVP, cardiac output, BIS,
 // train-of-four, urine output) and the alarm limits the user may change.
 
 import { config } from "./config.js";
 import { el, formatClock } from "./format.js";
 
+// `channel`: the name a layout gives the tile (config.monitor.numerics).
 export const SECONDARY = [
-  { id: "cvp", label: "CVP", unit: "mmHg", signal: "central_venous_pressure", digits: 0, color: "#5aa9ff" },
-  { id: "co", label: "CO", unit: "L/min", signal: "cardiac_output", digits: 1, color: "#ff8c8c" },
-  { id: "bis", label: "BIS", unit: "", signal: "consciousness_index", digits: 0, color: "#c9a2ff" },
-  { id: "tof", label: "TOF", unit: "%", signal: "train_of_four_ratio", digits: 0, scale: 100, color: "#9be7c4" },
-  { id: "uo", label: "Urine", unit: "mL/h", signal: "urine_output", digits: 0, color: "#f0d264" },
+  { id: "cvp", channel: "central_venous_pressure", label: "CVP", unit: "mmHg", signal: "central_venous_pressure", digits: 0, color: "#5aa9ff" },
+  { id: "co", channel: "cardiac_output", label: "CO", unit: "L/min", signal: "cardiac_output", digits: 1, color: "#ff8c8c" },
+  { id: "bis", channel: "bis", label: "BIS", unit: "", signal: "consciousness_index", digits: 0, color: "#c9a2ff" },
+  { id: "tof", channel: "train_of_four", label: "TOF", unit: "%", signal: "train_of_four_ratio", digits: 0, scale: 100, color: "#9be7c4" },
+  { id: "uo", channel: "urine_output", label: "Urine", unit: "mL/h", signal: "urine_output", digits: 0, color: "#f0d264" },
 ];
 
 const LIMIT_LABELS = {
@@ -21,19 +23,18 @@ const LIMIT_LABELS = {
 const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "--");
 
 export class MonitorStrip {
-  constructor(stripEl, limits, onLimits) {
+  /** orderNibp(text): gives an NIBP order (null for those who may not order). */
+  constructor(stripEl, limits, onLimits, orderNibp) {
     this.limits = limits;
     this.onLimits = onLimits;
-    this.timeS = 0;
-    this.measuring = null; // the simulated time the cuff started inflating
-    this.cycleMin = 0;
-    this.nextDueS = null;
+    this.orderNibp = orderNibp;
     this.tiles = {};
     stripEl.replaceChildren(this.buildNibp(), ...SECONDARY.map((spec) => this.buildTile(spec)), this.buildLimits());
   }
 
   buildNibp() {
     const tile = el("div", "strip-tile nibp-tile");
+    this.nibpTile = tile;
     this.nibpValue = el("span", "nibp-value", "---/---");
     this.nibpValue.id = "nibp-value";
     this.nibpWhen = el("span", "nibp-when muted", "not measured");
@@ -41,7 +42,7 @@ export class MonitorStrip {
     const measure = el("button", "btn tiny", "Measure");
     measure.id = "nibp-measure";
     measure.type = "button";
-    measure.addEventListener("click", () => this.measure());
+    measure.addEventListener("click", () => this.order("measure NIBP"));
     this.cycle = el("select", "nibp-cycle");
     this.cycle.id = "nibp-cycle";
     this.cycle.setAttribute("aria-label", "NIBP cycle");
@@ -50,7 +51,11 @@ export class MonitorStrip {
       option.value = String(minutes);
       return option;
     }));
-    this.cycle.addEventListener("change", () => this.setCycle(Number(this.cycle.value)));
+    this.cycle.addEventListener("change", () => {
+      const minutes = Number(this.cycle.value);
+      this.order(minutes ? `NIBP every ${minutes} min` : "stop NIBP");
+    });
+    measure.disabled = this.cycle.disabled = !this.orderNibp;
     const head = el("div", "strip-head");
     head.append(el("span", "strip-label", "NIBP"), el("span", "strip-unit", "mmHg"));
     const controls = el("div", "nibp-controls");
@@ -67,8 +72,17 @@ export class MonitorStrip {
     const value = el("span", "strip-value", "--");
     value.id = `num-${spec.id}`;
     tile.append(head, value);
-    this.tiles[spec.id] = { spec, value };
+    this.tiles[spec.id] = { spec, tile, value };
     return tile;
+  }
+
+  /** Show the tiles of the layout's `numerics` (channel names), in its order. */
+  showOnly(numerics) {
+    const placed = [["nibp", this.nibpTile], ...Object.values(this.tiles).map(({ spec, tile }) => [spec.channel, tile])];
+    for (const [channel, tile] of placed) {
+      tile.hidden = !numerics.includes(channel);
+      tile.style.order = String(numerics.indexOf(channel));
+    }
   }
 
   buildLimits() {
@@ -119,32 +133,32 @@ export class MonitorStrip {
     this.limitsMessage.textContent = text;
   }
 
-  measure() {
-    if (this.measuring === null) this.measuring = this.timeS;
-    this.nibpWhen.textContent = "measuring…";
+  async order(text) {
+    try {
+      await this.orderNibp(text);
+    } catch (error) {
+      this.nibpWhen.textContent = error.detail ?? "refused";
+    }
   }
 
-  setCycle(minutes) {
-    this.cycleMin = minutes;
-    this.nextDueS = minutes ? this.timeS : null;
+  /** The cuff as the server's `nibp` message gives it: last reading, inflating, cycle. */
+  showNibp({ time_s: timeS, systolic, diastolic, mean, measuring, every_min: everyMin }) {
+    const read = Number.isFinite(timeS);
+    if (read) this.nibpValue.textContent = `${fmt(systolic)}/${fmt(diastolic)} (${fmt(mean)})`;
+    this.nibpWhen.textContent = measuring ? "measuring…" : (read ? `at ${formatClock(timeS)}` : "not measured");
+    const minutes = String(everyMin ?? 0);
+    if (![...this.cycle.options].some((option) => option.value === minutes)) {
+      const option = el("option", null, `every ${minutes} min`);
+      option.value = minutes;
+      this.cycle.append(option);
+    }
+    this.cycle.value = minutes;
   }
 
-  /** Each second's vitals: the strip's numbers, and the cuff's reading when it is due. */
-  update(vitals, timeS, running) {
-    this.timeS = timeS;
+  /** Each second's vitals: the strip's numbers. */
+  update(vitals) {
     for (const { spec, value } of Object.values(this.tiles)) {
       value.textContent = fmt((vitals[spec.signal] ?? NaN) * (spec.scale ?? 1), spec.digits);
-    }
-    if (!running) return;
-    if (this.nextDueS !== null && timeS >= this.nextDueS && this.measuring === null) {
-      this.measure();
-      this.nextDueS = timeS + this.cycleMin * 60;
-    }
-    if (this.measuring !== null && timeS >= this.measuring + config.nibp.cuff_s) {
-      this.measuring = null;
-      const { systolic_bp: sys, diastolic_bp: dia, mean_arterial_pressure: map } = vitals;
-      this.nibpValue.textContent = `${fmt(sys)}/${fmt(dia)} (${fmt(map)})`;
-      this.nibpWhen.textContent = `at ${formatClock(timeS)}`;
     }
   }
 }

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from medtwin.monitor_layout import MonitorLayout
 from medtwin.service import debriefs, sessions
 from medtwin.service.errors import NotFoundError
 from medtwin.service.messages import EventRecord
@@ -18,6 +19,7 @@ from medtwin.service.schemas import (
     ClockIn,
     History,
     JoinRequest,
+    LayoutIn,
     NoteIn,
     NoteOut,
     OrderIn,
@@ -131,6 +133,14 @@ async def share_prompts(
     session_id: SessionId, body: ShareIn, db: Db, user: User, manager: Manager
 ) -> dict:
     return await sessions.share_prompts(db, manager, session_id, user, body.share)
+
+
+@router.post("/{session_id}/layout")
+async def set_layout(
+    session_id: SessionId, body: LayoutIn, db: Db, user: User, manager: Manager
+) -> dict:
+    layout = MonitorLayout(**body.model_dump(exclude={"role"}))
+    return await sessions.set_layout(db, manager, session_id, user, body.role, layout)
 
 
 @router.post("/{session_id}/overrides", status_code=201)

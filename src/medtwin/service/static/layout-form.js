@@ -1,0 +1,63 @@
+// The instructor's monitor layout for one role: which waveforms and numerics the
+// monitors of everyone of that role show, in the server's channel order
+// (config.monitor). The server validates it and sends it to those monitors.
+
+import { api } from "./api.js";
+import { config } from "./config.js";
+import { el } from "./format.js";
+
+const ROLES = ["trainee", "observer", "instructor"];
+
+export class LayoutForm {
+  constructor({ formEl, roleEl, wavesEl, numericsEl, messageEl }, sessionId) {
+    this.els = { formEl, roleEl, wavesEl, numericsEl, messageEl };
+    this.sessionId = sessionId;
+    roleEl.replaceChildren(...ROLES.map((role) => {
+      const option = el("option", null, role);
+      option.value = role;
+      return option;
+    }));
+    const { waves, numerics, default: shown } = config.monitor;
+    wavesEl.replaceChildren(...waves.map((name) => this.box("wave", name, shown.waves)));
+    numericsEl.replaceChildren(...numerics.map((name) => this.box("numeric", name, shown.numerics)));
+    for (const control of formEl.elements) control.disabled = false; // a session before may have ended
+    this.onSubmit = (event) => { event.preventDefault(); this.send(); };
+    formEl.addEventListener("submit", this.onSubmit);
+  }
+
+  box(kind, name, shown) {
+    const label = el("label", "layout-choice");
+    const input = el("input");
+    input.type = "checkbox";
+    input.name = kind;
+    input.value = name;
+    input.checked = shown.includes(name);
+    label.append(input, el("span", null, name.replaceAll("_", " ")));
+    return label;
+  }
+
+  checked(kind) {
+    return [...this.els.formEl.querySelectorAll(`input[name=${kind}]:checked`)].map((input) => input.value);
+  }
+
+  async send() {
+    const { roleEl, messageEl } = this.els;
+    const body = { role: roleEl.value, waves: this.checked("wave"), numerics: this.checked("numeric") };
+    try {
+      await api.layout(this.sessionId, body);
+      messageEl.className = "message ok";
+      messageEl.textContent = `Layout set for every ${body.role}.`;
+    } catch (error) {
+      messageEl.className = "message error";
+      messageEl.textContent = error.detail ?? error.message;
+    }
+  }
+
+  disable() {
+    for (const control of this.els.formEl.elements) control.disabled = true;
+  }
+
+  destroy() {
+    this.els.formEl.removeEventListener("submit", this.onSubmit);
+  }
+}

@@ -1,0 +1,104 @@
+"""The monitor's layout per case and per role (issue 13): a case may say which
+waveforms and numerics its monitor shows; the instructor sets a layout per role, checked
+against the channels `/api/config` lists, and it reaches that role's monitors (and
+survives a restart)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_service_support import (
+    account,
+    advance,
+    join,
+    new_session,
+    open_stream,
+    receive_until,
+    running_client,
+    token_of,
+)
+
+from medtwin.monitor_layout import DEFAULT_LAYOUT, NUMERIC_CHANNELS, WAVE_CHANNELS
+from medtwin.service.clock import ManualClock
+from medtwin.training import load_case
+
+
+@pytest.fixture
+def client(tmp_path):
+    with running_client(tmp_path, ManualClock()) as test_client:
+        yield test_client
+
+
+def _snapshot(client, session_id, headers) -> dict:
+    with open_stream(client, session_id, token_of(headers)) as ws:
+        return json.loads(ws.receive_text())
+
+
+def test_config_lists_the_channels_a_layout_may_name(client):
+    monitor = client.get("/api/config").json()["monitor"]
+    assert monitor["waves"] == list(WAVE_CHANNELS)
+    assert monitor["numerics"] == list(NUMERIC_CHANNELS)
+    assert monitor["default"] == DEFAULT_LAYOUT.model_dump()
+    assert {"central_venous_pressure", "airway_flow", "lung_volume"} <= set(monitor["waves"])
+
+
+def test_a_layout_reaches_the_monitors_of_its_role_only_and_survives_a_restart(tmp_path):
+    layout = {"waves": ["ecg_ii", "airway_flow", "lung_volume"], "numerics": ["spo2", "nibp"]}
+    clock = ManualClock()
+    with running_client(tmp_path, clock) as client:
+        ines, tom = account(client, "ines"), account(client, "tom")
+        session = new_session(client, ines)
+        join(client, tom, session["code"], "trainee")
+        url = f"/api/sessions/{session['id']}/layout"
+        assert _snapshot(client, session["id"], tom)["layout"] == DEFAULT_LAYOUT.model_dump()
+        with (
+            open_stream(client, session["id"], token_of(tom)) as ws_t,
+            open_stream(client, session["id"], token_of(ines)) as ws_i,
+        ):
+            response = client.post(url, json={"role": "trainee", **layout}, headers=ines)
+            assert response.status_code == 200, response.text
+            assert response.json() == {"role": "trainee", **layout}
+            message, _ = receive_until(ws_t, lambda m: m["type"] == "layout")
+            assert message == {"type": "layout", **layout}
+            advance(client, 1.5)
+            _, seen = receive_until(ws_i, lambda m: m["type"] == "vitals")
+            assert "layout" not in {m["type"] for m in seen[1:]}  # the instructor's is unchanged
+        assert _snapshot(client, session["id"], ines)["layout"] == DEFAULT_LAYOUT.model_dump()
+    with running_client(tmp_path, clock) as client:
+        assert _snapshot(client, session["id"], tom)["layout"] == layout
+
+
+def test_a_bad_layout_is_refused_naming_the_field_the_value_and_what_is_allowed(client):
+    ines, tom = account(client, "ines"), account(client, "tom")
+    session = new_session(client, ines)
+    join(client, tom, session["code"], "trainee")
+    url = f"/api/sessions/{session['id']}/layout"
+    cases = [
+        ({"role": "trainee", "waves": ["ecg_ii", "ecg_iii"]}, "waves.1", "'ecg_iii'"),
+        ({"role": "trainee", "numerics": ["pulse"]}, "numerics.0", "'pulse'"),
+        ({"role": "nurse", "waves": ["ecg_ii"]}, "role", "'nurse'"),
+        ({"role": "trainee", "waves": []}, "waves", "at least 1"),
+        ({"role": "trainee", "waves": ["co2", "co2"]}, "waves", "'co2' listed twice"),
+        ({"role": "trainee", "colour": "green"}, "colour", "'green'"),
+    ]
+    for body, field, value in cases:
+        response = client.post(url, json=body, headers=ines)
+        detail = response.json()["detail"]
+        assert response.status_code == 422 and field in detail and value in detail, detail
+    detail = client.post(url, json=cases[0][0], headers=ines).json()["detail"]
+    assert "'airway_flow'" in detail  # what is allowed
+    refused = client.post(url, json={"role": "trainee"}, headers=tom)
+    assert refused.status_code == 403 and "instructor" in refused.json()["detail"]
+    assert client.post(f"/api/sessions/{session['id']}/end", headers=ines).is_success
+    ended = client.post(url, json={"role": "trainee"}, headers=ines)
+    assert ended.status_code == 409 and "layout" in ended.json()["detail"]
+
+
+def test_a_case_session_shows_the_cases_own_monitor(client):
+    ines = account(client, "ines")
+    body = {"title": "Theatre 3", "case": "bronchospasm-ventilated"}
+    session = client.post("/api/sessions", json=body, headers=ines).json()
+    case_monitor = load_case("bronchospasm-ventilated").case.monitor
+    assert "airway_flow" in case_monitor.waves
+    assert _snapshot(client, session["id"], ines)["layout"] == case_monitor.model_dump()
