@@ -15,6 +15,7 @@ from importlib.resources import files
 
 import numpy as np
 
+from medtwin.scenario_validation.airway_and_chest import AIRWAY_AND_CHEST
 from medtwin.scenario_validation.arrhythmias import ARRHYTHMIAS
 from medtwin.scenario_validation.model import Expectation, Run, Scenario
 from medtwin.scenario_validation.reading import BASELINE, START_S, ratio, value
@@ -813,6 +814,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     OESOPHAGEAL_INTUBATION,
     TENSION_PNEUMOTHORAX,
     SEVERE_ASTHMA,
+    *AIRWAY_AND_CHEST,
     *ARRHYTHMIAS,
     *DRUGS,
 )

@@ -1,0 +1,151 @@
+"""Scenario validations of the unconscious patient's airway and of a massive haemothorax:
+deep propofol with the airway left alone and with a jaw thrust, and 1500 mL bled into
+the left chest, then drained."""
+
+from __future__ import annotations
+
+from medtwin.scenario_validation.model import Expectation, Run, Scenario
+from medtwin.scenario_validation.reading import BASELINE, START_S, ratio, value
+
+AIRWAY = (
+    "Nandi PR et al. Br J Anaesth 1991;66:157 (the anaesthetised pharynx closes); ASA 2019 "
+    "continuum of depth of sedation (under general anaesthesia airway intervention is "
+    "often required); Resuscitation Council UK 2021 (a jaw thrust opens it)"
+)
+ATLS_CHEST = (
+    "American College of Surgeons, ATLS 10th ed. 2018, ch. 4 (massive haemothorax: shock "
+    "with flat neck veins, hypoxia from the collapsed lung; a chest drain re-expands it)"
+)
+PROPOFOL = "propofol 250 mcg/kg/min IV infusion"
+OBSTRUCTED_WINDOW = (START_S + 420.0, START_S + 480.0)
+"""Seven to eight minutes into the infusion, when the unsupported pharynx has closed."""
+
+
+def _deep_propofol(twin) -> list[tuple[float, str]]:
+    return [(START_S, PROPOFOL)]
+
+
+def _deep_propofol_jaw_thrust(twin) -> list[tuple[float, str]]:
+    return [(START_S, PROPOFOL), (START_S, "jaw thrust")]
+
+
+def _ventilation_ratio(run: Run) -> float:
+    return run.window("minute_ventilation", *OBSTRUCTED_WINDOW) / run.window(
+        "minute_ventilation", *BASELINE
+    )
+
+
+PROPOFOL_UNSUPPORTED = Scenario(
+    name="propofol-airway-unsupported",
+    title="Propofol 250 mcg/kg/min, airway left unsupported",
+    description="a deep propofol infusion on room air, nobody holding the airway",
+    protocol=_deep_propofol,
+    duration_s=START_S + 480.0,
+    expectations=(
+        Expectation(
+            "consciousness index at 7-8 min",
+            "1",
+            value("consciousness_index", *OBSTRUCTED_WINDOW),
+            AIRWAY,
+            None,
+            60.0,
+        ),
+        Expectation(
+            "airway resistance at 7-8 min / rest",
+            "1",
+            ratio("inspiratory_resistance", *OBSTRUCTED_WINDOW),
+            AIRWAY,
+            5.0,
+            None,
+        ),
+        Expectation(
+            "minute ventilation at 7-8 min / rest", "1", _ventilation_ratio, AIRWAY, None, 0.3
+        ),
+    ),
+    plotted=("consciousness_index", "inspiratory_resistance", "minute_ventilation", "spo2"),
+)
+PROPOFOL_JAW_THRUST = Scenario(
+    name="propofol-airway-jaw-thrust",
+    title="Propofol 250 mcg/kg/min with a jaw thrust",
+    description="the same infusion with the airway held open from the start",
+    protocol=_deep_propofol_jaw_thrust,
+    duration_s=START_S + 480.0,
+    expectations=(
+        Expectation(
+            "airway resistance at 7-8 min / rest",
+            "1",
+            ratio("inspiratory_resistance", *OBSTRUCTED_WINDOW),
+            AIRWAY,
+            0.9,
+            1.1,
+        ),
+        Expectation(
+            "minute ventilation at 7-8 min / rest", "1", _ventilation_ratio, AIRWAY, 0.3, None
+        ),
+    ),
+    plotted=("consciousness_index", "inspiratory_resistance", "minute_ventilation", "spo2"),
+)
+
+BLEED_S = START_S
+DRAIN_S = BLEED_S + 900.0
+BLED_WINDOW = (DRAIN_S - 60.0, DRAIN_S)
+DRAINED_WINDOW = (DRAIN_S + 240.0, DRAIN_S + 300.0)
+
+
+def _haemothorax(twin) -> list[tuple[float, str]]:
+    return [(BLEED_S, "haemothorax left 1500 mL over 10 min"), (DRAIN_S, "chest drain left")]
+
+
+def _cvp_change(run: Run) -> float:
+    return run.window("central_venous_pressure", *BLED_WINDOW) - run.window(
+        "central_venous_pressure", *BASELINE
+    )
+
+
+def _pao2_after_over_before_drain(run: Run) -> float:
+    return run.window("pao2", *DRAINED_WINDOW) / run.window("pao2", *BLED_WINDOW)
+
+
+MASSIVE_HAEMOTHORAX = Scenario(
+    name="massive-haemothorax",
+    title="Massive haemothorax (1500 mL into the left chest over 10 min), drained at 15 min",
+    description="blood bled into the left pleural space, untreated for 15 min, then a drain",
+    protocol=_haemothorax,
+    duration_s=DRAIN_S + 300.0,
+    expectations=(
+        Expectation(
+            "heart rate at 15 min / rest",
+            "1",
+            ratio("heart_rate", *BLED_WINDOW),
+            ATLS_CHEST,
+            1.1,
+            None,
+        ),
+        Expectation(
+            "MAP at 15 min / rest",
+            "1",
+            ratio("mean_arterial_pressure", *BLED_WINDOW),
+            ATLS_CHEST,
+            None,
+            1.0,
+        ),
+        Expectation(
+            "PaO2 at 15 min / rest", "1", ratio("pao2", *BLED_WINDOW), ATLS_CHEST, None, 0.8
+        ),
+        Expectation(
+            "CVP change at 15 min (flat neck veins)", "mmHg", _cvp_change, ATLS_CHEST, None, 0.0
+        ),
+        Expectation(
+            "PaO2 5 min after the drain / before",
+            "1",
+            _pao2_after_over_before_drain,
+            ATLS_CHEST,
+            1.15,
+            None,
+        ),
+    ),
+    plotted=("heart_rate", "mean_arterial_pressure", "pao2", "central_venous_pressure"),
+)
+
+AIRWAY_AND_CHEST = (PROPOFOL_UNSUPPORTED, PROPOFOL_JAW_THRUST, MASSIVE_HAEMOTHORAX)
+"""The scenarios of this module, in report order."""
