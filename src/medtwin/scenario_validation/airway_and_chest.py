@@ -5,7 +5,7 @@ the left chest, then drained."""
 from __future__ import annotations
 
 from medtwin.scenario_validation.model import Expectation, Run, Scenario
-from medtwin.scenario_validation.reading import BASELINE, START_S, ratio, value
+from medtwin.scenario_validation.reading import START_S, change, ratio, value
 
 AIRWAY = (
     "Nandi PR et al. Br J Anaesth 1991;66:157 (the anaesthetised pharynx closes); ASA 2019 "
@@ -27,12 +27,6 @@ def _deep_propofol(twin) -> list[tuple[float, str]]:
 
 def _deep_propofol_jaw_thrust(twin) -> list[tuple[float, str]]:
     return [(START_S, PROPOFOL), (START_S, "jaw thrust")]
-
-
-def _ventilation_ratio(run: Run) -> float:
-    return run.window("minute_ventilation", *OBSTRUCTED_WINDOW) / run.window(
-        "minute_ventilation", *BASELINE
-    )
 
 
 PROPOFOL_UNSUPPORTED = Scenario(
@@ -59,7 +53,12 @@ PROPOFOL_UNSUPPORTED = Scenario(
             None,
         ),
         Expectation(
-            "minute ventilation at 7-8 min / rest", "1", _ventilation_ratio, AIRWAY, None, 0.3
+            "minute ventilation at 7-8 min / rest",
+            "1",
+            ratio("minute_ventilation", *OBSTRUCTED_WINDOW),
+            AIRWAY,
+            None,
+            0.3,
         ),
     ),
     plotted=("consciousness_index", "inspiratory_resistance", "minute_ventilation", "spo2"),
@@ -80,7 +79,12 @@ PROPOFOL_JAW_THRUST = Scenario(
             1.1,
         ),
         Expectation(
-            "minute ventilation at 7-8 min / rest", "1", _ventilation_ratio, AIRWAY, 0.3, None
+            "minute ventilation at 7-8 min / rest",
+            "1",
+            ratio("minute_ventilation", *OBSTRUCTED_WINDOW),
+            AIRWAY,
+            0.3,
+            None,
         ),
     ),
     plotted=("consciousness_index", "inspiratory_resistance", "minute_ventilation", "spo2"),
@@ -94,12 +98,6 @@ DRAINED_WINDOW = (DRAIN_S + 240.0, DRAIN_S + 300.0)
 
 def _haemothorax(twin) -> list[tuple[float, str]]:
     return [(BLEED_S, "haemothorax left 1500 mL over 10 min"), (DRAIN_S, "chest drain left")]
-
-
-def _cvp_change(run: Run) -> float:
-    return run.window("central_venous_pressure", *BLED_WINDOW) - run.window(
-        "central_venous_pressure", *BASELINE
-    )
 
 
 def _pao2_after_over_before_drain(run: Run) -> float:
@@ -133,7 +131,12 @@ MASSIVE_HAEMOTHORAX = Scenario(
             "PaO2 at 15 min / rest", "1", ratio("pao2", *BLED_WINDOW), ATLS_CHEST, None, 0.8
         ),
         Expectation(
-            "CVP change at 15 min (flat neck veins)", "mmHg", _cvp_change, ATLS_CHEST, None, 0.0
+            "CVP change at 15 min (flat neck veins)",
+            "mmHg",
+            change("central_venous_pressure", *BLED_WINDOW),
+            ATLS_CHEST,
+            None,
+            0.0,
         ),
         Expectation(
             "PaO2 5 min after the drain / before",

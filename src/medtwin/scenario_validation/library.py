@@ -18,7 +18,7 @@ import numpy as np
 from medtwin.scenario_validation.airway_and_chest import AIRWAY_AND_CHEST
 from medtwin.scenario_validation.arrhythmias import ARRHYTHMIAS
 from medtwin.scenario_validation.model import Expectation, Run, Scenario
-from medtwin.scenario_validation.reading import BASELINE, START_S, ratio, value
+from medtwin.scenario_validation.reading import BASELINE, START_S, change, ratio, value
 
 ATLS = "ATLS 10th ed. 2018, signs by class (medtwin/data/hemorrhage_classes.csv)"
 SCHADT = "Schadt JC, Ludbrook J. Am J Physiol 1991;260:H305 (two phases of blood loss)"
@@ -547,7 +547,7 @@ OESOPHAGEAL_INTUBATION = Scenario(
         Expectation(
             "PaCO2 rise",
             "mmHg",
-            lambda run: run.window("paco2", *OESOPHAGEAL_WINDOW) - run.window("paco2", *BASELINE),
+            change("paco2", *OESOPHAGEAL_WINDOW),
             EGER_STOCK + " (apnoea)",
             8.0,
             None,
@@ -604,10 +604,7 @@ TENSION_PNEUMOTHORAX = Scenario(
         Expectation(
             "CVP rise at 12 min",
             "mmHg",
-            lambda run: (
-                run.window("central_venous_pressure", NEEDLE_S - 20, NEEDLE_S)
-                - run.window("central_venous_pressure", *BASELINE)
-            ),
+            change("central_venous_pressure", NEEDLE_S - 20, NEEDLE_S),
             BARTON_NELSON,
             5.0,
             None,

@@ -21,6 +21,11 @@ def ratio(signal: str, start_s: float, end_s: float) -> Callable[[Run], float]:
     return measure
 
 
+def change(signal: str, start_s: float, end_s: float) -> Callable[[Run], float]:
+    """The mean of `signal` over [start_s, end_s] less its baseline mean."""
+    return lambda run: run.window(signal, start_s, end_s) - run.window(signal, *BASELINE)
+
+
 def value(signal: str, start_s: float, end_s: float) -> Callable[[Run], float]:
     """The mean of `signal` over [start_s, end_s]."""
     return lambda run: run.window(signal, start_s, end_s)

@@ -41,6 +41,11 @@ _RATE = re.compile(rf"{WORDS} (?P<rate>{NUMBER})\s*ml/min(?: for {DURATION})?{SI
 _VOLUME = re.compile(rf"{WORDS} (?P<volume>{NUMBER})\s*ml over {DURATION}{SITE}")
 
 
+def haemothorax_side(site: str) -> str | None:
+    """The chest side a bleeding site fills ('left', 'right'), None outside the chest."""
+    return site.removeprefix("chest_") if site.startswith("chest_") else None
+
+
 def site_named(match: re.Match) -> dict[str, str]:
     """The site an order names: a haemothorax's side, a 'from <site> site', or none (the
     default); a haemothorax takes no 'from' site."""
@@ -130,8 +135,8 @@ class Haemorrhage(ActionBase):
         )
 
     def order(self) -> str:
-        chest = self.site.startswith("chest_")
-        words = f"haemothorax {self.site.removeprefix('chest_')}" if chest else "haemorrhage"
+        side = haemothorax_side(self.site)
+        words = "haemorrhage" if side is None else f"haemothorax {side}"
         if self.rate_mL_per_min is None:
             volume, duration = format_number(self.volume_mL), format_number(self.duration_min)
             text = f"{words} {volume} mL over {duration} min"
@@ -139,7 +144,9 @@ class Haemorrhage(ActionBase):
             text = f"{words} {format_number(self.rate_mL_per_min)} mL/min"
             if self.duration_min is not None:
                 text += f" for {format_number(self.duration_min)} min"
-        return text if chest or self.site == DEFAULT_SITE else f"{text} from {self.site} site"
+        if side is not None or self.site == DEFAULT_SITE:
+            return text
+        return f"{text} from {self.site} site"
 
     def apply(self, context: ActionContext) -> list[FollowUp]:
         from medtwin.actions.kinds.stop_haemorrhage import StopHaemorrhage

@@ -7,7 +7,14 @@ from typing import ClassVar, Literal, Self
 
 from medtwin.actions.base import ActionBase
 from medtwin.actions.context import ActionContext, FollowUp
-from medtwin.actions.kinds.haemorrhage import SITE, SITES, WORDS, Site, site_named
+from medtwin.actions.kinds.haemorrhage import (
+    SITE,
+    SITES,
+    WORDS,
+    Site,
+    haemothorax_side,
+    site_named,
+)
 from medtwin.actions.registry import register
 
 _STOP = re.compile(rf"stop {WORDS}{SITE}")
@@ -36,8 +43,8 @@ class StopHaemorrhage(ActionBase):
     def order(self) -> str:
         if self.site is None:
             return "stop haemorrhage"
-        if self.site.startswith("chest_"):
-            return f"stop haemothorax {self.site.removeprefix('chest_')}"
+        if (side := haemothorax_side(self.site)) is not None:
+            return f"stop haemothorax {side}"
         return f"stop haemorrhage from {self.site} site"
 
     def _sites(self) -> tuple[str, ...]:
