@@ -63,6 +63,11 @@ COLLAPSE_WIDTH_MMHG = 0.5
 """Width of the smooth transition to a collapsed artery (`extrathoracic_artery_pressure`):
 a numerical choice far below any pressure a perfused artery holds, so that above 5 mmHg
 the reading moves by less than 1e-4 mmHg."""
+EJECTION_PRESSURE_FLOOR_MMHG = 5.0
+"""The least isometric pressure taken for a ventricle's viscous resistance in `ejection`:
+a numerical guard below any pressure an ejecting heart develops (Ursino's resistance
+otherwise vanishes with the pressure), so that an emptied ventricle empties no faster
+than a few engine steps."""
 
 A_EMAX_LV = int(EFFECTOR.EMAX_LV)
 A_EMAX_RV = int(EFFECTOR.EMAX_RV)
@@ -107,9 +112,18 @@ def atrial_activation(elapsed: float, period: float, pr_interval: float, systole
 
 @jit_inline
 def right_atrial_pressure(y, p, phi_atria) -> float:
-    """Transmural right atrial pressure (mmHg): passive plus contracting elastance."""
-    elastance = p.E_RA + phi_atria * p.E_RA_ACTIVE
-    return elastance * (y.V_RA - p.VU_RA)
+    """Transmural right atrial pressure (mmHg): passive plus contracting elastance
+    (`atrial_pressure`)."""
+    return atrial_pressure(y.V_RA, p.VU_RA, p.E_RA, p.E_RA_ACTIVE, phi_atria)
+
+
+@jit_inline
+def atrial_pressure(volume, v_unstressed, elastance, active_elastance, phi_atria) -> float:
+    """Transmural atrial pressure (mmHg): passive elastance, plus the contracting
+    elastance on what the atrium holds beyond its unstressed volume (an emptied atrium
+    contracts without suction, like the ventricles in `ventricle_isometric`)."""
+    stressed = volume - v_unstressed
+    return elastance * stressed + phi_atria * active_elastance * max(stressed, 0.0)
 
 
 @jit_inline
@@ -132,17 +146,28 @@ def extrathoracic_artery_pressure(pressure_mmHg):
 
 @jit_inline
 def ventricle_isometric(phi, volume, emax, v_unstressed, p0, ke):
-    """Transmural isometric ventricular pressure (Ursino 1998, eqs. 5-7)."""
-    active = emax * (volume - v_unstressed)
+    """Transmural isometric ventricular pressure (Ursino 1998, eqs. 5-7). A ventricle
+    emptied below its unstressed volume (no venous return: a tension pneumothorax,
+    tamponade) contracts without pressure; it does not suck blood in."""
+    active = emax * max(volume - v_unstressed, 0.0)
     passive = p0 * (np.exp(ke * volume) - 1.0)
     return phi * active + (1.0 - phi) * passive
 
 
 @jit_inline
 def ejection(p_max, p_out, kr):
-    """Ejection through a valve into a compartment at p_out (both transmural)."""
+    """Ejection through a valve into a compartment at p_out (both transmural), against
+    the ventricle's viscous resistance `kr` times its isometric pressure (Ursino 1998).
+
+    A drained artery downstream holds no suction (the tube law, see
+    `extrathoracic_artery_pressure`), and a ventricle that can raise almost no pressure
+    still meets the resistance it has at `EJECTION_PRESSURE_FLOOR_MMHG`: without both,
+    a barely filled heart facing a drained aorta (a tension pneumothorax's arrest)
+    would eject without limit.
+    """
+    p_out = max(p_out, 0.0)
     if p_max > p_out:
-        return (p_max - p_out) / (kr * p_max)
+        return (p_max - p_out) / (kr * max(p_max, EJECTION_PRESSURE_FLOOR_MMHG))
     return 0.0
 
 
@@ -172,7 +197,7 @@ def circulation_rhs(y, p, act, phi, phi_atria, ppl_mmHg, squeeze_mmHg, dydt, q):
     (Rudikoff MT et al. Circulation 1980;61:345). Flows `q` are in mL/s, pressures in
     mmHg.
     """
-    p_la = (p.E_LA + phi_atria * p.E_LA_ACTIVE) * (y.V_LA - p.VU_LA)
+    p_la = atrial_pressure(y.V_LA, p.VU_LA, p.E_LA, p.E_LA_ACTIVE, phi_atria)
     pmax_lv = ventricle_isometric(phi, y.V_LV, act[A_EMAX_LV], p.VU_LV, p.P0_LV, p.KE_LV)
     pmax_lv += squeeze_mmHg
     p_sa = p.E_SA * (y.V_SA - p.VU_SA)

@@ -67,7 +67,7 @@ from medtwin.physiology.monitors import (
     update_gas_monitors,
 )
 from medtwin.physiology.pharynx import pharyngeal_obstruction
-from medtwin.physiology.pleura import mediastinal_pressure_cmH2O, pleura_step
+from medtwin.physiology.pleura import accumulate_leak, chest_excess, pleura_step
 from medtwin.physiology.respiration import (
     alveolar_pressure,
     lung_rhs,
@@ -106,7 +106,7 @@ def _stage(y, p, act, drive, dydt, q):
     """Right-hand side of the fast ODE at one RK stage; `drive` is that stage's row of
     `_drives`."""
     compression = drive[3]
-    ppl = pleural_pressure(y.V_LUNG, p, drive[2]) + drive[6]
+    ppl = pleural_pressure(y.V_LUNG + drive[6], p, drive[2])
     ppl_vessels = ppl / CMH2O_PER_MMHG + compression
     squeeze = p.CARDIAC_COMPRESSION_SHARE * compression
     circulation_rhs(y, p, act, drive[0], drive[1], ppl_vessels, squeeze, dydt, q)
@@ -134,10 +134,16 @@ def _slow_step(s, p, act, dt_slow):
     heat_balance(s, p, used, dt_slow)
     drug_step(s, p)
     s.PHARYNGEAL_OBSTRUCTION = pharyngeal_obstruction(s, p)
-    v_sa = max(s.V_SA, 1.0)
-    pao2, paco2 = partial_pressures(
-        s.N_O2_SA / v_sa, s.N_CO2_SA / v_sa, s.HB, s.ART_PO2, s.ART_PCO2
-    )
+    # the arterial blood of the aorta and the arteries beyond, where a sample is drawn
+    # (the aorta alone is nearly drained when a tension pneumothorax squeezes it)
+    v_art = max(s.V_SA, 0.0) + max(s.V_SP, 0.0)
+    if v_art < 1.0:
+        pao2, paco2 = s.ART_PO2, s.ART_PCO2
+    else:
+        pao2, paco2 = partial_pressures(
+            (s.N_O2_SA + s.N_O2_SP) / v_art, (s.N_CO2_SA + s.N_CO2_SP) / v_art, s.HB,
+            s.ART_PO2, s.ART_PCO2,
+        )  # fmt: skip
     s.ART_PO2 = pao2
     s.ART_PCO2 = paco2
     s.PH = acid_base(paco2, base_excess(s, p), s.HB)[0]
@@ -165,8 +171,8 @@ def _drives(s, p, dt, drives):
     """What drives the fast ODE at t, t + dt/2 and t + dt: ventricular and atrial
     activation (no atrial systole in rhythms that lose it), breathing-muscle pressure,
     the pressure of chest compressions, the breathing device's airway opening pressure
-    and set flow (`ventilation.supply`), and the pleurae's: the pressure a tension
-    pneumothorax puts on the mediastinum and the share of the lungs left open, and the
+    and set flow (`ventilation.supply`), and the pleurae's: what their contents add to
+    the chest's volume (`pleura.chest_excess`) and the share of the lungs left open, and the
     airway's open share (constant over a step).
 
     Evaluated at each stage's own time, so a beat, breath or compression that starts
@@ -177,7 +183,7 @@ def _drives(s, p, dt, drives):
     pr, a_sys = p.PR_INTERVAL, p.ATRIAL_SYSTOLE
     beating = perfusing(s)
     kick = beating and atrial_kick(s)
-    mediastinal = mediastinal_pressure_cmH2O(s, p)
+    excess = chest_excess(s, p)
     ventilated = ventilated_share(s, p)
     open_share = airway_open_share(s, p)
     for i in range(3):
@@ -190,7 +196,7 @@ def _drives(s, p, dt, drives):
         )  # fmt: skip
         drives[i, 3] = compression_pressure(s.CPR_TIME + offset, p)
         drives[i, 4], drives[i, 5] = supply(s, p, s.VENT_TIME + offset, s.BREATH_ELAPSED + offset)
-        drives[i, 6] = mediastinal
+        drives[i, 6] = excess
         drives[i, 7] = ventilated
         drives[i, 8] = open_share
 
@@ -246,13 +252,14 @@ def _fast_step(s, p, m, act, dt, stages, q1, q2, q3, q4, qw, drives):
 
     delta_v = s.V_LUNG - v_lung_before
     mouth_co2 = move_airway_gas(s, p, delta_v)
-    ppl_breath = pleural_pressure(s.V_LUNG, p, pm1) + drives[2, 6]
+    ppl_breath = pleural_pressure(s.V_LUNG + drives[2, 6], p, pm1)
     ppl_cm = ppl_breath + compressed_lung_pressure(p, compression)
     ppl_mmHg = ppl_breath / CMH2O_PER_MMHG + compression
     p_alv = alveolar_pressure(s.V_LUNG, p, ppl_cm, drives[2, 7])
     s.AIRWAY_PRESSURE = opening_pressure(
         p, p_alv, delta_v / dt, drives[2, 4], drives[2, 5], drives[2, 8]
     )
+    accumulate_leak(s, p, p_alv - ppl_breath, dt)
     p_ra = right_atrial_pressure(s, p, phia1) + ppl_mmHg
     p_sa, p_sp = accumulate_beat(s, p, ppl_mmHg, p_ra, qw, dt)
     accumulate_breath(s, p, ppl_cm, mouth_co2, delta_v, dt)

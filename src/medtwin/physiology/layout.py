@@ -266,6 +266,8 @@ _STATE: list[Entry] = [
     ("DRUG_X", DRUG_SLOTS * DRUG_STATES), ("EFFECT", N_EFFECTS),
     # accumulators over one slow step
     ("LINK_VOLUME", N_LINKS), "SLOW_PSA_SUM", "SLOW_PRA_SUM",
+    # air let through each lung's tear into its pleural space (mL; left, right)
+    ("PTX_INFLOW", ("LEFT", "RIGHT")),
     # smoothed gas exchange at the lungs (mL/s STPD)
     "VO2_LUNG", "VCO2_LUNG",
     # beat accumulators

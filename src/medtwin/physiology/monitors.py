@@ -30,7 +30,7 @@ from medtwin.physiology.drugs import (
     train_of_four_ratio,
 )
 from medtwin.physiology.layout import BEDS, DRUG_SLOTS, EFFECT_TARGETS
-from medtwin.physiology.pleura import collapse, mediastinal_pressure_cmH2O, tension_cmH2O
+from medtwin.physiology.pleura import chest_excess
 from medtwin.physiology.respiration import muscle_pressure, pleural_pressure
 from medtwin.physiology.ventilation import (
     MODE_OFF,
@@ -320,15 +320,10 @@ def update_gas_monitors(s, p, m):
         s.BREATH_ELAPSED, s.BREATH_PERIOD, s.INSPIRATION_DURATION,
         s.PMUS_AMPLITUDE, p.PMUS_EXP_TAU_FRACTION,
     )  # fmt: skip
-    m.intrapleural_pressure = pleural_pressure(s.V_LUNG, p, pmus) + mediastinal_pressure_cmH2O(s, p)
-    for side in range(2):
-        # a collapsed side is open to its pneumothorax's air, plus its tension
-        open_share = 1.0 - collapse(s, p, side)
-        side_pressure = open_share * m.intrapleural_pressure + tension_cmH2O(s, p, side)
-        if side == 0:
-            m.pleural_pressure_left = side_pressure
-        else:
-            m.pleural_pressure_right = side_pressure
+    m.intrapleural_pressure = pleural_pressure(s.V_LUNG + chest_excess(s, p), p, pmus)
+    # one pressure in both pleural spaces: the mediastinum is mobile (`pleura`)
+    m.pleural_pressure_left = m.intrapleural_pressure
+    m.pleural_pressure_right = m.intrapleural_pressure
     m.transpulmonary_pressure = (s.V_LUNG - p.V_LUNG0) / p.C_LUNG
     m.lung_compliance = p.C_LUNG * 1e-3
     m.chest_wall_compliance = p.C_CHEST_WALL * 1e-3

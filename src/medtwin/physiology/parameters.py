@@ -190,6 +190,35 @@ REFERENCE: dict[str, Parameter] = {
     "C_LUNG": Parameter(200.0, "mL/cmH2O", "Levitzky 2013 p25 (lung compliance 0.2 L/cmH2O)"),
     "C_CHEST_WALL": Parameter(200.0, "mL/cmH2O", "Levitzky 2013 p25 (0.2 L/cmH2O)"),
     "PPL_FRC": Parameter(-5.0, "cmH2O", "Levitzky 2013 p13 (intrapleural -5 cmH2O at FRC)"),
+    "TLC_FRACTION": Parameter(
+        2.5, "1", "Levitzky 2013 p16 (total lung capacity 6.0 L against an FRC of 2.4 L)"
+    ),
+    "CHEST_WALL_KNEE_FRACTION": Parameter(
+        0.8,
+        "1",
+        "Agostoni E, Hyatt RE. Static behavior of the respiratory system. In: Handbook of "
+        "Physiology, The Respiratory System III. Bethesda: APS, 1986 (the chest wall's "
+        "relaxation curve bends and stiffens in the upper fifth of the vital capacity): "
+        "the share of total lung capacity above which the chest wall stiffens (model "
+        "assumption)",
+    ),
+    "RESIDUAL_VOLUME_FRACTION": Parameter(
+        0.5, "1", "Levitzky 2013 p16 (residual volume 1.2 L against an FRC of 2.4 L)"
+    ),
+    "COMPRESSED_LUNG_COMPLIANCE_SHARE": Parameter(
+        0.1,
+        "1",
+        "Duggan M, Kavanagh BP. Anesthesiology 2005;102:838 (lungs squeezed from outside "
+        "collapse into compression atelectasis, and their compliance falls): the share "
+        "of the lungs' compliance left below FRC (model assumption)",
+    ),
+    "AIRWAY_CLOSURE_FRACTION": Parameter(
+        0.25,
+        "1",
+        "Levitzky 2013 p16 (small airways close as the lung nears its residual volume, "
+        "trapping the gas behind them): the volume above residual, as a share of FRC, "
+        "over which they close (model assumption)",
+    ),
     "TI_FRACTION": Parameter(
         0.3, "1", "Levitzky 2013 p19 (I:E 1:2 to 1:3; Ti/Ttot 0.3 gives I:E 0.43)"
     ),
@@ -217,15 +246,6 @@ REFERENCE: dict[str, Parameter] = {
         "cmH2O*s/mL",
         "Guttmann J et al. Anesthesiology 1993;79:503 (an 8 mm tracheal tube adds about "
         "4 cmH2O/L/s at usual flows)",
-    ),
-    "PNEUMOTHORAX_TRANSMISSION": Parameter(
-        0.5,
-        "1",
-        "Barton ED et al. J Emerg Med 1997;15:147; Nelson D et al. J Trauma Acute Care "
-        "Surg 2013;74:1106 (in swine, a tension pneumothorax's pressure shifts the "
-        "mediastinum, compresses the great veins and the other lung, and ends in "
-        "circulatory collapse): the share of one side's tension felt around the heart "
-        "and the other lung (model assumption)",
     ),
     "CHEST_DRAIN_TAU": Parameter(
         60.0,
@@ -852,7 +872,8 @@ INPUTS: list[Entry] = [
     "LUNG_INJURY",
     # an oxygen device on a spontaneously breathing patient
     "O2_FLOW", "O2_RESERVOIR", "O2_SOURCE_FIO2", "O2_ENTRAINMENT",
-    # air leaking into each pleural space (mL/s) and how it is let out (pleura.VENT_*)
+    # the conductance of each lung's tear into its pleural space (mL/s per cmH2O) and
+    # how the pleural air is let out (pleura.VENT_*)
     ("PTX_LEAK", 2), ("PTX_VENT", 2),
 ]  # fmt: skip
 

@@ -1,15 +1,25 @@
 """The pleural spaces: air that leaks into them, the lung it collapses, the pressure it
 builds, and its release by a needle or a drain.
 
-A tension pneumothorax is air let into one pleural space through a one-way leak at each
-breath. It first takes the room of that side's lung, which collapses (its blood becomes
-a shunt, the ventilated lung halves); once that lung is down, more air stretches the
-hemithorax (its half of the chest wall's compliance), and the pressure pushes the
+A tension pneumothorax is air let into one pleural space through a one-way tear in the
+lung: air passes whenever the alveolar pressure exceeds that side's pleural pressure,
+and never back. It first takes the room of that side's lung, which collapses (its blood
+becomes a shunt, the ventilated lung halves); once that lung is down, more air stretches
+the hemithorax (its half of the chest wall's compliance), and the pressure pushes the
 mediastinum over, squeezing the great veins and the other lung: venous return falls,
 then cardiac output and pressure, and the heart stops in pulseless electrical activity
-if nothing is done (Barton ED et al. J Emerg Med 1997;15:147; Nelson D et al. J Trauma
-Acute Care Surg 2013;74:1106). A needle vents the tension but leaves the lung down; a
-chest drain lets it re-expand.
+if nothing is done (Barton ED et al. J Emerg Med 1997;15:147; Nelson D et al. J Surg Res
+2013, pii S0022-4804(13)00505-2). The tension grows only while something can still push
+air through the tear: a breathing patient's inspiratory effort, which lowers the pressure around the
+collapsed lung below the alveolar pressure, or a ventilator's positive airway pressure,
+which is why the ventilated patient decompensates faster and further (Leigh-Smith S,
+Harris T. Emerg Med J 2005;22:8). A needle vents the tension but leaves the lung down;
+a chest drain lets it re-expand.
+
+The chest is one compartment: what the pleural spaces hold beyond their lungs' room
+stretches its wall and raises the pressure in both pleural spaces and around the heart
+together (a mobile mediastinum, as in the swine models), so the inflating lung raises
+the tension too.
 
 A haemothorax is blood bled into a pleural space (the `chest_left` and `chest_right`
 bleeding sites): it takes the lung's room and builds pressure as air does, and it is
@@ -50,27 +60,33 @@ def collapse(s, p, side) -> float:
 
 
 @jit_inline
-def tension_cmH2O(s, p, side) -> float:
-    """Pressure a pneumothorax or haemothorax builds once its lung is down (cmH2O): the
-    excess contents against that hemithorax's half of the chest wall's compliance."""
-    excess = pleural_contents(s, side) - side_lung_volume(p)
-    return max(excess, 0.0) / (0.5 * p.C_CHEST_WALL)
+def chest_excess(s, p) -> float:
+    """What the pleural spaces hold beyond the room of their collapsed lungs (mL): the
+    volume that, added to the lungs', stretches the chest wall and raises the pressure
+    in both pleural spaces and around the heart and great veins
+    (`respiration.pleural_pressure`)."""
+    excess = 0.0
+    for side in range(len(SIDES)):
+        excess += max(pleural_contents(s, side) - side_lung_volume(p), 0.0)
+    return excess
 
 
 @jit_inline
-def mediastinal_pressure_cmH2O(s, p) -> float:
-    """What the tension of both sides adds to the pressure around the heart, great
-    vessels and other lung (`PNEUMOTHORAX_TRANSMISSION` of it)."""
-    total = 0.0
+def accumulate_leak(s, p, transpulmonary, dt):
+    """Let air through each lung's tear over one fast step: its conductance
+    (`PTX_LEAK`) times the alveolar pressure's excess over the pleural pressure
+    (`transpulmonary`, cmH2O), and none back (a one-way valve); `pleura_step` adds it
+    to the pleural air. A breathing patient's inspiration and a ventilator's push both
+    open it; it closes when the squeezed lungs no longer expand."""
     for side in range(len(SIDES)):
-        total += tension_cmH2O(s, p, side)
-    return p.PNEUMOTHORAX_TRANSMISSION * total
+        s.PTX_INFLOW[side] += p.PTX_LEAK[side] * max(transpulmonary, 0.0) * dt
 
 
 @jit_inline
 def pleura_step(s, p, dt):
-    """Let air into each pleural space through its leak and blood through its bleeding
-    site; a needle lets out the air that builds tension, a drain empties both."""
+    """Add the air let through each tear (`accumulate_leak`) and the blood of each
+    bleeding site to its pleural space; a needle lets out the air that builds tension,
+    a drain empties both and carries off the tear's air as it comes (it bubbles)."""
     for side in range(len(SIDES)):
         vent = p.PTX_VENT[side]
         air = s.PTX_VOLUME[side]
@@ -80,8 +96,9 @@ def pleura_step(s, p, dt):
             air -= air * drained
             blood -= blood * drained
         else:
-            air += p.PTX_LEAK[side] * dt
+            air += s.PTX_INFLOW[side]
             if vent == VENT_NEEDLE:
                 air = min(air, max(side_lung_volume(p) - blood, 0.0))
+        s.PTX_INFLOW[side] = 0.0
         s.PTX_VOLUME[side] = max(air, 0.0)
         s.PLEURAL_BLOOD[side] = max(blood, 0.0)

@@ -47,18 +47,28 @@ def muscle_pressure(elapsed, period, t_insp, amplitude, tau_fraction):
 
 @jit_inline
 def pleural_pressure(volume, p, pmus):
-    """Pleural pressure (cmH2O) from lung volume and muscle pressure."""
-    return (volume - p.V_CW0) / p.C_CHEST_WALL + pmus
+    """Pleural pressure (cmH2O) from what the chest holds (`volume`, mL: the lungs' gas
+    and any pleural contents beyond their room) and muscle pressure. The chest wall
+    stiffens towards total lung capacity (`TLC_FRACTION` of FRC): its compliance is a
+    third of the linear one there, and keeps falling beyond."""
+    capacity = p.TLC_FRACTION * p.FRC
+    knee = p.CHEST_WALL_KNEE_FRACTION * capacity
+    stretch = max(volume - knee, 0.0)
+    stiffening = stretch * stretch / (p.C_CHEST_WALL * (capacity - knee))
+    return (volume - p.V_CW0) / p.C_CHEST_WALL + stiffening + pmus
 
 
 @jit_inline
 def alveolar_pressure(volume, p, ppl, ventilated):
     """Alveolar pressure (cmH2O): pleural plus the lungs' recoil. With only the share
     `ventilated` of the lungs open, a tidal breath stretches that share: its recoil
-    about FRC is that many times higher."""
-    recoil = (volume - p.V_LUNG0) / p.C_LUNG
-    narrowed = (1.0 / ventilated - 1.0) / p.C_LUNG
-    return ppl + recoil + narrowed * (volume - p.FRC)
+    above FRC is that many times higher. Lungs squeezed below FRC (by a tension
+    pneumothorax) lose alveoli to compression atelectasis: stiffer, by
+    `COMPRESSED_LUNG_COMPLIANCE_SHARE`."""
+    above = max(volume - p.FRC, 0.0)
+    below = min(volume - p.FRC, 0.0)
+    recoil = (p.FRC - p.V_LUNG0 + above / ventilated) / p.C_LUNG
+    return ppl + recoil + below / (p.COMPRESSED_LUNG_COMPLIANCE_SHARE * p.C_LUNG)
 
 
 @jit_inline
@@ -74,7 +84,17 @@ def lung_rhs(volume, p, ppl, ventilated, open_share, p_opening, set_flow):
         return 0.0
     if set_flow > 0.0:
         p_opening = min(p_alv + resistance * set_flow, p.VENTILATOR_PRESSURE_LIMIT)
-    return (p_opening - p_alv) / resistance
+    flow = (p_opening - p_alv) / resistance
+    return flow if flow >= 0.0 else flow * airway_patency(volume, p)
+
+
+@jit_inline
+def airway_patency(volume, p) -> float:
+    """Share of the small airways still open to expiratory flow (0-1): they close as
+    squeezed lungs approach their residual volume (`RESIDUAL_VOLUME_FRACTION` of FRC),
+    over the last `AIRWAY_CLOSURE_FRACTION` of FRC above it, and trap the gas left."""
+    residual = p.RESIDUAL_VOLUME_FRACTION * p.FRC
+    return min(max((volume - residual) / (p.AIRWAY_CLOSURE_FRACTION * p.FRC), 0.0), 1.0)
 
 
 @jit_inline

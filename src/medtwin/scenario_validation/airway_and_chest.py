@@ -1,11 +1,18 @@
-"""Scenario validations of the unconscious patient's airway and of a massive haemothorax:
-deep propofol with the airway left alone and with a jaw thrust, and 1500 mL bled into
-the left chest, then drained."""
+"""Scenario validations of the unconscious patient's airway and of the chest: deep
+propofol with the airway left alone and with a jaw thrust, 1500 mL bled into the left
+chest, then drained, and a tension pneumothorax on a ventilator, then decompressed."""
 
 from __future__ import annotations
 
 from medtwin.scenario_validation.model import Expectation, Run, Scenario
-from medtwin.scenario_validation.reading import START_S, change, ratio, value
+from medtwin.scenario_validation.reading import (
+    START_S,
+    change,
+    change_from,
+    ratio,
+    ratio_to,
+    value,
+)
 
 AIRWAY = (
     "Nandi PR et al. Br J Anaesth 1991;66:157 (the anaesthetised pharynx closes); ASA 2019 "
@@ -150,5 +157,92 @@ MASSIVE_HAEMOTHORAX = Scenario(
     plotted=("heart_rate", "mean_arterial_pressure", "pao2", "central_venous_pressure"),
 )
 
-AIRWAY_AND_CHEST = (PROPOFOL_UNSUPPORTED, PROPOFOL_JAW_THRUST, MASSIVE_HAEMOTHORAX)
+SWINE_TENSION = (
+    "Barton ED et al. J Emerg Med 1997;15:147; Nelson D et al. J Surg Res 2013, pii "
+    "S0022-4804(13)00505-2 (ventilated swine: hypoxaemia first, then central venous "
+    "pressure 7.6 to 15.2 mmHg and cardiac output down 67 % at a pleural 10 mmHg, "
+    "pulseless electrical activity at about 20 mmHg)"
+)
+VENTILATED = (
+    "midazolam 3 mg IV bolus", "fentanyl 100 mcg IV bolus", "rocuronium 0.6 mg/kg IV bolus",
+    "intubate", "ventilator VC rate 14 VT 500 mL PEEP 5 FiO2 0.4",
+)  # fmt: skip
+VENTILATED_REST = (240.0, 300.0)
+"""The ventilated baseline: the last minute before the leak."""
+LEAK_S = VENTILATED_REST[1]
+DECOMPRESS_S = LEAK_S + 600.0
+TENSE_WINDOW = (DECOMPRESS_S - 30.0, DECOMPRESS_S)
+
+
+def _ventilated_tension(twin) -> list[tuple[float, str]]:
+    return [(0.0, order) for order in VENTILATED] + [
+        (LEAK_S, "tension pneumothorax left 1"), (DECOMPRESS_S, "needle decompression left"),
+    ]  # fmt: skip
+
+
+VENTILATED_TENSION = Scenario(
+    name="tension-pneumothorax-ventilated",
+    title="Tension pneumothorax on volume control (left, 1), needle at 10 min",
+    description="a sedated, paralysed, ventilated patient; a lung tear leaks for 10 min",
+    protocol=_ventilated_tension,
+    duration_s=DECOMPRESS_S + 120.0,
+    expectations=(
+        Expectation(
+            "PaO2 at 3 min / ventilated rest",
+            "1",
+            ratio_to("pao2", (LEAK_S + 160.0, LEAK_S + 180.0), VENTILATED_REST),
+            SWINE_TENSION,
+            None,
+            0.8,
+        ),
+        Expectation(
+            "peak airway pressure rise at 10 min",
+            "cmH2O",
+            change_from("peak_inspiratory_pressure", TENSE_WINDOW, VENTILATED_REST),
+            "Leigh-Smith S, Harris T. Emerg Med J 2005;22:8 (on a ventilator the airway "
+            "pressure rises as the tension builds)",
+            5.0,
+            None,
+        ),
+        Expectation(
+            "CVP rise at 10 min",
+            "mmHg",
+            change_from("central_venous_pressure", TENSE_WINDOW, VENTILATED_REST),
+            SWINE_TENSION,
+            5.0,
+            None,
+        ),
+        Expectation(
+            "cardiac output at 10 min / ventilated rest",
+            "1",
+            ratio_to("cardiac_output", TENSE_WINDOW, VENTILATED_REST),
+            SWINE_TENSION,
+            None,
+            0.6,
+        ),
+        Expectation(
+            "MAP 2 min after the needle / ventilated rest",
+            "1",
+            ratio_to(
+                "mean_arterial_pressure",
+                (DECOMPRESS_S + 100.0, DECOMPRESS_S + 120.0),
+                VENTILATED_REST,
+            ),
+            "ATLS 10th ed. 2018 ch. 4 (decompression relieves the tension)",
+            0.9,
+            None,
+        ),
+    ),
+    plotted=(
+        "peak_inspiratory_pressure",
+        "central_venous_pressure",
+        "cardiac_output",
+        "mean_arterial_pressure",
+    ),
+)
+
+
+AIRWAY_AND_CHEST = (
+    PROPOFOL_UNSUPPORTED, PROPOFOL_JAW_THRUST, MASSIVE_HAEMOTHORAX, VENTILATED_TENSION,
+)  # fmt: skip
 """The scenarios of this module, in report order."""

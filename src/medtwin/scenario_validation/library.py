@@ -557,10 +557,10 @@ OESOPHAGEAL_INTUBATION = Scenario(
 )
 
 
-BARTON_NELSON = (
-    "Barton ED et al. J Emerg Med 1997;15:147; Nelson D et al. J Trauma Acute Care Surg "
-    "2013;74:1106 (swine: hypoxaemia first, then rising venous pressure, falling output "
-    "and pressure)"
+LEIGH_SMITH = (
+    "Leigh-Smith S, Harris T. Emerg Med J 2005;22:8 (in breathing patients: respiratory "
+    "distress and hypoxaemia first and nearly always, hypotension uncommon and late, as "
+    "the tension grows only while inspiration draws air through the tear)"
 )
 PTX_START_S = START_S
 NEEDLE_S = PTX_START_S + 720.0
@@ -572,7 +572,7 @@ def _tension_pneumothorax(twin) -> list[tuple[float, str]]:
 
 TENSION_PNEUMOTHORAX = Scenario(
     name="tension-pneumothorax",
-    title="Tension pneumothorax (left, 0.6), needle decompression at 12 min",
+    title="Tension pneumothorax while breathing (left, 0.6), needle at 12 min",
     description="an air leak into the left pleural space, untreated for 12 min, then a needle",
     protocol=_tension_pneumothorax,
     duration_s=NEEDLE_S + 120.0,
@@ -581,7 +581,7 @@ TENSION_PNEUMOTHORAX = Scenario(
             "PaO2 at 3 min / rest",
             "1",
             ratio("pao2", PTX_START_S + 160, PTX_START_S + 180),
-            BARTON_NELSON,
+            LEIGH_SMITH,
             None,
             0.8,
         ),
@@ -589,25 +589,33 @@ TENSION_PNEUMOTHORAX = Scenario(
             "MAP at 3 min / rest",
             "1",
             ratio("mean_arterial_pressure", PTX_START_S + 160, PTX_START_S + 180),
-            BARTON_NELSON + ": pressure held while the lung collapses",
+            LEIGH_SMITH + ": pressure held while the lung collapses",
             0.95,
             None,
+        ),
+        Expectation(
+            "respiratory rate rise at 12 min",
+            "/min",
+            change("respiratory_rate", NEEDLE_S - 60, NEEDLE_S),
+            LEIGH_SMITH,
+            3.0,
+            None,
+        ),
+        Expectation(
+            "SpO2 at 12 min",
+            "%",
+            value("spo2", NEEDLE_S - 20, NEEDLE_S),
+            LEIGH_SMITH,
+            None,
+            92.0,
         ),
         Expectation(
             "MAP at 12 min / rest",
             "1",
             ratio("mean_arterial_pressure", NEEDLE_S - 20, NEEDLE_S),
-            BARTON_NELSON,
-            None,
-            0.75,
-        ),
-        Expectation(
-            "CVP rise at 12 min",
-            "mmHg",
-            change("central_venous_pressure", NEEDLE_S - 20, NEEDLE_S),
-            BARTON_NELSON,
-            5.0,
-            None,
+            LEIGH_SMITH,
+            0.7,
+            1.0,
         ),
         Expectation(
             "MAP 2 min after the needle / rest",
@@ -618,7 +626,7 @@ TENSION_PNEUMOTHORAX = Scenario(
             None,
         ),
     ),
-    plotted=("pao2", "mean_arterial_pressure", "central_venous_pressure", "pleural_pressure_left"),
+    plotted=("pao2", "respiratory_rate", "mean_arterial_pressure", "pleural_pressure_left"),
 )
 
 

@@ -21,6 +21,21 @@ def ratio(signal: str, start_s: float, end_s: float) -> Callable[[Run], float]:
     return measure
 
 
+def ratio_to(
+    signal: str, window: tuple[float, float], reference: tuple[float, float]
+) -> Callable[[Run], float]:
+    """The mean of `signal` over `window` divided by its mean over `reference` (for a
+    protocol whose own baseline comes after the run's start)."""
+    return lambda run: run.window(signal, *window) / run.window(signal, *reference)
+
+
+def change_from(
+    signal: str, window: tuple[float, float], reference: tuple[float, float]
+) -> Callable[[Run], float]:
+    """The mean of `signal` over `window` less its mean over `reference`."""
+    return lambda run: run.window(signal, *window) - run.window(signal, *reference)
+
+
 def change(signal: str, start_s: float, end_s: float) -> Callable[[Run], float]:
     """The mean of `signal` over [start_s, end_s] less its baseline mean."""
     return lambda run: run.window(signal, start_s, end_s) - run.window(signal, *BASELINE)

@@ -1,7 +1,7 @@
 """A tension pneumothorax: 'tension pneumothorax left 0.6' (the instructor's).
 
-Air leaks into one pleural space through a one-way valve, at `severity` times
-`MAX_LEAK_ML_PER_MIN`; the engine (`physiology.pleura`) collapses that lung, then builds
+Air leaks into one pleural space through a one-way tear whose conductance is `severity`
+times `MAX_TEAR_CONDUCTANCE`; the engine (`physiology.pleura`) collapses that lung, then builds
 the tension that squeezes the great veins: hypoxaemia first, then rising central venous
 pressure, falling cardiac output and pressure, and arrest if untreated. Severity 0
 closes the leak (the air already there stays).
@@ -22,11 +22,12 @@ from medtwin.actions.registry import register
 from medtwin.physiology.pleura import SIDES
 
 Side = Literal["left", "right"]
-MAX_LEAK_ML_PER_MIN = 1000.0
-"""The air leak at severity 1: the lung is down within about 2 min and the tension
-decompensates the circulation within minutes, as in the insufflation models (Barton ED
-et al. J Emerg Med 1997;15:147; Nelson D et al. J Trauma Acute Care Surg 2013;74:1106)
-(model assumption)."""
+MAX_TEAR_CONDUCTANCE = 3.0
+"""The tear's conductance at severity 1 (mL/s per cmH2O of alveolar over pleural
+pressure): against the lung's recoil of about 5 cmH2O the breathing patient's lung is
+down within about 2 min, and the tension then decompensates the circulation within
+minutes, as in the swine models (Barton ED et al. J Emerg Med 1997;15:147; Nelson D et
+al. J Surg Res 2013, pii S0022-4804(13)00505-2) (model assumption)."""
 _ORDER = re.compile(rf"tension pneumothorax (?P<side>left|right)(?: (?P<severity>{NUMBER}))?")
 
 
@@ -62,7 +63,7 @@ class TensionPneumothorax(ActionBase):
 
     def apply(self, context: ActionContext) -> list[FollowUp]:
         leak = context.inputs["PTX_LEAK"]
-        leak[SIDES.index(self.side)] = self.severity * MAX_LEAK_ML_PER_MIN / 60.0
+        leak[SIDES.index(self.side)] = self.severity * MAX_TEAR_CONDUCTANCE
         return []
 
     def lines(self) -> frozenset[str]:
