@@ -10,7 +10,7 @@ below 3.0 L/min, apnoea after 20 s). Here, while a ventilator (not a bag) is on:
   manual's Paw low limit) and the lungs took less than a quarter of its set volume;
 - low exhaled minute volume: the exhaled flow the ventilator measures, averaged over
   `EXHALED_MV_AVERAGING` seconds, is below `VENT_LOW_MV` (judged once it has been on
-  that long);
+  that long; cleared 25 % above it);
 - apnoea, in the spontaneous modes (CPAP, PS): no triggered breath for `VENT_APNOEA_S`.
 The alarms in force are the monitor signal `ventilator_alarms`, the sum of their
 `ALARM_BITS`; the twin logs each as an event when it starts and when it clears
@@ -40,6 +40,10 @@ ALARM_BITS = {
     "apnoea": APNOEA,
 }
 """Each alarm by name and its bit in `ventilator_alarms`."""
+LOW_MV_HYSTERESIS = 1.25
+"""A low minute volume alarm clears once the average is this many times the limit: the
+average still ripples with each breath, and must not toggle the alarm breath by breath
+(model assumption)."""
 
 
 @jit_inline
@@ -87,7 +91,9 @@ def watch(s, p, m, detected, flow_mL_per_s, dt):
     s.VENT_APNOEA_TIME = 0.0 if detected else s.VENT_APNOEA_TIME + dt
     alarms = s.VENT_BREATH_ALARMS
     averaged = s.VENT_ON_TIME >= p.EXHALED_MV_AVERAGING
-    if averaged and s.VENT_EXHALED_MV < p.VENT_LOW_MV:
+    raised = (int(m.ventilator_alarms) & int(LOW_MINUTE_VOLUME)) != 0
+    limit = p.VENT_LOW_MV * (LOW_MV_HYSTERESIS if raised else 1.0)
+    if averaged and s.VENT_EXHALED_MV < limit:
         alarms += LOW_MINUTE_VOLUME
     spontaneous = p.VENT_MODE == MODE_CPAP or p.VENT_MODE == MODE_SUPPORT
     if spontaneous and p.VENT_APNOEA_S > 0.0 and s.VENT_APNOEA_TIME >= p.VENT_APNOEA_S:
