@@ -324,7 +324,8 @@ _MONITORS: list[Entry] = [
     "exhaled_tidal_volume", "exhaled_minute_volume", "peak_expiratory_flow",
     "dynamic_compliance", "static_compliance", "coronary_perfusion_pressure",
     "pleural_pressure_left", "pleural_pressure_right", "peak_flow_percent_predicted",
-    "ventilator_alarms", "rhythm",
+    "ventilator_alarms",
+    "rhythm",
     ("drug_plasma", DRUG_SLOTS), ("drug_effect_site", DRUG_SLOTS),
 ]  # fmt: skip
 DEVICE_SIGNALS = (
