@@ -24,6 +24,12 @@ SETUP = {
     "stop_drug_infusion": "norepinephrine 0.1 mcg/kg/min IV infusion",
     "stop_fluid": "normal saline 125 mL/h",
     "stop_haemorrhage": "haemorrhage 100 mL/min",
+    "disconnect_ventilator": ("intubate", "ventilator VC rate 14 VT 450 mL PEEP 5"),
+    "reconnect_ventilator": (
+        "intubate",
+        "ventilator VC rate 14 VT 450 mL PEEP 5",
+        "disconnect ventilator",
+    ),
 }
 
 
@@ -87,7 +93,9 @@ def test_numeric_fields_refuse_values_outside_their_limits(kind, example, field,
 def _prepared(resting: Twin, kind: str) -> Twin:
     twin = resting.fork()
     if kind in SETUP:
-        twin.apply(SETUP[kind])
+        setup = SETUP[kind]
+        for order in (setup,) if isinstance(setup, str) else setup:
+            twin.apply(order)
         twin.advance(5.0)
     return twin
 

@@ -32,6 +32,7 @@ MEDTWIN_ADDITIONS = [
     "pleural_pressure_left",
     "pleural_pressure_right",
     "peak_flow_percent_predicted",
+    "ventilator_alarms",
 ]
 
 

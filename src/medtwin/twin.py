@@ -156,6 +156,11 @@ class Twin:
         state = self._batch.state[0]
         self._logged_rhythm = int(state[S.RHYTHM])
         self._logged_death = bool(state[S.IRREVERSIBLE])
+        self._logged_alarms = self._alarms_now()
+
+    def _alarms_now(self) -> int:
+        """The ventilator alarms in force now (bits of `ventilator_alarms`)."""
+        return int(self._batch.monitors[0, M.ventilator_alarms])
 
     @property
     def seed(self) -> int:
@@ -265,7 +270,7 @@ class Twin:
         restored scheduler gives the queued ones itself) nor made by the physiology
         (which makes them again), with their sources and notes."""
         for event in events:
-            if event.queued or event.source == physiology_events.SOURCE:
+            if event.queued or event.source in physiology_events.SOURCES:
                 continue
             if event.time_s > self.time_s:
                 self.advance(event.time_s - self.time_s)
@@ -313,16 +318,18 @@ class Twin:
     def _log_physiology(self, recording: Recording) -> None:
         """Log what the physiology did during `recording` (see `physiology_events`)."""
         findings = []
-        if len(recording.times_s):
-            findings = physiology_events.rhythm_findings(
-                recording.times_s, recording.history[0], self._logged_rhythm
-            )
+        times, monitors = recording.times_s, recording.history[0]
+        if len(times):
+            findings = physiology_events.rhythm_findings(times, monitors, self._logged_rhythm)
+        # the alarms of each recorded second and of now, so none is left unlogged
+        alarms = np.append(monitors[:, M.ventilator_alarms], self._alarms_now())
+        alarm_times = np.append(times, self.time_s)
+        findings += physiology_events.alarm_findings(alarm_times, alarms, self._logged_alarms)
         state, params = self._batch.state[0], self._batch.params[0]
         if state[S.IRREVERSIBLE] and not self._logged_death:
             findings.append(physiology_events.death_finding(self.time_s, state, params))
         for finding in sorted(findings, key=lambda f: f.time_s):
-            self.events.record(finding.time_s, finding.action, physiology_events.SOURCE,
-                               finding.note)  # fmt: skip
+            self.events.record(finding.time_s, finding.action, finding.source, finding.note)
         self._note_heart()
 
     def _keep(self, recording: Recording) -> None:

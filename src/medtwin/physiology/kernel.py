@@ -79,14 +79,20 @@ from medtwin.physiology.respiration import (
 )
 from medtwin.physiology.variability import STREAM_BEAT, STREAM_BREATH, standard_normal
 from medtwin.physiology.ventilation import (
-    MODE_BAG,
     airway_open_share,
-    inspiration_time,
     inspired_o2,
     mandatory,
+    mandatory_breath,
     supply,
     ventilated_share,
 )
+from medtwin.physiology.ventilator import (
+    idle_cycle,
+    note_effort,
+    patient_trigger,
+    ventilator_breaths,
+)
+from medtwin.physiology.ventilator_alarms import breath_alarms, watch
 
 SLOW_STEP_S = 0.05
 """Slow-part step. Fixed in seconds, so a finer fast step changes only the fast part
@@ -288,44 +294,40 @@ def _fast_step(s, p, m, act, dt, stages, q1, q2, q3, q4, qw, drives):
             finish_beat(s, p, m, cycle, s.BEAT_PERIOD)
     else:
         s.CPR_TIME = 0.0
-    _breath_clocks(s, p, m, act, dt, p_alv)
+    _breath_clocks(s, p, m, act, dt, p_alv, pm1, delta_v / dt)
     return (beat_phase, bp, p_sa, p_ra, p_sp, mouth_co2, delta_v / dt * 1e-3,
             s.AIRWAY_PRESSURE, s.V_LUNG)  # fmt: skip
 
 
 @jit_inline
-def _breath_clocks(s, p, m, act, dt, p_alv):
-    """Advance the patient's breathing rhythm and the ventilator's cycle; a breath
-    ends with the ventilator's cycle while it gives mandatory breaths (or when the
-    patient's effort triggers one, in assist-control), else with the patient's own."""
+def _breath_clocks(s, p, m, act, dt, p_alv, pmus, flow):
+    """Advance the patient's breathing rhythm and the ventilator's cycle and alarms; a
+    breath ends with the ventilator's cycle while it gives breaths of its own (or when
+    the patient's effort triggers one: `ventilator`), else with the patient's own.
+    `pmus` is the muscle pressure (cmH2O) and `flow` the airway flow (mL/s) now."""
     ventilated = mandatory(p)
     before = s.BREATH_ELAPSED
     s.BREATH_ELAPSED = before + dt
-    if not ventilated and before < s.INSPIRATION_DURATION <= s.BREATH_ELAPSED:
+    if not mandatory_breath(s, p) and before < s.INSPIRATION_DURATION <= s.BREATH_ELAPSED:
         s.BR_PALV_INSP = p_alv
-    effort_began = False
     if s.BREATH_ELAPSED >= s.BREATH_PERIOD:
         if not ventilated:
+            s.VENT_BREATH_ALARMS = breath_alarms(s, p)
             finish_breath(s, p, m, s.BREATH_PERIOD, s.INSPIRATION_DURATION,
                           s.PMUS_AMPLITUDE > 0.0, p_alv)  # fmt: skip
         s.BREATH_ELAPSED -= s.BREATH_PERIOD
         s.BREATH_COUNT += 1.0
         noise = standard_normal(p.SEED, s.BREATH_COUNT, STREAM_BREATH)
         start_breath(s, p, act, 1.0 + p.BREATH_PERIOD_CV * _clip3(noise))
-        effort_began = s.PMUS_AMPLITUDE > 0.0
-    if not ventilated:
-        s.VENT_TIME = 0.0
-        return
-    t_insp = inspiration_time(p)
-    before = s.VENT_TIME
-    s.VENT_TIME = before + dt
-    if before < t_insp <= s.VENT_TIME:
-        s.BR_PALV_INSP = p_alv
-    triggered = effort_began and p.VENT_MODE != MODE_BAG and s.VENT_TIME >= t_insp
-    cycle = 60.0 / p.VENT_RATE
-    if s.VENT_TIME >= cycle or triggered:
-        finish_breath(s, p, m, s.VENT_TIME, t_insp, True, p_alv)
-        s.VENT_TIME = 0.0 if triggered else s.VENT_TIME - cycle
+        note_effort(s, p, p_alv)
+    triggered = patient_trigger(s, p, pmus, flow)
+    if triggered:
+        s.VENT_TRIGGERED = 1.0
+    watch(s, p, m, triggered, flow, dt)
+    if ventilated:
+        ventilator_breaths(s, p, m, dt, p_alv, triggered)
+    else:
+        idle_cycle(s, p)
 
 
 @jit

@@ -233,9 +233,19 @@ _STATE: list[Entry] = [
     # the contraction a beating heart keeps up for seconds once its O2 supply fails
     # (share of the healthy heart's, 1 at rest)
     "CONTRACTILE_RESERVE",
-    # breathing support: time into the ventilator's cycle, the inspired O2 fraction,
+    # breathing support: time into the ventilator's breath, the inspired O2 fraction,
     # and the airway opening pressure (cmH2O)
     "VENT_TIME", "INSPIRED_O2", "AIRWAY_PRESSURE",
+    # the ventilator's triggering and cycle (`physiology.ventilator`): 1 once the
+    # patient's current effort has triggered it, the intrinsic PEEP that effort must
+    # first overcome (cmH2O), 1 while the breath is a mandatory one, time into the
+    # SIMV cycle (s; negative before the first) and 1 once its mandatory breath is given
+    "VENT_TRIGGERED", "VENT_TRIGGER_LOAD", "VENT_MANDATORY_BREATH", "VENT_CYCLE_TIME",
+    "VENT_SYNCED",
+    # its alarms (`physiology.ventilator_alarms`): time switched on (s), since the last
+    # breath it detected (s), the exhaled minute volume it averages (L/min), and the
+    # alarms the last breath raised (bits of ALARM_BITS)
+    "VENT_ON_TIME", "VENT_APNOEA_TIME", "VENT_EXHALED_MV", "VENT_BREATH_ALARMS",
     # the share of the pharynx's cross-section an unconscious patient's lost muscle
     # tone closes (`pharynx`)
     "PHARYNGEAL_OBSTRUCTION",
@@ -316,6 +326,7 @@ _MONITORS: list[Entry] = [
     "exhaled_tidal_volume", "exhaled_minute_volume", "peak_expiratory_flow",
     "dynamic_compliance", "static_compliance", "coronary_perfusion_pressure",
     "pleural_pressure_left", "pleural_pressure_right", "peak_flow_percent_predicted",
+    "ventilator_alarms",
     "rhythm",
     ("drug_plasma", DRUG_SLOTS), ("drug_effect_site", DRUG_SLOTS),
 ]  # fmt: skip

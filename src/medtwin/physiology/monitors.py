@@ -37,7 +37,7 @@ from medtwin.physiology.ventilation import (
     airway_open_share,
     airway_resistance,
     capnograph_connected,
-    mandatory,
+    mandatory_breath,
     shunt,
 )
 
@@ -235,7 +235,7 @@ def _publish_device_breath(s, p, m, rate, total_peep):
     m.peak_expiratory_flow = s.BR_PEAK_EXP_FLOW * 0.06
     driving = s.BR_PAW_MAX - total_peep
     plateau = s.BR_PALV_INSP - total_peep
-    if not mandatory(p) or exhaled <= 0.0:
+    if not mandatory_breath(s, p) or exhaled <= 0.0:
         m.dynamic_compliance = m.static_compliance = np.nan
         return
     m.dynamic_compliance = exhaled * 1e-3 / driving if driving > 0.5 else np.nan

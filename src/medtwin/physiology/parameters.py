@@ -247,6 +247,28 @@ REFERENCE: dict[str, Parameter] = {
         "Guttmann J et al. Anesthesiology 1993;79:503 (an 8 mm tracheal tube adds about "
         "4 cmH2O/L/s at usual flows)",
     ),
+    "SIMV_TRIGGER_WINDOW": Parameter(
+        5.0,
+        "s",
+        "Mindray SynoVent E5 manual (the SIMV trigger window: the last 5 s of each SIMV "
+        "cycle; capped at half the cycle so that a fast rate keeps a spontaneous period, "
+        "model assumption); Chatburn 2014 (IMV: mandatory breaths may be patient "
+        "triggered, spontaneous breaths between them)",
+    ),
+    "LOW_PRESSURE_ALARM_MARGIN": Parameter(
+        4.0,
+        "cmH2O",
+        "Mindray SynoVent E5 manual (Paw low alarm limit PEEP + 4 cmH2O: a mandatory "
+        "breath that does not reach it signals a leak or a disconnection); ISO 80601-2-12 "
+        "(a critical care ventilator detects breathing system disconnection)",
+    ),
+    "EXHALED_MV_AVERAGING": Parameter(
+        30.0,
+        "s",
+        "ISO 80601-2-12 (a ventilator monitors the expired volume and alarms when it is "
+        "low); the time over which it averages the exhaled minute volume (model "
+        "assumption: about half a minute, a few breaths at any rate)",
+    ),
     "CHEST_DRAIN_TAU": Parameter(
         60.0,
         "s",
@@ -866,6 +888,10 @@ INPUTS: list[Entry] = [
     # breathing support (physiology.ventilation): mode and settings; the airway
     "VENT_MODE", "VENT_RATE", "VENT_VT", "VENT_PINSP", "VENT_PEEP", "VENT_TI",
     "VENT_FIO2", "VENT_DELIVERED", "AIRWAY_OBSTRUCTION", "AIRWAY_TUBE", "BRONCHOSPASM",
+    # the ventilator's trigger (L/min if positive, a flow; cmH2O if negative, a
+    # pressure), its alarm limits (high airway pressure cmH2O, low exhaled minute
+    # volume L/min, apnoea s) and 1 while its circuit is disconnected from the patient
+    "VENT_TRIGGER", "VENT_HIGH_PRESSURE", "VENT_LOW_MV", "VENT_APNOEA_S", "VENT_DISCONNECTED",
     # 1 while the airway is held open (head tilt-chin lift, jaw thrust) or an adjunct is in
     "AIRWAY_SUPPORT",
     # the share of the lungs no longer aerated by an acute lung injury (ARDS)

@@ -22,10 +22,9 @@ import numpy as np
 from medtwin.compiled.jit import jit_inline
 from medtwin.physiology.circulation import A_MUSCLE_STRENGTH, A_RESPIRATORY_RATE
 from medtwin.physiology.ventilation import (
-    MODE_OFF,
-    TUBE_OESOPHAGUS,
     airway_resistance,
     bronchial_narrowing,
+    connected,
 )
 
 
@@ -103,7 +102,7 @@ def opening_pressure(p, p_alv, flow, p_device, set_flow, open_share):
     alveolar pressure plus the airway's resistive drop at `flow` (mL/s); against a
     completely obstructed airway, what the device applies (`p_device`, or its limit in
     volume control). 0, the atmosphere, without a device on the lungs' airway."""
-    if p.VENT_MODE == MODE_OFF or p.AIRWAY_TUBE == TUBE_OESOPHAGUS:
+    if not connected(p):
         return 0.0
     resistance = airway_resistance(p, open_share)
     if resistance < 0.0:

@@ -10,7 +10,12 @@ Here is what sits at that opening:
   in expiration, and a patient's own effort triggers a mandatory breath (assist-control;
   Tobin MJ. Principles and Practice of Mechanical Ventilation, 3rd ed., 2013, ch. 4);
   pressure support adds a set pressure to each of the patient's own inspirations and
-  gives nothing when the patient makes no effort (Tobin 2013, ch. 8);
+  gives nothing when the patient makes no effort (Tobin 2013, ch. 8); SIMV gives
+  volume-controlled mandatory breaths at a set rate and pressure support to the
+  patient's breaths between them (Tobin 2013, on intermittent mandatory ventilation).
+  Whether an effort triggers the ventilator, and when the SIMV cycle gives its breaths,
+  is `ventilator`'s; its alarms are `ventilator_alarms`'. A circuit disconnected from
+  the tube gives the lungs nothing: they breathe room air through the tube, if at all;
 - the airway itself: an obstruction narrows it, and so does the pharynx of an
   unconscious patient left without support (`pharynx`) (the resistance of a tube rises as the
   square of the lost cross-section, Poiseuille's law, until complete obstruction lets
@@ -34,8 +39,9 @@ MODE_PRESSURE = 2.0
 MODE_CPAP = 3.0
 MODE_BAG = 4.0
 MODE_SUPPORT = 5.0
+MODE_SIMV = 6.0
 MODE_NAMES = {MODE_OFF: "off", MODE_VOLUME: "VC", MODE_PRESSURE: "PC", MODE_CPAP: "CPAP",
-              MODE_BAG: "bag-valve-mask", MODE_SUPPORT: "PS"}  # fmt: skip
+              MODE_BAG: "bag-valve-mask", MODE_SUPPORT: "PS", MODE_SIMV: "SIMV"}  # fmt: skip
 """`VENT_MODE` values: the breathing support the patient is on."""
 TUBE_NONE = 0.0
 TUBE_TRACHEA = 1.0
@@ -47,14 +53,33 @@ TUBE_NAMES = {TUBE_NONE: "none", TUBE_TRACHEA: "trachea", TUBE_OESOPHAGUS: "oeso
 """`AIRWAY_TUBE` values: where an airway device sits."""
 FULL_OBSTRUCTION = 0.999
 """An obstruction from which on no gas passes."""
+L_PER_MIN_PER_ML_PER_S = 0.06
+"""A flow in mL/s as ventilators show it, in L/min."""
 
 
 @jit_inline
 def mandatory(p) -> bool:
-    """True while a ventilator or bag gives the breaths (the ventilator's cycle, not the
-    patient's, makes them)."""
+    """True while a ventilator or bag gives breaths of its own (the ventilator's cycle,
+    not the patient's, marks every breath, also the patient's own ones in SIMV)."""
     mode = p.VENT_MODE
-    return mode in (MODE_VOLUME, MODE_PRESSURE, MODE_BAG)
+    return mode in (MODE_VOLUME, MODE_PRESSURE, MODE_BAG, MODE_SIMV)
+
+
+@jit_inline
+def mandatory_breath(s, p) -> bool:
+    """True while the current breath is one of the device's set breaths (in SIMV, one of
+    the mandatory ones rather than the patient's own)."""
+    if p.VENT_MODE == MODE_SIMV:
+        return s.VENT_MANDATORY_BREATH > 0.0
+    return mandatory(p)
+
+
+@jit_inline
+def connected(p) -> bool:
+    """True while a device's gas reaches the lungs' airway: one is on, its circuit is
+    not disconnected, and the tube is not in the oesophagus."""
+    on = p.VENT_MODE != MODE_OFF and p.VENT_DISCONNECTED <= 0.0
+    return on and p.AIRWAY_TUBE != TUBE_OESOPHAGUS
 
 
 @jit_inline
@@ -69,22 +94,23 @@ def inspiration_time(p) -> float:
 def supply(s, p, vent_time, breath_time):
     """What the device does at `vent_time` into its cycle (`breath_time` into the
     patient's own breath): (airway opening pressure in cmH2O, set inspiratory flow in
-    mL/s or 0). A tube in the oesophagus takes the gas to the stomach: the lungs see
-    the atmosphere.
+    mL/s or 0). A tube in the oesophagus takes the gas to the stomach and a
+    disconnected circuit to the room: the lungs see the atmosphere.
 
-    Pressure support is triggered by the patient's effort and, in a patient with
-    normal mechanics, cycles off near the end of the neural inspiration (flow cycling
-    at 25 % of peak flow: Tobin 2013, ch. 8), so it is held through the patient's own
-    inspiration."""
+    Pressure support (PS, and SIMV between its mandatory breaths) starts when the
+    patient's effort triggers the ventilator (`ventilator.patient_trigger`) and, in a
+    patient with normal mechanics, cycles off near the end of the neural inspiration
+    (flow cycling at 25 % of peak flow: Tobin 2013, ch. 8), so it is held through the
+    patient's own inspiration."""
     mode = p.VENT_MODE
-    if mode == MODE_OFF or p.AIRWAY_TUBE == TUBE_OESOPHAGUS:
+    if not connected(p):
         return 0.0, 0.0
     peep = p.VENT_PEEP
     if mode == MODE_CPAP:
         return peep, 0.0
-    if mode == MODE_SUPPORT:
-        effort = s.PMUS_AMPLITUDE > 0.0 and breath_time < s.INSPIRATION_DURATION
-        return (peep + p.VENT_PINSP if effort else peep), 0.0
+    if mode == MODE_SUPPORT or (mode == MODE_SIMV and not mandatory_breath(s, p)):
+        supported = s.VENT_TRIGGERED > 0.0 and breath_time < s.INSPIRATION_DURATION
+        return (peep + p.VENT_PINSP if supported else peep), 0.0
     if vent_time >= inspiration_time(p):
         return peep, 0.0
     if mode == MODE_PRESSURE:
@@ -147,23 +173,25 @@ def shunt(s, p) -> float:
 
 @jit_inline
 def capnograph_connected(p) -> bool:
-    """False while the capnograph samples a tube in the oesophagus (it sees no CO2)."""
-    return p.AIRWAY_TUBE != TUBE_OESOPHAGUS
+    """False while the capnograph samples a tube in the oesophagus or sits on a circuit
+    disconnected from the tube (it sees no CO2)."""
+    return p.AIRWAY_TUBE != TUBE_OESOPHAGUS and p.VENT_DISCONNECTED <= 0.0
 
 
 @jit_inline
 def inspired_o2(p, tidal_volume_mL, inspiration_s, period_s) -> float:
     """The O2 fraction of the gas the patient breathes in.
 
-    A ventilator or bag gives its set FiO2. An oxygen device on a spontaneous breath
-    fills it with what flows during inspiration plus what the reservoir holds (a bag,
-    or for a cannula the nose and pharynx), refilled at the same flow during
+    A ventilator or bag gives its set FiO2 (room air once its circuit is disconnected).
+    An oxygen device on a spontaneous breath fills it with what flows during
+    inspiration plus what the reservoir holds (a bag, or for a cannula the nose and
+    pharynx), refilled at the same flow during
     expiration; the rest of the breath is room air drawn in around it, and a share of
     every breath (`O2_ENTRAINMENT`, a mask's leak) always is. So the FiO2 falls as the
     patient breathes deeper or faster (Wettstein RB et al. Respir Care 2005;50:604:
     a cannula gave 0.26-0.54 at 1-6 L/min at rest, 0.24-0.45 breathing fast).
     """
-    if p.VENT_MODE != MODE_OFF and p.VENT_FIO2 > 0.0:
+    if p.VENT_MODE != MODE_OFF and p.VENT_DISCONNECTED <= 0.0 and p.VENT_FIO2 > 0.0:
         return p.VENT_FIO2
     if p.O2_FLOW <= 0.0:
         return p.FIO2

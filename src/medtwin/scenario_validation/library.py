@@ -19,6 +19,7 @@ from medtwin.scenario_validation.airway_and_chest import AIRWAY_AND_CHEST
 from medtwin.scenario_validation.arrhythmias import ARRHYTHMIAS
 from medtwin.scenario_validation.model import Expectation, Run, Scenario
 from medtwin.scenario_validation.reading import BASELINE, START_S, change, ratio, value
+from medtwin.scenario_validation.ventilation import VENTILATION
 
 ATLS = "ATLS 10th ed. 2018, signs by class (medtwin/data/hemorrhage_classes.csv)"
 SCHADT = "Schadt JC, Ludbrook J. Am J Physiol 1991;260:H305 (two phases of blood loss)"
@@ -820,6 +821,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     TENSION_PNEUMOTHORAX,
     SEVERE_ASTHMA,
     *AIRWAY_AND_CHEST,
+    *VENTILATION,
     *ARRHYTHMIAS,
     *DRUGS,
 )

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from medtwin.actions.base import ActionBase
 from medtwin.actions.context import ActionContext, FollowUp
-from medtwin.actions.kinds.ventilator import ROOM_AIR_FIO2
+from medtwin.actions.kinds.ventilator import ROOM_AIR_FIO2, clear_ventilation
 from medtwin.actions.registry import register
 from medtwin.actions.settings import parse_with_settings, write_settings
 from medtwin.physiology.ventilation import MODE_BAG
@@ -66,11 +66,10 @@ class BagValveMask(ActionBase):
 
     def apply(self, context: ActionContext) -> list[FollowUp]:
         inputs = context.inputs
+        clear_ventilation(inputs)  # a bag has no trigger nor alarms, and is connected
         inputs["VENT_MODE"] = MODE_BAG
         inputs["VENT_RATE"] = self.rate_per_min
         inputs["VENT_VT"] = self.volume_mL
-        inputs["VENT_PINSP"] = 0.0
-        inputs["VENT_PEEP"] = 0.0
         inputs["VENT_TI"] = min(BAG_INSPIRATION_S, 0.5 * 60.0 / self.rate_per_min)
         inputs["VENT_FIO2"] = self.fio2
         inputs["VENT_DELIVERED"] = self.seal

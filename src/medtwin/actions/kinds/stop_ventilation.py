@@ -6,7 +6,7 @@ from typing import Literal, Self
 
 from medtwin.actions.base import ActionBase
 from medtwin.actions.context import ActionContext, FollowUp
-from medtwin.actions.kinds.ventilator import VENTILATION_INPUTS
+from medtwin.actions.kinds.ventilator import clear_ventilation
 from medtwin.actions.registry import register
 
 _WORDS = ("ventilator off", "stop ventilator", "stop ventilation", "stop bag-valve-mask",
@@ -32,8 +32,7 @@ class StopVentilation(ActionBase):
         return "ventilator off"
 
     def apply(self, context: ActionContext) -> list[FollowUp]:
-        for name in VENTILATION_INPUTS:
-            context.inputs[name] = 0.0
+        clear_ventilation(context.inputs)
         return []
 
     def lines(self) -> frozenset[str]:
