@@ -34,6 +34,7 @@ from medtwin.service.clock import Clock, WallClock
 from medtwin.service.codec import MAIN_NUMERICS, WAVEFORM_RATE_HZ, main_numerics, waveform_frame
 from medtwin.service.cuff import cuff_message
 from medtwin.service.db import SessionRow
+from medtwin.service.electrocardiograph import due_recordings, recording
 from medtwin.service.errors import ConflictError
 from medtwin.service.executors import PREPARATION, SESSION_WRITES, run_in
 from medtwin.service.messages import (
@@ -47,6 +48,7 @@ from medtwin.service.messages import (
     ServerMessage,
     SnapshotMessage,
     TeamMessage,
+    TwelveLeadMessage,
     VitalsMessage,
     to_text,
 )
@@ -169,6 +171,7 @@ class LiveSession:
         case: RoomCase | None = None,
         trainees: set[str] | None = None,
         layouts: dict[str, MonitorLayout] | None = None,
+        twelve_leads: list[TwelveLeadMessage] | None = None,
     ) -> None:
         self.id, self.code, self.title = row.id, row.code, row.title
         self.layouts = dict(layouts or {})
@@ -200,6 +203,9 @@ class LiveSession:
         self._publish_lock = asyncio.Lock()
         self._publisher: asyncio.Task | None = None
         self._cuff = cuff_message((), [], twin.time_s)  # the NIBP the clients were sent
+        self.twelve_leads = list(twelve_leads or [])
+        """The 12-lead ECGs recorded so far (`electrocardiograph`)."""
+        self._pending_twelve_leads: list[TwelveLeadMessage] = []
 
     # --- what clients see ------------------------------------------------------------
     @property
@@ -250,6 +256,7 @@ class LiveSession:
         extra = {"handover": self.handover(), "messages": list(messages),
                  "share_prompts": self.share_prompts, "nibp": self._cuff,
                  "layout": self.layout_for(role).model_dump(),
+                 "twelve_leads": list(self.twelve_leads),
                  "case": self.case_state() if role == "instructor" else None}  # fmt: skip
         events = self.events(role)
         rhythm = self.twin.rhythm_name
@@ -571,9 +578,19 @@ class LiveSession:
         if cuff != self._cuff:
             self._cuff = cuff
             self.broadcast(cuff)
+        self._take_twelve_leads(time_s)
         if self.case is not None:
             self.case.react()
             self._send_case_news()
+
+    def _take_twelve_leads(self, time_s: float) -> None:
+        """Take the 12-lead ECGs whose 10 s are over by `time_s`, and send them."""
+        taken = {ecg.time_s for ecg in self.twelve_leads}
+        for start_s in due_recordings(self.twin.events, time_s, taken):
+            ecg = recording(self.twin, start_s, WAVEFORM_RATE_HZ)
+            self.twelve_leads.append(ecg)
+            self._pending_twelve_leads.append(ecg)
+            self.broadcast(ecg)
 
     def _send_case_news(self) -> None:
         """Tell the instructors what the case did, if it did anything."""
@@ -663,18 +680,22 @@ class LiveSession:
         """Write a checkpoint: the vitals not yet written and the clock, and, if
         `snapshot`, the twin (off the loop)."""
         vitals, self._pending_vitals = self._pending_vitals, []
+        ecgs, self._pending_twelve_leads = self._pending_twelve_leads, []
         state = (self.status, self.speed, self.time_s)
         twin_snapshot = self.twin.snapshot() if snapshot else None
         events_count = len(self.twin.events)
-        await run_in(SESSION_WRITES, self._write, vitals, state, twin_snapshot, events_count)
+        await run_in(SESSION_WRITES, self._write, vitals, ecgs, state, twin_snapshot,
+                     events_count)  # fmt: skip
         self._checkpoint_s = state[2]
         if snapshot:
             self._snapshot_s = state[2]
 
-    def _write(self, vitals, state, twin_snapshot, events_count) -> None:
+    def _write(self, vitals, ecgs, state, twin_snapshot, events_count) -> None:
         with self._make_db() as db:
             if vitals:
                 store.add_vitals(db, self.id, vitals)
+            if ecgs:
+                store.add_twelve_leads(db, self.id, [ecg.model_dump() for ecg in ecgs])
             store.update_clock(db, self.id, *state)
             if twin_snapshot is not None:
                 blob = snapshot_to_bytes(twin_snapshot)
@@ -751,6 +772,7 @@ class SessionManager:
             trainees = {p["username"] for p in store.participants(db, row.id)
                         if p["role"] == "trainee"}  # fmt: skip
             overrides = store.overrides_of(db, row.id)
+            twelve_leads = [TwelveLeadMessage(**r) for r in store.twelve_leads_of(db, row.id)]
             layouts = {role: MonitorLayout(**fields)
                        for role, fields in store.layouts_of(db, row.id).items()}  # fmt: skip
             callouts = [(m["time_s"], m["author"], m["text"])
@@ -767,7 +789,8 @@ class SessionManager:
         before = [r for r in stored if r[0] <= twin.time_s + _HALF_STEP_S]
         live = LiveSession(row, twin, self.make_db, self.settings, trend=before or None,
                            persisted_events=len(events), case=case,
-                           trainees=trainees, layouts=layouts)  # fmt: skip
+                           trainees=trainees, layouts=layouts,
+                           twelve_leads=twelve_leads)  # fmt: skip
         until_s = max([row.time_s, *(e.time_s for e in events), *(t for t, _ in stored)])
         differ = live.recover(events[replay_from:], stored, until_s, case_events, callouts)
         for item in overrides:
