@@ -53,6 +53,7 @@ from medtwin.service.messages import (
     to_text,
 )
 from medtwin.service.outbox import DEFAULT_OUTBOX_SIZE, Outbox
+from medtwin.service.overrides import Override, override_of, shown_at
 from medtwin.service.preparation import drug_models, prepare_drugs
 from medtwin.snapshot_format import snapshot_from_bytes, snapshot_to_bytes
 from medtwin.training.runner import CASE as CASE_SOURCE
@@ -181,8 +182,8 @@ class LiveSession:
         self.trainees = trainees if trainees is not None else set()
         """Who gave orders as trainees (the case scores their actions)."""
         self.share_prompts = bool(row.share_prompts)
-        self.overrides: dict[str, tuple[float, float]] = {}
-        """Vital signs the monitor shows other than they are: signal -> (value, until_s)."""
+        self.overrides: list[Override] = []
+        """Vital signs the monitor shows other than they are, in the order given."""
         self.patient, self.seed, self.instructor = row.patient, row.seed, row.instructor
         self.status, self.speed = row.status, float(row.speed)
         self.twin = twin
@@ -386,7 +387,7 @@ class LiveSession:
                              f"({', '.join(OVERRIDABLE)})")  # fmt: skip
         time_s = self.time_s
         await run_in(SESSION_WRITES, self._write_override, time_s, signal, value, seconds, author)
-        self.overrides[signal] = (value, time_s + seconds)
+        self.overrides.append(Override(time_s, signal, value, time_s + seconds))
         message = OverrideMessage(signal=signal, value=value, time_s=time_s,
                                   until_s=time_s + seconds, author=author)  # fmt: skip
         self.broadcast(message, only=lambda s: s.role == "instructor")
@@ -394,9 +395,7 @@ class LiveSession:
 
     def _shown(self, values: dict[str, float]) -> dict[str, float]:
         """The numerics as the monitor shows them: with the overrides still in force."""
-        now = self.time_s
-        active = {k: v for k, (v, until) in self.overrides.items() if until > now}
-        return {**values, **active} if active else values
+        return shown_at(values, self.overrides, self.time_s)
 
     async def add_note(self, text: str, author: str) -> dict[str, Any]:
         await run_in(SESSION_WRITES, self._write_note, self.time_s, text, author)
@@ -574,7 +573,7 @@ class LiveSession:
         self._next_vitals_s += 1.0
         shown = self._shown(values)
         self.broadcast(VitalsMessage(time_s=time_s, vitals=shown, rhythm=self.twin.rhythm_name))
-        cuff = cuff_message(self.twin.events, self.trend, time_s)
+        cuff = cuff_message(self.twin.events, self.trend, time_s, self.overrides)
         if cuff != self._cuff:
             self._cuff = cuff
             self.broadcast(cuff)
@@ -792,9 +791,8 @@ class SessionManager:
                            trainees=trainees, layouts=layouts,
                            twelve_leads=twelve_leads)  # fmt: skip
         until_s = max([row.time_s, *(e.time_s for e in events), *(t for t, _ in stored)])
+        live.overrides = [override_of(item) for item in overrides]
         differ = live.recover(events[replay_from:], stored, until_s, case_events, callouts)
-        for item in overrides:
-            live.overrides[item["signal"]] = (item["value"], item["time_s"] + item["seconds"])
         if differ:
             log.error("session %s: %d stored vitals rows differ from the replay", row.id, differ)
         # events the snapshot holds but the store lacks (a crash mid-write) are written
