@@ -372,17 +372,6 @@ def waves_mV(
     return out
 
 
-def lead_ii_mV(
-    rhythm_index: np.ndarray,
-    beat_phase: np.ndarray,
-    beat_period_s: np.ndarray,
-    time_s: np.ndarray,
-    paced: np.ndarray | None = None,
-) -> np.ndarray:
-    """Lead II in mV of samples whose rhythm may change (`waves_mV`, summed)."""
-    return waves_mV(rhythm_index, beat_phase, beat_period_s, time_s, paced).sum(axis=-1)
-
-
 def rhythm(name: str) -> Rhythm:
     """The rhythm registered as ``name``; ``UnknownNameError`` (a ``KeyError``) lists them."""
     try:
