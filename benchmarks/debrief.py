@@ -2,14 +2,19 @@
 
 A case session (`--case`, default the deteriorating ward patient: 75 min long) with two
 trainees runs `--minutes` of simulated time at 60x on a manual clock (so that the
-run itself costs only its computing), with a trainee's order every 5 minutes and a
-call-out every minute; then the instructor ends it and a trainee opens the debrief:
-the JSON of the whole session (every event, the whole 1 Hz trend, the scored run),
-then the HTML report, the xAPI statements and 10 s of replayed waveforms from the
-middle of the session. Each request is timed on the service's own app (an in-process
-test client on a temporary SQLite file). Printed, never asserted; not part of the tests.
+run itself costs only its computing), with a trainee's order every 5 minutes, a
+12-lead ECG every 15 minutes and a call-out every minute; then the instructor ends it
+and a trainee opens the debrief: the JSON of the whole session (every event, the whole
+1 Hz trend, the scored run, the 12-lead recordings), then the HTML report, the xAPI
+statements and 10 s of replayed waveforms from the middle of the session. Each request
+is timed on the service's own app (an in-process test client on a temporary SQLite
+file). Then (unless `--no-browser`) the same database is served by a real server
+(`sessions.Server`) and Debian's chromium, driven by Playwright, logs the trainee in and
+clicks the session's Debrief button in the lobby: timed from the click until the page
+has drawn the debrief (its request, JSON parsing, the trend and the lists), 3 times.
+Printed, never asserted; not part of the tests.
 
-    .venv/bin/python benchmarks/debrief.py [--minutes 60] [--case NAME]
+    .venv/bin/python benchmarks/debrief.py [--minutes 60] [--case NAME] [--no-browser]
 """
 
 from __future__ import annotations
@@ -20,12 +25,17 @@ import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sessions import Server
 
 from medtwin.service.app import create_app
 from medtwin.service.clock import ManualClock
 from medtwin.service.runtime import RuntimeSettings
 
 PASSWORD = "correct horse"
+CHROMIUM = "/usr/bin/chromium"
+DEBRIEF_DRAWN = """() => document.getElementById('debrief-meta').textContent !== ''
+  && document.getElementById('debrief-message').textContent === ''"""
+"""The debrief view has shown the session and cleared its 'Loading…' line."""
 
 
 def headers_of(client: TestClient, username: str) -> dict[str, str]:
@@ -46,10 +56,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--case", default="deteriorating-ward-patient")
+    parser.add_argument("--browser", action=argparse.BooleanOptionalAction, default=True,
+                        help="also time the debrief page in chromium")  # fmt: skip
     args = parser.parse_args()
     clock = ManualClock()
     with tempfile.TemporaryDirectory(prefix="medtwin-debrief-") as folder:
-        app = create_app(f"sqlite:///{Path(folder) / 'debrief.db'}",
+        app = create_app(f"sqlite:///{Path(folder) / 'bench.db'}",
                          settings=RuntimeSettings(clock=clock),
                          key_file=Path(folder) / "token.key")  # fmt: skip
         with TestClient(app) as client:
@@ -69,6 +81,9 @@ def main() -> None:
                 if minute % 5 == 4:
                     order = {"order": "lactated Ringer's 250 mL over 10 min"}
                     client.post(f"/api/sessions/{sid}/orders", json=order, headers=ana)
+                if minute % 15 == 0:
+                    order = {"order": "12-lead ECG"}
+                    client.post(f"/api/sessions/{sid}/orders", json=order, headers=tom)
             run_s = time.perf_counter() - start
             client.post(f"/api/sessions/{sid}/end", headers=ines)
             url = f"/api/sessions/{sid}/debrief"
@@ -82,11 +97,54 @@ def main() -> None:
                 ),
             }
             debrief = figures["debrief (JSON)"][1].json()
+        page_s = browser_figures(Path(folder), "tom") if args.browser else None
     print(f"{args.case}: {args.minutes:g} simulated min run in {run_s:.1f} s wall; "
           f"{len(debrief['history']['time_s'])} trend rows, {len(debrief['events'])} events, "
-          f"{len(debrief['messages'])} call-outs")  # fmt: skip
+          f"{len(debrief['messages'])} call-outs, "
+          f"{len(debrief['twelve_leads'])} 12-lead ECGs")  # fmt: skip
     for name, (seconds, response) in figures.items():
         print(f"  {name:<20} {seconds * 1000:8.0f} ms  {len(response.content) / 1024:8.0f} KiB")
+    for number, (opened, request) in enumerate(page_s or [], start=1):
+        print(f"  {f'page in chromium #{number}':<20} {opened * 1000:8.0f} ms  (click to drawn; "
+              f"its debrief request {request * 1000:.0f} ms)")  # fmt: skip
+
+
+def browser_figures(folder: Path, username: str) -> list[tuple[float, float]]:
+    """(click to drawn, the page's debrief request) in seconds of 3 openings of the
+    debrief from the lobby (the first after logging in), with `folder`'s database
+    served by a real server."""
+    from playwright.sync_api import sync_playwright
+
+    server = Server(folder)
+    try:
+        server.wait_ready()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(server.url)
+            page.fill("#login-username", username)
+            page.fill("#login-password", PASSWORD)
+            page.click("#login-submit")
+            openings = []
+            for _ in range(3):
+                page.wait_for_selector("#my-sessions button")  # the lobby has listed it
+                start = time.perf_counter()  # Playwright's click itself counts too
+                page.click("#my-sessions button")
+                page.wait_for_function(DEBRIEF_DRAWN, polling="raf")
+                opened = time.perf_counter() - start
+                request_ms = page.evaluate(
+                    """() => performance.getEntriesByType('resource')
+                      .filter((e) => e.name.endsWith('/debrief')).at(-1).duration"""
+                )
+                openings.append((opened, request_ms / 1000.0))
+                page.evaluate("performance.clearResourceTimings()")
+                page.click("#debrief-back")
+            browser.close()
+    finally:
+        server.stop()
+    return openings
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from test_service_support import (
 from medtwin.actions import ActionError, parse_order
 from medtwin.actions.kinds.nibp import NIBP_CUFF_S, CuffState, cuff_state
 from medtwin.service.clock import ManualClock
+from medtwin.service.overrides import Override, shown_at
 
 
 @pytest.mark.parametrize(
@@ -118,3 +119,43 @@ def test_a_session_cycles_the_cuff_and_sends_its_readings(tmp_path):
         assert second["systolic"] == history["signals"]["systolic_bp"][at]
         assert second["diastolic"] == history["signals"]["diastolic_bp"][at]
         assert 50 < second["mean"] < second["systolic"]
+
+
+def test_overrides_in_force_are_what_is_shown_and_a_newer_one_replaces_an_older():
+    overrides = [
+        Override(10.0, "systolic_bp", 70.0, 70.0),
+        Override(20.0, "systolic_bp", 200.0, 25.0),
+    ]
+    real = {"systolic_bp": 120.0, "diastolic_bp": 80.0}
+    assert shown_at(real, overrides, 5.0) == real
+    assert shown_at(real, overrides, 10.0) == {**real, "systolic_bp": 70.0}
+    assert shown_at(real, overrides, 22.0) == {**real, "systolic_bp": 200.0}
+    assert shown_at(real, overrides, 30.0) == real  # the newer one ended: no going back
+
+
+def test_an_override_of_the_blood_pressure_is_what_the_cuff_reads(tmp_path):
+    """Issue 13: the instructor's override of the pressure reaches the NIBP while it is
+    in force (the trend keeps the physiology's); a reading after it ends is real."""
+    with running_client(tmp_path, ManualClock()) as client:
+        instructor = account(client, "ines")
+        session = new_session(client, instructor)
+        url = f"/api/sessions/{session['id']}"
+        low = {"signal": "systolic_bp", "value": 68, "seconds": 60}
+        with open_stream(client, session["id"], token_of(instructor)) as ws:
+            receive_until(ws, lambda m: m["type"] == "snapshot")
+            assert client.post(f"{url}/overrides", json=low, headers=instructor).status_code == 201
+            client.post(f"{url}/orders", json={"order": "measure NIBP"}, headers=instructor)
+            advance(client, NIBP_CUFF_S + 2.0)
+            during, _ = receive_until(ws, lambda m: m["type"] == "nibp" and m["time_s"])
+            advance(client, 40.0)  # past the override's end
+            client.post(f"{url}/orders", json={"order": "measure NIBP"}, headers=instructor)
+            advance(client, NIBP_CUFF_S + 2.0)
+            after, _ = receive_until(
+                ws, lambda m: m["type"] == "nibp" and (m["time_s"] or 0) > during["time_s"]
+            )
+        history = client.get(f"{url}/history", headers=instructor).json()
+    assert during["systolic"] == 68
+    at = history["time_s"].index(float(-(-during["time_s"] // 1)))
+    assert history["signals"]["systolic_bp"][at] > 90  # the physiology's pressure
+    assert during["diastolic"] == history["signals"]["diastolic_bp"][at]  # not overridden
+    assert after["systolic"] > 90 and after["systolic"] != 68

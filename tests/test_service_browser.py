@@ -468,3 +468,77 @@ def test_a_layout_the_instructor_sets_changes_what_a_trainees_monitor_shows(
     finally:
         instructor_context.close()
         trainee_context.close()
+
+
+TRACE_FRACTION = """(id) => {
+  const canvas = document.getElementById(id);
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let dark = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i] < 90 && data[i + 1] < 90 && data[i + 2] < 90) dark++;
+  }
+  return dark / (canvas.width * canvas.height);
+}"""
+"""The share of a canvas's pixels in the traces' near-black (the paper is pink)."""
+
+
+def _assert_inside_viewport(page, selector: str) -> None:
+    box = page.locator(selector).bounding_box()
+    size = page.viewport_size
+    assert box and box["x"] >= 0 and box["y"] >= 0, box
+    assert (
+        box["x"] + box["width"] <= size["width"] and box["y"] + box["height"] <= size["height"]
+    ), (box, size)
+
+
+def _assert_twelve_lead_drawn(page) -> None:
+    """The report's dialog is open, inside the window, and its canvas holds traces."""
+    playwright_sync.expect(page.locator("#twelve-lead-dialog")).to_be_visible()
+    playwright_sync.expect(page.locator("#twelve-lead-heading")).to_contain_text("25 mm/s")
+    _assert_inside_viewport(page, "#twelve-lead-dialog")
+    traced = page.evaluate(TRACE_FRACTION, "twelve-lead-canvas")
+    assert 0.002 < traced < 0.2, f"the 12-lead's traces cover {traced:.1%} of its canvas"
+    playwright_sync.expect(page.locator("#twelve-lead-sources")).to_contain_text("Dower GE")
+
+
+def test_a_trainee_records_a_12_lead_ecg_that_everyone_sees_and_the_debrief_keeps(
+    playwright, base_url, tmp_path
+):
+    """Issue 13: the 12-lead snapshot. A trainee's Record button gives the order '12-lead
+    ECG'; 10 s later both the trainee and the instructor can open the printed report (4×3
+    leads and a rhythm strip, inside a 1366×768 window); the debrief shows it too."""
+    expect = playwright_sync.expect
+    instructor_context, instructor = open_browser(playwright, tmp_path / "e1", base_url)
+    trainee_context, trainee = open_browser(playwright, tmp_path / "e2", base_url)
+    try:
+        trainee.set_viewport_size({"width": 1366, "height": 768})
+        register(instructor, "instructor_ecg")
+        instructor.fill("#create-title", "ECG drill")
+        instructor.click("#create-submit")
+        join_as(trainee, "trainee_ecg", session_code(instructor))
+        expect(trainee.locator("#twelve-lead-list")).to_contain_text("None recorded.")
+        trainee.click("#twelve-lead-order")
+        expect(trainee.locator("#twelve-lead-status")).to_have_text("recording 10 s…")
+        for page in (trainee, instructor):
+            expect(page.locator("#event-log")).to_contain_text("12-lead ECG")
+        instructor.click("#speed-presets button[data-speed='20']")
+        for page in (trainee, instructor):
+            expect(page.locator("#twelve-lead-list button")).to_have_count(1, timeout=30_000)
+        expect(trainee.locator("#twelve-lead-status")).to_have_text("")
+        trainee.click("#twelve-lead-list button")
+        _assert_twelve_lead_drawn(trainee)
+        trainee.screenshot(path=tmp_path / "twelve-lead-1366x768.png")
+        trainee.click("#twelve-lead-close")
+        expect(trainee.locator("#twelve-lead-dialog")).to_be_hidden()
+
+        instructor.once("dialog", lambda dialog: dialog.accept())
+        instructor.click("#session-end")
+        expect(instructor.locator("#twelve-lead-order")).to_be_disabled()
+        instructor.click("#open-debrief")
+        expect(instructor.locator("#debrief-twelve-leads button")).to_have_count(1)
+        instructor.click("#debrief-twelve-leads button")
+        _assert_twelve_lead_drawn(instructor)
+        assert trainee.errors == [] and instructor.errors == [], (trainee.errors, instructor.errors)
+    finally:
+        instructor_context.close()
+        trainee_context.close()

@@ -32,13 +32,14 @@ from medtwin.actions.kinds.rhythm import OWN_RATES
 from medtwin.citations import citations_for
 from medtwin.patients import Patient, load_patient
 from medtwin.physiology.batch import STEP_S, Batch, Recording
-from medtwin.physiology.ecg import Rhythm, lead_ii_mV, rhythm
+from medtwin.physiology.ecg import Rhythm, rhythm, waves_mV
 from medtwin.physiology.heart import Heart
 from medtwin.physiology.inputs import EngineInputs
 from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES, RHYTHM_NAMES, M, S, W, span
 from medtwin.physiology.parameters import P
 from medtwin.physiology.scaling import parameters_for
 from medtwin.physiology.steady_state import resting_states
+from medtwin.physiology.twelve_lead import LEADS, leads_mV
 from medtwin.physiology.ventilation import MODE_OFF
 from medtwin.scheduler import Scheduled, Scheduler
 
@@ -412,35 +413,18 @@ class Twin:
         to 0-1 over the whole kept window, so it does not jump between calls. The airway
         pressure is NaN while no ventilator or bag is on.
         """
-        if not np.isfinite(rate_hz) or not 0 < rate_hz <= 1.0 / STEP_S:
-            raise ValueError(
-                f"rate_hz = {rate_hz!r} must be above 0 and at most {1.0 / STEP_S:g} Hz "
-                "(the engine's step rate)"
-            )
-        if not self._waves:
+        kept = self._kept_waves(rate_hz, since_s)
+        if kept is None:
             return np.empty(0), {name: np.empty(0) for name in WAVEFORM_NAMES}
-        times = np.concatenate([t for t, _ in self._waves])
-        raw = np.concatenate([w for _, w in self._waves])
-        keep = times >= self.time_s - self.waveform_seconds
-        times, raw = times[keep], raw[keep]
+        sample_times, times, raw = kept
         pleth_low = raw[:, W.pleth_pressure].min()
         pleth_span = max(raw[:, W.pleth_pressure].max() - pleth_low, 1e-9)
-        first = times[0] if since_s is None else max(times[0], since_s + 0.5 / rate_hz)
-        sample_times = np.arange(np.ceil(first * rate_hz) / rate_hz, times[-1] + 1e-9, 1 / rate_hz)
 
         def channel(index: int) -> np.ndarray:
             return np.interp(sample_times, times, raw[:, index])
 
-        latest = np.searchsorted(times, sample_times, side="right") - 1
-        rhythm_index = raw[np.maximum(latest, 0), W.rhythm].astype(int)
         return sample_times, {
-            "ecg_ii": lead_ii_mV(
-                rhythm_index,
-                channel(W.beat_phase),
-                channel(W.beat_period),
-                sample_times,
-                raw[np.maximum(latest, 0), W.paced] > 0.0,
-            ),
+            "ecg_ii": self._ecg_waves(sample_times, times, raw).sum(axis=-1),
             "arterial_pressure": channel(W.arterial_pressure),
             "central_venous_pressure": channel(W.central_venous_pressure),
             "pleth": (channel(W.pleth_pressure) - pleth_low) / pleth_span,
@@ -449,6 +433,49 @@ class Twin:
             "airway_pressure": channel(W.airway_pressure),
             "lung_volume": channel(W.lung_volume) - self._batch.params[0, P.FRC],
         }
+
+    def twelve_lead(
+        self, rate_hz: float = DEFAULT_WAVEFORM_RATE_HZ, since_s: float | None = None
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Sample times and the 12 standard leads in mV (`twelve_lead.LEADS`) of the kept
+        waveforms (after `since_s`, if given), lead II being `waveform_samples`' ECG."""
+        kept = self._kept_waves(rate_hz, since_s)
+        if kept is None:
+            return np.empty(0), {name: np.empty(0) for name in LEADS}
+        sample_times, times, raw = kept
+        return sample_times, leads_mV(self._ecg_waves(sample_times, times, raw))
+
+    def _kept_waves(
+        self, rate_hz: float, since_s: float | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """(sample times at `rate_hz` after `since_s`, recorded times, recorded rows) of
+        the kept window; None when nothing is recorded."""
+        if not np.isfinite(rate_hz) or not 0 < rate_hz <= 1.0 / STEP_S:
+            raise ValueError(
+                f"rate_hz = {rate_hz!r} must be above 0 and at most {1.0 / STEP_S:g} Hz "
+                "(the engine's step rate)"
+            )
+        if not self._waves:
+            return None
+        times = np.concatenate([t for t, _ in self._waves])
+        raw = np.concatenate([w for _, w in self._waves])
+        keep = times >= self.time_s - self.waveform_seconds
+        times, raw = times[keep], raw[keep]
+        first = times[0] if since_s is None else max(times[0], since_s + 0.5 / rate_hz)
+        sample_times = np.arange(np.ceil(first * rate_hz) / rate_hz, times[-1] + 1e-9, 1 / rate_hz)
+        return sample_times, times, raw
+
+    @staticmethod
+    def _ecg_waves(sample_times: np.ndarray, times: np.ndarray, raw: np.ndarray) -> np.ndarray:
+        """Lead II by wave (`ecg.waves_mV`) at `sample_times` from the recorded rows."""
+        latest = np.maximum(np.searchsorted(times, sample_times, side="right") - 1, 0)
+        return waves_mV(
+            raw[latest, W.rhythm].astype(int),
+            np.interp(sample_times, times, raw[:, W.beat_phase]),
+            np.interp(sample_times, times, raw[:, W.beat_period]),
+            sample_times,
+            raw[latest, W.paced] > 0.0,
+        )
 
     @property
     def blood_lost_mL(self) -> float:

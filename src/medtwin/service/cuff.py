@@ -2,7 +2,9 @@
 NIBP orders (`actions.kinds.nibp.cuff_state`) and its reading from the 1 Hz trend.
 
 The reading is the arterial pressure of the first whole second at or after the cuff
-finished, so a session recovered from the store shows the same reading it showed live.
+finished, so a session recovered from the store shows the same reading it showed live;
+an instructor's override of the pressure in force at that second is what the cuff reads
+(`overrides.shown_at`), as the monitor shows it.
 """
 
 from __future__ import annotations
@@ -13,19 +15,24 @@ from collections.abc import Iterable
 from medtwin.actions import Event
 from medtwin.actions.kinds.nibp import cuff_state
 from medtwin.service.messages import NibpMessage
+from medtwin.service.overrides import Override, shown_at
 
 
 def cuff_message(
-    events: Iterable[Event], trend: list[tuple[float, dict]], now_s: float
+    events: Iterable[Event],
+    trend: list[tuple[float, dict]],
+    now_s: float,
+    overrides: Iterable[Override] = (),
 ) -> NibpMessage:
-    """The NIBP message at `now_s` of a session with these `events` and 1 Hz `trend`
-    rows ((time_s, vitals), in time order)."""
+    """The NIBP message at `now_s` of a session with these `events`, 1 Hz `trend` rows
+    ((time_s, vitals), in time order) and instructor's `overrides`."""
     orders = [(event.time_s, event.action) for event in events if event.action.kind == "nibp"]
     state = cuff_state(orders, now_s)
     values: dict = {}
     if state.reading_s is not None:
         row = bisect.bisect_left(trend, state.reading_s - 1e-6, key=lambda item: item[0])
-        values = trend[row][1] if row < len(trend) else {}
+        if row < len(trend):
+            values = shown_at(trend[row][1], overrides, trend[row][0])
     return NibpMessage(
         time_s=state.reading_s,
         systolic=values.get("systolic_bp"),

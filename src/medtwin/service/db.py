@@ -160,6 +160,19 @@ class OverrideRow(Base):
     wall_time: Mapped[datetime] = mapped_column(default=utc_now)
 
 
+class TwelveLeadRow(Base):
+    """A 12-lead ECG the team ordered: its 10 s of the 12 leads, as JSON."""
+
+    __tablename__ = "twelve_leads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    time_s: Mapped[float] = mapped_column(Float)
+    """When the recording started."""
+    recording: Mapped[str] = mapped_column(Text)
+    """The recording as `electrocardiograph.recording` gives it, as JSON."""
+
+
 class LayoutRow(Base):
     """A monitor layout the instructor set for everyone of one role (the latest counts)."""
 

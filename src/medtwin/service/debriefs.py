@@ -1,8 +1,8 @@
 """A session's debrief, open to everyone in it once the session is over.
 
 Everything is revealed: every event (the instructor's injects too), the instructor's
-notes and vital-sign overrides, the team's call-outs, the whole trend from the first
-second, and, for a case session, its run log
+notes and vital-sign overrides, the team's call-outs and 12-lead ECGs, the whole trend
+from the first second, and, for a case session, its run log
 scored against the case, the coach's prompts, the HTML report of `training.debrief`
 and the run's xAPI statements (`training.xapi`), the team as a Group of its trainees.
 The monitor's waveforms of any moment are replayed from the logged orders, and a
@@ -67,6 +67,7 @@ def debrief(db: Session, manager: SessionManager, session_id: int, username: str
         "notes": store.notes_of(db, session_id),
         "messages": messages,
         "overrides": store.overrides_of(db, session_id),
+        "twelve_leads": store.twelve_leads_of(db, session_id),
         "history": trend_table(store.vitals_since(db, session_id, -math.inf)),
         "case": case,
     }

@@ -52,6 +52,20 @@ class NibpMessage(_Message):
     every_min: float | None = None
 
 
+class TwelveLeadMessage(_Message):
+    """A 12-lead ECG the team ordered, sent to everyone once it is recorded: `seconds`
+    of the 12 standard leads from `time_s` at `rate_hz`, in mV, and the works its model
+    draws on (full references)."""
+
+    type: Literal["twelve_lead"] = "twelve_lead"
+    time_s: float
+    rate_hz: float
+    seconds: float
+    rhythm: str | None = None
+    leads: dict[str, list[float | None]]
+    sources: list[str]
+
+
 class SnapshotMessage(_Message):
     type: Literal["snapshot"] = "snapshot"
     session: dict[str, Any]
@@ -75,6 +89,8 @@ class SnapshotMessage(_Message):
     """The cuff's last reading and state (as the `nibp` message gives it)."""
     layout: dict[str, list[str]] | None = None
     """What this client's monitor shows (as the `layout` message gives it)."""
+    twelve_leads: list[TwelveLeadMessage] | None = None
+    """The 12-lead ECGs recorded so far (as the `twelve_lead` message gives each)."""
 
 
 class VitalsMessage(_Message):
@@ -165,6 +181,7 @@ ServerMessage = (
     | CoachMessage
     | OverrideMessage
     | NibpMessage
+    | TwelveLeadMessage
     | LayoutMessage
     | ErrorMessage
 )

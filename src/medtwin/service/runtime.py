@@ -34,6 +34,7 @@ from medtwin.service.clock import Clock, WallClock
 from medtwin.service.codec import MAIN_NUMERICS, WAVEFORM_RATE_HZ, main_numerics, waveform_frame
 from medtwin.service.cuff import cuff_message
 from medtwin.service.db import SessionRow
+from medtwin.service.electrocardiograph import due_recordings, recording
 from medtwin.service.errors import ConflictError
 from medtwin.service.executors import PREPARATION, SESSION_WRITES, run_in
 from medtwin.service.messages import (
@@ -47,10 +48,12 @@ from medtwin.service.messages import (
     ServerMessage,
     SnapshotMessage,
     TeamMessage,
+    TwelveLeadMessage,
     VitalsMessage,
     to_text,
 )
 from medtwin.service.outbox import DEFAULT_OUTBOX_SIZE, Outbox
+from medtwin.service.overrides import Override, override_of, shown_at
 from medtwin.service.preparation import drug_models, prepare_drugs
 from medtwin.snapshot_format import snapshot_from_bytes, snapshot_to_bytes
 from medtwin.training.runner import CASE as CASE_SOURCE
@@ -169,6 +172,7 @@ class LiveSession:
         case: RoomCase | None = None,
         trainees: set[str] | None = None,
         layouts: dict[str, MonitorLayout] | None = None,
+        twelve_leads: list[TwelveLeadMessage] | None = None,
     ) -> None:
         self.id, self.code, self.title = row.id, row.code, row.title
         self.layouts = dict(layouts or {})
@@ -178,8 +182,8 @@ class LiveSession:
         self.trainees = trainees if trainees is not None else set()
         """Who gave orders as trainees (the case scores their actions)."""
         self.share_prompts = bool(row.share_prompts)
-        self.overrides: dict[str, tuple[float, float]] = {}
-        """Vital signs the monitor shows other than they are: signal -> (value, until_s)."""
+        self.overrides: list[Override] = []
+        """Vital signs the monitor shows other than they are, in the order given."""
         self.patient, self.seed, self.instructor = row.patient, row.seed, row.instructor
         self.status, self.speed = row.status, float(row.speed)
         self.twin = twin
@@ -200,6 +204,9 @@ class LiveSession:
         self._publish_lock = asyncio.Lock()
         self._publisher: asyncio.Task | None = None
         self._cuff = cuff_message((), [], twin.time_s)  # the NIBP the clients were sent
+        self.twelve_leads = list(twelve_leads or [])
+        """The 12-lead ECGs recorded so far (`electrocardiograph`)."""
+        self._pending_twelve_leads: list[TwelveLeadMessage] = []
 
     # --- what clients see ------------------------------------------------------------
     @property
@@ -250,6 +257,7 @@ class LiveSession:
         extra = {"handover": self.handover(), "messages": list(messages),
                  "share_prompts": self.share_prompts, "nibp": self._cuff,
                  "layout": self.layout_for(role).model_dump(),
+                 "twelve_leads": list(self.twelve_leads),
                  "case": self.case_state() if role == "instructor" else None}  # fmt: skip
         events = self.events(role)
         rhythm = self.twin.rhythm_name
@@ -379,7 +387,7 @@ class LiveSession:
                              f"({', '.join(OVERRIDABLE)})")  # fmt: skip
         time_s = self.time_s
         await run_in(SESSION_WRITES, self._write_override, time_s, signal, value, seconds, author)
-        self.overrides[signal] = (value, time_s + seconds)
+        self.overrides.append(Override(time_s, signal, value, time_s + seconds))
         message = OverrideMessage(signal=signal, value=value, time_s=time_s,
                                   until_s=time_s + seconds, author=author)  # fmt: skip
         self.broadcast(message, only=lambda s: s.role == "instructor")
@@ -387,9 +395,7 @@ class LiveSession:
 
     def _shown(self, values: dict[str, float]) -> dict[str, float]:
         """The numerics as the monitor shows them: with the overrides still in force."""
-        now = self.time_s
-        active = {k: v for k, (v, until) in self.overrides.items() if until > now}
-        return {**values, **active} if active else values
+        return shown_at(values, self.overrides, self.time_s)
 
     async def add_note(self, text: str, author: str) -> dict[str, Any]:
         await run_in(SESSION_WRITES, self._write_note, self.time_s, text, author)
@@ -567,13 +573,23 @@ class LiveSession:
         self._next_vitals_s += 1.0
         shown = self._shown(values)
         self.broadcast(VitalsMessage(time_s=time_s, vitals=shown, rhythm=self.twin.rhythm_name))
-        cuff = cuff_message(self.twin.events, self.trend, time_s)
+        cuff = cuff_message(self.twin.events, self.trend, time_s, self.overrides)
         if cuff != self._cuff:
             self._cuff = cuff
             self.broadcast(cuff)
+        self._take_twelve_leads(time_s)
         if self.case is not None:
             self.case.react()
             self._send_case_news()
+
+    def _take_twelve_leads(self, time_s: float) -> None:
+        """Take the 12-lead ECGs whose 10 s are over by `time_s`, and send them."""
+        taken = {ecg.time_s for ecg in self.twelve_leads}
+        for start_s in due_recordings(self.twin.events, time_s, taken):
+            ecg = recording(self.twin, start_s, WAVEFORM_RATE_HZ)
+            self.twelve_leads.append(ecg)
+            self._pending_twelve_leads.append(ecg)
+            self.broadcast(ecg)
 
     def _send_case_news(self) -> None:
         """Tell the instructors what the case did, if it did anything."""
@@ -663,18 +679,22 @@ class LiveSession:
         """Write a checkpoint: the vitals not yet written and the clock, and, if
         `snapshot`, the twin (off the loop)."""
         vitals, self._pending_vitals = self._pending_vitals, []
+        ecgs, self._pending_twelve_leads = self._pending_twelve_leads, []
         state = (self.status, self.speed, self.time_s)
         twin_snapshot = self.twin.snapshot() if snapshot else None
         events_count = len(self.twin.events)
-        await run_in(SESSION_WRITES, self._write, vitals, state, twin_snapshot, events_count)
+        await run_in(SESSION_WRITES, self._write, vitals, ecgs, state, twin_snapshot,
+                     events_count)  # fmt: skip
         self._checkpoint_s = state[2]
         if snapshot:
             self._snapshot_s = state[2]
 
-    def _write(self, vitals, state, twin_snapshot, events_count) -> None:
+    def _write(self, vitals, ecgs, state, twin_snapshot, events_count) -> None:
         with self._make_db() as db:
             if vitals:
                 store.add_vitals(db, self.id, vitals)
+            if ecgs:
+                store.add_twelve_leads(db, self.id, [ecg.model_dump() for ecg in ecgs])
             store.update_clock(db, self.id, *state)
             if twin_snapshot is not None:
                 blob = snapshot_to_bytes(twin_snapshot)
@@ -751,6 +771,7 @@ class SessionManager:
             trainees = {p["username"] for p in store.participants(db, row.id)
                         if p["role"] == "trainee"}  # fmt: skip
             overrides = store.overrides_of(db, row.id)
+            twelve_leads = [TwelveLeadMessage(**r) for r in store.twelve_leads_of(db, row.id)]
             layouts = {role: MonitorLayout(**fields)
                        for role, fields in store.layouts_of(db, row.id).items()}  # fmt: skip
             callouts = [(m["time_s"], m["author"], m["text"])
@@ -767,11 +788,11 @@ class SessionManager:
         before = [r for r in stored if r[0] <= twin.time_s + _HALF_STEP_S]
         live = LiveSession(row, twin, self.make_db, self.settings, trend=before or None,
                            persisted_events=len(events), case=case,
-                           trainees=trainees, layouts=layouts)  # fmt: skip
+                           trainees=trainees, layouts=layouts,
+                           twelve_leads=twelve_leads)  # fmt: skip
         until_s = max([row.time_s, *(e.time_s for e in events), *(t for t, _ in stored)])
+        live.overrides = [override_of(item) for item in overrides]
         differ = live.recover(events[replay_from:], stored, until_s, case_events, callouts)
-        for item in overrides:
-            live.overrides[item["signal"]] = (item["value"], item["time_s"] + item["seconds"])
         if differ:
             log.error("session %s: %d stored vitals rows differ from the replay", row.id, differ)
         # events the snapshot holds but the store lacks (a crash mid-write) are written

@@ -28,6 +28,7 @@ from medtwin.service.db import (
     SnapshotRow,
     TeamMessageRow,
     TokenVersion,
+    TwelveLeadRow,
     TwinCheckpointRow,
     TwinRow,
     TwinStepRow,
@@ -283,6 +284,19 @@ def overrides_of(db: Session, session_id: int) -> list[dict]:
     query = select(OverrideRow).where(OverrideRow.session_id == session_id)
     return [{"time_s": o.time_s, "signal": o.signal, "value": o.value, "seconds": o.seconds,
              "author": o.author} for o in db.scalars(query.order_by(OverrideRow.id))]  # fmt: skip
+
+
+def add_twelve_leads(db: Session, session_id: int, recordings: Iterable[dict]) -> None:
+    """Store 12-lead recordings (`electrocardiograph.recording`)."""
+    db.add_all(TwelveLeadRow(session_id=session_id, time_s=r["time_s"],
+                             recording=json.dumps(r)) for r in recordings)  # fmt: skip
+    db.commit()
+
+
+def twelve_leads_of(db: Session, session_id: int) -> list[dict]:
+    """The session's 12-lead recordings, in the order they were taken."""
+    query = select(TwelveLeadRow.recording).where(TwelveLeadRow.session_id == session_id)
+    return [json.loads(text) for text in db.scalars(query.order_by(TwelveLeadRow.id))]
 
 
 def add_layout(db: Session, session_id: int, role: str, layout: dict) -> None:

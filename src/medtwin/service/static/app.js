@@ -10,6 +10,7 @@ import { CaseConsole, showHandover } from "./case.js";
 import { DebriefView } from "./debrief.js";
 import { TeamChannel } from "./team.js";
 import { LayoutForm } from "./layout-form.js";
+import { TwelveLeadList } from "./twelve-lead.js";
 import { el, describePatient, formatClock } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
@@ -181,6 +182,7 @@ function leaveSession() {
   live.team.destroy();
   live.learnerTrend?.destroy();
   live.layoutForm?.destroy();
+  live.twelveLeads.destroy();
   live = null;
 }
 
@@ -231,9 +233,22 @@ function enterSession(session) {
     formEl: $("layout-form"), roleEl: $("layout-role"), wavesEl: $("layout-waves"),
     numericsEl: $("layout-numerics"), messageEl: $("layout-message"),
   }, session.id) : null;
+  const twelveLeads = new TwelveLeadList($("twelve-lead-list"), $("twelve-lead-dialog"));
+  const recordButton = $("twelve-lead-order");
+  recordButton.disabled = role === "observer";
+  say("twelve-lead-status", "muted small", "");
+  recordButton.onclick = async () => {
+    try {
+      await api.order(session.id, "12-lead ECG");
+      say("twelve-lead-status", "muted small", "recording 10 s…");
+    } catch (error) {
+      say("twelve-lead-status", "error small", error.detail ?? "refused");
+    }
+  };
   let ended = false;
   const onEnded = () => {
     ended = true;
+    recordButton.disabled = true;
     layoutForm?.disable();
     team.disable();
     orders?.disable("The session has ended; no more orders.");
@@ -261,6 +276,7 @@ function enterSession(session) {
       monitor.setVitals(message.vitals ?? {}, s.time_s, message.rhythm);
       if (message.nibp) monitor.showNibp(message.nibp);
       if (message.layout) monitor.setLayout(message.layout);
+      twelveLeads.reset(message.twelve_leads ?? []);
       log.reset(message.events ?? []);
       showHandover(handoverEls, message.handover ?? null);
       team.reset(message.messages ?? []);
@@ -280,6 +296,10 @@ function enterSession(session) {
     },
     event(message) { log.add(message.event); },
     nibp(message) { monitor.showNibp(message); },
+    twelve_lead(message) {
+      twelveLeads.add(message);
+      say("twelve-lead-status", "muted small", "");
+    },
     layout(message) { monitor.setLayout(message); },
     clock(message) {
       monitor.setClock(message);
@@ -305,7 +325,7 @@ function enterSession(session) {
       $("conn-state").dataset.state = state;
     },
   });
-  live = { stream, monitor, orders, console: instructor, session, team, learnerTrend, layoutForm };
+  live = { stream, monitor, orders, console: instructor, session, team, learnerTrend, layoutForm, twelveLeads };
   $("open-debrief").onclick = () => enterDebrief(session);
 }
 

@@ -1,11 +1,13 @@
 // The debrief of an ended session: the whole trend, every event (injects revealed), the
-// case's score, log and teaching points, the instructor's notes, and the downloads.
+// case's score, log and teaching points, the instructor's notes, the 12-lead ECGs the
+// team recorded, and the downloads.
 
 import { api } from "./api.js";
 import { TrendPlot } from "./console.js";
 import { caseEntryItem, renderActions, scoreText } from "./case.js";
 import { canvasContext, el, formatClock } from "./format.js";
 import { WAVES } from "./monitor.js";
+import { TwelveLeadList } from "./twelve-lead.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -74,6 +76,7 @@ function download(filename, type, text) {
 export class DebriefView {
   constructor() {
     this.trend = new TrendPlot($("debrief-trend"), { windowS: null });
+    this.twelveLeads = new TwelveLeadList($("debrief-twelve-leads"), $("twelve-lead-dialog"));
     this.listeners = [
       [$("debrief-report"), "click", () => this.downloadReport()],
       [$("debrief-xapi"), "click", () => this.downloadXapi()],
@@ -115,6 +118,7 @@ export class DebriefView {
         el("span", null, `${o.signal} shown as ${o.value} for ${o.seconds} s (${o.author})`));
       return item;
     }) : [el("li", "muted", "None.")]));
+    this.twelveLeads.reset(debrief.twelve_leads ?? []);
     const { case: run } = debrief;
     $("debrief-case-card").hidden = !run;
     $("debrief-report").hidden = !run;
@@ -182,5 +186,6 @@ export class DebriefView {
   destroy() {
     for (const [target, type, handler] of this.listeners) target.removeEventListener(type, handler);
     this.trend.destroy();
+    this.twelveLeads.destroy();
   }
 }
