@@ -32,23 +32,25 @@ def _now(twin: Twin) -> dict[str, float]:
     return {name: float(history[name].mean()) for name in SIGNALS}
 
 
+def _course(twin: Twin, steps) -> dict[str, dict[str, float]]:
+    """The readings at rest and after each (order or None, seconds, stage name) step."""
+    stages = {"rest": _now(twin)}
+    for order, seconds, stage in steps:
+        if order is not None:
+            twin.apply(order)
+        twin.advance(seconds)
+        stages[stage] = _now(twin)
+    return stages
+
+
 @pytest.fixture(scope="module")
 def breathing():
     twin = Twin("standard-male", waveform_seconds=0)
     twin.advance(60)
-    stages = {"rest": _now(twin)}
-    twin.apply("tension pneumothorax left 0.6")
-    twin.advance(180)
-    stages["3 min"] = _now(twin)
-    twin.advance(540)
-    stages["12 min"] = _now(twin)
-    twin.apply("needle decompression left")
-    twin.advance(120)
-    stages["needle"] = _now(twin)
-    twin.apply("chest drain left")
-    twin.advance(300)
-    stages["drain"] = _now(twin)
-    return stages
+    return _course(twin, [
+        ("tension pneumothorax left 0.6", 180, "3 min"), (None, 540, "12 min"),
+        ("needle decompression left", 120, "needle"), ("chest drain left", 300, "drain"),
+    ])  # fmt: skip
 
 
 def _ventilated_twin() -> Twin:
@@ -61,17 +63,10 @@ def _ventilated_twin() -> Twin:
 
 @pytest.fixture(scope="module")
 def ventilated():
-    twin = _ventilated_twin()
-    stages = {"rest": _now(twin)}
-    twin.apply("tension pneumothorax left 1")
-    twin.advance(180)
-    stages["3 min"] = _now(twin)
-    twin.advance(420)
-    stages["10 min"] = _now(twin)
-    twin.apply("needle decompression left")
-    twin.advance(120)
-    stages["needle"] = _now(twin)
-    return stages
+    return _course(_ventilated_twin(), [
+        ("tension pneumothorax left 1", 180, "3 min"), (None, 420, "10 min"),
+        ("needle decompression left", 120, "needle"),
+    ])  # fmt: skip
 
 
 def test_breathing_hypoxaemia_and_distress_come_first(breathing):

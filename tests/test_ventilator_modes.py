@@ -176,3 +176,19 @@ def test_any_ventilator_order_is_a_setting_or_a_clear_refusal(text):
 @given(ventilator_orders())
 def test_fuzz_ventilator_orders(text):
     _check(text)
+
+
+def test_a_debrief_replay_keeps_each_alarm_once_as_the_ventilator_raises_it_again():
+    """The debrief replays the logged orders; the ventilator's alarms are not orders, and
+    given again they would enter the log twice."""
+    from types import SimpleNamespace
+
+    from medtwin.service.debriefs import replayed_twin
+
+    twin = _twin(*PARALYSED, "ventilator SIMV rate 8 VT 500 mL PEEP 5 FiO2 0.4")
+    twin.schedule(60.0, "disconnect ventilator")
+    twin.advance(120.0)
+    assert _alarm_events(twin)
+    row = SimpleNamespace(patient=twin.patient.model_dump(mode="json"), seed=twin.seed)
+    again = replayed_twin(row, list(twin.events), until_s=twin.time_s, keep_s=0.0)
+    assert _alarm_events(again) == _alarm_events(twin)

@@ -233,6 +233,21 @@ def invoke(*args: str):
     return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
 
 
+def test_the_ventilators_alarms_are_the_engines_launches():
+    """A learning record shows the alarms the learner met: in a ventilated bronchospasm
+    the high airway pressure alarm sounds, and each start and end is a statement."""
+    loaded = load_case("bronchospasm-ventilated")
+    result = run_case(loaded, loaded.case.trainees["worst"], "worst", "off")
+    statements = run_statements(loaded, result.log, score_run(loaded.case, result.log), session())
+    alarms = [e for e in result.log.of("action") if e["source"] == "equipment"]
+    launched = [s for s in statements if s["object"]["id"].endswith("/equipment/ventilator_alarm")]
+    assert "ventilator alarm high airway pressure" in [e["order"] for e in alarms]
+    assert [s["object"]["definition"]["name"]["en-US"] for s in launched] == [
+        e["order"] for e in alarms
+    ]
+    assert all(s["actor"]["name"] == "medtwin engine" and verb(s) == "launched" for s in launched)
+
+
 def test_case_run_writes_the_statements_and_stores_them(tmp_path):
     out, url = tmp_path / "out.jsonl", f"sqlite:///{tmp_path / 's.db'}"
     result = invoke(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from medtwin.actions import Event
 from medtwin.patients import patient_from_dict
-from medtwin.physiology_events import SOURCE as PHYSIOLOGY
+from medtwin.physiology_events import SOURCES as TWIN_MADE
 from medtwin.service import store
 from medtwin.service.case_room import instructor_records, library_case, score_summary
 from medtwin.service.codec import FRAME_CHANNELS, WAVEFORM_RATE_HZ
@@ -102,12 +102,13 @@ def replayed_twin(row: SessionRow, events: list[Event], until_s: float, keep_s: 
     """The session's twin played again from its first second to `until_s`, keeping the
     last `keep_s` of waveforms: every logged order at its time (the case's and the
     protocol's too), none of what follows from them by itself (scheduled ends, the
-    physiology's own events), which the engine makes again (it is deterministic)."""
+    physiology's and the ventilator's own events), which the engine makes again (it is
+    deterministic)."""
     twin = Twin(patient_from_dict(row.patient), seed=row.seed, waveform_seconds=keep_s)
     for event in events:
         if event.time_s > until_s:
             break
-        if event.source == PHYSIOLOGY or event.cause is not None:
+        if event.source in TWIN_MADE or event.cause is not None:
             continue
         if event.time_s > twin.time_s:
             twin.advance(event.time_s - twin.time_s)

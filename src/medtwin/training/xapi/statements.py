@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
+from medtwin.physiology_events import SOURCES as TWIN_MADE
 from medtwin.training.loading import LoadedCase
 from medtwin.training.runlog import Entry, RunLog
 from medtwin.training.scoring import Score
@@ -250,9 +251,10 @@ def _entry_statement(build: _Builder, entry: Entry) -> None:
             "extensions": build.moment(time_s, refused=entry["reason"]),
         }
         build.add("interacted", build.case_activity(), time_s, result=result, parent=False)
-    elif entry.type == "action" and entry["source"] == "physiology":
+    elif entry.type == "action" and entry["source"] in TWIN_MADE:
         what = entry["order"]
-        obj = build.activity(f"physiology/{quote(entry['kind'])}", v.INTERACTION, what)
+        path = f"{entry['source']}/{quote(entry['kind'])}"  # physiology/..., equipment/...
+        obj = build.activity(path, v.INTERACTION, what)
         build.add(
             "launched",
             obj,
