@@ -112,6 +112,26 @@ def _relaxed(value, target, tau, dt):
 
 
 @jit
+def acidosis_ventilation_gain(p) -> float:
+    """Extra ventilation demand per mmol/L of lactic acid (L/min) that lowers PaCO2 by
+    Winter's 1.5 mmHg per mmol/L of bicarbonate used (`WINTER_SLOPE`; each mmol of
+    lactic acid uses a mmol of buffer base, `monitors.base_excess`) once breathing has
+    settled: the demand the lower PaCO2 takes from the CO2 chemoreflexes, plus the
+    ventilation that lowers it (alveolar PaCO2 goes inversely with ventilation, so
+    about VE_REST / PACO2_SET per mmHg about rest)."""
+    co2_response = p.S_CO2_CENTRAL + p.S_CO2_PERIPHERAL + p.VE_REST / p.PACO2_SET
+    return p.WINTER_SLOPE * co2_response
+
+
+@jit
+def csf_acidosis_step(s, p, dt_slow):
+    """Let the cerebrospinal fluid's acidosis (mmol/L of lactic acid above rest) follow
+    the blood's with the time constant of its bicarbonate (`TAU_CSF_ACIDOSIS`)."""
+    target = max(s.LACTATE - p.LACTATE_REST, 0.0)
+    s.CSF_ACIDOSIS = _relaxed(s.CSF_ACIDOSIS, target, p.TAU_CSF_ACIDOSIS, dt_slow)
+
+
+@jit
 def ventilation_demand(
     p,
     drive,
@@ -120,6 +140,7 @@ def ventilation_demand(
     paco2_peripheral,
     pao2_peripheral,
     lactate,
+    csf_acidosis,
     carotid_pressure,
 ):
     """Chemoreflex minute-ventilation demand (L/min) and its peripheral part.
@@ -133,20 +154,30 @@ def ventilation_demand(
     made hypocapnic breathe on, where asleep or anaesthetised they stop (Fink 1961), so
     an awake patient given pressure support or hyperventilated keeps a breathing
     rhythm.
-    Lactic acidosis
-    stimulates the peripheral chemoreceptors, and so does a carotid body starved of
-    flow once arterial pressure falls below its perfusion threshold (stagnant hypoxia:
-    Landgren S, Neil E. Acta Physiol Scand 1951;23:158), which makes the late
-    tachypnoea of haemorrhagic shock.
+    Lactic acidosis drives breathing until PaCO2 falls as Winter's rule has it
+    (`acidosis_ventilation_gain`): at once through the carotid bodies
+    (`ACUTE_ACIDOSIS_SHARE` of it), the rest through the central chemoreceptors as the
+    cerebrospinal fluid's bicarbonate follows the blood's over hours (`csf_acidosis`,
+    mmol/L of lactate). A carotid body starved of flow once arterial pressure falls
+    below its perfusion threshold (stagnant hypoxia: Landgren S, Neil E. Acta Physiol
+    Scand 1951;23:158) drives breathing too, which makes the late tachypnoea of
+    haemorrhagic shock.
+
+    The peripheral part returned for the sympathetic chemoreflex is the carotid bodies'
+    O2 and CO2 drive, as in the model that reflex comes from (Ursino M, Magosso E. Am J
+    Physiol 2000;279:H149), without their response to lactic acid.
     """
     central = p.S_CO2_CENTRAL * (paco2_central - p.PACO2_SET)
     hypoxia = p.A_HYPOXIA * (1.0 / max(pao2_peripheral - 32.0, 4.0) - 1.0 / (p.PAO2_SET - 32.0))
-    acidosis = p.LACTATE_VENTILATION_GAIN * max(lactate - p.LACTATE_REST, 0.0)
+    gain = acidosis_ventilation_gain(p)
+    acidosis = gain * p.ACUTE_ACIDOSIS_SHARE * max(lactate - p.LACTATE_REST, 0.0)
+    central += gain * (1.0 - p.ACUTE_ACIDOSIS_SHARE) * csf_acidosis
     peripheral = p.S_CO2_PERIPHERAL * (paco2_peripheral - p.PACO2_SET) + hypoxia
     hypoperfusion = max(p.CAROTID_BODY_PERFUSION_THRESHOLD - carotid_pressure, 0.0)
-    peripheral += acidosis + p.CAROTID_BODY_HYPOPERFUSION_GAIN * hypoperfusion
+    peripheral += p.CAROTID_BODY_HYPOPERFUSION_GAIN * hypoperfusion
     waking = p.VE_REST * wakefulness
-    demand = drive * max(waking + central + peripheral, p.WAKEFUL_DRIVE_FLOOR * waking)
+    chemical = central + peripheral + acidosis
+    demand = drive * max(waking + chemical, p.WAKEFUL_DRIVE_FLOOR * waking)
     return max(demand, 0.0), peripheral
 
 

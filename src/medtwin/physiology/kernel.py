@@ -43,6 +43,7 @@ from medtwin.physiology.circulation import (
 )
 from medtwin.physiology.control import (
     apply_effectors,
+    csf_acidosis_step,
     reflex_step,
     ventilation_demand,
     wakefulness,
@@ -155,6 +156,7 @@ def _slow_step(s, p, act, dt_slow):
     s.PH = acid_base(paco2, base_excess(s, p), s.HB)[0]
     rhythm_step(s, p, dt_slow)
     s.CHEMO_CENTRAL_PCO2 += dt_slow * (paco2 - s.CHEMO_CENTRAL_PCO2) / p.TAU_CHEMO_CENTRAL
+    csf_acidosis_step(s, p, dt_slow)
     w = dt_slow / p.TAU_CHEMO_PERIPHERAL
     s.CHEMO_PERIPH_PCO2 += w * (paco2 - s.CHEMO_PERIPH_PCO2)
     s.CHEMO_PERIPH_PO2 += w * (pao2 - s.CHEMO_PERIPH_PO2)
@@ -164,7 +166,7 @@ def _slow_step(s, p, act, dt_slow):
     s.SLOW_PRA_SUM = 0.0
     demand, peripheral = ventilation_demand(
         p, act[A_VENTILATORY_DRIVE] * s.AEROBIC[_BRAIN], wakefulness(s), s.CHEMO_CENTRAL_PCO2,
-        s.CHEMO_PERIPH_PCO2, s.CHEMO_PERIPH_PO2, s.LACTATE, sinus_pressure,
+        s.CHEMO_PERIPH_PCO2, s.CHEMO_PERIPH_PO2, s.LACTATE, s.CSF_ACIDOSIS, sinus_pressure,
     )  # fmt: skip
     s.VE_DEMAND = demand
     s.PERIPHERAL_DEMAND = peripheral

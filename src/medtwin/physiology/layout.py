@@ -258,6 +258,8 @@ _STATE: list[Entry] = [
     "SYMPATHETIC_MEAN", "ADRENAL_DRIVE",
     "EFF_EMAX", "EFF_R", "EFF_VU", "EFF_TS", "EFF_TV",
     "CHEMO_CENTRAL_PCO2", "CHEMO_PERIPH_PCO2", "CHEMO_PERIPH_PO2",
+    # the cerebrospinal fluid's lactic acidosis (mmol/L above rest), hours behind blood's
+    "CSF_ACIDOSIS",
     "DELAY_INDEX", ("FES_HISTORY", DELAY_SLOTS), ("FEV_HISTORY", DELAY_SLOTS),
     # gases: airway partial pressures (mmHg), alveolar amounts (mmHg*mL)
     "D1_PO2", "D1_PCO2", "D2_PO2", "D2_PCO2", "ALV_O2", "ALV_CO2",

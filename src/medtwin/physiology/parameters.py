@@ -535,11 +535,28 @@ REFERENCE: dict[str, Parameter] = {
         "required), at a BIS of about 40 (Johansen JW. Best Pract Res Clin Anaesthesiol "
         "2006;20:81: 40-60 general anaesthesia, below 40 deep hypnosis)",
     ),
-    "LACTATE_VENTILATION_GAIN": Parameter(
-        0.25,
-        "L/min per mmol/L",
-        "Winter's formula (expected PaCO2 = 1.5 HCO3 + 8: each mmol/L of lactic acid "
-        "lowers PaCO2 by about 1.5 mmHg, which at rest takes about 0.25 L/min more)",
+    "WINTER_SLOPE": Parameter(
+        1.5,
+        "mmHg per mmol/L",
+        "Winter's formula (expected PaCO2 = 1.5 HCO3 + 8 +/- 2 mmHg in metabolic acidosis "
+        "once breathing has compensated): the fall of PaCO2 per mmol/L of bicarbonate used",
+    ),
+    "ACUTE_ACIDOSIS_SHARE": Parameter(
+        0.5,
+        "1",
+        "Wasserman K et al. J Appl Physiol 1975;39:354 (the hyperventilation of exercise "
+        "lactic acidosis comes within minutes, through the carotid bodies: without them "
+        "PaCO2 does not fall); Adrogue HJ, Madias NE. N Engl J Med 1998;338:26 (the "
+        "compensation is complete only after 12-24 h): the share of the compensation the "
+        "carotid bodies give at once (model assumption: half)",
+    ),
+    "TAU_CSF_ACIDOSIS": Parameter(
+        6.0 * 3600.0,
+        "s",
+        "Fencl V et al. Am J Physiol 1966;210:459 (breathing follows the cerebrospinal "
+        "fluid's bicarbonate); Adrogue HJ, Madias NE. N Engl J Med 1998;338:26 "
+        "(respiratory compensation of metabolic acidosis complete in 12-24 h): a time "
+        "constant of 6 h, 95 % at 18 h",
     ),
     # --- monitors
     "OXIMETRY_MIN_PULSE_FRACTION": Parameter(

@@ -15,6 +15,7 @@ from importlib.resources import files
 
 import numpy as np
 
+from medtwin.scenario_validation.acid_base import ACID_BASE
 from medtwin.scenario_validation.airway_and_chest import AIRWAY_AND_CHEST
 from medtwin.scenario_validation.arrhythmias import ARRHYTHMIAS
 from medtwin.scenario_validation.model import Expectation, Run, Scenario
@@ -820,6 +821,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     OESOPHAGEAL_INTUBATION,
     TENSION_PNEUMOTHORAX,
     SEVERE_ASTHMA,
+    *ACID_BASE,
     *AIRWAY_AND_CHEST,
     *VENTILATION,
     *ARRHYTHMIAS,
