@@ -9,6 +9,8 @@ it is treated by a chest drain and blood, not by needle decompression).
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from medtwin import Twin
@@ -48,3 +50,25 @@ def test_a_needle_leaves_the_blood_and_a_chest_drain_lets_the_lung_up(bled):
     before = _last_minute(twin)["pao2"]
     assert _last_minute(needled)["pao2"] == pytest.approx(before, rel=0.1)
     assert _last_minute(drained)["pao2"] > 1.15 * before
+
+
+def test_the_drains_bottle_shows_the_massive_haemothorax_and_a_continuing_bleed(bled):
+    """ATLS 10th ed. ch. 4: 1500 mL let out at once by the drain, or 200 mL/h for 2-4 h,
+    calls for a thoracotomy. The bottle is the blood in the chest at insertion plus
+    what still bleeds; without a drain there is no reading."""
+    _, twin = bled
+    assert math.isnan(twin.vitals()["chest_drain_output_left"])
+    in_chest = twin.blood_lost_mL
+    stopped, bleeding = twin.fork(), twin.fork()
+    stopped.apply("chest drain left")
+    bleeding.apply("chest drain left")
+    bleeding.apply("haemothorax left 5 mL/min")  # above 200 mL/h
+    stopped.advance(3600)
+    bleeding.advance(3600)
+    assert stopped.vitals()["chest_drain_output_left"] == pytest.approx(in_chest, rel=0.02)
+    assert stopped.vitals()["chest_drain_output_left"] >= 1500 - 50
+    hourly = (
+        bleeding.vitals()["chest_drain_output_left"] - stopped.vitals()["chest_drain_output_left"]
+    )
+    assert hourly == pytest.approx(300, rel=0.1)  # 5 mL/min for the hour, all in the bottle
+    assert math.isnan(stopped.vitals()["chest_drain_output_right"])

@@ -32,6 +32,8 @@ MEDTWIN_ADDITIONS = [
     "pleural_pressure_left",
     "pleural_pressure_right",
     "peak_flow_percent_predicted",
+    "chest_drain_output_left",
+    "chest_drain_output_right",
     "ventilator_alarms",
 ]
 

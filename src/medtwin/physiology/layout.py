@@ -251,6 +251,8 @@ _STATE: list[Entry] = [
     "PHARYNGEAL_OBSTRUCTION",
     # air and blood in each pleural space (mL; left, right)
     ("PTX_VOLUME", ("LEFT", "RIGHT")), ("PLEURAL_BLOOD", ("LEFT", "RIGHT")),
+    # the blood each chest drain has let out since it went in (mL; left, right)
+    ("DRAIN_BLOOD", ("LEFT", "RIGHT")),
     # nervous control
     "BARO_LAG", "CARDIOPULMONARY_CVP", "CVP_SLOW",
     # sympathetic firing averaged over seconds (spikes/s), and the adrenal medulla's
@@ -328,6 +330,7 @@ _MONITORS: list[Entry] = [
     "exhaled_tidal_volume", "exhaled_minute_volume", "peak_expiratory_flow",
     "dynamic_compliance", "static_compliance", "coronary_perfusion_pressure",
     "pleural_pressure_left", "pleural_pressure_right", "peak_flow_percent_predicted",
+    "chest_drain_output_left", "chest_drain_output_right",
     "ventilator_alarms",
     "rhythm",
     ("drug_plasma", DRUG_SLOTS), ("drug_effect_site", DRUG_SLOTS),
@@ -336,8 +339,10 @@ DEVICE_SIGNALS = (
     "airway_pressure", "peak_inspiratory_pressure", "plateau_pressure", "total_peep",
     "exhaled_tidal_volume", "exhaled_minute_volume", "peak_expiratory_flow",
     "dynamic_compliance", "static_compliance",
+    "chest_drain_output_left", "chest_drain_output_right",
 )  # fmt: skip
-"""Monitor signals a ventilator or bag measures: missing (NaN) without one."""
+"""Monitor signals a device measures (a ventilator or bag, a chest drain): missing (NaN)
+without one."""
 M = make_layout("M", _MONITORS)
 M_RECORD = make_record(_MONITORS)
 N_MONITOR = len(M)

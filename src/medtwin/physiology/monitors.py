@@ -30,7 +30,7 @@ from medtwin.physiology.drugs import (
     train_of_four_ratio,
 )
 from medtwin.physiology.layout import BEDS, DRUG_SLOTS, EFFECT_TARGETS
-from medtwin.physiology.pleura import chest_excess
+from medtwin.physiology.pleura import VENT_DRAIN, chest_excess
 from medtwin.physiology.respiration import muscle_pressure, pleural_pressure
 from medtwin.physiology.ventilation import (
     MODE_OFF,
@@ -324,6 +324,9 @@ def update_gas_monitors(s, p, m):
     # one pressure in both pleural spaces: the mediastinum is mobile (`pleura`)
     m.pleural_pressure_left = m.intrapleural_pressure
     m.pleural_pressure_right = m.intrapleural_pressure
+    # a drain's bottle: the blood it let out; no reading without a drain
+    m.chest_drain_output_left = s.DRAIN_BLOOD[0] if p.PTX_VENT[0] == VENT_DRAIN else np.nan
+    m.chest_drain_output_right = s.DRAIN_BLOOD[1] if p.PTX_VENT[1] == VENT_DRAIN else np.nan
     m.transpulmonary_pressure = (s.V_LUNG - p.V_LUNG0) / p.C_LUNG
     m.lung_compliance = p.C_LUNG * 1e-3
     m.chest_wall_compliance = p.C_CHEST_WALL * 1e-3

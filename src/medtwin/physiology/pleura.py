@@ -86,7 +86,8 @@ def accumulate_leak(s, p, transpulmonary, dt):
 def pleura_step(s, p, dt):
     """Add the air let through each tear (`accumulate_leak`) and the blood of each
     bleeding site to its pleural space; a needle lets out the air that builds tension,
-    a drain empties both and carries off the tear's air as it comes (it bubbles)."""
+    a drain empties both and carries off the tear's air as it comes (it bubbles), and
+    keeps count of the blood it lets out (its bottle, `DRAIN_BLOOD`) until removed."""
     for side in range(len(SIDES)):
         vent = p.PTX_VENT[side]
         air = s.PTX_VOLUME[side]
@@ -94,8 +95,10 @@ def pleura_step(s, p, dt):
         if vent == VENT_DRAIN:
             drained = min(dt / p.CHEST_DRAIN_TAU, 1.0)
             air -= air * drained
+            s.DRAIN_BLOOD[side] += blood * drained
             blood -= blood * drained
         else:
+            s.DRAIN_BLOOD[side] = 0.0
             air += s.PTX_INFLOW[side]
             if vent == VENT_NEEDLE:
                 air = min(air, max(side_lung_volume(p) - blood, 0.0))
