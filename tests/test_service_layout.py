@@ -75,7 +75,7 @@ def test_a_bad_layout_is_refused_naming_the_field_the_value_and_what_is_allowed(
     join(client, tom, session["code"], "trainee")
     url = f"/api/sessions/{session['id']}/layout"
     cases = [
-        ({"role": "trainee", "waves": ["ecg_ii", "ecg_iii"]}, "waves.1", "'ecg_iii'"),
+        ({"role": "trainee", "waves": ["ecg_ii", "ecg_v3"]}, "waves.1", "'ecg_v3'"),
         ({"role": "trainee", "numerics": ["pulse"]}, "numerics.0", "'pulse'"),
         ({"role": "nurse", "waves": ["ecg_ii"]}, "role", "'nurse'"),
         ({"role": "trainee", "waves": []}, "waves", "at least 1"),
@@ -87,7 +87,7 @@ def test_a_bad_layout_is_refused_naming_the_field_the_value_and_what_is_allowed(
         detail = response.json()["detail"]
         assert response.status_code == 422 and field in detail and value in detail, detail
     detail = client.post(url, json=cases[0][0], headers=ines).json()["detail"]
-    assert "'airway_flow'" in detail  # what is allowed
+    assert "'airway_flow'" in detail and "'ecg_v1'" in detail  # what is allowed
     refused = client.post(url, json={"role": "trainee"}, headers=tom)
     assert refused.status_code == 403 and "instructor" in refused.json()["detail"]
     assert client.post(f"/api/sessions/{session['id']}/end", headers=ines).is_success
