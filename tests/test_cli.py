@@ -63,7 +63,8 @@ def test_simulate_writes_the_whole_run_of_waveforms(run):
     waves = pd.read_csv(run / "w.csv")
     assert list(waves.columns) == [
         "time_s", "ecg_ii", "arterial_pressure", "central_venous_pressure", "pleth", "co2",
-        "airway_flow", "airway_pressure", "lung_volume",
+        "airway_flow", "airway_pressure", "lung_volume", "ecg_i", "ecg_iii", "ecg_avr",
+        "ecg_avl", "ecg_avf", "ecg_v1", "ecg_v5",
     ]  # fmt: skip
     assert len(waves) == pytest.approx(DURATION_S * RATE_HZ, abs=2)
     assert waves["time_s"].iloc[-1] == pytest.approx(DURATION_S, abs=1 / RATE_HZ)

@@ -413,9 +413,9 @@ def test_a_layout_the_instructor_sets_changes_what_a_trainees_monitor_shows(
     playwright, base_url, tmp_path
 ):
     """Issue 13: the monitor's layout per role. The instructor gives the trainees the
-    ventilator's flow and volume instead of the pleth, and no temperature; the trainee's
-    monitor draws them (after a reload too), the instructor's own stays as it was, and
-    shows the airway pressure once a ventilator is on."""
+    ventilator's flow and volume and ECG lead V1 instead of the pleth, and no
+    temperature; the trainee's monitor draws them (after a reload too), the instructor's
+    own stays as it was, and shows the airway pressure once a ventilator is on."""
     expect = playwright_sync.expect
     instructor_context, instructor = open_browser(playwright, tmp_path / "l1", base_url)
     trainee_context, trainee = open_browser(playwright, tmp_path / "l2", base_url)
@@ -433,6 +433,10 @@ def test_a_layout_the_instructor_sets_changes_what_a_trainees_monitor_shows(
         form.locator("input[name=wave][value=pleth]").uncheck()
         form.locator("input[name=wave][value=airway_flow]").check()
         form.locator("input[name=wave][value=lung_volume]").check()
+        expect(form.locator("label", has=instructor.locator("input[value=ecg_v1]"))).to_have_text(
+            "ECG V1"
+        )
+        form.locator("input[name=wave][value=ecg_v1]").check()
         form.locator("input[name=numeric][value=temperature]").uncheck()
         instructor.click("#layout-submit")
         expect(instructor.locator("#layout-message")).to_have_text("Layout set for every trainee.")
@@ -443,12 +447,15 @@ def test_a_layout_the_instructor_sets_changes_what_a_trainees_monitor_shows(
                 page = trainee
             expect(page.locator("#wave-row-airway_flow")).to_be_visible()
             expect(page.locator("#wave-row-lung_volume")).to_be_visible()
+            expect(page.locator("#wave-row-ecg_v1 .wave-label")).to_have_text("V1")
             expect(page.locator("#wave-row-pleth")).to_be_hidden()
             expect(page.locator("#num-temp")).to_be_hidden()
             expect(page.locator("#num-hr")).to_be_visible()
         before = canvas_pixels(trainee, "wave-airway_flow")
         _wait_for(lambda: canvas_pixels(trainee, "wave-airway_flow") != before, 10,
                   "the flow trace did not move")  # fmt: skip
+        _wait_for(lambda: trainee.evaluate(INK_FRACTION, "wave-ecg_v1") > 0, 10,
+                  "lead V1 was named but not drawn")  # fmt: skip
         trainee.screenshot(path=tmp_path / "trainee-layout-1280x800.png")
         expect(instructor.locator("#wave-row-pleth")).to_be_visible()
         expect(instructor.locator("#wave-row-airway_flow")).to_be_hidden()

@@ -258,7 +258,11 @@ def test_the_debrief_replays_the_monitors_waveforms_of_any_moment(client):
 
     session, headers = room(client)
     sid = session["id"]
-    live: dict[str, list[tuple[float, float]]] = {"ecg_ii": [], "arterial_pressure": []}
+    live: dict[str, list[tuple[float, float]]] = {
+        "ecg_ii": [],
+        "ecg_v1": [],
+        "arterial_pressure": [],
+    }
     with open_stream(client, sid, token_of(headers["tom"])) as stream:
         receive_until(stream, lambda m: m["type"] == "snapshot")
         for second in range(1, 21):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from test_service_support import (
     account,
@@ -69,13 +70,39 @@ def test_a_layout_reaches_the_monitors_of_its_role_only_and_survives_a_restart(t
         assert _snapshot(client, session["id"], tom)["layout"] == layout
 
 
+def test_a_layout_may_show_ecg_lead_v1_and_the_stream_carries_it(client):
+    """A lead a layout chooses streams as the twin draws it: lead V1's deep S (Surawicz &
+    Knilans 2008), beside leads I and III that add up to II (Einthoven)."""
+    from medtwin.service.codec import read_waveform_frame
+
+    ines, tom = account(client, "ines"), account(client, "tom")
+    session = new_session(client, ines)
+    join(client, tom, session["code"], "trainee")
+    layout = {"waves": ["ecg_v1", "ecg_ii"], "numerics": ["heart_rate"]}
+    url = f"/api/sessions/{session['id']}/layout"
+    assert client.post(url, json={"role": "trainee", **layout}, headers=ines).is_success
+    with open_stream(client, session["id"], token_of(tom)) as ws:
+        assert json.loads(ws.receive_text())["layout"] == layout
+        advance(client, 3.0)
+        leads: dict[str, list[float]] = {"ecg_i": [], "ecg_ii": [], "ecg_iii": [], "ecg_v1": []}
+        while len(leads["ecg_v1"]) < 2 * 125:
+            frame = ws.receive()
+            if frame.get("bytes") is not None:
+                _, _, channels = read_waveform_frame(frame["bytes"])
+                for name, samples in leads.items():
+                    samples.extend(channels[name].tolist())
+    lead_i, lead_ii, lead_iii, lead_v1 = (np.array(samples) for samples in leads.values())
+    np.testing.assert_allclose(lead_i + lead_iii, lead_ii, rtol=0, atol=1e-5)  # float32
+    assert lead_v1.min() < -0.5 < lead_ii.max() and lead_v1.max() < lead_ii.max()
+
+
 def test_a_bad_layout_is_refused_naming_the_field_the_value_and_what_is_allowed(client):
     ines, tom = account(client, "ines"), account(client, "tom")
     session = new_session(client, ines)
     join(client, tom, session["code"], "trainee")
     url = f"/api/sessions/{session['id']}/layout"
     cases = [
-        ({"role": "trainee", "waves": ["ecg_ii", "ecg_iii"]}, "waves.1", "'ecg_iii'"),
+        ({"role": "trainee", "waves": ["ecg_ii", "ecg_v3"]}, "waves.1", "'ecg_v3'"),
         ({"role": "trainee", "numerics": ["pulse"]}, "numerics.0", "'pulse'"),
         ({"role": "nurse", "waves": ["ecg_ii"]}, "role", "'nurse'"),
         ({"role": "trainee", "waves": []}, "waves", "at least 1"),
@@ -87,7 +114,7 @@ def test_a_bad_layout_is_refused_naming_the_field_the_value_and_what_is_allowed(
         detail = response.json()["detail"]
         assert response.status_code == 422 and field in detail and value in detail, detail
     detail = client.post(url, json=cases[0][0], headers=ines).json()["detail"]
-    assert "'airway_flow'" in detail  # what is allowed
+    assert "'airway_flow'" in detail and "'ecg_v1'" in detail  # what is allowed
     refused = client.post(url, json={"role": "trainee"}, headers=tom)
     assert refused.status_code == 403 and "instructor" in refused.json()["detail"]
     assert client.post(f"/api/sessions/{session['id']}/end", headers=ines).is_success

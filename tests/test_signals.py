@@ -85,7 +85,10 @@ def test_waveform_channels():
         "airway_flow": "L/s",
         "airway_pressure": "cmH2O",
         "lung_volume": "mL",
+        **dict.fromkeys(
+            ("ecg_i", "ecg_iii", "ecg_avr", "ecg_avl", "ecg_avf", "ecg_v1", "ecg_v5"), "mV"
+        ),
     }
     assert "inspiration" in signals.waveform("airway_flow").description
-    with pytest.raises(KeyError, match="ecg_ii"):
+    with pytest.raises(KeyError, match="did you mean ecg_i"):
         signals.waveform("ecg")

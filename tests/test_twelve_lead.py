@@ -2,6 +2,8 @@
 it, and the normal adult pattern the wave directions were set for (Surawicz & Knilans
 2008: R-wave progression with the transition at V3-V4, normal frontal axis, T waves)."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -111,3 +113,44 @@ def _beats(lead: np.ndarray) -> int:
     """R peaks: upward crossings of half the lead's maximum."""
     high = lead > 0.5 * lead.max()
     return int(np.count_nonzero(high[1:] & ~high[:-1]))
+
+
+@pytest.fixture(scope="module")
+def monitor_leads():
+    """A twin's monitor ECG channels and its 12-lead over the same 10 s."""
+    from medtwin.twin import Twin
+
+    twin = Twin("standard-male", seed=5, waveform_seconds=12.0)
+    twin.advance(12.0)
+    return twin.waveform_samples(125.0, since_s=2.0), twin.twelve_lead(125.0, since_s=2.0)
+
+
+def test_the_monitors_leads_keep_einthovens_and_goldbergers_laws(monitor_leads):
+    (_, channels), _ = monitor_leads
+    lead_i, lead_ii, lead_iii = channels["ecg_i"], channels["ecg_ii"], channels["ecg_iii"]
+    np.testing.assert_allclose(lead_i + lead_iii, lead_ii, rtol=0, atol=1e-12)
+    augmented = channels["ecg_avr"] + channels["ecg_avl"] + channels["ecg_avf"]
+    np.testing.assert_allclose(augmented, 0.0, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(channels["ecg_avf"], lead_ii - lead_i / 2, rtol=0, atol=1e-12)
+    assert _beats(channels["ecg_v5"]) == _beats(lead_ii) > 5
+    assert -channels["ecg_avr"].min() > 0.3  # aVR looks at the heart from above: QRS down
+
+
+def test_each_monitor_lead_is_the_twelve_leads_own(monitor_leads):
+    (monitor_times, channels), (times, leads) = monitor_leads
+    assert np.array_equal(times, monitor_times) and len(times) == 1250
+    for lead in twelve_lead.MONITOR_LEADS:
+        name = twelve_lead.monitor_channel(lead)
+        np.testing.assert_allclose(channels[name], leads[lead], rtol=0, atol=1e-12, err_msg=name)
+    assert not np.allclose(channels["ecg_v1"], channels["ecg_v5"])  # not one lead renamed
+
+
+def test_every_monitor_lead_is_a_waveform_a_layout_may_name():
+    from medtwin import signals
+    from medtwin.monitor_layout import WAVE_CHANNELS
+    from medtwin.twin import WAVEFORM_NAMES
+
+    named = {twelve_lead.monitor_channel(lead) for lead in twelve_lead.MONITOR_LEADS}
+    assert named <= set(WAVE_CHANNELS) == set(WAVEFORM_NAMES) == {w.name for w in signals.WAVEFORMS}
+    assert {"ecg_i", "ecg_avr", "ecg_v1", "ecg_v5"} <= named
+    assert "drew2004" in keys_cited_in(Path(twelve_lead.__file__).read_text(encoding="utf-8"))

@@ -17,7 +17,8 @@ from medtwin.validation import grade, targets_for
 
 WAVEFORM_COLUMNS = [
     "time_s", "ecg_ii", "arterial_pressure", "central_venous_pressure", "pleth", "co2",
-    "airway_flow", "airway_pressure", "lung_volume",
+    "airway_flow", "airway_pressure", "lung_volume", "ecg_i", "ecg_iii", "ecg_avr", "ecg_avl",
+    "ecg_avf", "ecg_v1", "ecg_v5",
 ]  # fmt: skip
 RATE_HZ = 125.0
 R_PEAK_MV = 0.5

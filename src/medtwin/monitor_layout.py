@@ -22,8 +22,17 @@ WAVE_CHANNELS = (
     "airway_flow",
     "airway_pressure",
     "lung_volume",
+    "ecg_i",
+    "ecg_iii",
+    "ecg_avr",
+    "ecg_avl",
+    "ecg_avf",
+    "ecg_v1",
+    "ecg_v5",
 )
-"""The waveforms a monitor can draw, in the order the stream's frames carry them."""
+"""The waveforms a monitor can draw, in the order the stream's frames carry them: the
+other ECG leads (`twelve_lead.MONITOR_LEADS`) after the channels frames carried before
+them, so those keep their places."""
 NUMERIC_CHANNELS = (
     "heart_rate",
     "arterial_pressure",

@@ -39,7 +39,7 @@ from medtwin.physiology.layout import DRUG_SLOTS, DRUG_STATES, RHYTHM_NAMES, M, 
 from medtwin.physiology.parameters import P
 from medtwin.physiology.scaling import parameters_for
 from medtwin.physiology.steady_state import resting_states
-from medtwin.physiology.twelve_lead import LEADS, leads_mV
+from medtwin.physiology.twelve_lead import LEADS, MONITOR_LEADS, leads_mV, monitor_channel
 from medtwin.physiology.ventilation import MODE_OFF
 from medtwin.scheduler import Scheduled, Scheduler
 
@@ -56,8 +56,10 @@ SIGNAL_NAMES: tuple[str, ...] = tuple(
 add `<drug>_plasma_concentration_<unit>` and `<drug>_effect_site_concentration_<unit>`.
 The rhythm, a name, is `Twin.rhythm_name` and `Twin.rhythm_history()`."""
 _KEPT = np.array([M[name] for name in SIGNAL_NAMES])
+_OTHER_LEADS = {monitor_channel(lead): lead for lead in MONITOR_LEADS if lead != "II"}
+"""The monitor's ECG channels besides lead II (ecg_i, ecg_avr, ...), by lead."""
 WAVEFORM_NAMES = ("ecg_ii", "arterial_pressure", "central_venous_pressure", "pleth", "co2",
-                  "airway_flow", "airway_pressure", "lung_volume")  # fmt: skip
+                  "airway_flow", "airway_pressure", "lung_volume", *_OTHER_LEADS)  # fmt: skip
 DEFAULT_WAVEFORM_RATE_HZ = 125.0
 
 
@@ -411,7 +413,8 @@ class Twin:
         With `since_s`, only samples after it are made: a live stream asks for the new
         samples each tick without resampling the whole window. The pleth is normalised
         to 0-1 over the whole kept window, so it does not jump between calls. The airway
-        pressure is NaN while no ventilator or bag is on.
+        pressure is NaN while no ventilator or bag is on. The ECG leads besides II are
+        `twelve_lead`'s of the same waves (lead II stays the drawing's own sum).
         """
         kept = self._kept_waves(rate_hz, since_s)
         if kept is None:
@@ -423,8 +426,10 @@ class Twin:
         def channel(index: int) -> np.ndarray:
             return np.interp(sample_times, times, raw[:, index])
 
+        ecg = self._ecg_waves(sample_times, times, raw)
+        leads = leads_mV(ecg)
         return sample_times, {
-            "ecg_ii": self._ecg_waves(sample_times, times, raw).sum(axis=-1),
+            "ecg_ii": ecg.sum(axis=-1),
             "arterial_pressure": channel(W.arterial_pressure),
             "central_venous_pressure": channel(W.central_venous_pressure),
             "pleth": (channel(W.pleth_pressure) - pleth_low) / pleth_span,
@@ -432,6 +437,7 @@ class Twin:
             "airway_flow": channel(W.airway_flow),
             "airway_pressure": channel(W.airway_pressure),
             "lung_volume": channel(W.lung_volume) - self._batch.params[0, P.FRC],
+            **{name: leads[lead] for name, lead in _OTHER_LEADS.items()},
         }
 
     def twelve_lead(

@@ -264,3 +264,11 @@ def test_a_callout_is_expected_within_its_time_and_needs_no_order(tmp_path):
         bad["phases"][0]["expected"][1].update(change)
         problems = "\n".join(_problems(_write(tmp_path, bad)))
         assert says in problems, problems
+
+
+def test_a_cases_monitor_may_show_any_lead_the_monitor_offers(tmp_path):
+    case = {**MINIMAL, "monitor": {"waves": ["ecg_v1", "ecg_ii", "arterial_pressure"]}}
+    assert load_case(_write(tmp_path, case)).case.monitor.waves[0] == "ecg_v1"
+    problems = "\n".join(_problems(_write(tmp_path, {**MINIMAL, "monitor": {"waves": ["ecg_v3"]}})))
+    assert "monitor.waves[0]: 'ecg_v3' is not one of: 'ecg_ii'," in problems
+    assert "'ecg_v1' or 'ecg_v5'" in problems  # what is allowed

@@ -37,6 +37,12 @@ from medtwin.physiology.ecg import WAVES
 
 LEADS = ("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6")
 """The 12 standard leads, in the order of the printed report's columns."""
+MONITOR_LEADS = ("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V5")
+"""The leads a bedside monitor can draw as live waveforms (`monitor_channel` names
+them): the six limb leads a 3- or 5-electrode monitor derives, V1 for arrhythmias (a
+wide complex's origin, bundle-branch block) and V5 for the left ventricle's ischaemia
+(Drew BJ, Califf RM, Funk M, et al. Practice standards for electrocardiographic
+monitoring in hospital settings. Circulation 2004;110:2721-2746)."""
 RECORD_S = 10.0
 """Seconds of a standard 12-lead recording (the report's 10 s rhythm strip: Kligfield
 2007)."""
@@ -78,6 +84,11 @@ def _gains() -> np.ndarray:
 
 
 _GAINS = _gains()
+
+
+def monitor_channel(lead: str) -> str:
+    """The waveform channel of a lead (`data/waveforms.csv`): "aVR" is "ecg_avr"."""
+    return f"ecg_{lead.lower()}"
 
 
 def leads_mV(waves_mV: np.ndarray) -> dict[str, np.ndarray]:

@@ -5,8 +5,15 @@
 import { api } from "./api.js";
 import { config } from "./config.js";
 import { el } from "./format.js";
+import { WAVES } from "./monitor.js";
 
 const ROLES = ["trainee", "observer", "instructor"];
+
+/** A channel as the form offers it: an ECG lead by its monitor label ("ECG aVR"). */
+function choiceText(name) {
+  const lead = name.startsWith("ecg_") && WAVES.find((wave) => wave.name === name);
+  return lead ? `ECG ${lead.label}` : name.replaceAll("_", " ");
+}
 
 export class LayoutForm {
   constructor({ formEl, roleEl, wavesEl, numericsEl, messageEl }, sessionId) {
@@ -32,7 +39,7 @@ export class LayoutForm {
     input.name = kind;
     input.value = name;
     input.checked = shown.includes(name);
-    label.append(input, el("span", null, name.replaceAll("_", " ")));
+    label.append(input, el("span", null, choiceText(name)));
     return label;
   }
 

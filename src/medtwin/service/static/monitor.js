@@ -17,12 +17,19 @@ const TARGET_LAG_WALL_S = 0.35; // how far the playhead trails the newest sample
 const RING_SIZE = 1 << 17; // samples per channel kept (~17 min at 125 Hz)
 const ERASE_GAP_CSS_PX = 14;
 
+// An ECG lead's strip (its channel `ecg_<lead>`): every lead at lead II's gain, 2.2 mV
+// a strip, the baseline placed for its normal complex: mostly upright, biphasic (III)
+// or mostly downward (aVR, V1).
+const ECG_WINDOWS_MV = { up: [-0.6, 1.6], both: [-1.1, 1.1], down: [-1.6, 0.6] };
+const ecgLead = (lead, shape) => ({ name: `ecg_${lead.toLowerCase()}`, label: lead, unit: "mV",
+  color: "#39ff6a", scales: [ECG_WINDOWS_MV[shape]] });
+
 // Every waveform the stream carries (config.monitor.waves names them); a layout picks
 // which are drawn, in what order. `ticks`: the scale's numbers are shown beside it;
 // `whileMeasured`: drawn only while the stream has its data (the airway pressure, while
 // a ventilator or bag is on).
 export const WAVES = [
-  { name: "ecg_ii", label: "II", unit: "mV", color: "#39ff6a", scales: [[-0.6, 1.6]] },
+  ecgLead("II", "up"),
   { name: "arterial_pressure", label: "ART", unit: "mmHg", color: "#ff4d4d", ticks: true,
     scales: [[0, 160], [0, 200], [0, 260]] },
   { name: "pleth", label: "Pleth", unit: "", color: "#2fe3f0", scales: [[-0.05, 1.05]] },
@@ -35,6 +42,8 @@ export const WAVES = [
     scales: [[0, 30], [0, 50], [0, 80]] },
   { name: "lung_volume", label: "Vol", unit: "mL", color: "#c9a2ff", ticks: true,
     scales: [[0, 800], [0, 1500], [0, 3000]] },
+  ecgLead("I", "up"), ecgLead("III", "both"), ecgLead("aVR", "down"), ecgLead("aVL", "up"),
+  ecgLead("aVF", "up"), ecgLead("V1", "down"), ecgLead("V5", "up"),
 ];
 
 // Alarm limits come from the server (config.alarm_limits[signal]: [low, high], null: none).
