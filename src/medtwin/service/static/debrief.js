@@ -18,17 +18,21 @@ export function parseClock(text) {
   return parts.reduce((total, part) => total * 60 + part, 0);
 }
 
+// The strips a replay draws: lead II and every other channel; the other ECG leads stay in
+// the replay's data (and the recorded 12-leads), or the strip would hold 15 traces.
+const REPLAYED = WAVES.filter((wave) => !wave.name.startsWith("ecg_") || wave.name === "ecg_ii");
+
 /** Draw replayed waveforms, one strip per channel, at the monitor's colours and scales. */
 function drawWaves(container, replay) {
   container.hidden = false;
-  container.replaceChildren(...WAVES.map((wave) => {
+  container.replaceChildren(...REPLAYED.map((wave) => {
     const canvas = el("canvas");
     canvas.dataset.wave = wave.name;
     canvas.id = `replay-${wave.name === "ecg_ii" ? "ecg" : wave.name}`;
     return canvas;
   }));
   for (const canvas of container.children) {
-    const wave = WAVES.find((w) => w.name === canvas.dataset.wave);
+    const wave = REPLAYED.find((w) => w.name === canvas.dataset.wave);
     const values = replay.channels[wave.name] ?? [];
     const sized = canvasContext(canvas);
     if (!sized || !values.length) continue;
