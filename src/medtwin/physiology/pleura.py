@@ -5,16 +5,15 @@ A tension pneumothorax is air let into one pleural space through a one-way tear 
 lung: air passes whenever the alveolar pressure exceeds that side's pleural pressure,
 and never back. It first takes the room of that side's lung, which collapses (its blood
 becomes a shunt, the ventilated lung halves); once that lung is down, more air stretches
-the hemithorax (its half of the chest wall's compliance), and the pressure pushes the
-mediastinum over, squeezing the great veins and the other lung: venous return falls,
-then cardiac output and pressure, and the heart stops in pulseless electrical activity
-if nothing is done (Barton ED et al. J Emerg Med 1997;15:147; Nelson D et al. J Surg Res
-2013, pii S0022-4804(13)00505-2). The tension grows only while something can still push
-air through the tear: a breathing patient's inspiratory effort, which lowers the pressure around the
-collapsed lung below the alveolar pressure, or a ventilator's positive airway pressure,
-which is why the ventilated patient decompensates faster and further (Leigh-Smith S,
-Harris T. Emerg Med J 2005;22:8). A needle vents the tension but leaves the lung down;
-a chest drain lets it re-expand.
+the chest wall, and the pressure squeezes the great veins and the other lung (below):
+venous return falls, then cardiac output and pressure, and the heart stops in pulseless
+electrical activity if nothing is done (Barton ED et al. J Emerg Med 1997;15:147; Nelson
+D et al. J Surg Res 2013, pii S0022-4804(13)00505-2). The tension grows only while
+something can still push air through the tear: a breathing patient's inspiratory effort,
+which lowers the pressure around the collapsed lung below the alveolar pressure, or a
+ventilator's positive airway pressure, which is why the ventilated patient decompensates
+faster and further (Leigh-Smith S, Harris T. Emerg Med J 2005;22:8). A needle vents the
+tension but leaves the lung down; a chest drain lets it re-expand.
 
 The chest is one compartment: what the pleural spaces hold beyond their lungs' room
 stretches its wall and raises the pressure in both pleural spaces and around the heart
