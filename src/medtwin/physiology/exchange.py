@@ -281,10 +281,12 @@ def adrenergic_lactate_rate(s, p):
 
     In shock, adrenaline drives the muscles' Na+/K+ pump through beta-2 receptors and
     with it an aerobic glycolysis whose pyruvate exceeds what the mitochondria take up:
-    most of the lactate of haemorrhage and sepsis is made this way (James 1999; Levy
-    2005). It saturates with the adrenal drive above a threshold.
+    much of the lactate of haemorrhage and sepsis is made this way (James 1999; Levy
+    2005). It follows the rise of the adrenal drive over the drive the muscle has
+    adapted to, so it fades over hours when the drive stays high (Levy, Crit Care
+    2005), and saturates above a threshold.
     """
-    drive = s.ADRENAL_DRIVE - p.ADRENAL_LACTATE_THRESHOLD
+    drive = s.ADRENAL_DRIVE - s.LACTATE_ADAPTED_DRIVE - p.ADRENAL_LACTATE_THRESHOLD
     if drive <= 0.0:
         return 0.0
     per_kg = p.LACTATE_ADRENERGIC_MAX / 60.0 * drive / (drive + p.ADRENAL_LACTATE_HALF_DRIVE)
@@ -293,7 +295,8 @@ def adrenergic_lactate_rate(s, p):
 
 @jit
 def lactate_step(s, p, o2_shortfall_mL, dt):
-    """Lactate: basal turnover, anaerobic production, hepatic and renal clearance.
+    """Lactate: basal turnover, anaerobic and adrenergic production, hepatic and renal
+    clearance.
 
     Clearing lactic acid above its resting level regenerates the bicarbonate that
     buffered it, from the CO2 of the venous blood reaching the liver and kidneys (the
@@ -311,6 +314,9 @@ def lactate_step(s, p, o2_shortfall_mL, dt):
     s.N_CO2_V_MUSCLE += adrenergic * p.CO2_PER_LACTATE * ML_GAS_PER_MMOL
     regenerated_co2_mL = (cleared - basal) * p.CO2_PER_LACTATE * ML_GAS_PER_MMOL
     s.N_CO2_VC = max(s.N_CO2_VC - regenerated_co2_mL, 0.0)
+    s.LACTATE_ADAPTED_DRIVE += (
+        dt * (s.ADRENAL_DRIVE - s.LACTATE_ADAPTED_DRIVE) / p.ADRENERGIC_LACTATE_FADE_TAU
+    )
 
 
 @jit_inline

@@ -255,9 +255,10 @@ _STATE: list[Entry] = [
     ("DRAIN_BLOOD", ("LEFT", "RIGHT")),
     # nervous control
     "BARO_LAG", "CARDIOPULMONARY_CVP", "CVP_SLOW",
-    # sympathetic firing averaged over seconds (spikes/s), and the adrenal medulla's
-    # drive: its plasma adrenaline as the fractional rise over rest
-    "SYMPATHETIC_MEAN", "ADRENAL_DRIVE",
+    # sympathetic firing averaged over seconds (spikes/s), the adrenal medulla's
+    # drive (its plasma adrenaline as the fractional rise over rest) and the drive the
+    # muscle's adrenergic glycolysis has adapted to
+    "SYMPATHETIC_MEAN", "ADRENAL_DRIVE", "LACTATE_ADAPTED_DRIVE",
     "EFF_EMAX", "EFF_R", "EFF_VU", "EFF_TS", "EFF_TV",
     "CHEMO_CENTRAL_PCO2", "CHEMO_PERIPH_PCO2", "CHEMO_PERIPH_PO2",
     # the cerebrospinal fluid's lactic acidosis (mmol/L above rest), hours behind blood's

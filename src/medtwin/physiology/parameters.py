@@ -434,10 +434,11 @@ REFERENCE: dict[str, Parameter] = {
     # --- lactate
     "LACTATE_REST": Parameter(1.0, "mmol/L", "Kratz2004Case p1555 (0.6-1.7 mmol/L)"),
     "LACTATE_CLEARANCE": Parameter(
-        1.0 / 600.0,
+        1.0 / 1050.0,
         "1/s",
         "Levraut J et al. 1998, Am J Respir Crit Care Med 157:1021 (lactate clearance "
-        "about 800 mL/min, a half-life of a few minutes in a 16 L distribution volume)",
+        "about 800 mL/min): the share of the 14 L of a 70-kg man's extracellular water "
+        "cleared each second, a half-life of 12 min",
     ),
     "LACTATE_VOLUME_PER_KG": Parameter(
         0.2, "L/kg", "lactate distributes in the extracellular water (about 20 % of mass)"
@@ -485,12 +486,20 @@ REFERENCE: dict[str, Parameter] = {
         "above threshold at which half the maximal production is reached",
     ),
     "LACTATE_ADRENERGIC_MAX": Parameter(
-        1.0,
+        0.4,
         "mmol/kg/min",
         "James 1999, Levy 2005 (in haemorrhagic and septic shock lactate is made "
         "aerobically by muscle under adrenaline, not only by tissue hypoxia); set so "
         "that base excess falls as in ATLS 10th ed. classes II-IV (0 to -2, -2 to -6, -6 "
         "to -10, -10 or lower mmol/L)",
+    ),
+    "ADRENERGIC_LACTATE_FADE_TAU": Parameter(
+        7200.0,
+        "s",
+        "Levy B. Crit Care 2005;9:561 (adrenaline raises lactate transiently, through "
+        "aerobic glycolysis); Levy B et al. Intensive Care Med 1997;23:282 (the rise under "
+        "a steady adrenaline infusion is seen over the first hours): the time constant "
+        "with which muscle's glycolysis adapts to a sustained adrenal drive",
     ),
     "CRITICAL_TISSUE_O2": Parameter(
         0.04,

@@ -43,6 +43,11 @@ def _blood_volume_at_rest(twin) -> float:
 BLEED_ML_PER_MIN = 100.0
 WAIT_S = 300.0
 READ_S = 120.0
+ADMISSION_S = 3600.0
+"""When a class's base deficit is read, from the start of the bleed: the table's base
+deficit classes were measured at emergency-department admission (Mutschler M et al.
+Crit Care 2013;17:R42, TraumaRegister DGU), about an hour after injury."""
+MUTSCHLER = "Mutschler M et al. Crit Care 2013;17:R42 (base deficit at admission)"
 
 
 def _class_bleed(loss: float) -> Callable:
@@ -100,18 +105,22 @@ def _class_scenario(name: str, loss: float) -> Scenario:
         for signal in SIGNS
     ]  # fmt: skip
     low, high = base_deficit_band(signs["base_deficit_mmol_per_L"])
+    admission = START_S + ADMISSION_S
     expectations.append(
-        Expectation("base_excess", "mmol/L", value("base_excess", *window), ATLS, low, high)
-    )
+        Expectation("base_excess at 1 h", "mmol/L",
+                    value("base_excess", admission - READ_S, admission),
+                    f"{ATLS}; {MUTSCHLER}", low, high)
+    )  # fmt: skip
     return Scenario(
         name=f"haemorrhage-class-{name.lower()}",
         title=f"Haemorrhage, ATLS class {name} ({loss:.0%} of blood volume), untreated",
         description=(
             f"{loss:.0%} of blood volume bled from an artery at {BLEED_ML_PER_MIN:g} mL/min, "
-            f"read over the last {READ_S:g} s of a {WAIT_S:g} s wait"
+            f"the signs read over the last {READ_S:g} s of a {WAIT_S:g} s wait, the base "
+            f"excess an hour after the bleed began"
         ),
         protocol=_class_bleed(loss),
-        duration_s=end,
+        duration_s=max(end, admission),
         expectations=tuple(expectations),
         plotted=("heart_rate", "mean_arterial_pressure", "respiratory_rate", "base_excess"),
     )
