@@ -128,6 +128,24 @@ def test_a_peak_above_the_high_pressure_limit_alarms(simv_paralysed):
     assert twin.vitals()["ventilator_alarms"] == 1.0
 
 
+def test_the_high_pressure_limit_ends_a_volume_breath_and_the_set_volume_is_not_given():
+    """Reaching the Paw high limit ends inspiration (the Mindray SynoVent E5 and Draeger
+    Evita operator's manuals): against narrowed airways a volume-controlled breath stops
+    at the limit, short of its set volume, breath after breath; a higher limit lets the
+    whole volume in, at a higher peak."""
+    spasm = (*PARALYSED, "bronchospasm 0.86")
+    cut = _twin(*spasm, "ventilator VC rate 14 VT 500 mL PEEP 5 FiO2 0.4 Phigh 40 cmH2O")
+    raised = _twin(*spasm, "ventilator VC rate 14 VT 500 mL PEEP 5 FiO2 0.4 Phigh 70 cmH2O")
+    for twin in (cut, raised):
+        twin.advance(180.0)
+    limited, full = _mean(cut, 60), _mean(raised, 60)
+    assert limited["peak_inspiratory_pressure"] < 41.0 < full["peak_inspiratory_pressure"]
+    assert limited["exhaled_tidal_volume"] < 0.7 * 500.0
+    assert full["exhaled_tidal_volume"] == pytest.approx(500.0, rel=0.05)
+    assert int(cut.vitals()["ventilator_alarms"]) & 1  # the high-pressure alarm, each breath
+    assert not int(raised.vitals()["ventilator_alarms"]) & 1
+
+
 def test_the_orders_give_defaults_and_refuse_by_field():
     simv = parse_order("ventilator SIMV rate 8 VT 450 mL PS 10 cmH2O PEEP 5 FiO2 0.4")
     assert isinstance(simv, Ventilator) and simv.pressure_support_cmH2O == 10.0

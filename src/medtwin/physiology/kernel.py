@@ -89,6 +89,7 @@ from medtwin.physiology.ventilation import (
 )
 from medtwin.physiology.ventilator import (
     idle_cycle,
+    limit_pressure,
     note_effort,
     patient_trigger,
     ventilator_breaths,
@@ -267,6 +268,7 @@ def _fast_step(s, p, m, act, dt, stages, q1, q2, q3, q4, qw, drives):
     s.AIRWAY_PRESSURE = opening_pressure(
         p, p_alv, delta_v / dt, drives[2, 4], drives[2, 5], drives[2, 8]
     )
+    limit_pressure(s, p)
     accumulate_leak(s, p, p_alv - ppl_breath, dt)
     p_ra = right_atrial_pressure(s, p, phia1) + ppl_mmHg
     p_sa, p_sp = accumulate_beat(s, p, ppl_mmHg, p_ra, qw, dt)

@@ -239,9 +239,11 @@ _STATE: list[Entry] = [
     # the ventilator's triggering and cycle (`physiology.ventilator`): 1 once the
     # patient's current effort has triggered it, the intrinsic PEEP that effort must
     # first overcome (cmH2O), 1 while the breath is a mandatory one, time into the
-    # SIMV cycle (s; negative before the first) and 1 once its mandatory breath is given
+    # SIMV cycle (s; negative before the first), 1 once its mandatory breath is given,
+    # and 1 once the breath's airway pressure reached the high-pressure limit, which
+    # ended its inspiration
     "VENT_TRIGGERED", "VENT_TRIGGER_LOAD", "VENT_MANDATORY_BREATH", "VENT_CYCLE_TIME",
-    "VENT_SYNCED",
+    "VENT_SYNCED", "VENT_PRESSURE_CUT",
     # its alarms (`physiology.ventilator_alarms`): time switched on (s), since the last
     # breath it detected (s), the exhaled minute volume it averages (L/min), and the
     # alarms the last breath raised (bits of ALARM_BITS)

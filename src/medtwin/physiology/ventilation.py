@@ -115,6 +115,8 @@ def supply(s, p, vent_time, breath_time):
         return peep, 0.0
     if mode == MODE_PRESSURE:
         return peep + p.VENT_PINSP, 0.0
+    if s.VENT_PRESSURE_CUT > 0.0:  # the high-pressure limit ended the breath
+        return peep, 0.0
     delivered = p.VENT_DELIVERED if mode == MODE_BAG else 1.0
     return peep, delivered * p.VENT_VT / inspiration_time(p)
 

@@ -35,11 +35,12 @@ from medtwin.physiology.ventilation import (
     MODE_BAG,
     MODE_OFF,
     MODE_SIMV,
+    MODE_VOLUME,
     connected,
     inspiration_time,
     mandatory_breath,
 )
-from medtwin.physiology.ventilator_alarms import breath_alarms
+from medtwin.physiology.ventilator_alarms import breath_alarms, watched
 
 TIME_TRIGGERED = 1.0
 PATIENT_TRIGGERED = 2.0
@@ -68,6 +69,20 @@ def patient_trigger(s, p, pmus, flow_mL_per_s) -> bool:
     if threshold < 0.0:
         return -pmus >= -threshold + s.VENT_TRIGGER_LOAD
     return flow_mL_per_s * L_PER_MIN_PER_ML_PER_S >= threshold
+
+
+@jit_inline
+def limit_pressure(s, p):
+    """End a volume-controlled breath's inspiration once the airway pressure reaches the
+    high-pressure alarm limit: the ventilator opens its expiratory valve and gives no
+    more of the set volume (Paw high limit: Mindray SynoVent E5 and Draeger Evita
+    operator's manuals), so against narrowed airways it delivers less than it is set
+    to, breath after breath, with the alarm on."""
+    volume_breath = p.VENT_MODE == MODE_VOLUME or p.VENT_MODE == MODE_SIMV
+    limit = p.VENT_HIGH_PRESSURE
+    reached = limit > 0.0 and s.AIRWAY_PRESSURE >= limit
+    if reached and volume_breath and watched(p) and delivering(s, p):
+        s.VENT_PRESSURE_CUT = 1.0
 
 
 @jit_inline
@@ -127,6 +142,7 @@ def ventilator_breaths(s, p, m, dt, p_alv, triggered):
     inspiration_s = t_insp if mandatory_breath(s, p) else s.INSPIRATION_DURATION
     s.VENT_BREATH_ALARMS = breath_alarms(s, p)
     finish_breath(s, p, m, s.VENT_TIME, inspiration_s, True, p_alv)
+    s.VENT_PRESSURE_CUT = 0.0
     if simv or triggered:
         s.VENT_TIME = 0.0
     else:
@@ -144,5 +160,6 @@ def idle_cycle(s, p):
     s.VENT_TIME = 0.0
     s.VENT_CYCLE_TIME = -1.0
     s.VENT_MANDATORY_BREATH = 0.0
+    s.VENT_PRESSURE_CUT = 0.0
     if p.VENT_MODE == MODE_OFF:
         s.VENT_TRIGGERED = 0.0
