@@ -56,6 +56,22 @@ def test_simv_gives_a_paralysed_patient_exactly_the_set_rate(simv_paralysed):
     assert vitals["static_compliance"] == pytest.approx(compliance, rel=0.05)
 
 
+def test_pressure_controlled_simv_gives_a_paralysed_patient_the_set_rate_of_pc_breaths():
+    """PC-SIMV (Chatburn 2014: pressure-controlled IMV): its mandatory breaths are
+    pressure-controlled, so a passive patient gets the set rate of exactly the breath
+    pressure control gives with the same settings, and no alarm."""
+    settings = "rate 10 Pinsp 15 cmH2O PEEP 5 FiO2 0.4 Ti 1 s"
+    simv = _twin(*PARALYSED, f"ventilator SIMV {settings} PS 8 cmH2O")
+    control = _twin(*PARALYSED, f"ventilator PC {settings}")
+    for twin in (simv, control):
+        twin.advance(300.0)
+    synchronised, pressure = _mean(simv, 120), _mean(control, 120)
+    assert synchronised["respiratory_rate"] == pytest.approx(10.0, abs=0.05)
+    for signal in ("exhaled_tidal_volume", "peak_inspiratory_pressure", "plateau_pressure"):
+        assert synchronised[signal] == pytest.approx(pressure[signal], rel=0.01), signal
+    assert simv.vitals()["ventilator_alarms"] == 0.0
+
+
 def test_simv_adds_the_patients_own_supported_breaths_to_the_set_rate():
     twin = _twin("intubate", "ventilator SIMV rate 6 VT 450 mL PS 10 cmH2O PEEP 5 FiO2 0.4")
     twin.advance(300.0)

@@ -46,6 +46,7 @@ INPUT_SHAPES: dict[str, tuple[int, ...]] = {
             "VENT_RATE",
             "VENT_VT",
             "VENT_PINSP",
+            "VENT_PS",
             "VENT_PEEP",
             "VENT_TI",
             "VENT_FIO2",

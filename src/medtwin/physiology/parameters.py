@@ -914,6 +914,8 @@ INPUTS: list[Entry] = [
     # breathing support (physiology.ventilation): mode and settings; the airway
     "VENT_MODE", "VENT_RATE", "VENT_VT", "VENT_PINSP", "VENT_PEEP", "VENT_TI",
     "VENT_FIO2", "VENT_DELIVERED", "AIRWAY_OBSTRUCTION", "AIRWAY_TUBE", "BRONCHOSPASM",
+    # SIMV's pressure support of the patient's own breaths (cmH2O above PEEP)
+    "VENT_PS",
     # the ventilator's trigger (L/min if positive, a flow; cmH2O if negative, a
     # pressure), its alarm limits (high airway pressure cmH2O, low exhaled minute
     # volume L/min, apnoea s) and 1 while its circuit is disconnected from the patient

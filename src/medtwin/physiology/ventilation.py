@@ -75,6 +75,15 @@ def mandatory_breath(s, p) -> bool:
 
 
 @jit_inline
+def volume_controlled(p) -> bool:
+    """True while the device's set breaths deliver a set volume (VC, SIMV with a tidal
+    volume, a bag) rather than a set pressure (PC, SIMV with an inspiratory pressure)."""
+    mode = p.VENT_MODE
+    simv_volume = mode == MODE_SIMV and p.VENT_VT > 0.0
+    return mode in (MODE_VOLUME, MODE_BAG) or simv_volume
+
+
+@jit_inline
 def connected(p) -> bool:
     """True while a device's gas reaches the lungs' airway: one is on, its circuit is
     not disconnected, and the tube is not in the oesophagus."""
@@ -110,10 +119,11 @@ def supply(s, p, vent_time, breath_time):
         return peep, 0.0
     if mode == MODE_SUPPORT or (mode == MODE_SIMV and not mandatory_breath(s, p)):
         supported = s.VENT_TRIGGERED > 0.0 and breath_time < s.INSPIRATION_DURATION
-        return (peep + p.VENT_PINSP if supported else peep), 0.0
+        support = p.VENT_PS if mode == MODE_SIMV else p.VENT_PINSP
+        return (peep + support if supported else peep), 0.0
     if vent_time >= inspiration_time(p):
         return peep, 0.0
-    if mode == MODE_PRESSURE:
+    if not volume_controlled(p):
         return peep + p.VENT_PINSP, 0.0
     if s.VENT_PRESSURE_CUT > 0.0:  # the high-pressure limit ended the breath
         return peep, 0.0

@@ -18,12 +18,12 @@ triggered.
 
 SIMV (Chatburn 2014: IMV, mandatory breaths that may be patient triggered, spontaneous
 breaths between them; the Mindray SynoVent E5 manual's scheme): time is cut into SIMV
-cycles of 60/rate s, each owing one volume-controlled mandatory breath. In the cycle's
-last `SIMV_TRIGGER_WINDOW` seconds, the patient's first trigger gets that breath
-(synchronised); if none comes, the ventilator gives it when the cycle ends. Every other
-trigger is a spontaneous, pressure-supported breath. So a patient who makes no effort
-gets exactly the set rate, and one who breathes gets the set rate of mandatory breaths
-plus their own.
+cycles of 60/rate s, each owing one mandatory breath, volume- or pressure-controlled
+(PC-SIMV). In the cycle's last `SIMV_TRIGGER_WINDOW` seconds, the patient's first
+trigger gets that breath (synchronised); if none comes, the ventilator gives it when
+the cycle ends. Every other trigger is a spontaneous, pressure-supported breath. So a
+patient who makes no effort gets exactly the set rate, and one who breathes gets the set
+rate of mandatory breaths plus their own.
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ from medtwin.physiology.ventilation import (
     MODE_BAG,
     MODE_OFF,
     MODE_SIMV,
-    MODE_VOLUME,
     connected,
     inspiration_time,
     mandatory_breath,
+    volume_controlled,
 )
 from medtwin.physiology.ventilator_alarms import breath_alarms, watched
 
@@ -78,10 +78,9 @@ def limit_pressure(s, p):
     more of the set volume (Paw high limit: Mindray SynoVent E5 and Draeger Evita
     operator's manuals), so against narrowed airways it delivers less than it is set
     to, breath after breath, with the alarm on."""
-    volume_breath = p.VENT_MODE == MODE_VOLUME or p.VENT_MODE == MODE_SIMV
     limit = p.VENT_HIGH_PRESSURE
     reached = limit > 0.0 and s.AIRWAY_PRESSURE >= limit
-    if reached and volume_breath and watched(p) and delivering(s, p):
+    if reached and volume_controlled(p) and watched(p) and delivering(s, p):
         s.VENT_PRESSURE_CUT = 1.0
 
 

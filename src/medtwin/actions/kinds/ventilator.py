@@ -4,9 +4,10 @@ Volume control (VC) delivers a set tidal volume, pressure control (PC) a set ins
 pressure above PEEP for a set time, both assist-control (the patient's own effort
 triggers a breath); CPAP holds a continuous pressure while the patient breathes,
 pressure support (PS) adds a set pressure above PEEP to each breath the patient takes
-(none if the patient does not breathe), and SIMV gives volume-controlled breaths at the
-set rate, synchronised to the patient's effort, with pressure support (`PS`) for the
-patient's own breaths between them. The FiO2 is the gas the ventilator gives (room air,
+(none if the patient does not breathe), and SIMV gives mandatory breaths at the set rate,
+volume-controlled (`VT`) or pressure-controlled (`Pinsp`, PC-SIMV), synchronised to the
+patient's effort, with pressure support (`PS`) for the patient's own breaths between
+them. The FiO2 is the gas the ventilator gives (room air,
 0.21, unless set).
 
 Every mode also takes the trigger sensitivity ('trigger 2 L/min', a flow, or 'trigger
@@ -71,7 +72,7 @@ _SETTINGS = {
 }
 _TRIGGER = re.compile(rf"(?:^|\s)trigger\s*(?P<value>{NUMBER})\s*(?P<unit>l/min|cmh2o)?(?=\s|$)")
 _CPAP_LEVEL = re.compile(r"\s*(?P<level>[0-9.]+)\s*cmh2o(?P<settings>.*)")
-VENTILATION_INPUTS = ("VENT_MODE", "VENT_RATE", "VENT_VT", "VENT_PINSP", "VENT_PEEP",
+VENTILATION_INPUTS = ("VENT_MODE", "VENT_RATE", "VENT_VT", "VENT_PINSP", "VENT_PS", "VENT_PEEP",
                       "VENT_TI", "VENT_FIO2", "VENT_DELIVERED", "VENT_TRIGGER",
                       "VENT_HIGH_PRESSURE", "VENT_LOW_MV", "VENT_APNOEA_S",
                       "VENT_DISCONNECTED")  # fmt: skip
@@ -91,13 +92,15 @@ _NEEDS = {
     "PS": {"inspiratory_pressure_cmH2O"},
     "SIMV": {"rate_per_min", "tidal_volume_mL"},
 }
+_SIMV_PRESSURE_CONTROLLED = {"rate_per_min", "inspiratory_pressure_cmH2O"}
+"""What PC-SIMV needs instead of SIMV's rate and tidal volume."""
 
 
 @register
 class Ventilator(ActionBase):
     """A ventilator in `mode` with its settings: breaths at `rate_per_min` of
     `tidal_volume_mL` (VC, SIMV) or `inspiratory_pressure_cmH2O` above PEEP for
-    `inspiratory_time_s` (PC), over `peep_cmH2O`, giving `fio2`; in SIMV,
+    `inspiratory_time_s` (PC, PC-SIMV), over `peep_cmH2O`, giving `fio2`; in SIMV,
     `pressure_support_cmH2O` on the patient's own breaths. The trigger is a flow
     (`trigger_flow_L_per_min`) or a pressure drop (`trigger_pressure_cmH2O`, negative);
     the alarm limits are high airway pressure, low exhaled minute volume and apnoea
@@ -138,6 +141,7 @@ class Ventilator(ActionBase):
         "ventilator CPAP <p> cmH2O [FiO2 <f>]",
         "ventilator PS <p> cmH2O [PEEP <p>] [FiO2 <f>]",
         "ventilator SIMV rate <n> VT <v> mL [PS <p> cmH2O] [PEEP <p>] [FiO2 <f>] [Ti <t> s]",
+        "ventilator SIMV rate <n> Pinsp <p> cmH2O [PS <p> cmH2O] [PEEP <p>] [FiO2 <f>] [Ti <t> s]",
         "ventilator <mode> ... [trigger <f> L/min | trigger -<p> cmH2O] [Phigh <p> cmH2O] "
         "[MVlow <v> L/min] [apnoea <t> s]",
     )
@@ -147,6 +151,7 @@ class Ventilator(ActionBase):
         "ventilator CPAP 5 cmH2O FiO2 0.4",
         "ventilator PS 10 cmH2O PEEP 5 FiO2 0.4",
         "ventilator SIMV rate 8 VT 450 mL PS 10 cmH2O PEEP 5 FiO2 0.4",
+        "ventilator SIMV rate 10 Pinsp 15 cmH2O PS 8 cmH2O PEEP 5 FiO2 0.4 Ti 1 s",
         "ventilator PS 8 cmH2O PEEP 5 trigger -2 cmH2O apnoea 15 s",
         "ventilator VC rate 14 VT 450 mL PEEP 5 trigger 3 L/min Phigh 35 cmH2O MVlow 4 L/min",
     )
@@ -156,6 +161,7 @@ class Ventilator(ActionBase):
         "ventilator PC rate 14 Pinsp 15 cmH2O FiO2 3",
         "ventilator PS 60 cmH2O PEEP 5",
         "ventilator SIMV rate 8 PS 10 cmH2O",
+        "ventilator SIMV rate 8 VT 450 mL Pinsp 15 cmH2O",
         "ventilator VC rate 14 VT 450 mL PS 10 cmH2O",
         "ventilator PS 10 cmH2O trigger 2 cmH2O",
         "ventilator PS 10 cmH2O trigger 50 L/min",
@@ -168,12 +174,16 @@ class Ventilator(ActionBase):
         settings = ("rate_per_min", "tidal_volume_mL", "inspiratory_pressure_cmH2O")
         given = {name for name in settings if getattr(self, name) is not None}
         needed = _NEEDS[self.mode]
+        pressure_simv = self.mode == "SIMV" and "tidal_volume_mL" not in given
+        if pressure_simv and "inspiratory_pressure_cmH2O" in given:
+            needed = _SIMV_PRESSURE_CONTROLLED
         if given != needed:
             missing = ", ".join(sorted(needed - given)) or "none"
             extra = ", ".join(sorted(given - needed)) or "none"
+            pc_simv = " (or inspiratory_pressure_cmH2O for PC-SIMV)" if self.mode == "SIMV" else ""
             raise ValueError(
                 f"mode = {self.mode!r} needs {', '.join(sorted(needed)) or 'no rate or volume'}"
-                f" (missing: {missing}; not for this mode: {extra})"
+                f"{pc_simv} (missing: {missing}; not for this mode: {extra})"
             )
         if self.mode in ("CPAP", "PS") and self.inspiratory_time_s is not None:
             raise ValueError(f"mode = {self.mode!r} takes no inspiratory_time_s")
@@ -249,8 +259,8 @@ class Ventilator(ActionBase):
         inputs["VENT_MODE"] = MODE_INPUTS[self.mode]
         inputs["VENT_RATE"] = self.rate_per_min or 0.0
         inputs["VENT_VT"] = self.tidal_volume_mL or 0.0
-        support = self.pressure_support_cmH2O if self.mode == "SIMV" else None
-        inputs["VENT_PINSP"] = support or self.inspiratory_pressure_cmH2O or 0.0
+        inputs["VENT_PINSP"] = self.inspiratory_pressure_cmH2O or 0.0
+        inputs["VENT_PS"] = self.pressure_support_cmH2O or 0.0
         inputs["VENT_PEEP"] = self.peep_cmH2O
         inputs["VENT_TI"] = self.inspiratory_time_s or 0.0
         inputs["VENT_FIO2"] = self.fio2
