@@ -477,6 +477,79 @@ def test_a_layout_the_instructor_sets_changes_what_a_trainees_monitor_shows(
         trainee_context.close()
 
 
+DECODE_FRAMES = """async (frames) => {
+  const { decodeWaveFrame } = await import('/stream.js');
+  return frames.map((bytes) => {
+    try {
+      const frame = decodeWaveFrame(new Uint8Array(bytes).buffer);
+      return Object.fromEntries(Object.entries(frame.channels).map(([k, v]) => [k, [...v]]));
+    } catch (error) {
+      return error.message;
+    }
+  });
+}"""
+"""The page's own decoder (`stream.js`) on frames given as lists of bytes: for each, its
+channels, or the error it raised."""
+
+
+def _decoded_in_the_page(page) -> None:
+    """The page decodes the server's frame as the server's codec does, and refuses a
+    frame whose size its mask contradicts, or of the old format (a count, not a mask)."""
+    import numpy as np
+
+    from medtwin.service.codec import FRAME_HEADER, read_waveform_frame, waveform_frame
+
+    frame = waveform_frame(2.0, {"ecg_v1": np.array([-0.5, 0.25]), "ecg_ii": np.ones(2)})
+    old = FRAME_HEADER.pack(15, 2, 2.0, 125.0) + bytes(15 * 2 * 4)
+    good, cut, old_format = page.evaluate(DECODE_FRAMES, [list(frame), list(frame[:-1]),
+                                                          list(old)])  # fmt: skip
+    _, _, expected = read_waveform_frame(frame)
+    assert good == {name: samples.tolist() for name, samples in expected.items()}
+    assert list(good) == ["ecg_ii", "ecg_v1"]
+    assert "expected 36" in cut and "expected" in old_format, (cut, old_format)
+
+
+def test_the_layout_editor_groups_the_leads_and_the_monitor_draws_a_lead_added(
+    playwright, base_url, tmp_path
+):
+    """The editor lists the waveforms in groups, the eight ECG leads (lead II first)
+    together; a lead the instructor adds to their own monitor (V5, which no default
+    layout draws and so the stream did not carry) is drawn from the frames that follow,
+    without a reload."""
+    expect = playwright_sync.expect
+    context, instructor = open_browser(playwright, tmp_path / "g1", base_url)
+    try:
+        register(instructor, "instructor_gus")
+        instructor.fill("#create-title", "Leads drill")
+        instructor.click("#create-submit")
+        expect(instructor.locator("#wave-row-ecg_ii")).to_be_visible()
+        _decoded_in_the_page(instructor)
+        instructor.click("#layout-settings summary")
+        groups = instructor.locator("#layout-waves .layout-group")
+        expect(groups.locator("legend")).to_have_text(
+            ["ECG leads", "Pressures and gases", "Ventilation"]
+        )
+        expect(groups.nth(0).locator("label")).to_have_text(
+            [f"ECG {lead}" for lead in ("II", "I", "III", "aVR", "aVL", "aVF", "V1", "V5")]
+        )
+        expect(groups.nth(2).locator("input")).to_have_count(3)
+        instructor.locator("#layout-form").screenshot(path=tmp_path / "layout-editor.png")
+        expect(instructor.locator("#wave-row-ecg_v5")).to_be_hidden()
+
+        instructor.select_option("#layout-role", "instructor")
+        groups.nth(0).locator("input[value=ecg_v5]").check()
+        instructor.click("#layout-submit")
+        expect(instructor.locator("#layout-message")).to_have_text(
+            "Layout set for every instructor."
+        )
+        expect(instructor.locator("#wave-row-ecg_v5 .wave-label")).to_have_text("V5")
+        instructor.wait_for_function(f"({INK_FRACTION})('wave-ecg_v5') > 0")
+        instructor.screenshot(path=tmp_path / "instructor-lead-v5-1280x800.png")
+        assert instructor.errors == [], instructor.errors
+    finally:
+        context.close()
+
+
 TRACE_FRACTION = """(id) => {
   const canvas = document.getElementById(id);
   const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;

@@ -20,7 +20,12 @@ from test_service_support import (
     token_of,
 )
 
-from medtwin.monitor_layout import DEFAULT_LAYOUT, NUMERIC_CHANNELS, WAVE_CHANNELS
+from medtwin.monitor_layout import (
+    DEFAULT_LAYOUT,
+    NUMERIC_CHANNELS,
+    WAVE_CHANNELS,
+    WAVE_GROUPS,
+)
 from medtwin.service.clock import ManualClock
 from medtwin.service.codec import read_waveform_frame
 from medtwin.training import load_case
@@ -42,6 +47,8 @@ def test_config_lists_the_channels_a_layout_may_name(client):
     assert monitor["waves"] == list(WAVE_CHANNELS)
     assert monitor["numerics"] == list(NUMERIC_CHANNELS)
     assert monitor["default"] == DEFAULT_LAYOUT.model_dump()
+    assert monitor["wave_groups"] == [{"name": name, "waves": list(waves)}
+                                      for name, waves in WAVE_GROUPS.items()]  # fmt: skip
     assert {"central_venous_pressure", "airway_flow", "lung_volume"} <= set(monitor["waves"])
 
 
@@ -144,6 +151,19 @@ def test_frames_carry_what_some_monitor_draws_and_a_lead_from_the_next_frame_it_
         assert _channels_after_a_callout(client, session["id"], ines, streams) == [shown] * 2
         assert client.post(url, json={"role": "trainee"}, headers=ines).is_success
         assert _channels_after_a_callout(client, session["id"], ines, streams) == [default] * 2
+
+
+def test_the_editors_groups_hold_every_waveform_once_in_the_channel_order():
+    """The layout editor's groups (`/api/config`): the eight ECG leads, lead II first,
+    then the other channels; together every channel once, each group in its order."""
+    grouped = [name for waves in WAVE_GROUPS.values() for name in waves]
+    assert sorted(grouped) == sorted(WAVE_CHANNELS) and len(grouped) == len(WAVE_CHANNELS)
+    for waves in WAVE_GROUPS.values():
+        assert list(waves) == _in_frame_order(*waves)
+    leads = WAVE_GROUPS["ECG leads"]
+    assert leads[0] == "ecg_ii" and len(leads) == 8
+    assert all(name.startswith("ecg_") for name in leads)
+    assert set(WAVE_GROUPS["Ventilation"]) == {"airway_flow", "airway_pressure", "lung_volume"}
 
 
 def test_a_bad_layout_is_refused_naming_the_field_the_value_and_what_is_allowed(client):
