@@ -19,14 +19,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from debrief import headers_of
+from debrief import headers_of, manual_app
 from fastapi.testclient import TestClient
 
 from medtwin.monitor_layout import WAVE_CHANNELS
-from medtwin.service.app import create_app
 from medtwin.service.clock import ManualClock
 from medtwin.service.codec import FRAME_HEADER
-from medtwin.service.runtime import RuntimeSettings
 
 EVERY_WAVE = {"role": "trainee", "waves": list(WAVE_CHANNELS)}
 
@@ -84,20 +82,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     args = parser.parse_args()
     clock = ManualClock()
-    with tempfile.TemporaryDirectory(prefix="medtwin-stream-") as folder:
-        app = create_app(f"sqlite:///{Path(folder) / 'bench.db'}",
-                         settings=RuntimeSettings(clock=clock),
-                         key_file=Path(folder) / "token.key")  # fmt: skip
-        with TestClient(app) as client:
-            ines = headers_of(client, "ines")
-            body = {"title": "Stream size", "patient": "standard-male", "seed": 0}
-            session_id = client.post("/api/sessions", json=body, headers=ines).json()["id"]
-            report("default layouts", receive(client, clock, session_id, ines, args.seconds))
-            layout = client.post(f"/api/sessions/{session_id}/layout", json=EVERY_WAVE,
-                                 headers=ines)  # fmt: skip
-            layout.raise_for_status()
-            every = receive(client, clock, session_id, ines, args.seconds)
-            report("a layout of every waveform", every)
+    with (
+        tempfile.TemporaryDirectory(prefix="medtwin-stream-") as folder,
+        TestClient(manual_app(Path(folder), clock)) as client,
+    ):
+        ines = headers_of(client, "ines")
+        body = {"title": "Stream size", "patient": "standard-male", "seed": 0}
+        session_id = client.post("/api/sessions", json=body, headers=ines).json()["id"]
+        report("default layouts", receive(client, clock, session_id, ines, args.seconds))
+        url = f"/api/sessions/{session_id}/layout"
+        client.post(url, json=EVERY_WAVE, headers=ines).raise_for_status()
+        every = receive(client, clock, session_id, ines, args.seconds)
+        report("a layout of every waveform", every)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from browser_support import (
     CHROMIUM,
     TABLET,
     canvas_pixels,
+    create_session,
     horizontal_overflow,
     join_as,
     open_browser,
@@ -300,9 +301,7 @@ def test_the_monitor_alarms_by_priority_silences_and_measures_nibp(playwright, b
     expect = playwright_sync.expect
     context, page = open_browser(playwright, tmp_path / "alarms", base_url)
     try:
-        register(page, "instructor_ida")
-        page.fill("#create-title", "Monitor drill")
-        page.click("#create-submit")
+        create_session(page, "instructor_ida", "Monitor drill")
         expect(page.locator("#num-hr")).to_have_text(re.compile(r"^\d+$"))
         monitor = page.locator("#monitor")
         expect(monitor).not_to_have_class(re.compile(r"\balarming\b"))
@@ -365,9 +364,7 @@ def test_every_order_of_the_registry_is_reachable_from_the_order_panel(
         open_browser(playwright, tmp_path / name, base_url) for name in ("cat-i", "cat-t")
     )
     try:
-        register(instructor, "instructor_ola")
-        instructor.fill("#create-title", "Orders drill")
-        instructor.click("#create-submit")
+        create_session(instructor, "instructor_ola", "Orders drill")
         join_as(trainee, "trainee_uma", session_code(instructor))
         expect(trainee.locator("#join-message")).to_have_text("")
         expect(trainee.locator("#view-session")).to_be_visible()
@@ -420,9 +417,7 @@ def test_a_layout_the_instructor_sets_changes_what_a_trainees_monitor_shows(
     instructor_context, instructor = open_browser(playwright, tmp_path / "l1", base_url)
     trainee_context, trainee = open_browser(playwright, tmp_path / "l2", base_url)
     try:
-        register(instructor, "instructor_lea")
-        instructor.fill("#create-title", "Layout drill")
-        instructor.click("#create-submit")
+        create_session(instructor, "instructor_lea", "Layout drill")
         join_as(trainee, "trainee_max", session_code(instructor))
         expect(trainee.locator("#wave-row-pleth")).to_be_visible()
         expect(trainee.locator("#wave-row-airway_flow")).to_be_hidden()
@@ -519,9 +514,7 @@ def test_the_layout_editor_groups_the_leads_and_the_monitor_draws_a_lead_added(
     expect = playwright_sync.expect
     context, instructor = open_browser(playwright, tmp_path / "g1", base_url)
     try:
-        register(instructor, "instructor_gus")
-        instructor.fill("#create-title", "Leads drill")
-        instructor.click("#create-submit")
+        create_session(instructor, "instructor_gus", "Leads drill")
         expect(instructor.locator("#wave-row-ecg_ii")).to_be_visible()
         _decoded_in_the_page(instructor)
         instructor.click("#layout-settings summary")
@@ -592,9 +585,7 @@ def test_a_trainee_records_a_12_lead_ecg_that_everyone_sees_and_the_debrief_keep
     trainee_context, trainee = open_browser(playwright, tmp_path / "e2", base_url)
     try:
         trainee.set_viewport_size({"width": 1366, "height": 768})
-        register(instructor, "instructor_ecg")
-        instructor.fill("#create-title", "ECG drill")
-        instructor.click("#create-submit")
+        create_session(instructor, "instructor_ecg", "ECG drill")
         join_as(trainee, "trainee_ecg", session_code(instructor))
         expect(trainee.locator("#twelve-lead-list")).to_contain_text("None recorded.")
         trainee.click("#twelve-lead-order")
