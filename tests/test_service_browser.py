@@ -508,9 +508,9 @@ def test_the_layout_editor_groups_the_leads_and_the_monitor_draws_a_lead_added(
     playwright, base_url, tmp_path
 ):
     """The editor lists the waveforms in groups, the eight ECG leads (lead II first)
-    together; a lead the instructor adds to their own monitor (V5, which no default
-    layout draws and so the stream did not carry) is drawn from the frames that follow,
-    without a reload."""
+    together; leads the instructor adds to their own monitor (V1 and V5, which no
+    default layout draws and so the stream did not carry) come after the default's
+    waveforms, and are drawn from the frames that follow, without a reload."""
     expect = playwright_sync.expect
     context, instructor = open_browser(playwright, tmp_path / "g1", base_url)
     try:
@@ -530,11 +530,14 @@ def test_the_layout_editor_groups_the_leads_and_the_monitor_draws_a_lead_added(
         expect(instructor.locator("#wave-row-ecg_v5")).to_be_hidden()
 
         instructor.select_option("#layout-role", "instructor")
-        groups.nth(0).locator("input[value=ecg_v5]").check()
+        for lead in ("ecg_v1", "ecg_v5"):
+            groups.nth(0).locator(f"input[value={lead}]").check()
         instructor.click("#layout-submit")
         expect(instructor.locator("#layout-message")).to_have_text(
             "Layout set for every instructor."
         )
+        # the layout keeps the channel order, not the groups': V1 after the default five
+        expect(instructor.locator("#wave-row-ecg_v1")).to_have_css("order", "5")
         expect(instructor.locator("#wave-row-ecg_v5 .wave-label")).to_have_text("V5")
         instructor.wait_for_function(f"({INK_FRACTION})('wave-ecg_v5') > 0")
         instructor.screenshot(path=tmp_path / "instructor-lead-v5-1280x800.png")

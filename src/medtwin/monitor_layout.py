@@ -3,8 +3,9 @@ monitor shows, and in what order.
 
 One vocabulary for a case's `monitor:` (training) and the live room's layout per role
 (service), read by the web app from `/api/config`. The waveform channels are the ones
-the live stream carries (`service.codec.FRAME_CHANNELS` is this list), named as
-`data/waveforms.csv` names them; the numerics are the monitor's tiles.
+the live stream may carry (`service.codec.FRAME_CHANNELS` is this list; a session's
+frames carry those its layouts draw), named as `data/waveforms.csv` names them; the
+numerics are the monitor's tiles.
 """
 
 from __future__ import annotations
