@@ -44,6 +44,13 @@ def headers_of(client: TestClient, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token.json()['token']}"}
 
 
+def manual_app(folder: Path, clock: ManualClock):
+    """The service's app on a SQLite file in `folder`, its sessions on `clock` (the
+    service's own tick)."""
+    return create_app(f"sqlite:///{folder / 'bench.db'}", settings=RuntimeSettings(clock=clock),
+                      key_file=folder / "token.key")  # fmt: skip
+
+
 def timed(call) -> tuple[float, object]:
     start = time.perf_counter()
     response = call()
@@ -61,10 +68,7 @@ def main() -> None:
     args = parser.parse_args()
     clock = ManualClock()
     with tempfile.TemporaryDirectory(prefix="medtwin-debrief-") as folder:
-        app = create_app(f"sqlite:///{Path(folder) / 'bench.db'}",
-                         settings=RuntimeSettings(clock=clock),
-                         key_file=Path(folder) / "token.key")  # fmt: skip
-        with TestClient(app) as client:
+        with TestClient(manual_app(Path(folder), clock)) as client:
             ines, tom, ana = (headers_of(client, name) for name in ("ines", "tom", "ana"))
             body = {"title": "Night shift", "case": args.case}
             session = client.post("/api/sessions", json=body, headers=ines).json()

@@ -54,6 +54,13 @@ def register(page, username: str) -> None:
     playwright_sync.expect(page.locator("#view-lobby")).to_be_visible()
 
 
+def create_session(page, username: str, title: str) -> None:
+    """Register `username` and create a session of the default patient titled `title`."""
+    register(page, username)
+    page.fill("#create-title", title)
+    page.click("#create-submit")
+
+
 def session_code(page) -> str:
     """The join code the instructor's console shows, once it does."""
     code_box = page.locator("#join-code-display")

@@ -14,6 +14,7 @@ from browser_support import (
     CHROMIUM,
     TABLET,
     canvas_pixels,
+    create_session,
     horizontal_overflow,
     join_as,
     open_browser,
@@ -300,9 +301,7 @@ def test_the_monitor_alarms_by_priority_silences_and_measures_nibp(playwright, b
     expect = playwright_sync.expect
     context, page = open_browser(playwright, tmp_path / "alarms", base_url)
     try:
-        register(page, "instructor_ida")
-        page.fill("#create-title", "Monitor drill")
-        page.click("#create-submit")
+        create_session(page, "instructor_ida", "Monitor drill")
         expect(page.locator("#num-hr")).to_have_text(re.compile(r"^\d+$"))
         monitor = page.locator("#monitor")
         expect(monitor).not_to_have_class(re.compile(r"\balarming\b"))
@@ -365,9 +364,7 @@ def test_every_order_of_the_registry_is_reachable_from_the_order_panel(
         open_browser(playwright, tmp_path / name, base_url) for name in ("cat-i", "cat-t")
     )
     try:
-        register(instructor, "instructor_ola")
-        instructor.fill("#create-title", "Orders drill")
-        instructor.click("#create-submit")
+        create_session(instructor, "instructor_ola", "Orders drill")
         join_as(trainee, "trainee_uma", session_code(instructor))
         expect(trainee.locator("#join-message")).to_have_text("")
         expect(trainee.locator("#view-session")).to_be_visible()
@@ -420,9 +417,7 @@ def test_a_layout_the_instructor_sets_changes_what_a_trainees_monitor_shows(
     instructor_context, instructor = open_browser(playwright, tmp_path / "l1", base_url)
     trainee_context, trainee = open_browser(playwright, tmp_path / "l2", base_url)
     try:
-        register(instructor, "instructor_lea")
-        instructor.fill("#create-title", "Layout drill")
-        instructor.click("#create-submit")
+        create_session(instructor, "instructor_lea", "Layout drill")
         join_as(trainee, "trainee_max", session_code(instructor))
         expect(trainee.locator("#wave-row-pleth")).to_be_visible()
         expect(trainee.locator("#wave-row-airway_flow")).to_be_hidden()
@@ -477,6 +472,80 @@ def test_a_layout_the_instructor_sets_changes_what_a_trainees_monitor_shows(
         trainee_context.close()
 
 
+DECODE_FRAMES = """async (frames) => {
+  const { decodeWaveFrame } = await import('/stream.js');
+  return frames.map((bytes) => {
+    try {
+      const frame = decodeWaveFrame(new Uint8Array(bytes).buffer);
+      return Object.fromEntries(Object.entries(frame.channels).map(([k, v]) => [k, [...v]]));
+    } catch (error) {
+      return error.message;
+    }
+  });
+}"""
+"""The page's own decoder (`stream.js`) on frames given as lists of bytes: for each, its
+channels, or the error it raised."""
+
+
+def _decoded_in_the_page(page) -> None:
+    """The page decodes the server's frame as the server's codec does, and refuses a
+    frame whose size its mask contradicts, or of the old format (a count, not a mask)."""
+    import numpy as np
+
+    from medtwin.service.codec import FRAME_HEADER, read_waveform_frame, waveform_frame
+
+    frame = waveform_frame(2.0, {"ecg_v1": np.array([-0.5, 0.25]), "ecg_ii": np.ones(2)})
+    old = FRAME_HEADER.pack(15, 2, 2.0, 125.0) + bytes(15 * 2 * 4)
+    good, cut, old_format = page.evaluate(DECODE_FRAMES, [list(frame), list(frame[:-1]),
+                                                          list(old)])  # fmt: skip
+    _, _, expected = read_waveform_frame(frame)
+    assert good == {name: samples.tolist() for name, samples in expected.items()}
+    assert list(good) == ["ecg_ii", "ecg_v1"]
+    assert "expected 36" in cut and "expected" in old_format, (cut, old_format)
+
+
+def test_the_layout_editor_groups_the_leads_and_the_monitor_draws_a_lead_added(
+    playwright, base_url, tmp_path
+):
+    """The editor lists the waveforms in groups, the eight ECG leads (lead II first)
+    together; leads the instructor adds to their own monitor (V1 and V5, which no
+    default layout draws and so the stream did not carry) come after the default's
+    waveforms, and are drawn from the frames that follow, without a reload."""
+    expect = playwright_sync.expect
+    context, instructor = open_browser(playwright, tmp_path / "g1", base_url)
+    try:
+        create_session(instructor, "instructor_gus", "Leads drill")
+        expect(instructor.locator("#wave-row-ecg_ii")).to_be_visible()
+        _decoded_in_the_page(instructor)
+        instructor.click("#layout-settings summary")
+        groups = instructor.locator("#layout-waves .layout-group")
+        expect(groups.locator("legend")).to_have_text(
+            ["ECG leads", "Pressures and gases", "Ventilation"]
+        )
+        expect(groups.nth(0).locator("label")).to_have_text(
+            [f"ECG {lead}" for lead in ("II", "I", "III", "aVR", "aVL", "aVF", "V1", "V5")]
+        )
+        expect(groups.nth(2).locator("input")).to_have_count(3)
+        instructor.locator("#layout-form").screenshot(path=tmp_path / "layout-editor.png")
+        expect(instructor.locator("#wave-row-ecg_v5")).to_be_hidden()
+
+        instructor.select_option("#layout-role", "instructor")
+        for lead in ("ecg_v1", "ecg_v5"):
+            groups.nth(0).locator(f"input[value={lead}]").check()
+        instructor.click("#layout-submit")
+        expect(instructor.locator("#layout-message")).to_have_text(
+            "Layout set for every instructor."
+        )
+        # the layout keeps the channel order, not the groups': V1 after the default five
+        expect(instructor.locator("#wave-row-ecg_v1")).to_have_css("order", "5")
+        expect(instructor.locator("#wave-row-ecg_v5 .wave-label")).to_have_text("V5")
+        instructor.wait_for_function(f"({INK_FRACTION})('wave-ecg_v5') > 0")
+        instructor.screenshot(path=tmp_path / "instructor-lead-v5-1280x800.png")
+        assert instructor.errors == [], instructor.errors
+    finally:
+        context.close()
+
+
 TRACE_FRACTION = """(id) => {
   const canvas = document.getElementById(id);
   const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
@@ -519,9 +588,7 @@ def test_a_trainee_records_a_12_lead_ecg_that_everyone_sees_and_the_debrief_keep
     trainee_context, trainee = open_browser(playwright, tmp_path / "e2", base_url)
     try:
         trainee.set_viewport_size({"width": 1366, "height": 768})
-        register(instructor, "instructor_ecg")
-        instructor.fill("#create-title", "ECG drill")
-        instructor.click("#create-submit")
+        create_session(instructor, "instructor_ecg", "ECG drill")
         join_as(trainee, "trainee_ecg", session_code(instructor))
         expect(trainee.locator("#twelve-lead-list")).to_contain_text("None recorded.")
         trainee.click("#twelve-lead-order")

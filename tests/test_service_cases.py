@@ -253,11 +253,15 @@ def test_an_override_shows_on_the_monitor_only_and_is_an_inject(client):
 
 def test_the_debrief_replays_the_monitors_waveforms_of_any_moment(client):
     """What the monitor drew live between 12 s and 16 s is what the debrief replays
-    (the engine is deterministic; the pleth is left out: it is scaled to its window)."""
+    (the engine is deterministic; the pleth is left out: it is scaled to its window),
+    lead V1 too, streamed once the trainees' layout shows it."""
     from medtwin.service.codec import read_waveform_frame
 
     session, headers = room(client)
     sid = session["id"]
+    layout = {"role": "trainee", "waves": ["ecg_ii", "ecg_v1", "arterial_pressure"]}
+    assert client.post(f"/api/sessions/{sid}/layout", json=layout,
+                       headers=headers["ines"]).is_success  # fmt: skip
     live: dict[str, list[tuple[float, float]]] = {
         "ecg_ii": [],
         "ecg_v1": [],

@@ -18,8 +18,9 @@ from test_service_support import (
     token_of,
 )
 
+from medtwin.monitor_layout import DEFAULT_LAYOUT
 from medtwin.service import store
-from medtwin.service.codec import FRAME_CHANNELS, read_waveform_frame
+from medtwin.service.codec import FRAME_CHANNELS, channel_mask, read_waveform_frame
 from medtwin.service.db import make_engine, make_sessionmaker
 from medtwin.service.runtime import RuntimeSettings, SessionManager
 
@@ -70,12 +71,13 @@ def test_every_client_gets_a_snapshot_then_vitals_at_1_hz_and_waveform_frames(cl
         assert vitals[-1]["rhythm"] == "sinus"
         assert frames
         ends = []
+        drawn = [name for name in FRAME_CHANNELS if name in DEFAULT_LAYOUT.waves]
         for frame in frames:
-            count, n, start_s, rate_hz = struct.unpack_from("<IIdf", frame)
-            assert (count, rate_hz) == (len(FRAME_CHANNELS), 125.0)
-            assert len(frame) == 20 + count * n * 4
+            mask, n, start_s, rate_hz = struct.unpack_from("<IIdf", frame)
+            assert (mask, rate_hz) == (channel_mask(drawn), 125.0)
+            assert len(frame) == 20 + len(drawn) * n * 4
             _, _, channels = read_waveform_frame(frame)
-            assert list(channels) == list(FRAME_CHANNELS)
+            assert list(channels) == drawn  # what the monitors draw, and nothing else
             assert 40 < channels["arterial_pressure"].mean() < 200
             ends.append((start_s, start_s + (n - 1) / rate_hz))
         for (_, end), (start, _) in itertools.pairwise(ends):

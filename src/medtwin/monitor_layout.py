@@ -3,8 +3,9 @@ monitor shows, and in what order.
 
 One vocabulary for a case's `monitor:` (training) and the live room's layout per role
 (service), read by the web app from `/api/config`. The waveform channels are the ones
-the live stream carries (`service.codec.FRAME_CHANNELS` is this list), named as
-`data/waveforms.csv` names them; the numerics are the monitor's tiles.
+the live stream may carry (`service.codec.FRAME_CHANNELS` is this list; a session's
+frames carry those its layouts draw), named as `data/waveforms.csv` names them; the
+numerics are the monitor's tiles.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from medtwin.physiology.twelve_lead import MONITOR_LEADS, monitor_channel
 
 WAVE_CHANNELS = (
     "ecg_ii",
@@ -33,6 +36,18 @@ WAVE_CHANNELS = (
 """The waveforms a monitor can draw, in the order the stream's frames carry them: the
 other ECG leads (`twelve_lead.MONITOR_LEADS`) after the channels frames carried before
 them, so those keep their places."""
+_ECG_LEADS = frozenset(monitor_channel(lead) for lead in MONITOR_LEADS)
+_VENTILATION = frozenset({"airway_flow", "airway_pressure", "lung_volume"})
+WAVE_GROUPS = {
+    "ECG leads": tuple(name for name in WAVE_CHANNELS if name in _ECG_LEADS),
+    "Pressures and gases": tuple(
+        name for name in WAVE_CHANNELS if name not in _ECG_LEADS | _VENTILATION
+    ),
+    "Ventilation": tuple(name for name in WAVE_CHANNELS if name in _VENTILATION),
+}
+"""The waveforms as the layout editor groups them, each group in WAVE_CHANNELS order:
+the monitor's ECG leads (lead II first), the pressures, pleth and capnogram, and the
+ventilator's curves."""
 NUMERIC_CHANNELS = (
     "heart_rate",
     "arterial_pressure",
@@ -80,6 +95,8 @@ DEFAULT_LAYOUT = MonitorLayout()
 
 
 def channels() -> dict[str, object]:
-    """The channels a layout may name and the default layout (for `/api/config`)."""
-    return {"waves": list(WAVE_CHANNELS), "numerics": list(NUMERIC_CHANNELS),
-            "default": DEFAULT_LAYOUT.model_dump()}  # fmt: skip
+    """The channels a layout may name, the editor's groups of the waveforms and the
+    default layout (for `/api/config`)."""
+    groups = [{"name": name, "waves": list(waves)} for name, waves in WAVE_GROUPS.items()]
+    return {"waves": list(WAVE_CHANNELS), "wave_groups": groups,
+            "numerics": list(NUMERIC_CHANNELS), "default": DEFAULT_LAYOUT.model_dump()}  # fmt: skip

@@ -31,7 +31,13 @@ from medtwin.physiology.batch import STEP_S
 from medtwin.service import store
 from medtwin.service.case_room import RoomCase, handover, instructor_events, library_case
 from medtwin.service.clock import Clock, WallClock
-from medtwin.service.codec import MAIN_NUMERICS, WAVEFORM_RATE_HZ, main_numerics, waveform_frame
+from medtwin.service.codec import (
+    FRAME_CHANNELS,
+    MAIN_NUMERICS,
+    WAVEFORM_RATE_HZ,
+    main_numerics,
+    waveform_frame,
+)
 from medtwin.service.cuff import cuff_message
 from medtwin.service.db import SessionRow
 from medtwin.service.electrocardiograph import due_recordings, recording
@@ -55,6 +61,7 @@ from medtwin.service.messages import (
 from medtwin.service.outbox import DEFAULT_OUTBOX_SIZE, Outbox
 from medtwin.service.overrides import Override, override_of, shown_at
 from medtwin.service.preparation import drug_models, prepare_drugs
+from medtwin.service.roles import ROLES
 from medtwin.snapshot_format import snapshot_from_bytes, snapshot_to_bytes
 from medtwin.training.runner import CASE as CASE_SOURCE
 from medtwin.twin import Twin
@@ -237,6 +244,13 @@ class LiveSession:
         else the default."""
         case_layout = self.case.loaded.case.monitor if self.case is not None else None
         return self.layouts.get(role) or case_layout or DEFAULT_LAYOUT
+
+    def streamed_channels(self) -> tuple[str, ...]:
+        """The waveforms the session's frames carry, in FRAME_CHANNELS order: those the
+        monitor of some role draws, and no other (the debrief and the 12-lead replay
+        their waveforms from the twin, not from the frames)."""
+        drawn = {name for role in ROLES for name in self.layout_for(role).waves}
+        return tuple(name for name in FRAME_CHANNELS if name in drawn)
 
     def clock_message(self) -> ClockMessage:
         return ClockMessage(status=self.status, speed=self.speed, time_s=self.time_s)
@@ -610,7 +624,8 @@ class LiveSession:
             return
         self._wave_sent_s = float(times[-1])
         if self.subscribers:
-            self._broadcast_frame(waveform_frame(float(times[0]), channels))
+            carried = {name: channels[name] for name in self.streamed_channels()}
+            self._broadcast_frame(waveform_frame(float(times[0]), carried))
 
     # --- writing ---------------------------------------------------------------------
     async def publish_events(self) -> None:

@@ -1,6 +1,8 @@
 // The instructor's monitor layout for one role: which waveforms and numerics the
 // monitors of everyone of that role show, in the server's channel order
-// (config.monitor). The server validates it and sends it to those monitors.
+// (config.monitor). The waveforms are offered in the server's groups (the ECG leads,
+// the pressures and gases, the ventilation); the layout sent keeps the channel order.
+// The server validates it and sends it to those monitors.
 
 import { api } from "./api.js";
 import { config } from "./config.js";
@@ -24,12 +26,21 @@ export class LayoutForm {
       option.value = role;
       return option;
     }));
-    const { waves, numerics, default: shown } = config.monitor;
-    wavesEl.replaceChildren(...waves.map((name) => this.box("wave", name, shown.waves)));
+    const { wave_groups: groups, numerics, default: shown } = config.monitor;
+    wavesEl.replaceChildren(...groups.map((group) => this.group(group, shown.waves)));
     numericsEl.replaceChildren(...numerics.map((name) => this.box("numeric", name, shown.numerics)));
     for (const control of formEl.elements) control.disabled = false; // a session before may have ended
     this.onSubmit = (event) => { event.preventDefault(); this.send(); };
     formEl.addEventListener("submit", this.onSubmit);
+  }
+
+  /** One group of waveform boxes under its name ({name, waves}). */
+  group({ name, waves }, shown) {
+    const fieldset = el("fieldset", "layout-group");
+    const choices = el("div", "layout-choices");
+    choices.append(...waves.map((wave) => this.box("wave", wave, shown)));
+    fieldset.append(el("legend", null, name), choices);
+    return fieldset;
   }
 
   box(kind, name, shown) {
@@ -43,8 +54,12 @@ export class LayoutForm {
     return label;
   }
 
+  /** The checked channels of `kind`, in the server's order of them (not the groups'). */
   checked(kind) {
-    return [...this.els.formEl.querySelectorAll(`input[name=${kind}]:checked`)].map((input) => input.value);
+    const order = config.monitor[kind === "wave" ? "waves" : "numerics"];
+    const boxes = this.els.formEl.querySelectorAll(`input[name=${kind}]:checked`);
+    const names = [...boxes].map((input) => input.value);
+    return names.sort((a, b) => order.indexOf(a) - order.indexOf(b));
   }
 
   async send() {

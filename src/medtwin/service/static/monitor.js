@@ -24,7 +24,7 @@ const ECG_WINDOWS_MV = { up: [-0.6, 1.6], both: [-1.1, 1.1], down: [-1.6, 0.6] }
 const ecgLead = (lead, shape) => ({ name: `ecg_${lead.toLowerCase()}`, label: lead, unit: "mV",
   color: "#39ff6a", scales: [ECG_WINDOWS_MV[shape]] });
 
-// Every waveform the stream carries (config.monitor.waves names them); a layout picks
+// Every waveform the stream may carry (config.monitor.waves names them); a layout picks
 // which are drawn, in what order. `ticks`: the scale's numbers are shown beside it;
 // `whileMeasured`: drawn only while the stream has its data (the airway pressure, while
 // a ventilator or bag is on).
@@ -79,11 +79,14 @@ class WaveRing {
     if (this.latest !== null && start > this.latest) {
       for (const w of WAVES) for (let i = this.latest; i < start; i++) this.data[w.name][i & (RING_SIZE - 1)] = NaN;
     }
+    // A channel the frame does not carry (no monitor in the session draws it) is NaN
+    // there too, so a lead added to the layout later never shows samples of long ago.
     for (const w of WAVES) {
       const src = frame.channels[w.name];
-      if (!src) continue;
       const dst = this.data[w.name];
-      for (let i = 0; i < src.length; i++) dst[(start + i) & (RING_SIZE - 1)] = src[i];
+      for (let i = 0; i < frame.sampleCount; i++) {
+        dst[(start + i) & (RING_SIZE - 1)] = src ? src[i] : NaN;
+      }
     }
     this.latest = this.latest === null ? end : Math.max(this.latest, end);
   }

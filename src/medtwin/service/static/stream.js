@@ -3,24 +3,38 @@
 import { auth, renewToken } from "./api.js";
 import { config } from "./config.js";
 
-const HEADER_BYTES = 20; // uint32 channel_count, uint32 sample_count, float64 start, float32 rate
+const HEADER_BYTES = 20; // uint32 channel_mask, uint32 sample_count, float64 start, float32 rate
 
-/** Decode one binary frame: {startTimeS, rateHz, channels: {name: Float32Array}}. */
+/** The channels of a frame's mask: bit i is config.waveforms.channels[i]. */
+function maskChannels(mask) {
+  const known = config.waveforms.channels;
+  if (mask === 0) throw new Error("channel_mask = 0: a frame carries at least one channel");
+  if (mask >>> known.length) {
+    const hex = mask.toString(16);
+    throw new Error(`channel_mask = 0x${hex} names channels past the ${known.length} there are`);
+  }
+  return known.filter((_, bit) => (mask >>> bit) & 1);
+}
+
+/** Decode one binary frame: {startTimeS, rateHz, sampleCount, channels: {name: Float32Array}},
+ * carrying the channels its mask names (docs/service-api.md). */
 export function decodeWaveFrame(buffer) {
+  const size = buffer.byteLength;
+  if (size < HEADER_BYTES) throw new Error(`frame of ${size} bytes: shorter than its header`);
   const view = new DataView(buffer);
-  const channelCount = view.getUint32(0, true);
+  const names = maskChannels(view.getUint32(0, true));
   const sampleCount = view.getUint32(4, true);
   const startTimeS = view.getFloat64(8, true);
   const rateHz = view.getFloat32(16, true);
-  const expected = HEADER_BYTES + channelCount * sampleCount * 4;
-  if (buffer.byteLength < expected) throw new Error(`waveform frame of ${buffer.byteLength} bytes, expected ${expected}`);
+  const expected = HEADER_BYTES + names.length * sampleCount * 4;
+  if (size !== expected) throw new Error(`waveform frame of ${size} bytes, expected ${expected}`);
   const channels = {};
-  for (let c = 0; c < channelCount; c++) {
+  names.forEach((name, c) => {
     const samples = new Float32Array(sampleCount);
     const base = HEADER_BYTES + c * sampleCount * 4;
     for (let i = 0; i < sampleCount; i++) samples[i] = view.getFloat32(base + i * 4, true);
-    channels[config.waveforms.channels[c] ?? `channel_${c}`] = samples;
-  }
+    channels[name] = samples;
+  });
   return { startTimeS, rateHz, sampleCount, channels };
 }
 
