@@ -7,8 +7,7 @@ pressure support (PS) adds a set pressure above PEEP to each breath the patient 
 (none if the patient does not breathe), and SIMV gives mandatory breaths at the set rate,
 volume-controlled (`VT`) or pressure-controlled (`Pinsp`, PC-SIMV), synchronised to the
 patient's effort, with pressure support (`PS`) for the patient's own breaths between
-them. The FiO2 is the gas the ventilator gives (room air,
-0.21, unless set).
+them. The FiO2 is the gas the ventilator gives (room air, 0.21, unless set).
 
 Every mode also takes the trigger sensitivity ('trigger 2 L/min', a flow, or 'trigger
 -2 cmH2O', a pressure: `DEFAULT_TRIGGER_FLOW_L_PER_MIN` unless set) and the alarm
@@ -174,8 +173,7 @@ class Ventilator(ActionBase):
         settings = ("rate_per_min", "tidal_volume_mL", "inspiratory_pressure_cmH2O")
         given = {name for name in settings if getattr(self, name) is not None}
         needed = _NEEDS[self.mode]
-        pressure_simv = self.mode == "SIMV" and "tidal_volume_mL" not in given
-        if pressure_simv and "inspiratory_pressure_cmH2O" in given:
+        if self.mode == "SIMV" and self.tidal_volume_mL is None and self.inspiratory_pressure_cmH2O:
             needed = _SIMV_PRESSURE_CONTROLLED
         if given != needed:
             missing = ", ".join(sorted(needed - given)) or "none"
