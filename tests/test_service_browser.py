@@ -412,7 +412,9 @@ def test_a_layout_the_instructor_sets_changes_what_a_trainees_monitor_shows(
     """Issue 13: the monitor's layout per role. The instructor gives the trainees the
     ventilator's flow and volume and ECG lead V1 instead of the pleth, and no
     temperature; the trainee's monitor draws them (after a reload too), the instructor's
-    own stays as it was, and shows the airway pressure once a ventilator is on."""
+    own stays as it was, and shows the airway pressure once a ventilator is on. The
+    editor, reopened, shows each role's layout as set. Issue 10: the chest drain's
+    output shows while a drain is in."""
     expect = playwright_sync.expect
     instructor_context, instructor = open_browser(playwright, tmp_path / "l1", base_url)
     trainee_context, trainee = open_browser(playwright, tmp_path / "l2", base_url)
@@ -454,6 +456,27 @@ def test_a_layout_the_instructor_sets_changes_what_a_trainees_monitor_shows(
         trainee.screenshot(path=tmp_path / "trainee-layout-1280x800.png")
         expect(instructor.locator("#wave-row-pleth")).to_be_visible()
         expect(instructor.locator("#wave-row-airway_flow")).to_be_hidden()
+
+        # the editor opens on the chosen role's layout, not the default
+        instructor.reload()
+        instructor.click("#layout-settings summary")
+        form = instructor.locator("#layout-form")
+        instructor.select_option("#layout-role", "trainee")
+        expect(form.locator("input[name=wave][value=pleth]")).not_to_be_checked()
+        expect(form.locator("input[name=wave][value=airway_flow]")).to_be_checked()
+        expect(form.locator("input[name=numeric][value=temperature]")).not_to_be_checked()
+        instructor.select_option("#layout-role", "instructor")
+        expect(form.locator("input[name=wave][value=pleth]")).to_be_checked()
+        expect(form.locator("input[name=wave][value=airway_flow]")).not_to_be_checked()
+        instructor.click("#layout-settings summary")
+
+        # the drain's output: no tile without a drain, the bottle's blood with one
+        expect(instructor.locator("#num-drain")).to_be_hidden()
+        for order in ("haemothorax left 1500 mL over 10 min", "chest drain left"):
+            instructor.fill("#order-input", order)
+            instructor.click("#order-submit")
+            expect(instructor.locator("#order-message")).to_contain_text("Given")
+        expect(instructor.locator("#num-drain")).to_have_text(re.compile(r"^L \d+$"))
 
         # the default layout's airway pressure shows once a ventilator is on
         expect(instructor.locator("#wave-row-airway_pressure")).to_be_hidden()

@@ -76,6 +76,11 @@ def test_a_layout_reaches_the_monitors_of_its_role_only_and_survives_a_restart(t
         assert _snapshot(client, session["id"], ines)["layout"] == DEFAULT_LAYOUT.model_dump()
     with running_client(tmp_path, clock) as client:
         assert _snapshot(client, session["id"], tom)["layout"] == layout
+        # the instructor's editor is given every role's layout; the team, none
+        default = DEFAULT_LAYOUT.model_dump()
+        assert _snapshot(client, session["id"], ines)["layouts"] == {
+            "instructor": default, "trainee": layout, "observer": default}  # fmt: skip
+        assert "layouts" not in _snapshot(client, session["id"], tom)
 
 
 def test_a_layout_may_show_ecg_lead_v1_and_the_stream_carries_it(client):

@@ -61,8 +61,10 @@ NUMERIC_CHANNELS = (
     "bis",
     "train_of_four",
     "urine_output",
+    "chest_drain_output",
 )
-"""The numerics a monitor can show: the big tiles, then the lower strip's."""
+"""The numerics a monitor can show: the big tiles, then the lower strip's (the chest
+drains' output only while a drain is in)."""
 DEFAULT_WAVES = ("ecg_ii", "arterial_pressure", "pleth", "co2", "airway_pressure")
 """What a monitor draws unless a case or the instructor says otherwise: the four
 traces of a standard adult configuration (ECG, invasive pressure, SpO2, capnogram), and

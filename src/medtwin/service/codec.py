@@ -34,6 +34,8 @@ MAIN_NUMERICS = (
     "consciousness_index",
     "train_of_four_ratio",
     "urine_output",
+    "chest_drain_output_left",
+    "chest_drain_output_right",
 )
 _CONCENTRATION = "_concentration_"
 

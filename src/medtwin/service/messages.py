@@ -89,6 +89,9 @@ class SnapshotMessage(_Message):
     """The cuff's last reading and state (as the `nibp` message gives it)."""
     layout: dict[str, list[str]] | None = None
     """What this client's monitor shows (as the `layout` message gives it)."""
+    layouts: dict[str, dict[str, list[str]]] | None = None
+    """Only for instructors: what the monitors of each role show, for the layout
+    editor."""
     twelve_leads: list[TwelveLeadMessage] | None = None
     """The 12-lead ECGs recorded so far (as the `twelve_lead` message gives each)."""
 

@@ -245,6 +245,10 @@ class LiveSession:
         case_layout = self.case.loaded.case.monitor if self.case is not None else None
         return self.layouts.get(role) or case_layout or DEFAULT_LAYOUT
 
+    def layouts_by_role(self) -> dict[str, dict[str, list[str]]]:
+        """Every role's layout (`layout_for`), for the instructor's layout editor."""
+        return {role: self.layout_for(role).model_dump() for role in ROLES}
+
     def streamed_channels(self) -> tuple[str, ...]:
         """The waveforms the session's frames carry, in FRAME_CHANNELS order: those the
         monitor of some role draws, and no other (the debrief and the 12-lead replay
@@ -271,6 +275,7 @@ class LiveSession:
         extra = {"handover": self.handover(), "messages": list(messages),
                  "share_prompts": self.share_prompts, "nibp": self._cuff,
                  "layout": self.layout_for(role).model_dump(),
+                 "layouts": self.layouts_by_role() if role == "instructor" else None,
                  "twelve_leads": list(self.twelve_leads),
                  "case": self.case_state() if role == "instructor" else None}  # fmt: skip
         events = self.events(role)

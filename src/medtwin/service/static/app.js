@@ -276,6 +276,7 @@ function enterSession(session) {
       monitor.setVitals(message.vitals ?? {}, s.time_s, message.rhythm);
       if (message.nibp) monitor.showNibp(message.nibp);
       if (message.layout) monitor.setLayout(message.layout);
+      if (message.layouts) layoutForm?.useLayouts(message.layouts);
       twelveLeads.reset(message.twelve_leads ?? []);
       log.reset(message.events ?? []);
       showHandover(handoverEls, message.handover ?? null);

@@ -2,7 +2,8 @@
 // monitors of everyone of that role show, in the server's channel order
 // (config.monitor). The waveforms are offered in the server's groups (the ECG leads,
 // the pressures and gases, the ventilation); the layout sent keeps the channel order.
-// The server validates it and sends it to those monitors.
+// The form shows the chosen role's layout as the session has it (the snapshot's
+// `layouts`). The server validates a layout sent and sends it to those monitors.
 
 import { api } from "./api.js";
 import { config } from "./config.js";
@@ -30,8 +31,25 @@ export class LayoutForm {
     wavesEl.replaceChildren(...groups.map((group) => this.group(group, shown.waves)));
     numericsEl.replaceChildren(...numerics.map((name) => this.box("numeric", name, shown.numerics)));
     for (const control of formEl.elements) control.disabled = false; // a session before may have ended
+    this.layouts = {};
     this.onSubmit = (event) => { event.preventDefault(); this.send(); };
     formEl.addEventListener("submit", this.onSubmit);
+    this.onRole = () => this.showRole();
+    roleEl.addEventListener("change", this.onRole);
+  }
+
+  /** Every role's layout as the session has it ({role: {waves, numerics}}). */
+  useLayouts(layouts) {
+    this.layouts = { ...layouts };
+    this.showRole();
+  }
+
+  /** Check the boxes of the chosen role's layout (the default until one is known). */
+  showRole() {
+    const shown = this.layouts[this.els.roleEl.value] ?? config.monitor.default;
+    for (const input of this.els.formEl.querySelectorAll("input[type=checkbox]")) {
+      input.checked = shown[input.name === "wave" ? "waves" : "numerics"].includes(input.value);
+    }
   }
 
   /** One group of waveform boxes under its name ({name, waves}). */
@@ -67,6 +85,7 @@ export class LayoutForm {
     const body = { role: roleEl.value, waves: this.checked("wave"), numerics: this.checked("numeric") };
     try {
       await api.layout(this.sessionId, body);
+      this.layouts[body.role] = { waves: body.waves, numerics: body.numerics };
       messageEl.className = "message ok";
       messageEl.textContent = `Layout set for every ${body.role}.`;
     } catch (error) {
@@ -81,5 +100,6 @@ export class LayoutForm {
 
   destroy() {
     this.els.formEl.removeEventListener("submit", this.onSubmit);
+    this.els.roleEl.removeEventListener("change", this.onRole);
   }
 }

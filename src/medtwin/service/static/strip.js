@@ -1,18 +1,22 @@
 // The monitor's lower strip: the cuff pressure (NIBP: its buttons give the orders
 // 'measure NIBP', 'NIBP every <n> min' and 'stop NIBP', and it shows what the server's
 // cuff read, so everyone in the room sees the same reading), the numerics a bedside monitor shows smaller (CVP, cardiac output, BIS,
-// train-of-four, urine output) and the alarm limits the user may change.
+// train-of-four, urine output, and what each chest drain has let out while one is in) and
+// the alarm limits the user may change.
 
 import { config } from "./config.js";
 import { el, formatClock } from "./format.js";
 
-// `channel`: the name a layout gives the tile (config.monitor.numerics).
+// `channel`: the name a layout gives the tile (config.monitor.numerics). A tile with
+// `sides` shows each side's signal that has a value, and only while one has.
 export const SECONDARY = [
   { id: "cvp", channel: "central_venous_pressure", label: "CVP", unit: "mmHg", signal: "central_venous_pressure", digits: 0, color: "#5aa9ff" },
   { id: "co", channel: "cardiac_output", label: "CO", unit: "L/min", signal: "cardiac_output", digits: 1, color: "#ff8c8c" },
   { id: "bis", channel: "bis", label: "BIS", unit: "", signal: "consciousness_index", digits: 0, color: "#c9a2ff" },
   { id: "tof", channel: "train_of_four", label: "TOF", unit: "%", signal: "train_of_four_ratio", digits: 0, scale: 100, color: "#9be7c4" },
   { id: "uo", channel: "urine_output", label: "Urine", unit: "mL/h", signal: "urine_output", digits: 0, color: "#f0d264" },
+  { id: "drain", channel: "chest_drain_output", label: "Drain", unit: "mL", digits: 0, color: "#e06666",
+    sides: [["L", "chest_drain_output_left"], ["R", "chest_drain_output_right"]] },
 ];
 
 const LIMIT_LABELS = {
@@ -29,6 +33,7 @@ export class MonitorStrip {
     this.onLimits = onLimits;
     this.orderNibp = orderNibp;
     this.tiles = {};
+    this.numerics = config.monitor.default.numerics;
     stripEl.replaceChildren(this.buildNibp(), ...SECONDARY.map((spec) => this.buildTile(spec)), this.buildLimits());
   }
 
@@ -78,6 +83,7 @@ export class MonitorStrip {
 
   /** Show the tiles of the layout's `numerics` (channel names), in its order. */
   showOnly(numerics) {
+    this.numerics = numerics;
     const placed = [["nibp", this.nibpTile], ...Object.values(this.tiles).map(({ spec, tile }) => [spec.channel, tile])];
     for (const [channel, tile] of placed) {
       tile.hidden = !numerics.includes(channel);
@@ -157,8 +163,14 @@ export class MonitorStrip {
 
   /** Each second's vitals: the strip's numbers. */
   update(vitals) {
-    for (const { spec, value } of Object.values(this.tiles)) {
-      value.textContent = fmt((vitals[spec.signal] ?? NaN) * (spec.scale ?? 1), spec.digits);
+    for (const { spec, tile, value } of Object.values(this.tiles)) {
+      if (!spec.sides) {
+        value.textContent = fmt((vitals[spec.signal] ?? NaN) * (spec.scale ?? 1), spec.digits);
+        continue;
+      }
+      const read = spec.sides.filter(([, signal]) => Number.isFinite(vitals[signal]));
+      value.textContent = read.map(([side, signal]) => `${side} ${fmt(vitals[signal], spec.digits)}`).join(" · ");
+      tile.hidden = !read.length || !this.numerics.includes(spec.channel);
     }
   }
 }
