@@ -475,6 +475,7 @@ def test_a_layout_the_instructor_sets_changes_what_a_trainees_monitor_shows(
         for order in ("haemothorax left 1500 mL over 10 min", "chest drain left"):
             instructor.fill("#order-input", order)
             instructor.click("#order-submit")
+            expect(instructor.locator("#order-input")).to_have_value("")  # this one given
             expect(instructor.locator("#order-message")).to_contain_text("Given")
         expect(instructor.locator("#num-drain")).to_have_text(re.compile(r"^L \d+$"))
 
