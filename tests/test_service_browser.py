@@ -406,6 +406,15 @@ def test_every_order_of_the_registry_is_reachable_from_the_order_panel(
         t_context.close()
 
 
+def _give(page, order: str) -> None:
+    """Give `order` from the order box and wait until it is given (the box is cleared
+    only then), so the next order is not typed into a box about to be cleared."""
+    page.fill("#order-input", order)
+    page.click("#order-submit")
+    playwright_sync.expect(page.locator("#order-input")).to_have_value("")
+    playwright_sync.expect(page.locator("#order-message")).to_contain_text("Given")
+
+
 def test_a_layout_the_instructor_sets_changes_what_a_trainees_monitor_shows(
     playwright, base_url, tmp_path
 ):
@@ -473,18 +482,13 @@ def test_a_layout_the_instructor_sets_changes_what_a_trainees_monitor_shows(
         # the drain's output: no tile without a drain, the bottle's blood with one
         expect(instructor.locator("#num-drain")).to_be_hidden()
         for order in ("haemothorax left 1500 mL over 10 min", "chest drain left"):
-            instructor.fill("#order-input", order)
-            instructor.click("#order-submit")
-            expect(instructor.locator("#order-input")).to_have_value("")  # this one given
-            expect(instructor.locator("#order-message")).to_contain_text("Given")
+            _give(instructor, order)
         expect(instructor.locator("#num-drain")).to_have_text(re.compile(r"^L \d+$"))
 
         # the default layout's airway pressure shows once a ventilator is on
         expect(instructor.locator("#wave-row-airway_pressure")).to_be_hidden()
         for order in ("intubate", "ventilator VC rate 14 VT 450 mL PEEP 5 FiO2 0.5"):
-            instructor.fill("#order-input", order)
-            instructor.click("#order-submit")
-            expect(instructor.locator("#order-message")).to_contain_text("Given")
+            _give(instructor, order)
         expect(instructor.locator("#wave-row-airway_pressure")).to_be_visible()
         before = canvas_pixels(instructor, "wave-airway_pressure")
         _wait_for(lambda: canvas_pixels(instructor, "wave-airway_pressure") != before, 10,
