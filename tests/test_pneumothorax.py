@@ -129,4 +129,6 @@ def test_untreated_while_breathing_the_engine_holds_for_an_hour():
     twin.apply("tension pneumothorax right 1")
     twin.advance(3600)
     assert np.isfinite(np.ravel(twin.snapshot().state)).all()
-    assert twin.history()["pleural_pressure_right"].max() < 15.0  # cmH2O, effort-bound
+    # cmH2O: bound by the effort that draws air through the tear (an awake patient's
+    # harder breaths against the collapsed lung build a little more)
+    assert twin.history()["pleural_pressure_right"].max() < 20.0

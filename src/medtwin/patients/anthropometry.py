@@ -20,6 +20,8 @@ _JAMES = {"male": (1.1, 128.0), "female": (1.07, 148.0)}
 _MIFFLIN_SEX_CONSTANT = {"male": 5.0, "female": -161.0}
 # Quanjer PhH et al. Eur Respir J 1993;6 Suppl 16:5–40: FRC [L] = a·H + b·A + c, H in m.
 _QUANJER_FRC = {"male": (2.34, 0.009, -1.09), "female": (2.24, 0.001, -1.00)}
+# Black LF, Hyatt RE. Am Rev Respir Dis 1969;99:696: intercept and slope on age.
+_BLACK_HYATT_PIMAX = {"male": (143.0, -0.55), "female": (104.0, -0.51)}
 # Guyton AC, Hall JE. Textbook of Medical Physiology, 11th ed., 2006, ch. 32.
 _HEMOGLOBIN_G_PER_DL = {"male": 15.0, "female": 14.0}
 _MCHC_G_PER_DL = 34.0
@@ -102,6 +104,15 @@ def functional_residual_capacity_L(p: Patient) -> float:
     """
     a, b, c = _QUANJER_FRC[p.sex]
     return a * p.height_m + b * p.age_years + c
+
+
+def maximal_inspiratory_pressure_cmH2O(p: Patient) -> float:
+    """Predicted maximal inspiratory mouth pressure at residual volume [cmH2O], Black LF,
+    Hyatt RE. Maximal respiratory pressures: normal values and relationship to age and
+    sex. Am Rev Respir Dis 1969;99:696-702: men 143 - 0.55·A, women 104 - 0.51·A (A in
+    years; derived for ages 20-86, extrapolated beyond)."""
+    intercept, slope = _BLACK_HYATT_PIMAX[p.sex]
+    return intercept + slope * p.age_years
 
 
 def hemoglobin_g_per_dL(p: Patient) -> float:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from medtwin.compiled.jit import jit
+from medtwin.physiology.breathing_muscles import metaboreflex
 from medtwin.physiology.cardiac import (
     activation_contractility,
     pump_function,
@@ -223,8 +224,10 @@ def reflex_step(s, p, act, sinus_pressure, cvp, peripheral_demand, dt_slow):
     pressure falls below its resting value (Heldt T et al. 2002, J Appl Physiol
     92:1239, cardiopulmonary reflex), until the central blood volume is so low that
     the second, sympatho-inhibitory phase of haemorrhage sets in
-    (`sympathoinhibition`). The adrenal medulla follows the excitation before that
-    inhibition (`adrenal_step`).
+    (`sympathoinhibition`), and by fatiguing work of the breathing muscles, which
+    withdraws vagal tone in the same proportion (`breathing_muscles.metaboreflex`;
+    St Croix 2000: heart rate +27 /min as arterial pressure rose). The adrenal medulla
+    follows the excitation before that inhibition (`adrenal_step`).
     """
     lead = p.TAU_Z / p.TAU_P
     s.BARO_LAG += dt_slow * (sinus_pressure * (1.0 - lead) - s.BARO_LAG) / p.TAU_P
@@ -236,10 +239,11 @@ def reflex_step(s, p, act, sinus_pressure, cvp, peripheral_demand, dt_slow):
     inhibition = sympathoinhibition(p, unloading)
     s.CVP_SLOW = _relaxed(s.CVP_SLOW, s.CARDIOPULMONARY_CVP, RESTING_AVERAGE_S, dt_slow)
     drugs = max(1.0 + s.EFFECT[_SYMPATHETIC], 0.0)
-    f_es = sympathetic_firing(p, f_ab) * chemo * cardiopulmonary * drugs
+    metabo = metaboreflex(s, p, act[A_MUSCLE_STRENGTH])
+    f_es = sympathetic_firing(p, f_ab) * chemo * cardiopulmonary * metabo * drugs
     adrenal_step(s, p, f_es, dt_slow)
     f_es += inhibition * (resting_sympathetic_firing(p) - f_es)
-    f_ev = vagal_firing(p, f_ab)
+    f_ev = vagal_firing(p, f_ab) / metabo
     f_ev += inhibition * (p.FEV_INF - f_ev)
 
     index = (int(s.DELAY_INDEX) + 1) % DELAY_SLOTS

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from medtwin.compiled.jit import jit, jit_inline
-from medtwin.physiology.bloodgas import co2_content, o2_content
+from medtwin.physiology.bloodgas import co2_content, o2_content, partial_pressures
 from medtwin.physiology.circulation import (
     HAEMORRHAGE_COMPARTMENT,
     LINK_BED0,
@@ -40,6 +40,7 @@ from medtwin.physiology.layout import (
     N_LINKS,
     S,
 )
+from medtwin.physiology.ventilation import bronchial_narrowing
 from medtwin.physiology.ventilation import shunt as ventilated_shunt
 
 N_BLOOD = len(BLOOD_COMPARTMENTS)
@@ -329,7 +330,8 @@ def _exchange_damping(blood_mL, alveolar_mL):
 
 @jit
 def lung_exchange(s, p, dt):
-    """Equilibrate pulmonary capillary blood with alveolar gas (shunt excepted).
+    """Equilibrate pulmonary capillary blood with alveolar gas (shunt and the
+    poorly ventilated units of narrowed airways excepted: `low_vq_share`).
 
     The blood takes the alveolar gas's partial pressures and the difference is moved to
     or from the gas: right while the alveolar gas holds far more of each gas per mmHg
@@ -344,8 +346,20 @@ def lung_exchange(s, p, dt):
     shunt = ventilated_shunt(s, p)
     v_pa = max(s.V_PA, 1.0)
     v_pc = max(s.V_PC, 1.0)
-    target_o2 = (1 - shunt) * o2_content(pa_o2, pa_co2, hb) + shunt * s.N_O2_PA / v_pa
-    target_co2 = (1 - shunt) * co2_content(pa_o2, pa_co2) + shunt * s.N_CO2_PA / v_pa
+    venous_o2, venous_co2 = s.N_O2_PA / v_pa, s.N_CO2_PA / v_pa
+    low = min(low_vq_share(s, p), 1.0 - shunt)
+    normal = 1.0 - shunt - low
+    target_o2 = normal * o2_content(pa_o2, pa_co2, hb) + shunt * venous_o2
+    target_co2 = normal * co2_content(pa_o2, pa_co2) + shunt * venous_co2
+    if low > 0.0:
+        # poorly ventilated units: their gas lies part of the way from mixed venous to
+        # the well-ventilated alveoli's, so breathing O2 raises it (unlike a shunt)
+        pv_o2, pv_co2 = partial_pressures(venous_o2, venous_co2, hb, 40.0, 46.0)
+        blend = p.LOW_VQ_EQUILIBRATION
+        low_o2 = pv_o2 + blend * (pa_o2 - pv_o2)
+        low_co2 = pv_co2 + blend * (pa_co2 - pv_co2)
+        target_o2 += low * o2_content(low_o2, low_co2, hb)
+        target_co2 += low * co2_content(low_o2, low_co2)
     damping = _exchange_damping(v_pc, alveolar_volume)
     uptake_o2 = damping * (v_pc * target_o2 - s.N_O2_PC)
     uptake_co2 = damping * (v_pc * target_co2 - s.N_CO2_PC)
@@ -356,6 +370,16 @@ def lung_exchange(s, p, dt):
     w = dt / VO2_SMOOTHING_S
     s.VO2_LUNG += w * (uptake_o2 / dt - s.VO2_LUNG)
     s.VCO2_LUNG += w * (-uptake_co2 / dt - s.VCO2_LUNG)
+
+
+@jit_inline
+def low_vq_share(s, p) -> float:
+    """Share of pulmonary blood flow through units that narrowed airways leave poorly
+    ventilated: the cause of the hypoxaemia of acute asthma, which breathing O2 corrects
+    (McFadden ER, Lyons HA. N Engl J Med 1968;278:1027: altered ventilation-perfusion
+    ratios, with hypocapnia in most; Rodriguez-Roisin R et al. Am Rev Respir Dis
+    1989;139:732: low V/Q units, little shunt)."""
+    return p.LOW_VQ_SHARE * bronchial_narrowing(s, p)
 
 
 @jit

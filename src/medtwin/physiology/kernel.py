@@ -24,6 +24,7 @@ import numpy as np
 
 from medtwin.compiled.jit import jit, jit_entry, jit_forceinline, jit_inline, jit_nogil
 from medtwin.physiology.bloodgas import acid_base, partial_pressures
+from medtwin.physiology.breathing_muscles import fatigue_step
 from medtwin.physiology.cardiac import (
     atrial_kick,
     next_beat_period,
@@ -33,6 +34,7 @@ from medtwin.physiology.cardiac import (
 )
 from medtwin.physiology.circulation import (
     A_HEART_PERIOD,
+    A_MUSCLE_STRENGTH,
     A_VENTILATORY_DRIVE,
     CMH2O_PER_MMHG,
     N_ACTUAL,
@@ -60,9 +62,11 @@ from medtwin.physiology.exchange import (
 from medtwin.physiology.fluids import account_blood, fluid_rates
 from medtwin.physiology.layout import BEDS, N_FAST, N_LINKS, S_RECORD, W
 from medtwin.physiology.monitors import (
+    BIS_AWAKE,
     accumulate_beat,
     accumulate_breath,
     base_excess,
+    consciousness_index,
     finish_beat,
     finish_breath,
     update_gas_monitors,
@@ -138,6 +142,7 @@ def _slow_step(s, p, act, dt_slow):
     lactate_step(s, p, shortfall, dt_slow)
     s.INSPIRED_O2 = inspired_o2(p, s.LAST_TIDAL_VOLUME, s.INSPIRATION_DURATION, s.BREATH_PERIOD)
     pleura_step(s, p, dt_slow)
+    fatigue_step(s, p, act[A_MUSCLE_STRENGTH], dt_slow)
     lung_exchange(s, p, dt_slow)
     heat_balance(s, p, used, dt_slow)
     drug_step(s, p)
@@ -322,7 +327,9 @@ def _breath_clocks(s, p, m, act, dt, p_alv, pmus, flow):
         s.BREATH_ELAPSED -= s.BREATH_PERIOD
         s.BREATH_COUNT += 1.0
         noise = standard_normal(p.SEED, s.BREATH_COUNT, STREAM_BREATH)
-        start_breath(s, p, act, 1.0 + p.BREATH_PERIOD_CV * _clip3(noise))
+        # no load to compensate while a device gives the breaths
+        awake = 0.0 if ventilated else consciousness_index(s, p) / BIS_AWAKE
+        start_breath(s, p, act, 1.0 + p.BREATH_PERIOD_CV * _clip3(noise), awake)
         note_effort(s, p, p_alv)
     triggered = patient_trigger(s, p, pmus, flow)
     if triggered:

@@ -216,6 +216,9 @@ _STATE: list[Entry] = [
     "STEP_COUNT", "BEAT_COUNT", "BEAT_ELAPSED", "BEAT_PERIOD", "SYSTOLE_DURATION",
     "BREATH_COUNT", "BREATH_ELAPSED", "BREATH_PERIOD", "INSPIRATION_DURATION", "PMUS_AMPLITUDE",
     "STEP_IN_SLOW",
+    # the inspiratory muscles (`breathing_muscles`): the share load compensation adds to
+    # the effort, and their fatigue (0 rested, 1 at task failure)
+    "LOAD_EFFORT_RISE", "BREATHING_FATIGUE",
     # the heart's rhythm, as its index in RHYTHM_NAMES (the kernel may change it),
     # how long it has lasted, how many changes it has seen (the counter of its random
     # draws), and the time without circulation

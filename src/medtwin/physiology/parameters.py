@@ -282,8 +282,26 @@ REFERENCE: dict[str, Parameter] = {
         "vasoconstriction halves the unventilated lung's flow, leaving a shunt of about "
         "20-25 %): the shunt added while a tube ventilates one lung",
     ),
+    "LOW_VQ_SHARE": Parameter(
+        0.5,
+        "1",
+        "Rodriguez-Roisin R et al. Am Rev Respir Dis 1989;139:732 (severe asthma: about "
+        "a quarter of the pulmonary blood flow to low V/Q units): the share of the "
+        "pulmonary flow through poorly ventilated units per unit of the small airways' "
+        "narrowing, calibrated so that acute severe asthma (narrowing 0.6) keeps SpO2 at "
+        "or above 92 % and life-threatening asthma (0.75) falls below it on air (BTS/SIGN "
+        "2019 criteria; model assumption)",
+    ),
+    "LOW_VQ_EQUILIBRATION": Parameter(
+        0.2,
+        "1",
+        "West JB. Ventilation/blood flow and gas exchange, 5th ed. 1990 (the O2-CO2 "
+        "diagram: a unit of V/Q about 0.1 breathing air has an alveolar PO2 near 50 "
+        "mmHg, a fifth of the way from mixed venous to normal alveolar gas): how far the "
+        "gas of poorly ventilated units lies from mixed venous towards the alveolar",
+    ),
     "LUNG_RECEPTOR_RATE_GAIN": Parameter(
-        1.5,
+        3.0,
         "1",
         "Paintal AS. Physiol Rev 1973;53:159 (pulmonary J and irritant receptors, "
         "stimulated by oedema, injury and bronchoconstriction, make breathing rapid and "
@@ -334,6 +352,55 @@ REFERENCE: dict[str, Parameter] = {
     ),
     "VENTILATORY_DRIVE": Parameter(1.0, "1", "scale on central drive (1 = normal)"),
     "RESPIRATORY_MUSCLE_STRENGTH": Parameter(1.0, "1", "1 = normal neuromuscular function"),
+    # --- the inspiratory muscles (`breathing_muscles`)
+    "RV_FRACTION": Parameter(
+        0.5, "1", "Levitzky 2013 p16 (residual volume 1.2 L against an FRC of 2.4 L)"
+    ),
+    "LOAD_COMPENSATION": Parameter(
+        1.0,
+        "1",
+        "Campbell EJM, Dickinson CJ, Dinnick OP, Howell JBL. Clin Sci 1961;21:309 (awake "
+        "men keep their ventilation against added loads by breathing harder at once); "
+        "Nunn JF, Ezi-Ashi TI. Anesthesiology 1961;22:174 (anaesthetised patients do "
+        "not): the exponent of the effort's rise on the loss of tidal volume per unit "
+        "effort while awake (1 = full compensation up to the muscles' strength)",
+    ),
+    "TENSION_TIME_CRITICAL": Parameter(
+        0.15,
+        "1",
+        "Bellemare F, Grassino A. J Appl Physiol 1982;53:1190 (breathing patterns with a "
+        "diaphragm tension-time index below about 0.15 were sustained for 45 min)",
+    ),
+    "FATIGUE_ENDURANCE_AT_CRITICAL": Parameter(
+        2700.0, "s", "Bellemare & Grassino 1982 (45 min sustained at the critical index)"
+    ),
+    "FATIGUE_ENDURANCE_EXPONENT": Parameter(
+        2.0,
+        "1",
+        "Bellemare & Grassino 1982 (endurance time a quadratic hyperbola of the index); "
+        "St Croix CM et al. J Physiol 2000;529:493 (task failure after 7 +- 3 min at "
+        "60 % of maximal mouth pressure with Ti/Ttot 0.7; the model gives 6 min)",
+    ),
+    "FATIGUE_STRENGTH_LOSS": Parameter(
+        0.25,
+        "1",
+        "Travaline JM et al. Am J Respir Crit Care Med 1997;156:1562 (maximal "
+        "transdiaphragmatic pressure 75 % of baseline after resistive loading to task "
+        "failure)",
+    ),
+    "FATIGUE_RECOVERY_TAU": Parameter(
+        15600.0,
+        "s",
+        "Travaline 1997 (maximal pressure back from 75 to 87 % of baseline in 3 h: half "
+        "the loss, a time constant of 3 h / ln 2)",
+    ),
+    "METABOREFLEX_GAIN": Parameter(
+        0.77,
+        "1",
+        "St Croix 2000 (at task failure of fatiguing inspiratory work, muscle sympathetic "
+        "nerve activity 77 % above control, with mean arterial pressure +12 mmHg and "
+        "heart rate +27 /min): the fractional rise of sympathetic firing at task failure",
+    ),
     "CHEMO_SYMPATHETIC_GAIN": Parameter(
         0.02,
         "1/(L/min)",
@@ -884,7 +951,7 @@ DERIVED: list[Entry] = [
     ("VO2", _BED_UPPER),
     ("CAP_O2", _BED_UPPER),
     ("CAP_CO2", _BED_UPPER),
-    "FRC", "V_LUNG0", "V_CW0", "VD1", "VD2", "RR_REST", "PMUS_REST", "VE_REST",
+    "FRC", "V_LUNG0", "V_CW0", "VD1", "VD2", "RR_REST", "PMUS_REST", "VE_REST", "PIMAX",
     "SIGMA_REF_S", "FEV_REF", "SEED",
     # body fluids and blood, referenced to the settled resting state
     "CVP_REST", "V_ISF_REST", "INTERSTITIAL_COMPLIANCE",

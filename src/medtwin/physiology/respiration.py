@@ -20,11 +20,13 @@ from __future__ import annotations
 import numpy as np
 
 from medtwin.compiled.jit import jit_inline
+from medtwin.physiology.breathing_muscles import compensated_effort
 from medtwin.physiology.circulation import A_MUSCLE_STRENGTH, A_RESPIRATORY_RATE
 from medtwin.physiology.ventilation import (
     airway_resistance,
     bronchial_narrowing,
     connected,
+    ventilated_share,
 )
 
 
@@ -160,22 +162,26 @@ MAX_RATE = 60.0
 @jit_inline
 def lung_receptor_rate_factor(s, p) -> float:
     """How much faster the lungs' vagal receptors make breathing while the small airways
-    are narrowed or the lung is injured: the rapid shallow breathing of asthma and lung
-    injury, which vagal block abolishes (Paintal AS. Physiol Rev 1973;53:159)."""
-    load = max(bronchial_narrowing(s, p), p.LUNG_INJURY)
+    are narrowed, the lung is injured or a lung is collapsed: the rapid shallow
+    breathing of asthma, lung injury and pneumothorax, which vagal block abolishes
+    (Paintal AS. Physiol Rev 1973;53:159: irritant and J receptors, and the deflation
+    reflex)."""
+    load = max(bronchial_narrowing(s, p), 1.0 - ventilated_share(s, p))  # injury included
     return 1.0 + p.LUNG_RECEPTOR_RATE_GAIN * load
 
 
 @jit_inline
-def start_breath(s, p, act, period_factor):
+def start_breath(s, p, act, period_factor, wake):
     """Set rate, inspiratory time and muscle-pressure amplitude of the next breath.
 
     The chemoreflex demand is shared between frequency and depth: tidal volume scales
     with demand^VT_DRIVE_EXPONENT and rate with the rest (see parameters). Drugs and
     shock change the rate on top (`act[A_RESPIRATORY_RATE]`), and so do the lungs'
     own receptors in diseased lungs (`lung_receptor_rate_factor`); weak muscles
-    (neuromuscular block) lower the amplitude but not the drive. `period_factor` is
-    this breath's random variation of its duration (1 = none).
+    (neuromuscular block) lower the amplitude but not the drive. A conscious patient
+    (`wake`: the consciousness index over an awake one's, 0-1) breathes harder against
+    a load, as far as the muscles' strength goes (`breathing_muscles.compensated_effort`).
+    `period_factor` is this breath's random variation of its duration (1 = none).
     """
     ratio = s.VE_DEMAND / p.VE_REST
     exponent = p.VT_DRIVE_EXPONENT
@@ -191,4 +197,4 @@ def start_breath(s, p, act, period_factor):
     period = 60.0 / min(rate, MAX_RATE) * period_factor
     s.BREATH_PERIOD = period
     s.INSPIRATION_DURATION = p.TI_FRACTION * period
-    s.PMUS_AMPLITUDE = p.PMUS_REST * effort
+    s.PMUS_AMPLITUDE = compensated_effort(s, p, effort, strength, wake)

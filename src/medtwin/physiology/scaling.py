@@ -27,7 +27,8 @@ Rules, each with its source:
   resting alveolar ventilation is what keeps PaCO2 at 40 mmHg for the patient's CO2
   production (alveolar ventilation equation, VA = 0.863 VCO2 / PaCO2), reached from
   the reference pattern (6.7 mL/kg IBW at 12.5/min) by changing depth and rate as the
-  chemoreflex would.
+  chemoreflex would; the inspiratory muscles' strength by age and sex (Black & Hyatt
+  1969).
 - Heat: capacity = specific heat x body mass; the loss conductance balances resting
   heat production at the set core temperature.
 - Age and sex: blood pressure, arterial PO2 and baroreflex gain follow the published
@@ -52,6 +53,7 @@ from medtwin.patients import (
     functional_residual_capacity_L,
     hemoglobin_g_per_dL,
     ideal_body_weight_kg,
+    maximal_inspiratory_pressure_cmH2O,
     resting_energy_kcal_per_day,
 )
 from medtwin.patients.conditions import condition_kind
@@ -277,6 +279,7 @@ def _set_lungs(v: np.ndarray, patient: Patient) -> None:
     v[P.RR_REST] = rate
     v[P.VE_REST] = tidal * rate * 1e-3
     v[P.PMUS_REST] = tidal / _tidal_volume_per_unit_pmus(v, 60.0 / rate)
+    v[P.PIMAX] = maximal_inspiratory_pressure_cmH2O(patient)
 
 
 def _tidal_volume_per_unit_pmus(v: np.ndarray, period: float) -> float:

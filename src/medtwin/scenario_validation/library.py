@@ -19,7 +19,14 @@ from medtwin.scenario_validation.acid_base import ACID_BASE
 from medtwin.scenario_validation.airway_and_chest import AIRWAY_AND_CHEST
 from medtwin.scenario_validation.arrhythmias import ARRHYTHMIAS
 from medtwin.scenario_validation.model import Expectation, Run, Scenario
-from medtwin.scenario_validation.reading import BASELINE, START_S, change, ratio, value
+from medtwin.scenario_validation.reading import (
+    BASELINE,
+    START_S,
+    change,
+    change_from,
+    ratio,
+    value,
+)
 from medtwin.scenario_validation.ventilation import VENTILATION
 
 ATLS = "ATLS 10th ed. 2018, signs by class (medtwin/data/hemorrhage_classes.csv)"
@@ -655,6 +662,9 @@ def _severe_asthma(twin) -> list[tuple[float, str]]:
     return [(SPASM_S, "bronchospasm 0.6"), (SALBUTAMOL_S, "salbutamol 250 mcg IV bolus")]
 
 
+MCFADDEN = "McFadden ER, Lyons HA. N Engl J Med 1968;278:1027 (101 acute attacks)"
+
+
 SEVERE_ASTHMA = Scenario(
     name="acute-severe-asthma",
     title="Acute severe asthma (bronchospasm 0.6), then IV salbutamol at 10 min",
@@ -688,6 +698,22 @@ SEVERE_ASTHMA = Scenario(
             known_gap=DISTRESS_GAP,
         ),
         Expectation(
+            "PaO2",
+            "mmHg",
+            value("pao2", *SPASM_WINDOW),
+            MCFADDEN + ": hypoxaemia from altered V/Q in 91 of 101",
+            50.0,
+            80.0,
+        ),
+        Expectation(
+            "PaCO2",
+            "mmHg",
+            value("paco2", *SPASM_WINDOW),
+            MCFADDEN + ": hypocapnia in most, CO2 retention only at extreme obstruction",
+            None,
+            42.0,
+        ),
+        Expectation(
             "peak flow rise 5 min after salbutamol",
             "% predicted",
             lambda run: (
@@ -700,6 +726,49 @@ SEVERE_ASTHMA = Scenario(
         ),
     ),
     plotted=("peak_flow_percent_predicted", "respiratory_rate", "spo2", "paco2"),
+)
+
+
+NEAR_FATAL_S = START_S + 600.0
+NEAR_FATAL_END_S = NEAR_FATAL_S + 1800.0
+NEAR_FATAL_ASTHMA = Scenario(
+    name="near-fatal-asthma",
+    title="Near-fatal asthma (bronchospasm 0.85), untreated for 40 min",
+    description="bronchospasm taking 85 % of the small airways; the breathing muscles tire",
+    protocol=lambda twin: [(START_S, "bronchospasm 0.85")],
+    duration_s=NEAR_FATAL_END_S,
+    expectations=(
+        Expectation(
+            "peak flow, % predicted",
+            "%",
+            value("peak_flow_percent_predicted", NEAR_FATAL_S - 60.0, NEAR_FATAL_S),
+            BTS + ": life-threatening below 33 %",
+            None,
+            33.0,
+        ),
+        Expectation(
+            "SpO2 at 40 min",
+            "%",
+            value("spo2", NEAR_FATAL_END_S - 60.0, NEAR_FATAL_END_S),
+            BTS + ": life-threatening below 92 %",
+            None,
+            92.0,
+        ),
+        Expectation(
+            "PaCO2 rise from 10 to 40 min",
+            "mmHg",
+            change_from(
+                "paco2",
+                (NEAR_FATAL_END_S - 60.0, NEAR_FATAL_END_S),
+                (NEAR_FATAL_S - 60.0, NEAR_FATAL_S),
+            ),
+            MCFADDEN + "; Bellemare F, Grassino A. J Appl Physiol 1982;53:1190 (fatigue "
+            "above the critical tension-time index): CO2 retention as the muscles fail",
+            5.0,
+            None,
+        ),
+    ),
+    plotted=("paco2", "spo2", "respiratory_rate", "tidal_volume"),
 )
 
 
@@ -830,6 +899,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     OESOPHAGEAL_INTUBATION,
     TENSION_PNEUMOTHORAX,
     SEVERE_ASTHMA,
+    NEAR_FATAL_ASTHMA,
     *ACID_BASE,
     *AIRWAY_AND_CHEST,
     *VENTILATION,
