@@ -67,9 +67,9 @@ def compensated_effort(s, p, effort, strength, wake):
 def tension_time(s, p, strength):
     """Tension-time index of the breath under way: its mean inspiratory muscle pressure
     over the rested muscles' strength at end-expiration (the breath's lowest volume so
-    far), times inspiratory time over
-    breath time (Bellemare & Grassino 1982). The quadratic rise of `muscle_pressure`
-    averages (T/2 - Ti/3) / Te of its peak over inspiration."""
+    far), times inspiratory time over breath time (Bellemare & Grassino 1982). The
+    quadratic rise of `muscle_pressure` averages (T/2 - Ti/3) / Te of its peak over
+    inspiration."""
     period, t_insp = s.BREATH_PERIOD, s.INSPIRATION_DURATION
     if s.PMUS_AMPLITUDE <= 0.0 or t_insp >= period:
         return 0.0
@@ -97,8 +97,9 @@ def fatigue_step(s, p, strength, dt):
 
 @jit_inline
 def metaboreflex(s, p, strength):
-    """Factor on sympathetic outflow from fatiguing inspiratory work: it grows with the
-    fatigue while the muscles keep working near or above the critical index, and stops
-    when they rest (St Croix 2000: no rise in the first 1-2 min, most at exhaustion)."""
+    """Factor on sympathetic firing (and divisor of vagal firing: `control.reflex_step`)
+    from fatiguing inspiratory work: it grows with the fatigue while the muscles keep
+    working near or above the critical index, and stops when they rest (St Croix 2000:
+    no rise in the first 1-2 min, most at exhaustion)."""
     working = min(tension_time(s, p, strength) / p.TENSION_TIME_CRITICAL, 1.0)
     return 1.0 + p.METABOREFLEX_GAIN * s.BREATHING_FATIGUE * working

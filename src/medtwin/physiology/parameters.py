@@ -285,12 +285,12 @@ REFERENCE: dict[str, Parameter] = {
     "LOW_VQ_SHARE": Parameter(
         0.5,
         "1",
-        "Rodriguez-Roisin R et al. Am Rev Respir Dis 1989;139:732 (severe asthma: about "
-        "a quarter of the pulmonary blood flow to low V/Q units): the share of the "
+        "Rodriguez-Roisin R et al. Am Rev Respir Dis 1989;139:732 (the hypoxaemia of "
+        "severe asthma comes from low V/Q units, with little shunt): the share of the "
         "pulmonary flow through poorly ventilated units per unit of the small airways' "
-        "narrowing, calibrated so that acute severe asthma (narrowing 0.6) keeps SpO2 at "
-        "or above 92 % and life-threatening asthma (0.75) falls below it on air (BTS/SIGN "
-        "2019 criteria; model assumption)",
+        "narrowing, chosen so that acute severe asthma (narrowing 0.5-0.67) has a PaO2 "
+        "of 70-75 mmHg on air, hypoxaemic as McFadden ER, Lyons HA. N Engl J Med "
+        "1968;278:1027 found 91 of 101 attacks (model assumption for the size)",
     ),
     "LOW_VQ_EQUILIBRATION": Parameter(
         0.2,
@@ -304,7 +304,8 @@ REFERENCE: dict[str, Parameter] = {
         3.0,
         "1",
         "Paintal AS. Physiol Rev 1973;53:159 (pulmonary J and irritant receptors, "
-        "stimulated by oedema, injury and bronchoconstriction, make breathing rapid and "
+        "stimulated by oedema, injury, bronchoconstriction and lung collapse, make "
+        "breathing rapid and "
         "shallow through the vagi): the fractional rise of the breathing rate per unit "
         "of the small airways' narrowing or of the share of lung injured, calibrated so "
         "that acute severe asthma (narrowing 0.5-0.67) breathes at 25/min or more, the "
@@ -379,7 +380,8 @@ REFERENCE: dict[str, Parameter] = {
         "1",
         "Bellemare & Grassino 1982 (endurance time a quadratic hyperbola of the index); "
         "St Croix CM et al. J Physiol 2000;529:493 (task failure after 7 +- 3 min at "
-        "60 % of maximal mouth pressure with Ti/Ttot 0.7; the model gives 6 min)",
+        "60 % of maximal mouth pressure with Ti/Ttot 0.7: an index of 0.42, for which "
+        "the endurance formula gives 5.7 min)",
     ),
     "FATIGUE_STRENGTH_LOSS": Parameter(
         0.25,

@@ -27,15 +27,16 @@ export class LayoutForm {
       option.value = role;
       return option;
     }));
-    const { wave_groups: groups, numerics, default: shown } = config.monitor;
-    wavesEl.replaceChildren(...groups.map((group) => this.group(group, shown.waves)));
-    numericsEl.replaceChildren(...numerics.map((name) => this.box("numeric", name, shown.numerics)));
+    const { wave_groups: groups, numerics } = config.monitor;
+    wavesEl.replaceChildren(...groups.map((group) => this.group(group)));
+    numericsEl.replaceChildren(...numerics.map((name) => this.box("numeric", name)));
     for (const control of formEl.elements) control.disabled = false; // a session before may have ended
     this.layouts = {};
     this.onSubmit = (event) => { event.preventDefault(); this.send(); };
     formEl.addEventListener("submit", this.onSubmit);
     this.onRole = () => this.showRole();
     roleEl.addEventListener("change", this.onRole);
+    this.showRole();
   }
 
   /** Every role's layout as the session has it ({role: {waves, numerics}}). */
@@ -53,21 +54,20 @@ export class LayoutForm {
   }
 
   /** One group of waveform boxes under its name ({name, waves}). */
-  group({ name, waves }, shown) {
+  group({ name, waves }) {
     const fieldset = el("fieldset", "layout-group");
     const choices = el("div", "layout-choices");
-    choices.append(...waves.map((wave) => this.box("wave", wave, shown)));
+    choices.append(...waves.map((wave) => this.box("wave", wave)));
     fieldset.append(el("legend", null, name), choices);
     return fieldset;
   }
 
-  box(kind, name, shown) {
+  box(kind, name) {
     const label = el("label", "layout-choice");
     const input = el("input");
     input.type = "checkbox";
     input.name = kind;
     input.value = name;
-    input.checked = shown.includes(name);
     label.append(input, el("span", null, choiceText(name)));
     return label;
   }
