@@ -4,10 +4,10 @@ Source: American College of Surgeons, Advanced Trauma Life Support, 10th ed., 20
 (shared/reference/hemorrhage_classes.csv): losing <15 %, 15-30 %, 30-40 % and >40 % of
 blood volume gives the heart rate, systolic pressure, pulse pressure, respiratory rate
 and urine output of classes I-IV. Each class is checked at a loss inside its band
-(10, 25, 35 and 45 %), bled at 100 mL/min from an artery and read over the last two
-minutes of a five-minute wait; the base deficit an hour after the bleed began. The 10th
-edition gives the signs as directions ("no change", "raised"), read as ratios to the
-patient's own resting value
+(10, 22.5, 35 and 45 %: classes II and III at the middle of theirs), bled at 100 mL/min
+from an artery and read over the last two minutes of a five-minute wait; the base
+deficit an hour after the bleed began. The 10th edition gives the signs as directions
+("no change", "raised"), read as ratios to the patient's own resting value
 (`medtwin.scenario_validation.library.DIRECTIONS`) and graded by the reference README's
 rule.
 """
@@ -35,7 +35,7 @@ BLEED_RATE_ML_PER_MIN = 100.0
 WAIT_S = 300.0
 READ_S = 120.0
 
-CLASS_LOSS = {"I": 0.10, "II": 0.25, "III": 0.35, "IV": 0.45}
+CLASS_LOSS = {"I": 0.10, "II": 0.225, "III": 0.35, "IV": 0.45}
 TABLE = Path(__file__).parent / "data" / "reference" / "hemorrhage_classes.csv"
 SIGNS = {row["class"]: row for row in csv.DictReader(TABLE.open(encoding="utf-8"))}
 

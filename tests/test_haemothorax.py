@@ -70,5 +70,9 @@ def test_the_drains_bottle_shows_the_massive_haemothorax_and_a_continuing_bleed(
     hourly = (
         bleeding.vitals()["chest_drain_output_left"] - stopped.vitals()["chest_drain_output_left"]
     )
-    assert hourly == pytest.approx(300, rel=0.1)  # 5 mL/min for the hour, all in the bottle
+    # what bled in the hour is all in the bottle, and more than ATLS's 200 mL/h (the
+    # ordered 5 mL/min is the wound's flow at resting pressure; the pressure is lower now)
+    bled_in_hour = bleeding.blood_lost_mL - stopped.blood_lost_mL
+    assert hourly == pytest.approx(bled_in_hour, rel=0.02)
+    assert 200 < hourly <= 300
     assert math.isnan(stopped.vitals()["chest_drain_output_right"])

@@ -206,38 +206,47 @@ def resting_sympathetic_firing(p):
 
 @jit
 def sympathoinhibition(p, unloading):
-    """The second phase of acute blood loss (0-1): once central venous pressure has
-    fallen far enough below rest, cardiac vagal afferents withdraw sympathetic drive and
-    raise vagal drive, and pressure falls to about half (Schadt JC, Ludbrook J. Am J
-    Physiol 1991;260:H305). Sympathetic firing falls back to its resting level and
-    vagal firing rises towards its maximum in proportion."""
-    x = (unloading - p.SYMPATHOINHIBITION_CVP) / p.SYMPATHOINHIBITION_WIDTH
+    """The second phase of acute blood loss (0-1): once the right atrium's filling has
+    fallen far enough below rest (`unloading`, mmHg), cardiac vagal afferents withdraw
+    sympathetic drive and raise vagal drive, and pressure falls to about half (Schadt JC,
+    Ludbrook J. Am J Physiol 1991;260:H305). Sympathetic firing falls back to its resting
+    level and vagal firing rises towards its maximum in proportion."""
+    x = (unloading - p.SYMPATHOINHIBITION_FILLING_FALL) / p.SYMPATHOINHIBITION_WIDTH
     return 1.0 / (1.0 + np.exp(-min(max(x, -50.0), 50.0)))
 
 
 @jit
-def reflex_step(s, p, act, sinus_pressure, cvp, peripheral_demand, dt_slow):
+def reflex_step(s, p, act, sinus_pressure, ra_filling, peripheral_demand, dt_slow):
     """Advance the reflexes and effectors by one slow step and refresh `act`.
 
     Sympathetic outflow is the arterial baroreflex's, raised by the chemoreflex and by
-    unloading of the cardiopulmonary (low-pressure) receptors when central venous
-    pressure falls below its resting value (Heldt T et al. 2002, J Appl Physiol
+    unloading of the cardiopulmonary (low-pressure) receptors when the right atrium's
+    filling falls below its resting value (Heldt T et al. 2002, J Appl Physiol
     92:1239, cardiopulmonary reflex), until the central blood volume is so low that
     the second, sympatho-inhibitory phase of haemorrhage sets in
     (`sympathoinhibition`), and by fatiguing work of the breathing muscles, which
     withdraws vagal tone in the same proportion (`breathing_muscles.metaboreflex`;
     St Croix 2000: heart rate +27 /min as arterial pressure rose). The adrenal medulla
     follows the excitation before that inhibition (`adrenal_step`).
+
+    The receptors sense stretch, so `ra_filling` is the atrium's transmural pressure
+    (mmHg), not the central venous pressure a transducer reads: a positive-pressure
+    breath, PEEP or a tension pneumothorax raises the measured CVP while it empties the
+    heart, and unloads them.
     """
     lead = p.TAU_Z / p.TAU_P
     s.BARO_LAG += dt_slow * (sinus_pressure * (1.0 - lead) - s.BARO_LAG) / p.TAU_P
     f_ab = afferent_firing(p, s.BARO_LAG + lead * sinus_pressure)
     chemo = 1.0 + p.CHEMO_SYMPATHETIC_GAIN * max(peripheral_demand, 0.0)
-    s.CARDIOPULMONARY_CVP += dt_slow * (cvp - s.CARDIOPULMONARY_CVP) / p.TAU_CARDIOPULMONARY
-    unloading = p.CVP_REST - s.CARDIOPULMONARY_CVP
+    s.CARDIOPULMONARY_FILLING += (
+        dt_slow * (ra_filling - s.CARDIOPULMONARY_FILLING) / p.TAU_CARDIOPULMONARY
+    )
+    unloading = p.RA_FILLING_REST - s.CARDIOPULMONARY_FILLING
     cardiopulmonary = max(1.0 + p.G_CARDIOPULMONARY * unloading, MIN_CARDIOPULMONARY)
     inhibition = sympathoinhibition(p, unloading)
-    s.CVP_SLOW = _relaxed(s.CVP_SLOW, s.CARDIOPULMONARY_CVP, RESTING_AVERAGE_S, dt_slow)
+    s.RA_FILLING_SLOW = _relaxed(
+        s.RA_FILLING_SLOW, s.CARDIOPULMONARY_FILLING, RESTING_AVERAGE_S, dt_slow
+    )
     drugs = max(1.0 + s.EFFECT[_SYMPATHETIC], 0.0)
     metabo = metaboreflex(s, p, act[A_MUSCLE_STRENGTH])
     f_es = sympathetic_firing(p, f_ab) * chemo * cardiopulmonary * metabo * drugs

@@ -32,7 +32,10 @@ _GUESS_PRESSURE = {"LA": 8.0, "SA": 95.0, "SP": 86.0, "V": 6.0, "VC": 7.5, "RA":
 _GUESS_LV_ML = 120.0
 _GUESS_RV_ML = 140.0
 _ARTERIAL = (95.0, 40.0)
-INITIAL_CVP_MMHG = 3.0
+INITIAL_RA_FILLING_MMHG = 6.7
+"""First guess of the right atrium's resting filling (transmural) pressure, mmHg, which
+the cardiopulmonary reflex is referred to while the patient settles (the standard man
+and woman settle at 7.8 and 7.2)."""
 _MIXED_VENOUS = (40.0, 46.0)
 
 
@@ -133,7 +136,7 @@ def _initial_control(s: np.ndarray, p: np.ndarray) -> None:
     s[S.PH] = 7.4
     s[S.HEART_ENERGY] = 1.0
     s[S.CONTRACTILE_RESERVE] = 1.0
-    s[S.CARDIOPULMONARY_CVP] = s[S.CVP_SLOW] = INITIAL_CVP_MMHG
+    s[S.CARDIOPULMONARY_FILLING] = s[S.RA_FILLING_SLOW] = INITIAL_RA_FILLING_MMHG
     lead = p[P.TAU_Z] / p[P.TAU_P]
     s[S.BARO_LAG] = p[P.P_N] * (1.0 - lead)
     record = p.view(P_RECORD).view(np.recarray)[0]

@@ -167,16 +167,16 @@ def _slow_step(s, p, act, dt_slow):
     s.CHEMO_PERIPH_PCO2 += w * (paco2 - s.CHEMO_PERIPH_PCO2)
     s.CHEMO_PERIPH_PO2 += w * (pao2 - s.CHEMO_PERIPH_PO2)
     sinus_pressure = s.SLOW_PSA_SUM / s.STEP_IN_SLOW
-    cvp = s.SLOW_PRA_SUM / s.STEP_IN_SLOW
+    ra_filling = s.SLOW_RA_FILLING_SUM / s.STEP_IN_SLOW
     s.SLOW_PSA_SUM = 0.0
-    s.SLOW_PRA_SUM = 0.0
+    s.SLOW_RA_FILLING_SUM = 0.0
     demand, peripheral = ventilation_demand(
         p, act[A_VENTILATORY_DRIVE] * s.AEROBIC[_BRAIN], wakefulness(s), s.CHEMO_CENTRAL_PCO2,
         s.CHEMO_PERIPH_PCO2, s.CHEMO_PERIPH_PO2, s.LACTATE, s.CSF_ACIDOSIS, sinus_pressure,
     )  # fmt: skip
     s.VE_DEMAND = demand
     s.PERIPHERAL_DEMAND = peripheral
-    reflex_step(s, p, act, sinus_pressure, cvp, peripheral, dt_slow)
+    reflex_step(s, p, act, sinus_pressure, ra_filling, peripheral, dt_slow)
     fluid_rates(s, p, act, sinus_pressure, dt_slow)
 
 
@@ -275,11 +275,12 @@ def _fast_step(s, p, m, act, dt, stages, q1, q2, q3, q4, qw, drives):
     )
     limit_pressure(s, p)
     accumulate_leak(s, p, p_alv - ppl_breath, dt)
-    p_ra = right_atrial_pressure(s, p, phia1) + ppl_mmHg
+    ra_filling = right_atrial_pressure(s, p, phia1)
+    p_ra = ra_filling + ppl_mmHg
     p_sa, p_sp = accumulate_beat(s, p, ppl_mmHg, p_ra, qw, dt)
     accumulate_breath(s, p, ppl_cm, mouth_co2, delta_v, dt)
     s.SLOW_PSA_SUM += p_sa
-    s.SLOW_PRA_SUM += p_ra
+    s.SLOW_RA_FILLING_SUM += ra_filling
     beat_phase = s.BEAT_COUNT + (be + dt) / bp
 
     s.STEP_COUNT += 1.0

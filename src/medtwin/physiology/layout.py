@@ -259,7 +259,7 @@ _STATE: list[Entry] = [
     # the blood each chest drain has let out since it went in (mL; left, right)
     ("DRAIN_BLOOD", ("LEFT", "RIGHT")),
     # nervous control
-    "BARO_LAG", "CARDIOPULMONARY_CVP", "CVP_SLOW",
+    "BARO_LAG", "CARDIOPULMONARY_FILLING", "RA_FILLING_SLOW",
     # sympathetic firing averaged over seconds (spikes/s), the adrenal medulla's
     # drive (its plasma adrenaline as the fractional rise over rest) and the drive the
     # muscle's adrenergic glycolysis has adapted to
@@ -285,7 +285,7 @@ _STATE: list[Entry] = [
     # drugs: per slot amounts and effect-site level; summed effects per target
     ("DRUG_X", DRUG_SLOTS * DRUG_STATES), ("EFFECT", N_EFFECTS),
     # accumulators over one slow step
-    ("LINK_VOLUME", N_LINKS), "SLOW_PSA_SUM", "SLOW_PRA_SUM",
+    ("LINK_VOLUME", N_LINKS), "SLOW_PSA_SUM", "SLOW_RA_FILLING_SUM",
     # air let through each lung's tear into its pleural space (mL; left, right)
     ("PTX_INFLOW", ("LEFT", "RIGHT")),
     # smoothed gas exchange at the lungs (mL/s STPD)

@@ -151,8 +151,8 @@ REFERENCE: dict[str, Parameter] = {
         0.3,
         "1/mmHg",
         "cardiopulmonary reflex (Heldt 2002): fractional rise of sympathetic outflow per "
-        "mmHg fall of central venous pressure; set to reproduce the heart rates of the "
-        "ATLS 10th ed. haemorrhage classes",
+        "mmHg fall of the right atrium's filling (transmural) pressure; set to reproduce "
+        "the heart rates of the ATLS 10th ed. haemorrhage classes",
     ),
     "TAU_CARDIOPULMONARY": Parameter(5.0, "s", "Heldt 2002 (cardiopulmonary reflex, seconds)"),
     "G_EMAX": Parameter(0.475 / 2.95, "1/(ln spikes/s)", URSINO_REFLEX + " (G_Emax,lv / E_max,lv)"),
@@ -917,13 +917,15 @@ REFERENCE: dict[str, Parameter] = {
         "guyton2006medical ch. 24 (irreversible shock: after transfusion the pressure "
         "rises for a while, then falls over the next hour or so to death)",
     ),
-    "SYMPATHOINHIBITION_CVP": Parameter(
-        5.0,
+    "SYMPATHOINHIBITION_FILLING_FALL": Parameter(
+        4.7,
         "mmHg",
         "Schadt JC, Ludbrook J. Am J Physiol 1991;260:H305 (after about 30 % of blood "
         "volume is lost, cardiac vagal afferents withdraw sympathetic drive and raise "
         "vagal drive: pressure falls to about half and heart rate falls); the fall of "
-        "central venous pressure below rest at which that phase is half developed",
+        "the right atrium's filling (transmural) pressure below rest at which that phase "
+        "is half developed: 4.6-4.7 mmHg at 30 % loss in the standard man bled at 100 "
+        "mL/min",
     ),
     "SYMPATHOINHIBITION_WIDTH": Parameter(
         0.5,
@@ -956,7 +958,7 @@ DERIVED: list[Entry] = [
     "FRC", "V_LUNG0", "V_CW0", "VD1", "VD2", "RR_REST", "PMUS_REST", "VE_REST", "PIMAX",
     "SIGMA_REF_S", "FEV_REF", "SEED",
     # body fluids and blood, referenced to the settled resting state
-    "CVP_REST", "V_ISF_REST", "INTERSTITIAL_COMPLIANCE",
+    "RA_FILLING_REST", "V_ISF_REST", "INTERSTITIAL_COMPLIANCE",
     "CAPILLARY_PRESSURE_REF", "ONCOTIC_PRESSURE_REF",
     "RENAL_PRESSURE_REF", "BLOOD_VOLUME_REF", "FLUID_INTAKE", "LACTATE_VOLUME",
     ("TISSUE_O2_REST", _BED_UPPER),

@@ -60,7 +60,7 @@ from medtwin.patients.conditions import condition_kind
 from medtwin.patients.variation import apply_variation
 from medtwin.physiology.bloodgas import o2_content
 from medtwin.physiology.control import resting_sympathetic_firing
-from medtwin.physiology.initial import INITIAL_CVP_MMHG
+from medtwin.physiology.initial import INITIAL_RA_FILLING_MMHG
 from medtwin.physiology.inputs import EngineInputs
 from medtwin.physiology.layout import BEDS, span
 from medtwin.physiology.parameters import N_PARAM, P_RECORD, REFERENCE, P
@@ -149,7 +149,7 @@ def _set_fluids(v: np.ndarray, patient: Patient) -> None:
     v[P.RENAL_PRESSURE_REF] = v[P.P_N]
     v[P.BLOOD_VOLUME_REF] = v[P.BLOOD_VOLUME]
     v[P.FLUID_INTAKE] = v[P.URINE_FLOW_REST]
-    v[P.CVP_REST] = INITIAL_CVP_MMHG  # until the settled CVP is known
+    v[P.RA_FILLING_REST] = INITIAL_RA_FILLING_MMHG  # until the settled filling is known
     hb = v[P.HB]
     arterial = o2_content(95.0, 40.0, hb)
     flows = (DESIGN_ARTERIOLAR_PRESSURE - _design_back_pressures(v)) / v[span(P, "R")]

@@ -91,7 +91,7 @@ def reference_to_rest(
         patient at rest stays there.
     """
     fluid_references(params_row, state_row, monitors_row)
-    params_row[P.CVP_REST] = state_row[S.CVP_SLOW]
+    params_row[P.RA_FILLING_REST] = state_row[S.RA_FILLING_SLOW]
     tissue = state_row[span(S, "T_O2")]
     capacity = params_row[span(P, "CAP_O2")]
     params_row[span(P, "TISSUE_O2_REST")] = tissue / capacity
