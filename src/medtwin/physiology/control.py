@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from medtwin.compiled.jit import jit
+from medtwin.physiology.bloodgas import o2_saturation
 from medtwin.physiology.breathing_muscles import metaboreflex
 from medtwin.physiology.cardiac import (
     activation_contractility,
@@ -59,6 +60,9 @@ RESTING_AVERAGE_S = 300.0
 (so that the linear reflexes around them are unbiased by breathing and variability)."""
 MIN_CARDIOPULMONARY = 0.5
 """Floor of the cardiopulmonary factor when filling is high."""
+HYPOXAEMIC_DILATION_LOWEST_SATURATION = 0.8
+"""Arterial O2 saturation below which hypoxaemic vasodilation grows no further: the
+lowest of the steady hypoxia it was calibrated on (`HYPOXAEMIC_DILATION`)."""
 _SYMPATHETIC = EFFECT_TARGETS.index("sympathetic_outflow")
 _CONSCIOUSNESS = EFFECT_TARGETS.index("consciousness")
 _RESISTANCE = EFFECT_TARGETS.index("arteriolar_resistance")
@@ -199,6 +203,18 @@ def metabolic_tone(s, p, bed):
 
 
 @jit
+def hypoxaemic_dilation(s, p):
+    """Factor on the resistance of the beds without their own metabolic tone (all but
+    heart and brain) as arterial blood desaturates: their vessels dilate, against the
+    sympathetic constriction the chemoreflex brings (`HYPOXAEMIC_DILATION`), down to
+    the saturation it was measured at (`HYPOXAEMIC_DILATION_LOWEST_SATURATION`) and no
+    further below it."""
+    rest = o2_saturation(p.PAO2_SET, p.PACO2_SET)
+    saturation = max(o2_saturation(s.ART_PO2, s.ART_PCO2), HYPOXAEMIC_DILATION_LOWEST_SATURATION)
+    return 1.0 - p.HYPOXAEMIC_DILATION * max(rest - saturation, 0.0)
+
+
+@jit
 def resting_sympathetic_firing(p):
     """Efferent sympathetic firing (spikes/s) at the resting reference activity."""
     return p.FES_MIN - 1.0 + np.exp(p.SIGMA_REF_S)
@@ -336,9 +352,11 @@ def apply_effectors(s, p, act):
         drug_constriction *= response
     resistance = 1.0 + drug_constriction
     venous = 1.0 + s.EFFECT[_VENOUS]
+    hypoxaemic = hypoxaemic_dilation(s, p)
     for j in range(N_BEDS):
         r_scale = max((1.0 + response * p.G_R[j] * (s.EFF_R - ref)) * resistance, 0.05)
-        act[A_R_BED0 + j] = p.R[j] * r_scale * metabolic_tone(s, p, j)
+        local = metabolic_tone(s, p, j) if j in (_HEART_BED, _BRAIN_BED) else hypoxaemic
+        act[A_R_BED0 + j] = p.R[j] * r_scale * local
         vu = p.VU_V[j] + response * p.G_VU[j] * (s.EFF_VU - ref)
         act[A_VU_V0 + j] = max(vu * venous, 0.0)
     sympathetic = p.TACHYCARDIA_SCALE * p.G_TS * (s.EFF_TS - ref)

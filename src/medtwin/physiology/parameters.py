@@ -658,6 +658,18 @@ REFERENCE: dict[str, Parameter] = {
         "at 24 % jugular venous saturation)",
     ),
     # --- the heart's O2 balance, acid-base and rhythm
+    "HYPOXAEMIC_DILATION": Parameter(
+        2.0,
+        "1",
+        "Weisbrod CJ, Minson CT, Joyner MJ, Halliwill JR. J Physiol 2001;537:613 (limb "
+        "vessels dilate in systemic hypoxia, against the sympathetic constriction it "
+        "brings): the fractional fall of a bed's resistance per unit fall of arterial O2 "
+        "saturation, set so that breathing 12 % O2 (SpO2 97 to 81 %) leaves mean pressure "
+        "within 2 % of rest, as steady hypoxia does in healthy adults (young men: MAP 90 "
+        "to 90 mmHg, heart rate 60 to 73 /min; pmc.ncbi.nlm.nih.gov/articles/PMC3972743, "
+        "Table 2); heart rate then rises 0.8 /min per % of saturation (Slutsky AS, Rebuck "
+        "AS 1978: 0.98, range 0.62-1.46)",
+    ),
     "METABOLIC_VASODILATION_GAIN": Parameter(
         4.0,
         "1",

@@ -84,11 +84,11 @@ def reference_to_rest(
 ) -> None:
     """Make a settled state the reference of the slow balances (in place).
 
-        Fluid balance (filtration = lymph, intake = urine), resting central venous pressure
-        (for the cardiopulmonary reflex), each tissue's resting O2 content and the peripheral
-        pulse (for the pulse oximeter's signal) and the cardiac output (for the lung zones
-    that capnography sees) are referenced to the settled state, so a
-        patient at rest stays there.
+    Fluid balance (filtration = lymph, intake = urine), the right atrium's resting filling
+    (for the cardiopulmonary reflex), each tissue's resting O2 content and the peripheral
+    pulse (for the pulse oximeter's signal) and the cardiac output (for the lung zones
+    that capnography sees) are referenced to the settled state, so a patient at rest
+    stays there.
     """
     fluid_references(params_row, state_row, monitors_row)
     params_row[P.RA_FILLING_REST] = state_row[S.RA_FILLING_SLOW]
